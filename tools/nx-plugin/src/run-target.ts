@@ -1,0 +1,56 @@
+// Runs one target of one project: `tsx tools/nx-plugin/src/run-target.ts <projectRoot> <target> [flags]`.
+// A target is the module <projectRoot>/src/targets/<target>.ts. A layer that has no module for a
+// target is not built yet, and says so in one line instead of pretending to work.
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import pc from 'picocolors';
+import { isCloudError } from '@personal-cloud/cluster';
+
+/** The parsed command line a target receives. */
+export interface TargetArgs {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+/** What a target module exports. */
+export interface TargetModule {
+  /** The flags it takes, in node:util parseArgs form; anything else is refused. */
+  options?: ParseArgsConfig['options'];
+  run(args: TargetArgs): Promise<void>;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [projectRoot, target, ...rest] = argv;
+  if (!projectRoot || !target) {
+    console.error('usage: run-target.ts <projectRoot> <target> [flags]');
+    return 2;
+  }
+  const project = basename(projectRoot);
+  const file = resolve(projectRoot, 'src/targets', `${target}.ts`);
+  if (!existsSync(file)) {
+    console.log(`${project}:${target} — the ${project} layer is not built yet; nothing was done.`);
+    return 0;
+  }
+  const module = (await import(pathToFileURL(file).href)) as TargetModule;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: module.options ?? {}, allowPositionals: true, strict: true });
+  } catch (error) {
+    const allowed = Object.keys(module.options ?? {}).map((name) => `--${name}`);
+    console.error(pc.red(`${project}:${target}: ${(error as Error).message}; allowed: ${allowed.join(', ') || 'no flags'}.`));
+    return 2;
+  }
+  await module.run(parsed);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (isCloudError(error)) console.error(pc.red(`error: ${error.message}`));
+    else console.error(error);
+    process.exit(1);
+  },
+);
