@@ -1,1 +1,21 @@
-export {};
+// The vault: age-encrypted JSON documents (state, vars, tokens) in the secrets repo, with an
+// exclusive writer lock, atomic writes that keep the previous version, and a git commit per change.
+export { openVault, type Vault, type VaultSession } from './vault';
+export { vaultOptionsFromEnv, type VaultOptions } from './vault-options';
+export {
+  DOC_NAMES,
+  docSchemas,
+  documentPath,
+  emptyDocument,
+  isDocName,
+  stateSchema,
+  tokensSchema,
+  varsSchema,
+  type DocName,
+  type Docs,
+  type State,
+  type Tokens,
+  type Vars,
+  type VarsLeaf,
+} from './documents';
+export { VaultError } from './vault-error';

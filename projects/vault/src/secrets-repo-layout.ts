@@ -1,0 +1,14 @@
+/**
+ * Files the vault leaves in the secrets repo that must never be committed: the writer lock and
+ * its takeover claims, the previous version of each document, and temp files of interrupted writes.
+ */
+export const TRANSIENT_PATTERNS = ['.lock', '.lock.*', '*.backup', '*.tmp'] as const;
+
+export const GITIGNORE_TEXT = [
+  '# Written by the personal-cloud vault: the writer lock, previous versions and interrupted writes stay local.',
+  ...TRANSIENT_PATTERNS,
+  '',
+].join('\n');
+
+/** Git pathspecs that leave the transient files out even where .gitignore does not list them. */
+export const TRANSIENT_EXCLUDES = TRANSIENT_PATTERNS.map((pattern) => `:(exclude,glob)**/${pattern}`);

@@ -1,0 +1,27 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+export interface VaultOptions {
+  /** The secrets repo (absolute path). */
+  dir: string;
+  /** The age identity file. */
+  identityPath: string;
+  /** True in the local sandbox world: generate the identity if the file is missing. */
+  createMissingIdentity: boolean;
+  /** Warnings such as a stale-lock takeover; default console.error. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Where the vault is, from the environment: CLOUD_SECRETS_DIR (default ./.secrets) and
+ * CLOUD_AGE_IDENTITY (default $XDG_CONFIG_HOME/personal-cloud/age-identity.txt). Only the
+ * sandbox world may invent an identity; against Hetzner a missing key must stop everything.
+ */
+export function vaultOptionsFromEnv(env: NodeJS.ProcessEnv, world: { sandbox: boolean }): VaultOptions {
+  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return {
+    dir: resolve(process.cwd(), env.CLOUD_SECRETS_DIR || './.secrets'),
+    identityPath: resolve(process.cwd(), env.CLOUD_AGE_IDENTITY || join(configHome, 'personal-cloud', 'age-identity.txt')),
+    createMissingIdentity: world.sandbox,
+  };
+}

@@ -1,0 +1,126 @@
+import { join, resolve } from 'node:path';
+import { loadIdentity } from './age-identity-file';
+import { removeStaleTempFiles } from './atomic-file-write';
+import { DocumentStore, canonicalJson, serializeDocument } from './document-store';
+import { validateDocument } from './document-validation';
+import { documentPath, type DocName, type Docs } from './documents';
+import { fingerprintDocuments } from './fingerprint';
+import { SecretsGit } from './secrets-git';
+import { prepareSecretsRepo } from './secrets-repo-setup';
+import type { VaultOptions } from './vault-options';
+import { acquireWriterLock, type HeldLock } from './writer-lock';
+
+export interface Vault {
+  readonly dir: string;
+  /** The identity's public key (age1…); the first key when the identity file holds several. */
+  readonly recipient: string;
+  /** A document's value, validated with its schema; its empty default when the file is absent. */
+  read<D extends DocName>(doc: D): Promise<Docs[D]>;
+  /** sha256 over the documents' ciphertext (absent files hash as a marker), without decrypting; no documents means all. */
+  fingerprint(...docs: DocName[]): string;
+  /** Takes the exclusive writer lock; refused in one sentence while another process holds it. */
+  lock(purpose: string): Promise<VaultSession>;
+  /** Runs `fn` holding the writer lock, and releases it however `fn` ends. */
+  withLock<T>(purpose: string, fn: (session: VaultSession) => Promise<T>): Promise<T>;
+}
+
+export interface VaultSession {
+  read<D extends DocName>(doc: D): Promise<Docs[D]>;
+  /**
+   * Validates, encrypts to every recipient, replaces the file atomically (the previous version
+   * kept as `.backup`) and commits with `message`. Writing a value equal to the stored one
+   * changes nothing: no new ciphertext, no commit, the same fingerprint.
+   */
+  write<D extends DocName>(doc: D, value: Docs[D], message: string): Promise<void>;
+  /** Reads, applies `change`, writes; returns the value written. */
+  update<D extends DocName>(doc: D, change: (current: Docs[D]) => Docs[D], message: string): Promise<Docs[D]>;
+  release(): Promise<void>;
+}
+
+/**
+ * Opens the secrets repo: reads the identity (the sandbox world creates it when missing),
+ * creates the repo on first use. Nothing is decrypted until a document is read.
+ */
+export async function openVault(options: VaultOptions): Promise<Vault> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const dir = resolve(options.dir);
+  const keys = await loadIdentity(options.identityPath, { createMissing: options.createMissingIdentity, log });
+  const recipient = keys[0]!.recipient;
+  await prepareSecretsRepo(dir, recipient, log);
+  const store = new DocumentStore(dir, { keys, identityPath: options.identityPath });
+  const git = new SecretsGit(dir, log);
+
+  const lock = async (purpose: string): Promise<VaultSession> => {
+    const held = await acquireWriterLock(dir, purpose, log);
+    try {
+      await removeStaleTempFiles(join(dir, 'cluster'));
+      await removeStaleTempFiles(dir);
+    } catch (error) {
+      await held.release();
+      throw error;
+    }
+    return openSession(store, git, held);
+  };
+
+  return {
+    dir,
+    recipient,
+    read: (doc) => store.read(doc),
+    fingerprint: (...docs) => fingerprintDocuments(dir, docs),
+    lock,
+    async withLock(purpose, fn) {
+      const session = await lock(purpose);
+      try {
+        return await fn(session);
+      } finally {
+        await session.release();
+      }
+    },
+  };
+}
+
+function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): VaultSession {
+  let open = true;
+  const assertOpen = () => {
+    if (!open) throw new Error('this vault session was released; take the lock again to read or write.');
+  };
+
+  const write = async <D extends DocName>(doc: D, value: Docs[D], message: string): Promise<void> => {
+    assertOpen();
+    if (message.trim() === '') throw new Error(`writing ${doc} needs a commit message that names the change.`);
+    const next = validateDocument(doc, value, { what: `the new ${doc} document`, fix: 'nothing was written' });
+    // Both checks come before anything is written: a writer outside the recipients could not read
+    // back what it writes, and a document that cannot be decrypted must be restored, not overwritten.
+    const recipients = await store.readRecipients();
+    const current = await store.readPlaintext(doc);
+    if (current !== undefined && sameJson(current, next)) return;
+    await store.writeEncrypted(doc, serializeDocument(next), recipients);
+    await git.commit([documentPath(doc)], message);
+  };
+
+  return {
+    async read(doc) {
+      assertOpen();
+      return store.read(doc);
+    },
+    write,
+    async update(doc, change, message) {
+      assertOpen();
+      const next = change(await store.read(doc));
+      await write(doc, next, message);
+      return validateDocument(doc, next, { what: `the new ${doc} document`, fix: 'nothing was written' });
+    },
+    async release() {
+      open = false;
+      await held.release();
+    },
+  };
+}
+
+function sameJson(text: string, value: unknown): boolean {
+  try {
+    return canonicalJson(JSON.parse(text)) === canonicalJson(value);
+  } catch {
+    return false;
+  }
+}
