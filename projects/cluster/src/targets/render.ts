@@ -1,0 +1,18 @@
+// cluster:render — the concrete nodes of the configured phase, written for the layers to read.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadClusterConfig } from '../load-config';
+import { nodesInPhase } from '../nodes';
+import { hostFirewallRules } from '../firewall';
+
+export async function run(): Promise<void> {
+  const config = await loadClusterConfig();
+  const nodes = nodesInPhase(config);
+  await mkdir('dist/cluster/render', { recursive: true });
+  await writeFile(
+    'dist/cluster/render/model.json',
+    `${JSON.stringify({ cluster: config.name, phase: config.phase, nodes, hostFirewall: hostFirewallRules(config) }, null, 2)}\n`,
+  );
+  console.log(`cluster ${config.name}, phase ${config.phase}: ${nodes.length} servers`);
+  for (const n of nodes)
+    console.log(`  ${n.name.padEnd(12)} ${n.serverType.padEnd(6)} ${n.location.padEnd(5)} ${n.privateIp.padEnd(12)} k3s ${n.k3s.role}${n.k3s.clusterInit ? ' (cluster-init)' : ''}${n.volumes.length ? `  volumes ${n.volumes.map((v) => `${v.name}:${v.sizeGb}GB`).join(' ')}` : ''}`);
+}
