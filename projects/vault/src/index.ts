@@ -19,3 +19,5 @@ export {
   type VarsLeaf,
 } from './documents';
 export { VaultError } from './vault-error';
+// The operator workflows behind scripts/state.ts.
+export { runStateCommand, STATE_USAGE, type StateCommandIo } from './operator/state-command';

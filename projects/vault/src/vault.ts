@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { loadIdentity } from './age-identity-file';
+import { loadIdentity, type IdentityKey } from './age-identity-file';
 import { removeStaleTempFiles } from './atomic-file-write';
 import { DocumentStore, canonicalJson, serializeDocument } from './document-store';
 import { validateDocument } from './document-validation';
@@ -42,6 +42,20 @@ export interface VaultSession {
  * creates the repo on first use. Nothing is decrypted until a document is read.
  */
 export async function openVault(options: VaultOptions): Promise<Vault> {
+  return (await openVaultParts(options)).vault;
+}
+
+/** The vault with the pieces the operator workflows (diff, rotate, commit) need beyond its public face. */
+export interface VaultParts {
+  vault: Vault;
+  store: DocumentStore;
+  git: SecretsGit;
+  keys: readonly IdentityKey[];
+  options: VaultOptions;
+  log: (line: string) => void;
+}
+
+export async function openVaultParts(options: VaultOptions): Promise<VaultParts> {
   const log = options.log ?? ((line: string) => console.error(line));
   const dir = resolve(options.dir);
   const keys = await loadIdentity(options.identityPath, { createMissing: options.createMissingIdentity, log });
@@ -53,6 +67,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
   const lock = async (purpose: string): Promise<VaultSession> => {
     const held = await acquireWriterLock(dir, purpose, log);
     try {
+      // We hold the lock, so any temp file here belongs to a writer that died mid-write.
       await removeStaleTempFiles(join(dir, 'cluster'));
       await removeStaleTempFiles(dir);
     } catch (error) {
@@ -62,7 +77,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     return openSession(store, git, held);
   };
 
-  return {
+  const vault: Vault = {
     dir,
     recipient,
     read: (doc) => store.read(doc),
@@ -77,6 +92,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       }
     },
   };
+  return { vault, store, git, keys, options: { ...options, dir }, log };
 }
 
 function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): VaultSession {

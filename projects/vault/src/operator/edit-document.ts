@@ -1,0 +1,45 @@
+import { canonicalJson, serializeDocument } from '../document-store';
+import { parseDocumentText } from '../document-validation';
+import type { DocName } from '../documents';
+import type { Vault } from '../vault';
+import { runEditor } from './editor-command';
+import { diffJson } from './json-diff';
+import { chooseMemoryDir, withScratchFile } from './memory-scratch-file';
+import { formatFieldPath } from '../document-validation';
+
+export interface EditOptions {
+  editor: string;
+  env: NodeJS.ProcessEnv;
+  /** Memory-backed directories to hold the decrypted text, best first. */
+  memoryDirs: readonly string[];
+}
+
+export type EditOutcome = { written: false } | { written: true; message: string };
+
+/**
+ * Decrypts a document into a 0600 file in memory, opens the editor on it, and writes back what
+ * parses and matches the schema. An invalid edit is refused naming the field; an unchanged one
+ * writes nothing. The writer lock is held throughout, so nobody else writes in between.
+ */
+export async function editDocument(vault: Vault, doc: DocName, options: EditOptions): Promise<EditOutcome> {
+  const scratchParent = await chooseMemoryDir(options.memoryDirs);
+  return vault.withLock(`edit ${doc}`, async (session) => {
+    const before = await session.read(doc);
+    const original = serializeDocument(before);
+    const edited = await withScratchFile(scratchParent, `${doc}.json`, original, (file) => runEditor(options.editor, file, options.env));
+    if (edited === original) return { written: false };
+    const after = parseDocumentText(doc, edited, { what: `your edit of ${doc}`, fix: 'nothing was written, so run edit again to fix it' });
+    if (canonicalJson(after) === canonicalJson(before)) return { written: false };
+    const message = editCommitMessage(doc, before, after);
+    await session.write(doc, after, message);
+    return { written: true, message };
+  });
+}
+
+/** `Edit vars by hand: CLUSTER.MASTER_1.ip, …`: field paths only, never values. */
+export function editCommitMessage(doc: DocName, before: unknown, after: unknown): string {
+  const paths = diffJson(before, after).map((change) => formatFieldPath(change.path));
+  const shown = paths.slice(0, 5).join(', ');
+  const more = paths.length > 5 ? ` and ${paths.length - 5} more` : '';
+  return `Edit ${doc} by hand: ${shown}${more}`;
+}
