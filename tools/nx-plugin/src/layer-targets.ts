@@ -35,20 +35,20 @@ export function layerTargets(projectRoot: string): Record<LayerTarget, TargetCon
       ...run('render'),
       cache: true,
       dependsOn: ['^render'],
-      inputs: ['production', '^production', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
       outputs: ['{workspaceRoot}/dist/{projectName}/render'],
     },
     check: {
       ...run('check'),
       cache: true,
       dependsOn: ['render'],
-      inputs: ['production', '^production', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
     },
     plan: {
       ...run('plan'),
       cache: true,
       dependsOn: ['check'],
-      inputs: ['production', '^production', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.plan }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.plan }],
       outputs: ['{workspaceRoot}/dist/{projectName}/plan.json'],
     },
     provision: {

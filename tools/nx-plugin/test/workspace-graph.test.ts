@@ -1,0 +1,82 @@
+// The project graph as Nx computes it on this workspace: the layer order, and `affected` precision.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const env = { ...process.env, NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+const nx = (cwd: string, ...args: string[]) => execFileSync(join(root, 'node_modules/.bin/nx'), args, { cwd, env, encoding: 'utf8' });
+
+describe('project graph', () => {
+  let deps: Record<string, { target: string }[]>;
+  beforeAll(() => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pc-graph-')), 'graph.json');
+    nx(root, 'graph', `--file=${file}`);
+    deps = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { dependencies: typeof deps } }).graph.dependencies;
+  }, 60_000);
+  const dependsOn = (project: string) => deps[project]?.map((d) => d.target) ?? [];
+
+  it('chains the layers cluster → infra → hosts → k8s-apps → builder', () => {
+    expect(dependsOn('infra')).toContain('cluster');
+    expect(dependsOn('hosts')).toContain('infra');
+    expect(dependsOn('k8s-apps')).toContain('hosts');
+    expect(dependsOn('builder')).toContain('k8s-apps');
+  });
+
+  it('feeds vault and sandbox into infra, and cluster into the vault', () => {
+    expect(dependsOn('infra')).toEqual(expect.arrayContaining(['vault', 'sandbox']));
+    expect(dependsOn('vault')).toContain('cluster');
+  });
+
+  it('has no edge backwards', () => {
+    for (const earlier of ['cluster', 'vault', 'sandbox']) expect(dependsOn(earlier)).not.toContain('infra');
+    expect(dependsOn('infra')).not.toEqual(expect.arrayContaining(['hosts']));
+  });
+});
+
+describe('nx affected', () => {
+  // A private copy of the working tree with its own git history, so each change is one commit.
+  let work: string;
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], { cwd: work, encoding: 'utf8' });
+  const affectedBy = (file: string) => {
+    mkdirSync(dirname(join(work, file)), { recursive: true });
+    appendFileSync(join(work, file), '\n// touched\n');
+    git('add', '-A');
+    git('commit', '-qm', `touch ${file}`);
+    return nx(work, 'show', 'projects', '--affected', '--base=HEAD~1').split('\n').filter(Boolean).sort();
+  };
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'pc-affected-'));
+    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const file of files) {
+      mkdirSync(dirname(join(work, file)), { recursive: true });
+      try {
+        cpSync(join(root, file), join(work, file));
+      } catch {
+        // Listed but deleted in the working tree: not part of it.
+      }
+    }
+    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: work });
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+  }, 60_000);
+
+  it('marks every layer affected by a change to cluster.config.ts', () => {
+    expect(affectedBy('cluster.config.ts')).toEqual(expect.arrayContaining(['cluster', 'infra', 'hosts', 'k8s-apps', 'builder']));
+  });
+
+  it('marks a layer and the layers after it, never the ones before', () => {
+    expect(affectedBy('projects/k8s-apps/src/touched.ts')).toEqual(['builder', 'k8s-apps']);
+    expect(affectedBy('projects/hosts/src/touched.ts')).toEqual(['builder', 'hosts', 'k8s-apps']);
+    const infra = affectedBy('projects/infra/src/touched.ts');
+    expect(infra).toEqual(expect.arrayContaining(['infra', 'hosts', 'k8s-apps', 'builder']));
+    expect(infra).not.toEqual(expect.arrayContaining(['cluster']));
+    expect(infra).not.toContain('vault');
+    expect(infra).not.toContain('sandbox');
+  });
+}, 120_000);
