@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { VaultOptions } from '../../src/vault-options';
+
+/** A secrets repo and identity path in a fresh temp dir, with the vault's log captured. */
+export interface TempVault {
+  root: string;
+  dir: string;
+  identityPath: string;
+  logs: string[];
+  options: VaultOptions;
+  /** Options for the same repo with another identity file. */
+  optionsWith(identityPath: string, createMissingIdentity?: boolean): VaultOptions;
+  cleanup(): Promise<void>;
+}
+
+export async function makeTempVault(): Promise<TempVault> {
+  const root = await mkdtemp(join(tmpdir(), 'vault-test-'));
+  const dir = join(root, 'secrets');
+  const identityPath = join(root, 'config', 'personal-cloud', 'age-identity.txt');
+  const logs: string[] = [];
+  const optionsWith = (path: string, createMissingIdentity = true): VaultOptions => ({
+    dir,
+    identityPath: path,
+    createMissingIdentity,
+    log: (line) => logs.push(line),
+  });
+  return {
+    root,
+    dir,
+    identityPath,
+    logs,
+    options: optionsWith(identityPath),
+    optionsWith,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/** `git <args>` in `dir`, stdout as text. */
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+}
+
+/** Commit subjects, newest first. */
+export function commitSubjects(dir: string): string[] {
+  return git(dir, 'log', '--format=%s').trim().split('\n');
+}
