@@ -15,12 +15,14 @@ export interface AgeReader {
 /** Encrypts to every recipient and ASCII-armors the result, as `age -e -a -R recipients.txt` does. */
 export async function encryptArmored(plaintext: string, recipients: readonly string[], recipientsFile: string): Promise<string> {
   const encrypter = new Encrypter();
-  for (const recipient of recipients) encrypter.addRecipient(recipient);
-  try {
-    return armor.encode(await encrypter.encrypt(plaintext));
-  } catch {
-    throw new VaultError(`${recipientsFile} holds a recipient that is not a valid age public key (bad checksum or length); fix that line.`);
+  for (const recipient of recipients) {
+    try {
+      encrypter.addRecipient(recipient);
+    } catch {
+      throw new VaultError(`${recipientsFile} holds a recipient that is not a valid age public key (${recipient}: bad checksum or length); fix or remove that line.`);
+    }
   }
+  return armor.encode(await encrypter.encrypt(plaintext));
 }
 
 /**
