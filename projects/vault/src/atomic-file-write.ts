@@ -126,9 +126,10 @@ async function keepBackupOf(path: string): Promise<void> {
   }
   try {
     await rename(temp, backup);
-  } catch (error) {
+  } finally {
+    // rename(2) between two links of one inode succeeds without doing anything, which happens
+    // when a crash left .backup linked to the current file; the temp name must still go.
     await unlink(temp).catch(() => undefined);
-    throw error;
   }
 }
 

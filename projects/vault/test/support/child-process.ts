@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const TSX = `${WORKSPACE_ROOT}node_modules/.bin/tsx`;
 
 export interface Child {
   process: ChildProcess;
@@ -13,9 +12,12 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a TypeScript file with tsx from the workspace root (so the path aliases resolve). */
+/**
+ * Starts a TypeScript file under node with tsx's loader, from the workspace root (so the path
+ * aliases resolve). One process, not tsx's wrapper and a child, so a signal reaches the code itself.
+ */
 export function startTsx(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
-  const child = spawn(TSX, [file, ...args], { cwd: WORKSPACE_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: WORKSPACE_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];

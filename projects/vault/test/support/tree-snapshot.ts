@@ -18,15 +18,15 @@ export async function listFiles(root: string): Promise<string[]> {
 }
 
 /**
- * The files (relative paths) under `root` whose bytes contain `marker`, plus "git object <id>"
- * for every object in its repository (loose or packed, decompressed) that does.
+ * The files (relative paths) under `root` whose bytes contain `marker`, plus "git object" when
+ * any object of the repository `repo` (loose or packed, decompressed) does.
  */
-export async function filesContaining(root: string, marker: string): Promise<string[]> {
+export async function filesContaining(root: string, repo: string, marker: string): Promise<string[]> {
   const hits: string[] = [];
   for (const path of await listFiles(root)) {
     if ((await readFile(path)).includes(marker)) hits.push(relative(root, path));
   }
-  const objects = execFileSync('git', ['-C', root, 'cat-file', '--batch-all-objects', '--batch'], { maxBuffer: 256 * 1024 * 1024 });
+  const objects = execFileSync('git', ['-C', repo, 'cat-file', '--batch-all-objects', '--batch'], { maxBuffer: 256 * 1024 * 1024 });
   if (objects.includes(marker)) hits.push('git object');
   return hits;
 }
