@@ -174,7 +174,9 @@ export class ActionWaiter {
         this.wake = undefined;
         if (!slept) continue; // cut short for a newcomer: plan the tick again
       }
-      const now = this.now();
+      // A finished sleep counts as having reached its wake time even if the clock disagrees (a
+      // timer firing a hair early, or an instant test sleep): re-checking the clock would spin.
+      const now = Math.max(this.now(), wakeAt);
       this.expire(now);
       if (this.tracked.size === 0) break;
       // Woken for a deadline, not for an action: no request needed.
