@@ -1,0 +1,127 @@
+// Address arithmetic and allocation. Public addresses come from the documentation ranges (RFC 5737,
+// RFC 3849) so nothing the sandbox hands out can ever be mistaken for a real host.
+
+export interface Cidr {
+  /** The network address as an unsigned 32-bit number. */
+  base: number;
+  prefix: number;
+}
+
+export function parseIpv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) return undefined;
+    value = value * 256 + Number(part);
+  }
+  return value;
+}
+
+export function formatIpv4(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+/** An IPv4 network in CIDR notation whose address is the network's first (no host bits set). */
+export function parseCidr(text: string): Cidr | undefined {
+  const [address = '', prefixText, ...rest] = text.split('/');
+  if (rest.length || prefixText === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
+  const base = parseIpv4(address);
+  const prefix = Number(prefixText);
+  if (base === undefined || prefix > 32) return undefined;
+  if (base % size({ base, prefix }) !== 0) return undefined;
+  return { base, prefix };
+}
+
+export function formatCidr(cidr: Cidr): string {
+  return `${formatIpv4(cidr.base)}/${cidr.prefix}`;
+}
+
+export function size(cidr: Cidr): number {
+  return 2 ** (32 - cidr.prefix);
+}
+
+export function contains(outer: Cidr, address: number): boolean {
+  return address >= outer.base && address < outer.base + size(outer);
+}
+
+export function containsCidr(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && contains(outer, inner.base);
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return contains(a, b.base) || contains(b, a.base);
+}
+
+/** RFC 5737 documentation ranges, used in this order for public IPv4 addresses. */
+export const PUBLIC_IPV4_POOLS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/24'].map((c) => parseCidr(c)!);
+
+/** The lowest free public IPv4 address, or undefined when every pool is used up. */
+export function allocatePublicIpv4(taken: ReadonlySet<string>): string | undefined {
+  for (const pool of PUBLIC_IPV4_POOLS) {
+    // Skip the network and broadcast addresses.
+    for (let host = pool.base + 1; host < pool.base + size(pool) - 1; host++) {
+      const ip = formatIpv4(host);
+      if (!taken.has(ip)) return ip;
+    }
+  }
+  return undefined;
+}
+
+/** The n-th /64 of 2001:db8::/32 (RFC 3849), as Hetzner writes a server's IPv6 network. */
+export function ipv6Network(index: number): string {
+  const high = Math.floor(index / 0x10000);
+  const low = index % 0x10000;
+  return `2001:db8:${high.toString(16)}:${low.toString(16)}::/64`;
+}
+
+export function ipv6NetworkIndex(network: string): number | undefined {
+  const match = /^2001:db8:([0-9a-f]{1,4}):([0-9a-f]{1,4})::\/64$/.exec(network);
+  return match ? parseInt(match[1]!, 16) * 0x10000 + parseInt(match[2]!, 16) : undefined;
+}
+
+/** The lowest free /64 (index 0 is left out: 2001:db8::/64 reads like the whole range). */
+export function allocateIpv6Network(taken: ReadonlySet<string>): string | undefined {
+  for (let index = 1; index < 2 ** 32; index++) {
+    const network = ipv6Network(index);
+    if (!taken.has(network)) return network;
+  }
+  return undefined;
+}
+
+/** The gateway Hetzner gives every subnet of a network: the first host of the network's range. */
+export function networkGateway(ipRange: string): string {
+  return formatIpv4(parseCidr(ipRange)!.base + 1);
+}
+
+/**
+ * The first free host of `subnet` after the network's gateway: never the subnet's own network or
+ * broadcast address, never the gateway, never an address in `taken`.
+ */
+export function firstFreeHost(subnet: Cidr, gateway: string, taken: ReadonlySet<string>): string | undefined {
+  const gatewayValue = parseIpv4(gateway)!;
+  const first = Math.max(subnet.base + 1, contains(subnet, gatewayValue) ? gatewayValue + 1 : subnet.base + 1);
+  const end = subnet.base + size(subnet) - 1;
+  for (let host = first; host < end; host++) {
+    const ip = formatIpv4(host);
+    if (!taken.has(ip)) return ip;
+  }
+  return undefined;
+}
+
+/** The first /24 (or smaller range, for a small network) of `range` that overlaps none of `used`. */
+export function firstFreeSubnet(range: Cidr, used: readonly Cidr[], prefix = 24): Cidr | undefined {
+  const wanted = Math.max(prefix, range.prefix);
+  const step = 2 ** (32 - wanted);
+  for (let base = range.base; base < range.base + size(range); base += step) {
+    const candidate = { base, prefix: wanted };
+    if (!used.some((u) => overlaps(u, candidate))) return candidate;
+  }
+  return undefined;
+}
+
+/** A locally administered MAC address that is stable for a server on a network. */
+export function macAddress(serverId: number, networkId: number): string {
+  const bytes = [0x86, 0x00, (networkId >> 8) & 255, networkId & 255, (serverId >> 8) & 255, serverId & 255];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}

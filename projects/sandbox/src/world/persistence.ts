@@ -1,0 +1,59 @@
+// The world on disk: `<dir>/world.json`, replaced atomically (write a temp file, fsync it, rename it
+// over the old one, fsync the directory) so a crash at any instant leaves the old or the new world,
+// never half of one.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORLD_FORMAT, emptyWorld, type World } from './world';
+
+export class WorldStore {
+  readonly file: string;
+
+  constructor(readonly dir: string) {
+    this.file = join(dir, 'world.json');
+  }
+
+  load(): World {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyWorld();
+      throw error;
+    }
+    let world: World;
+    try {
+      world = JSON.parse(text) as World;
+    } catch {
+      throw new Error(`${this.file} is not valid JSON; move it away (or delete it) to start from an empty sandbox`);
+    }
+    if (world?.format !== WORLD_FORMAT)
+      throw new Error(`${this.file} is not a sandbox world of format ${WORLD_FORMAT}; move it away (or delete it) to start from an empty sandbox`);
+    return { ...emptyWorld(), ...world };
+  }
+
+  save(world: World): void {
+    mkdirSync(this.dir, { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(world));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, this.file);
+    syncDirectory(this.dir);
+  }
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems cannot fsync a directory; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
