@@ -96,3 +96,8 @@ export async function deleteSubnet(client: HcloudClient, id: number, body: { ip_
 export async function changeProtection(client: HcloudClient, id: number, body: { delete?: boolean }): Promise<Action> {
   return (await client.request<{ action: Action }>('POST', `/networks/${id}/actions/change_protection`, { body })).action;
 }
+
+/** change_network_ip_range: a network can only grow, to a range that contains the old one. */
+export async function changeIpRange(client: HcloudClient, id: number, body: { ip_range: string }): Promise<Action> {
+  return (await client.request<{ action: Action }>('POST', `/networks/${id}/actions/change_ip_range`, { body })).action;
+}
