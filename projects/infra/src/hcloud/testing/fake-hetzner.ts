@@ -31,6 +31,8 @@ export class FakeHetzner {
   readonly requests: ReceivedRequest[] = [];
   readonly unrouted: ReceivedRequest[] = [];
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
+  /** Answers what no route matches, when set. */
+  fallback: Handler | undefined;
   private readonly server: Server;
   private readonly hanging = new Set<() => void>();
   private port = 0;
@@ -53,9 +55,10 @@ export class FakeHetzner {
           };
           this.requests.push(received);
           const route = this.routes.find((r) => r.method === received.method && r.pattern.test(received.path));
-          if (!route) this.unrouted.push(received);
-          const reply: Reply = route
-            ? await route.handler(received)
+          const handler = route?.handler ?? this.fallback;
+          if (!handler) this.unrouted.push(received);
+          const reply: Reply = handler
+            ? await handler(received)
             : { status: 404, body: { error: { code: 'not_found', message: `no route for ${received.method} ${received.path}`, details: {} } } };
           if ('drop' in reply) {
             req.socket.destroy();
