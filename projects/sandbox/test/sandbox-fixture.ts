@@ -1,5 +1,6 @@
 // A sandbox per test file (in memory, ephemeral port, every exchange recorded for the contract
 // check) and a tiny Hetzner client to talk to it.
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../src/index';
 import { recordExchanges, type ExchangeRecorder } from './contract';
@@ -91,3 +92,10 @@ export function useSandbox(options: SandboxOptions = {}): SandboxFixture {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A fresh, real OpenSSH ed25519 public key line. */
+export function sshPublicKey(comment = 'test@sandbox'): string {
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const field = (data: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, data.length]), data]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} ${comment}`;
+}

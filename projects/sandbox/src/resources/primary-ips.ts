@@ -134,8 +134,17 @@ const create: Handler = (request, context) => {
     assignee: body.assignee_id ?? null,
     autoDelete: body.auto_delete ?? false,
   });
-  const resources = [{ id: ip.id, type: 'primary_ip' }, ...(ip.assignee_id !== null ? [{ id: ip.assignee_id, type: 'server' }] : [])];
-  const action = startAction(context, { command: 'create_primary_ip', resources, onFailure: { remove: { type: 'primary_ip', id: ip.id } } });
+  // An unassigned primary IP exists at once; one created for a server comes with an action, and a
+  // failed one disappears again.
+  if (ip.assignee_id === null) return { status: 201, body: { primary_ip: renderPrimaryIp(ip) } };
+  const action = startAction(context, {
+    command: 'create_primary_ip',
+    resources: [
+      { id: ip.id, type: 'primary_ip' },
+      { id: ip.assignee_id, type: 'server' },
+    ],
+    onFailure: { remove: { type: 'primary_ip', id: ip.id } },
+  });
   return { status: 201, body: { primary_ip: renderPrimaryIp(ip), action: renderAction(action, context.now) } };
 };
 
