@@ -13,3 +13,4 @@ export * from './prices';
 export * from './cost';
 export * from './resolve-vars';
 export * from './load-config';
+export * from './target-module';

@@ -4,22 +4,9 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { isCloudError } from '@personal-cloud/cluster';
-
-/** The parsed command line a target receives. */
-export interface TargetArgs {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  positionals: string[];
-}
-
-/** What a target module exports. */
-export interface TargetModule {
-  /** The flags it takes, in node:util parseArgs form; anything else is refused. */
-  options?: ParseArgsConfig['options'];
-  run(args: TargetArgs): Promise<void>;
-}
+import { isCloudError, type TargetModule } from '@personal-cloud/cluster';
 
 async function main(argv: string[]): Promise<number> {
   const [projectRoot, target, ...rest] = argv;

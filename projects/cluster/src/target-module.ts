@@ -1,0 +1,14 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** The parsed command line a target receives from tools/nx-plugin's runner. */
+export interface TargetArgs {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+/** What a target module (`<project>/src/targets/<target>.ts`) exports. */
+export interface TargetModule {
+  /** The flags it takes, in node:util parseArgs form; anything else is refused. */
+  options?: ParseArgsConfig['options'];
+  run(args: TargetArgs): Promise<void>;
+}

@@ -1,0 +1,42 @@
+// What every infra target starts from: the validated config, the vault, and the desired
+// resources with their concrete values resolved in memory. Config errors surface here, before
+// any API call.
+import {
+  desiredResources,
+  loadClusterConfig,
+  nodesInPhase,
+  PHASES,
+  resolveSecrets,
+  type ClusterConfig,
+  type DesiredResource,
+  type NodeModel,
+  type VarsDocument,
+} from '@personal-cloud/cluster';
+import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
+import { ensureSandboxVars } from './world/sandbox-vars';
+import { worldKind } from './world/world';
+
+export interface InfraInputs {
+  config: ClusterConfig;
+  vault: Vault;
+  desired: DesiredResource[];
+  /** Every node of every phase, so a server left over from another phase still maps to its vars. */
+  nodes: NodeModel[];
+}
+
+/** The config and the vault, without resolving anything: enough for destroy and drift's bookkeeping. */
+export async function openConfigAndVault(env: NodeJS.ProcessEnv = process.env): Promise<{ config: ClusterConfig; vault: Vault; nodes: NodeModel[] }> {
+  const config = await loadClusterConfig();
+  const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+  const nodes = new Map<string, NodeModel>();
+  for (const phase of PHASES) for (const node of nodesInPhase(config, phase)) nodes.set(node.hetznerName, node);
+  for (const node of nodesInPhase(config)) nodes.set(node.hetznerName, node);
+  return { config, vault, nodes: [...nodes.values()] };
+}
+
+export async function loadInfraInputs(env: NodeJS.ProcessEnv = process.env): Promise<InfraInputs> {
+  const { config, vault, nodes } = await openConfigAndVault(env);
+  if (worldKind(env) === 'sandbox') await ensureSandboxVars(vault);
+  const secrets = resolveSecrets(config, (await vault.read('vars')) as VarsDocument);
+  return { config, vault, nodes, desired: desiredResources(config, secrets) };
+}

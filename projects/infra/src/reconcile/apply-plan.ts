@@ -1,0 +1,80 @@
+// Executes a plan: each change as a task, in dependency order, several at a time.
+import type { ResourceType } from '@personal-cloud/cluster';
+import type { HcloudClient } from '../hcloud/client';
+import { HcloudError } from '../hcloud/errors';
+import type { InfraBook } from '../state/infra-book';
+import type { Progress } from '../ui/progress';
+import { changeDependencies } from './dependencies';
+import type { ApplyContext } from './kind';
+import { KINDS } from './kinds';
+import { observedKey, type Observed } from './observed';
+import type { Change, Plan } from './plan-types';
+import { runDag, type DagOutcome } from './run-dag';
+
+export interface ApplyOptions {
+  client: HcloudClient;
+  observed: Observed[];
+  book: InfraBook;
+  progress: Progress;
+  concurrency: number;
+}
+
+/**
+ * A failure that another round cannot fix: the request itself is wrong (4xx), or our own bug.
+ * Lost answers, failed actions, locks, conflicts, rate limits and 5xx are tried again next round.
+ */
+export function isFatal(error: unknown): boolean {
+  if (!(error instanceof HcloudError)) return true;
+  if (error.status === undefined) return false;
+  return error.status >= 400 && error.status < 500 && ![404, 409, 423, 429].includes(error.status);
+}
+
+const VERBS = { create: 'create', update: 'update', delete: 'delete', replace: 'replace' } as const;
+const DONE = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' } as const;
+
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<DagOutcome[]> {
+  const ids = new Map(options.observed.map((o) => [observedKey(o), o.id]));
+  const { client, book, progress } = options;
+  const contextFor = (change: Change): ApplyContext => ({
+    client,
+    idOf(type, name) {
+      const id = ids.get(`${type}/${name}`);
+      if (id === undefined) throw new Error(`${change.key} needs ${type} ${name}, which does not exist`);
+      return id;
+    },
+    findId: (type: ResourceType, name: string) => ids.get(`${type}/${name}`),
+    wait: async (actions) => {
+      if (actions && (!Array.isArray(actions) || actions.length)) await client.waitForActions(actions);
+    },
+    async settled(type, name, id, facts = {}) {
+      ids.set(`${type}/${name}`, id);
+      book.settled(type, name, { id, ...facts });
+    },
+    async removed(type, name) {
+      ids.delete(`${type}/${name}`);
+      book.removed(type, name);
+    },
+    note: (text) => progress.note(change.key, text),
+  });
+
+  const dependencies = changeDependencies(plan);
+  const tasks = plan.changes.map((change) => ({
+    key: change.key,
+    after: dependencies.get(change.key) ?? [],
+    async run() {
+      const kind = KINDS[change.type];
+      const ctx = contextFor(change);
+      progress.begin(change.key, `${VERBS[change.action]}${change.action === 'create' ? '' : ` (${change.reason})`}`);
+      try {
+        if (change.action === 'delete' || change.action === 'replace') await kind.remove(ctx, change.observed!);
+        if (change.action === 'create' || change.action === 'replace') await kind.create(ctx, change.desired!);
+        if (change.action === 'update') await kind.update(ctx, change.desired!, change.observed!, change.differences);
+        progress.end(change.key, true, DONE[change.action]);
+      } catch (error) {
+        progress.end(change.key, false, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    },
+  }));
+  return runDag(tasks, options.concurrency, isFatal);
+}

@@ -1,0 +1,46 @@
+import type { DesiredPrimaryIp } from '@personal-cloud/cluster';
+import * as primaryIps from '../../hcloud/resources/primary-ips';
+import { labelDifference, verdict, type Kind } from '../kind';
+import type { ObservedPrimaryIp } from '../observed';
+import type { Difference } from '../plan-types';
+
+export const primaryIpKind: Kind<DesiredPrimaryIp, ObservedPrimaryIp> = {
+  type: 'primary_ip',
+  diff(desired, observed) {
+    const differences: Difference[] = [];
+    if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
+    // Assigned elsewhere: it must come free. Unassigned: the server takes it when it is created or updated.
+    if (observed.assignee !== null && observed.assignee !== desired.server) differences.push({ field: 'assignee', from: observed.assignee, to: desired.server });
+    if (observed.autoDelete) differences.push({ field: 'auto_delete', from: true, to: false });
+    differences.push(...labelDifference(desired.labels, observed.labels));
+    return verdict(differences, ['location']);
+  },
+  needs: () => [],
+  holds: () => [],
+  holdsData: () => undefined,
+  async create(ctx, desired) {
+    const { primary_ip, actions } = await primaryIps.create(ctx.client, {
+      name: desired.name,
+      type: 'ipv4',
+      assignee_type: 'server',
+      location: desired.location,
+      // It must outlive its server: that is the point of a named address.
+      auto_delete: false,
+      labels: desired.labels,
+    });
+    await ctx.wait(actions);
+    await ctx.settled('primary_ip', desired.name, primary_ip.id);
+  },
+  async update(ctx, desired, observed, differences) {
+    const fields = new Set(differences.map((d) => d.field));
+    if (fields.has('assignee')) await ctx.wait(await primaryIps.unassign(ctx.client, observed.id));
+    if (fields.has('auto_delete') || fields.has('labels')) await primaryIps.update(ctx.client, observed.id, { labels: desired.labels, auto_delete: false });
+    await ctx.settled('primary_ip', desired.name, observed.id);
+  },
+  async remove(ctx, observed) {
+    if (observed.protectDelete) await ctx.wait(await primaryIps.changeProtection(ctx.client, observed.id, { delete: false }));
+    if (observed.assignee !== null) await ctx.wait(await primaryIps.unassign(ctx.client, observed.id));
+    await primaryIps.delete(ctx.client, observed.id);
+    await ctx.removed('primary_ip', observed.name);
+  },
+};

@@ -1,0 +1,109 @@
+import type { DesiredServer } from '@personal-cloud/cluster';
+import * as primaryIps from '../../hcloud/resources/primary-ips';
+import * as servers from '../../hcloud/resources/servers';
+import { labelDifference, verdict, type ApplyContext, type Kind } from '../kind';
+import type { ObservedServer } from '../observed';
+import type { Difference } from '../plan-types';
+
+/** Changes Hetzner makes only while the server is off. */
+const NEEDS_POWER_OFF = new Set(['server_type', 'placement_group', 'primary_ipv4']);
+
+export const serverKind: Kind<DesiredServer, ObservedServer> = {
+  type: 'server',
+  diff(desired, observed) {
+    const differences: Difference[] = [];
+    if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
+    if (desired.serverType !== observed.serverType) differences.push({ field: 'server_type', from: observed.serverType, to: desired.serverType });
+    const attachment = observed.networks.find((n) => n.name === desired.network.name);
+    if (attachment?.ip !== desired.network.ip)
+      differences.push({ field: 'network', from: attachment ? `${attachment.name} ${attachment.ip}` : null, to: `${desired.network.name} ${desired.network.ip}` });
+    if ((desired.placementGroup ?? null) !== observed.placementGroup)
+      differences.push({ field: 'placement_group', from: observed.placementGroup, to: desired.placementGroup ?? null });
+    if (desired.primaryIpv4 && desired.primaryIpv4 !== observed.primaryIpv4)
+      differences.push({ field: 'primary_ipv4', from: observed.primaryIpv4, to: desired.primaryIpv4 });
+    if (observed.status === 'off') differences.push({ field: 'status', from: 'off', to: 'running' });
+    differences.push(...labelDifference(desired.labels, observed.labels));
+    return verdict(differences, ['location']);
+  },
+  needs: (desired, action) => {
+    const needs = [`network/${desired.network.name}`];
+    if (desired.placementGroup) needs.push(`placement_group/${desired.placementGroup}`);
+    if (desired.primaryIpv4) needs.push(`primary_ip/${desired.primaryIpv4}`);
+    if (action === 'create') needs.push(...desired.sshKeys.map((k) => `ssh_key/${k}`), ...desired.volumes.map((v) => `volume/${v}`));
+    return needs;
+  },
+  holds: (observed) => [
+    ...observed.networks.map((n) => `network/${n.name}`),
+    ...(observed.placementGroup ? [`placement_group/${observed.placementGroup}`] : []),
+    ...(observed.primaryIpv4 ? [`primary_ip/${observed.primaryIpv4}`] : []),
+    ...observed.volumes.map((v) => `volume/${v}`),
+  ],
+  holdsData: (observed) => (observed.volumes.length ? `server ${observed.name} has volume ${observed.volumes.join(', ')} attached` : undefined),
+  async create(ctx, desired) {
+    const volumeIds = desired.volumes.flatMap((v) => ctx.findId('volume', v) ?? []);
+    const created = await servers.create(ctx.client, {
+      name: desired.name,
+      server_type: desired.serverType,
+      image: desired.image,
+      location: desired.location,
+      ssh_keys: desired.sshKeys,
+      labels: desired.labels,
+      start_after_create: true,
+      ...(desired.placementGroup ? { placement_group: ctx.idOf('placement_group', desired.placementGroup) } : {}),
+      ...(volumeIds.length ? { volumes: volumeIds, automount: false } : {}),
+      public_net: {
+        enable_ipv4: true,
+        enable_ipv6: desired.ipv6,
+        ...(desired.primaryIpv4 ? { ipv4: ctx.idOf('primary_ip', desired.primaryIpv4) } : {}),
+      },
+    });
+    await ctx.wait(created.actions);
+    // The private address is chosen, not assigned: attach after creation with the model's IP.
+    ctx.note(`attach to ${desired.network.name} as ${desired.network.ip}`);
+    await ctx.wait(await servers.attachToNetwork(ctx.client, created.server.id, { network: ctx.idOf('network', desired.network.name), ip: desired.network.ip }));
+    await ctx.settled('server', desired.name, created.server.id, {
+      publicIpv4: created.server.public_net.ipv4?.ip ?? null,
+      publicIpv6: created.server.public_net.ipv6?.ip ?? null,
+      privateIp: desired.network.ip,
+    });
+  },
+  async update(ctx, desired, observed, differences) {
+    const fields = new Set(differences.map((d) => d.field));
+    const offline = [...fields].some((f) => NEEDS_POWER_OFF.has(f));
+    if (offline && observed.status !== 'off') {
+      ctx.note('power off');
+      await ctx.wait(await servers.powerOff(ctx.client, observed.id));
+    }
+    if (fields.has('server_type')) await ctx.wait(await servers.changeType(ctx.client, observed.id, { server_type: desired.serverType, upgrade_disk: false }));
+    if (fields.has('placement_group')) await movePlacementGroup(ctx, desired, observed);
+    if (fields.has('primary_ipv4') && desired.primaryIpv4) await takePrimaryIp(ctx, desired.primaryIpv4, observed);
+    if (fields.has('network')) {
+      const network = ctx.idOf('network', desired.network.name);
+      if (observed.networks.some((n) => n.name === desired.network.name)) await ctx.wait(await servers.detachFromNetwork(ctx.client, observed.id, { network }));
+      await ctx.wait(await servers.attachToNetwork(ctx.client, observed.id, { network, ip: desired.network.ip }));
+    }
+    if (fields.has('labels')) await servers.update(ctx.client, observed.id, { labels: desired.labels });
+    if (offline || fields.has('status')) {
+      ctx.note('power on');
+      await ctx.wait(await servers.powerOn(ctx.client, observed.id));
+    }
+    await ctx.settled('server', desired.name, observed.id, { publicIpv4: observed.publicIpv4, publicIpv6: observed.publicIpv6, privateIp: desired.network.ip });
+  },
+  async remove(ctx, observed) {
+    if (observed.protectDelete) await ctx.wait(await servers.changeProtection(ctx.client, observed.id, { delete: false, rebuild: false }));
+    await ctx.wait(await servers.delete(ctx.client, observed.id));
+    await ctx.removed('server', observed.name);
+  },
+};
+
+async function movePlacementGroup(ctx: ApplyContext, desired: DesiredServer, observed: ObservedServer): Promise<void> {
+  if (observed.placementGroup !== null) await ctx.wait(await servers.removeFromPlacementGroup(ctx.client, observed.id));
+  if (desired.placementGroup)
+    await ctx.wait(await servers.addToPlacementGroup(ctx.client, observed.id, { placement_group: ctx.idOf('placement_group', desired.placementGroup) }));
+}
+
+async function takePrimaryIp(ctx: ApplyContext, name: string, observed: ObservedServer): Promise<void> {
+  // The server's current address (an automatic one) must let go first; Hetzner deletes it if it was auto-delete.
+  if (observed.primaryIpv4 !== null && observed.primaryIpv4.startsWith('#')) await ctx.wait(await primaryIps.unassign(ctx.client, Number(observed.primaryIpv4.slice(1))));
+  await ctx.wait(await primaryIps.assign(ctx.client, ctx.idOf('primary_ip', name), { assignee_id: observed.id, assignee_type: 'server' }));
+}

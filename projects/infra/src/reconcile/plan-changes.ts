@@ -1,0 +1,51 @@
+// Desired + observed → the plan. Pure and fast: 1000 servers plan in milliseconds.
+import type { DesiredResource } from '@personal-cloud/cluster';
+import { describeDifference } from './kind';
+import { KINDS } from './kinds';
+import { observedKey, type Observed } from './observed';
+import type { Change, Plan } from './plan-types';
+
+export interface PlanOptions {
+  /** Delete resources that carry the cluster's labels but are not desired. */
+  prune: boolean;
+}
+
+export function planChanges(desired: DesiredResource[], observed: Observed[], options: PlanOptions): Plan {
+  const byKey = new Map(observed.map((o) => [observedKey(o), o]));
+  const exists = (key: string) => byKey.has(key);
+  const wanted = new Set<string>();
+  const changes: Change[] = [];
+
+  for (const d of desired) {
+    const key = observedKey(d);
+    wanted.add(key);
+    const o = byKey.get(key);
+    const base = { key, type: d.type, name: d.name, desired: d };
+    if (!o) {
+      changes.push({ ...base, action: 'create', reason: 'does not exist', differences: [] });
+      continue;
+    }
+    const kind = KINDS[d.type];
+    const verdict = kind.diff(d, o, exists);
+    if (verdict.action === 'update')
+      changes.push({ ...base, observed: o, action: 'update', reason: verdict.differences.map(describeDifference).join('; '), differences: verdict.differences });
+    else if (verdict.action === 'replace')
+      changes.push({ ...base, observed: o, action: 'replace', reason: verdict.reason, differences: verdict.differences, destroysData: kind.holdsData(o) });
+  }
+
+  const orphans = observed.filter((o) => !wanted.has(observedKey(o)));
+  if (options.prune)
+    for (const o of orphans)
+      changes.push({
+        key: observedKey(o),
+        type: o.type,
+        name: o.name,
+        action: 'delete',
+        reason: 'not desired (--prune)',
+        differences: [],
+        observed: o,
+        destroysData: KINDS[o.type].holdsData(o),
+      });
+
+  return { changes, orphans: options.prune ? [] : orphans.map((o) => ({ type: o.type, name: o.name, id: o.id })) };
+}

@@ -1,0 +1,66 @@
+// The infra layer's bookkeeping: turns "this resource exists now" into state and vars entries.
+import type { DesiredResource, NodeModel, ResourceType } from '@personal-cloud/cluster';
+import type { Observed, ObservedServer } from '../reconcile/observed';
+import { readInfraState, specHash, withInfraState, withoutServerVars, withServerVars, type InfraState, type ServerFacts } from './infra-state';
+import type { Recorded, StateRecorder } from './state-recorder';
+
+export class InfraBook {
+  private readonly desired: Map<string, DesiredResource>;
+  private readonly nodes: Map<string, NodeModel>;
+
+  constructor(
+    private readonly recorder: StateRecorder,
+    desired: DesiredResource[],
+    nodes: NodeModel[],
+  ) {
+    this.desired = new Map(desired.map((d) => [`${d.type}/${d.name}`, d]));
+    this.nodes = new Map(nodes.map((n) => [n.hetznerName, n]));
+  }
+
+  settled(type: ResourceType, name: string, facts: ServerFacts): void {
+    const key = `${type}/${name}`;
+    const desired = this.desired.get(key);
+    this.recorder.record(`infra: ${type} ${name} is ${facts.id}`, (current) => {
+      const infra = readInfraState(current.state);
+      const next: InfraState = { resources: { ...infra.resources, [key]: { id: facts.id, specHash: desired ? specHash(desired) : '' } } };
+      const node = type === 'server' ? this.nodes.get(name) : undefined;
+      return { state: withInfraState(current.state, next), vars: node ? withServerVars(current.vars, node, facts) : current.vars };
+    });
+  }
+
+  removed(type: ResourceType, name: string): void {
+    const key = `${type}/${name}`;
+    this.recorder.record(`infra: ${type} ${name} deleted`, (current) => {
+      const { [key]: _gone, ...resources } = readInfraState(current.state).resources;
+      const node = type === 'server' ? this.nodes.get(name) : undefined;
+      return { state: withInfraState(current.state, { resources }), vars: node ? withoutServerVars(current.vars, node.varsKey) : current.vars };
+    });
+  }
+
+  /**
+   * Makes state and vars say exactly what exists, after a run converged: adopted resources are
+   * added, vanished ones dropped. When they already agree, nothing is written at all.
+   */
+  syncWith(observed: Observed[]): void {
+    this.recorder.record('infra: state matches the cloud', (current) => syncRecorded(current, observed, this.desired, [...this.nodes.values()]));
+  }
+}
+
+export function syncRecorded(current: Recorded, observed: Observed[], desired: Map<string, DesiredResource>, nodes: NodeModel[]): Recorded {
+  const before = readInfraState(current.state).resources;
+  const resources: InfraState['resources'] = {};
+  for (const o of observed) {
+    const key = `${o.type}/${o.name}`;
+    const d = desired.get(key);
+    resources[key] = { id: o.id, specHash: d ? specHash(d) : (before[key]?.specHash ?? '') };
+  }
+  let vars = current.vars;
+  const servers = new Map(observed.filter((o): o is ObservedServer => o.type === 'server').map((s) => [s.name, s]));
+  for (const node of nodes) {
+    const server = servers.get(node.hetznerName);
+    vars = server
+      ? withServerVars(vars, node, { id: server.id, privateIp: server.networks[0]?.ip, publicIpv4: server.publicIpv4, publicIpv6: server.publicIpv6 })
+      : withoutServerVars(vars, node.varsKey);
+  }
+  return { state: withInfraState(current.state, { resources }), vars };
+}

@@ -1,0 +1,48 @@
+// Writes what provisioning learns into the vault as it happens, without holding up the work:
+// changes queue up and each write takes everything queued so far, so the vault is at most one
+// write behind the world. A crash loses at most that tail, and labels recover it on the rerun.
+import type { VaultSession, State, Vars } from '@personal-cloud/vault';
+
+export interface Recorded {
+  state: State;
+  vars: Vars;
+}
+
+type Mutation = (current: Recorded) => Recorded;
+
+export class StateRecorder {
+  private pending: { change: Mutation; message: string }[] = [];
+  private writing: Promise<void> | undefined;
+  private failure: unknown;
+
+  constructor(private readonly session: VaultSession) {}
+
+  /** Queues a change; it is written soon, together with any others queued meanwhile. */
+  record(message: string, change: Mutation): void {
+    if (this.failure) throw this.failure;
+    this.pending.push({ change, message });
+    this.writing ??= this.drain().finally(() => (this.writing = undefined));
+  }
+
+  /** Waits until everything queued is in the vault; rethrows a write that failed. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length) {
+        const batch = this.pending.splice(0);
+        const before: Recorded = { state: await this.session.read('state'), vars: await this.session.read('vars') };
+        const after = batch.reduce((current, { change }) => change(current), before);
+        const message = batch.length === 1 ? batch[0]!.message : `${batch[0]!.message} (+${batch.length - 1} more)\n\n${batch.map((b) => `- ${b.message}`).join('\n')}`;
+        await this.session.write('state', after.state, message);
+        await this.session.write('vars', after.vars, message);
+      }
+    } catch (error) {
+      this.failure = error;
+      this.pending = [];
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// The sandbox world needs the concrete values a real operator would put in the vault. On first
+// use it makes them: an operator SSH key pair and a documentation-range address. The Hetzner
+// world never invents them; there, a missing var is an error that says how to set it.
+import { generateKeyPairSync } from 'node:crypto';
+import { lookupVar, setVar, type VarsDocument } from '@personal-cloud/cluster';
+import type { Vault } from '@personal-cloud/vault';
+
+/** TEST-NET-2 (RFC 5737): never routed, so a sandbox rule can never open a real port to anyone. */
+export const SANDBOX_OPERATOR_ADDRESS = '198.51.100.7/32';
+
+/** An ed25519 key pair: the public half in OpenSSH form, the private half as PKCS#8 PEM. */
+export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator'): { publicKey: string; privateKey: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
+  return { publicKey: `ssh-ed25519 ${blob.toString('base64')} ${comment}`, privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+}
+
+/** Adds whatever of the operator's vars is missing; writes nothing when all are there. */
+export async function ensureSandboxVars(vault: Vault): Promise<void> {
+  const vars = (await vault.read('vars')) as VarsDocument;
+  if (lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined) return;
+  await vault.withLock('sandbox: operator vars', async (session) => {
+    let current = (await session.read('vars')) as VarsDocument;
+    if (lookupVar(current, 'OPERATOR.ssh_public_key') === undefined) {
+      const key = generateOperatorKey();
+      current = setVar(current, 'OPERATOR.ssh_public_key', key.publicKey);
+      await session.update('tokens', (tokens) => ({ ...tokens, OPERATOR_SSH_PRIVATE_KEY: key.privateKey }), 'sandbox: operator SSH private key');
+    }
+    if (lookupVar(current, 'OPERATOR.address') === undefined) current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
+    await session.write('vars', current, 'sandbox: operator vars (SSH public key, address)');
+  });
+}

@@ -1,0 +1,47 @@
+// The two worlds, one code path. With HCLOUD_TOKEN the API is Hetzner's (or HCLOUD_ENDPOINT);
+// without it, the local sandbox: the one already serving .sandbox/, or one started in-process
+// for this run. Only the endpoint differs; everything above this module is the same.
+import { CloudError } from '@personal-cloud/cluster';
+import { findRunningSandbox, sandboxOptionsFromEnv, startSandbox } from '@personal-cloud/sandbox';
+import { resolveEndpoint, validateToken } from '../hcloud/endpoint';
+
+export interface World {
+  kind: 'sandbox' | 'hetzner';
+  endpoint: string;
+  token: string;
+  /** Stops what this process started (the in-process sandbox); a no-op otherwise. */
+  close(): Promise<void>;
+}
+
+/** The sandbox accepts any 64-character token; this one says what it is. */
+export const SANDBOX_TOKEN = 'personal-cloud-local-sandbox'.padEnd(64, '0');
+
+/** Which world the environment selects, without any I/O. */
+export function worldKind(env: NodeJS.ProcessEnv = process.env): World['kind'] {
+  return env.HCLOUD_TOKEN?.trim() ? 'hetzner' : 'sandbox';
+}
+
+export async function openWorld(env: NodeJS.ProcessEnv = process.env): Promise<World> {
+  const endpoint = resolveEndpoint(env);
+  if (worldKind(env) === 'hetzner') return { kind: 'hetzner', endpoint: endpoint!, token: validateToken(env.HCLOUD_TOKEN), close: async () => {} };
+  if (endpoint) return { kind: 'sandbox', endpoint, token: SANDBOX_TOKEN, close: async () => {} };
+
+  let options: ReturnType<typeof sandboxOptionsFromEnv>;
+  try {
+    options = sandboxOptionsFromEnv(env);
+  } catch (error) {
+    throw new CloudError((error as Error).message);
+  }
+  const dir = options.dir!;
+  const running = await findRunningSandbox(dir);
+  if (running) return { kind: 'sandbox', endpoint: running, token: SANDBOX_TOKEN, close: async () => {} };
+  try {
+    const sandbox = await startSandbox({ ...options, port: 0 });
+    return { kind: 'sandbox', endpoint: sandbox.url, token: SANDBOX_TOKEN, close: () => sandbox.stop() };
+  } catch (error) {
+    // Another process started one on the same directory a moment ago: use that one.
+    const raced = await findRunningSandbox(dir);
+    if (raced) return { kind: 'sandbox', endpoint: raced, token: SANDBOX_TOKEN, close: async () => {} };
+    throw new CloudError(`the local sandbox could not start: ${(error as Error).message}`);
+  }
+}
