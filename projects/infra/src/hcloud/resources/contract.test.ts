@@ -3,7 +3,7 @@ import { describeWithFile } from '../../../../../tools/test-support/external-too
 import { loadContract, type Contract } from '../../../../../tools/test-support/openapi-contract';
 import { openapiSpecPath } from '../../../../../tools/test-support/openapi-spec';
 import type { HcloudClient } from '../client';
-import type { ReceivedRequest, Reply } from '../testing/fake-hetzner';
+import type { ReceivedRequest } from '../testing/fake-hetzner';
 import * as fx from '../testing/fixtures';
 import { useFakeHetzner } from '../testing/harness';
 import * as actions from './actions';
@@ -23,7 +23,8 @@ import * as volumes from './volumes';
  * fixture answer the other tests rely on matches the response schema (so the types are right).
  */
 
-type Case = [operationId: string, call: (client: HcloudClient) => Promise<unknown>, reply: Reply & { status: number }];
+type Answer = { status: number; body?: unknown };
+type Case = [operationId: string, call: (client: HcloudClient) => Promise<unknown>, reply: Answer];
 
 const labels = { 'managed-by': 'personal-cloud', cluster: 'test' };
 const running = fx.action();
