@@ -100,6 +100,19 @@ describe('reading actions', () => {
   });
 });
 
+describe('a firewall being applied', () => {
+  it('shows as pending on the server until its action ends', async () => {
+    const { api } = fixture;
+    const created = await api.post('/firewalls', { name: 'fw', apply_to: [{ type: 'server', server: { id: 1 } }] });
+    expect((await api.get('/servers/1')).body.server.public_net.firewalls).toEqual([{ id: created.body.firewall.id, status: 'pending' }]);
+    advance(1000);
+    expect((await api.get('/servers/1')).body.server.public_net.firewalls).toEqual([{ id: created.body.firewall.id, status: 'applied' }]);
+    const removed = await api.post(`/firewalls/${created.body.firewall.id}/actions/remove_from_resources`, { remove_from: [{ type: 'server', server: { id: 1 } }] });
+    expect(removed.status).toBe(201);
+    advance(1000);
+  });
+});
+
 describe('a delete that runs', () => {
   it('shows the server as deleting until its action ends, then it is gone', async () => {
     const { api } = fixture;

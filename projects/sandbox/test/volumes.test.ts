@@ -1,0 +1,87 @@
+// Volumes: creation next to a server, the same-location rule, no deleting while attached, resizing.
+import { describe, expect, it } from 'vitest';
+import { describeContract } from './contract';
+import { useSandbox } from './sandbox-fixture';
+
+const fixture = useSandbox({ actionMs: 5 });
+
+async function settle(answer: { body: any }) {
+  const actions = [answer.body.action, ...(answer.body.next_actions ?? []), ...(answer.body.actions ?? [])].filter(Boolean);
+  for (const action of actions) await fixture.api.waitForAction(action.id);
+  return answer;
+}
+
+describe('volumes', () => {
+  it('creates a volume in a location, or attached to a server with a next action', async () => {
+    const { api } = fixture;
+    const loose = await settle(await api.post('/volumes', { name: 'loose', size: 10, location: 'fsn1', format: 'ext4', labels: { tier: 'warm' } }));
+    expect(loose.status).toBe(201);
+    expect(loose.body.volume).toMatchObject({
+      name: 'loose',
+      size: 10,
+      server: null,
+      location: { name: 'fsn1' },
+      format: 'ext4',
+      labels: { tier: 'warm' },
+      linux_device: `/dev/disk/by-id/scsi-0HC_Volume_${loose.body.volume.id}`,
+      status: 'creating',
+    });
+    expect(loose.body.next_actions).toEqual([]);
+    expect((await api.get(`/volumes/${loose.body.volume.id}`)).body.volume.status).toBe('available');
+
+    const server = await api.createServer('db', { location: 'nbg1' });
+    const attached = await settle(await api.post('/volumes', { name: 'attached', size: 500, server: server.id }));
+    expect(attached.body.next_actions).toMatchObject([{ command: 'attach_volume' }]);
+    expect((await api.get(`/volumes/${attached.body.volume.id}`)).body.volume).toMatchObject({ server: server.id, location: { name: 'nbg1' } });
+    expect((await api.get(`/servers/${server.id}`)).body.server.volumes).toEqual([attached.body.volume.id]);
+  });
+
+  it('validates size, name, location and uniqueness', async () => {
+    const { api } = fixture;
+    expect((await api.post('/volumes', { name: 'tiny', size: 5, location: 'fsn1' })).status).toBe(422);
+    expect((await api.post('/volumes', { name: 'huge', size: 10241, location: 'fsn1' })).status).toBe(422);
+    expect((await api.post('/volumes', { name: '-bad-', size: 10, location: 'fsn1' })).status).toBe(422);
+    expect((await api.post('/volumes', { name: 'nowhere', size: 10 })).body.error.details.fields[0].name).toBe('location');
+    expect((await api.post('/volumes', { name: 'loose', size: 10, location: 'fsn1' })).body.error.code).toBe('uniqueness_error');
+    expect((await api.post('/volumes', { name: 'split', size: 10, location: 'hel1', server: 1 })).status).toBe(422);
+  });
+
+  it('attaches only to a server of the same location, and only once', async () => {
+    const { api } = fixture;
+    const loose = (await api.get('/volumes?name=loose')).body.volumes[0];
+    const far = await api.post(`/volumes/${loose.id}/actions/attach`, { server: 1 });
+    expect(far.status).toBe(422);
+    expect(far.body.error.message).toContain('location');
+    const near = await api.createServer('near', { location: 'fsn1' });
+    const attach = await api.post(`/volumes/${loose.id}/actions/attach`, { server: near.id, automount: false });
+    expect(attach.body.action).toMatchObject({ command: 'attach_volume', resources: [{ id: loose.id, type: 'volume' }, { id: near.id, type: 'server' }] });
+    // While the attach runs, the volume and the server are both locked.
+    expect((await api.post(`/volumes/${loose.id}/actions/detach`)).status).toBe(423);
+    await api.waitForAction(attach.body.action.id);
+    expect((await api.post(`/volumes/${loose.id}/actions/attach`, { server: near.id })).status).toBe(422);
+    expect((await api.get(`/volumes/${loose.id}`)).body.volume.server).toBe(near.id);
+  });
+
+  it('refuses to delete an attached or protected volume', async () => {
+    const { api } = fixture;
+    const loose = (await api.get('/volumes?name=loose')).body.volumes[0];
+    expect(await api.delete(`/volumes/${loose.id}`)).toMatchObject({ status: 422, body: { error: { code: 'service_error' } } });
+    await settle(await api.post(`/volumes/${loose.id}/actions/detach`));
+    await settle(await api.post(`/volumes/${loose.id}/actions/change_protection`, { delete: true }));
+    expect(await api.delete(`/volumes/${loose.id}`)).toMatchObject({ status: 423, body: { error: { code: 'protected' } } });
+    await settle(await api.post(`/volumes/${loose.id}/actions/change_protection`, { delete: false }));
+    expect((await api.delete(`/volumes/${loose.id}`)).status).toBe(204);
+    expect((await api.get(`/volumes/${loose.id}`)).status).toBe(404);
+  });
+
+  it('grows but never shrinks', async () => {
+    const { api } = fixture;
+    const volume = (await api.get('/volumes?name=attached')).body.volumes[0];
+    expect((await api.post(`/volumes/${volume.id}/actions/resize`, { size: 400 })).status).toBe(422);
+    await settle(await api.post(`/volumes/${volume.id}/actions/resize`, { size: 600 }));
+    expect((await api.get(`/volumes/${volume.id}`)).body.volume.size).toBe(600);
+    expect((await api.put(`/volumes/${volume.id}`, { name: 'renamed', labels: { a: '1' } })).body.volume).toMatchObject({ name: 'renamed', labels: { a: '1' } });
+  });
+});
+
+describeContract(fixture.recorder);
