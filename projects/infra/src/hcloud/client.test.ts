@@ -66,6 +66,19 @@ describe('HcloudClient requests', () => {
     expect(fake.requests[0]?.headers['user-agent']).toBe('personal-cloud/test bench');
   });
 
+  it('sends through an injected fetch', async () => {
+    fake.on('GET', '/pricing', { status: 200, body: { pricing: {} } });
+    const urls: string[] = [];
+    const { client } = clientFor({
+      fetch: (input, init) => {
+        urls.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    await client.request('GET', '/pricing', { query: { x: 1 } });
+    expect(urls).toEqual([`${fake.url}/pricing?x=1`]);
+  });
+
   it('resolves a 204 with undefined', async () => {
     fake.on('DELETE', '/ssh_keys/1', { status: 204 });
     const { client } = clientFor();
