@@ -10,13 +10,19 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
 }
 
+const TEMP_NAME = /^\.(.+)\.\d+-[0-9a-f]{12}\.tmp$/;
+
 /** True for names tempPathFor makes; only a dead writer leaves one behind. */
 export function isTempFileName(name: string): boolean {
-  return /^\..+\.\d+-[0-9a-f]{12}\.tmp$/.test(name);
+  return TEMP_NAME.test(name);
 }
 
-/** Removes temp files left by writers that died mid-write; call it only while holding the vault lock. */
-export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+/**
+ * Removes temp files left by writers that died mid-write, for the given target names only (or
+ * all of them). Only for files written under the vault lock: a temp file of a lock being created
+ * belongs to a live process that does not hold the lock, and must be left alone.
+ */
+export async function removeStaleTempFiles(dir: string, targets?: readonly string[]): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -24,7 +30,10 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
     if (errorCode(error) === 'ENOENT') return [];
     throw error;
   }
-  const stale = names.filter(isTempFileName);
+  const stale = names.filter((name) => {
+    const target = TEMP_NAME.exec(name)?.[1];
+    return target !== undefined && (targets === undefined || targets.includes(target));
+  });
   await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
   return stale;
 }

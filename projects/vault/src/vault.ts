@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { loadIdentity, type IdentityKey } from './age-identity-file';
+import { RECIPIENTS_FILE } from './age-recipients-file';
 import { removeStaleTempFiles } from './atomic-file-write';
 import { DocumentStore, canonicalJson, serializeDocument } from './document-store';
 import { validateDocument } from './document-validation';
@@ -67,9 +68,10 @@ export async function openVaultParts(options: VaultOptions): Promise<VaultParts>
   const lock = async (purpose: string): Promise<VaultSession> => {
     const held = await acquireWriterLock(dir, purpose, log);
     try {
-      // We hold the lock, so any temp file here belongs to a writer that died mid-write.
+      // We hold the lock, so a temp file of a document or of recipients.txt belongs to a writer
+      // that died mid-write. (Temp files of .lock itself belong to processes queuing for it.)
       await removeStaleTempFiles(join(dir, 'cluster'));
-      await removeStaleTempFiles(dir);
+      await removeStaleTempFiles(dir, [RECIPIENTS_FILE]);
     } catch (error) {
       await held.release();
       throw error;

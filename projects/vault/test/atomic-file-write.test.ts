@@ -67,4 +67,13 @@ describe('temp files', () => {
     expect((await readdir(dir)).sort()).toEqual(['notes.tmp', 'state.json.age']);
     expect(await removeStaleTempFiles(join(dir, 'missing'))).toEqual([]);
   });
+
+  it('can be swept for some targets only, leaving the temp files of a lock being created', async () => {
+    const lockTemp = tempPathFor(join(dir, '.lock'));
+    const recipientsTemp = tempPathFor(join(dir, 'recipients.txt'));
+    await writeFile(lockTemp, 'x');
+    await writeFile(recipientsTemp, 'y');
+    expect(await removeStaleTempFiles(dir, ['recipients.txt'])).toEqual([recipientsTemp.slice(dir.length + 1)]);
+    expect(await readdir(dir)).toEqual([lockTemp.slice(dir.length + 1)]);
+  });
 });

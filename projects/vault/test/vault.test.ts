@@ -32,6 +32,13 @@ describe('openVault on first use', () => {
     expect(temp.logs.filter((line) => line.includes(temp.identityPath))).toHaveLength(1);
   });
 
+  it('is initialized once when many open it at the same time (parallel Nx tasks on a fresh clone)', async () => {
+    const vaults = await Promise.all(Array.from({ length: 6 }, () => openVault(temp.options)));
+    expect(new Set(vaults.map((each) => each.recipient)).size).toBe(1);
+    expect(commitSubjects(temp.dir)).toEqual(['Initialize the secrets repository']);
+    expect(git(temp.dir, 'status', '--porcelain')).toBe('');
+  });
+
   it('leaves an existing repo alone on the next open', async () => {
     const first = await openVault(temp.options);
     const second = await openVault(temp.options);
