@@ -2,6 +2,7 @@
 // resources with their concrete values resolved in memory. Config errors surface here, before
 // any API call.
 import {
+  configPath,
   desiredResources,
   loadClusterConfig,
   nodesInPhase,
@@ -26,7 +27,7 @@ export interface InfraInputs {
 
 /** The config and the vault, without resolving anything: enough for destroy and drift's bookkeeping. */
 export async function openConfigAndVault(env: NodeJS.ProcessEnv = process.env): Promise<{ config: ClusterConfig; vault: Vault; nodes: NodeModel[] }> {
-  const config = await loadClusterConfig();
+  const config = await loadClusterConfig(configPath(env));
   const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
   const nodes = new Map<string, NodeModel>();
   for (const phase of PHASES) for (const node of nodesInPhase(config, phase)) nodes.set(node.hetznerName, node);

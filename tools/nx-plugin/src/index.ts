@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { CreateNodes, NxPlugin } from '@nx/devkit';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { CreateNodes, NxPlugin, PreTasksExecution } from '@nx/devkit';
 import { layerTargets } from './layer-targets';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
@@ -17,5 +18,20 @@ export const createNodes: CreateNodes = [
     }),
 ];
 
-const plugin: NxPlugin = { name: 'personal-cloud/layers', createNodes };
+/**
+ * In the sandbox world the vault makes its identity and operator vars on first use. Doing that
+ * before Nx hashes anything means the first render is cached under the vars it actually read,
+ * so the second run is a cache hit. It costs one file check once the vault exists.
+ */
+export const preTasksExecution: PreTasksExecution = (_options, context) => {
+  if (process.env.HCLOUD_TOKEN?.trim()) return;
+  const secrets = resolve(context.workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+  if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
+  spawnSync(join(context.workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {
+    cwd: context.workspaceRoot,
+    stdio: 'inherit',
+  });
+};
+
+const plugin: NxPlugin = { name: 'personal-cloud/layers', createNodes, preTasksExecution };
 export default plugin;

@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { isCloudError, type TargetModule } from '@personal-cloud/cluster';
+import type { TargetModule } from '@personal-cloud/cluster';
 
 async function main(argv: string[]): Promise<number> {
   const [projectRoot, target, ...rest] = argv;
@@ -35,7 +35,9 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  async (error: unknown) => {
+    // Loaded only on failure: the runner starts for every target, most of which never fail.
+    const { isCloudError } = await import('@personal-cloud/cluster');
     if (isCloudError(error)) console.error(pc.red(`error: ${error.message}`));
     else console.error(error);
     process.exit(1);

@@ -1,13 +1,8 @@
 // infra:provision — reconcile Hetzner with the config, writing state as resources come to exist.
 import { CloudError, type TargetArgs } from '@personal-cloud/cluster';
-import { withHcloud } from '../hcloud-session';
-import { loadInfraInputs } from '../infra-inputs';
-import { reconcile } from '../reconcile/reconcile';
+import { provisionInfra } from '../provision';
 import { summarize } from '../reconcile/plan-types';
-import { InfraBook } from '../state/infra-book';
-import { StateRecorder } from '../state/state-recorder';
 import { formatPlan } from '../ui/format-plan';
-import { createProgress } from '../ui/progress';
 import { writePlan } from './plan';
 
 export const options = {
@@ -24,37 +19,21 @@ export function namesOf(value: TargetArgs['values'][string]): string[] {
 
 export async function run({ values }: TargetArgs): Promise<void> {
   const concurrency = values.concurrency === undefined ? 10 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new CloudError(`--concurrency must be a whole number from 1 to 50, not "${values.concurrency}".`);
-  const { config, vault, desired, nodes } = await loadInfraInputs();
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50)
+    throw new CloudError(`--concurrency must be a whole number from 1 to 50, not "${values.concurrency}".`);
   const started = Date.now();
-  await vault.withLock(`infra provision of ${config.name}`, async (session) => {
-    const recorder = new StateRecorder(session);
-    const progress = createProgress();
-    try {
-      const result = await withHcloud(process.env, (client) =>
-        reconcile({
-          client,
-          cluster: config.name,
-          desired,
-          book: new InfraBook(recorder, desired, nodes),
-          progress,
-          prune: values.prune === true,
-          allowDestroy: namesOf(values['allow-destroy']),
-          concurrency,
-          onPlan: (plan, round) => {
-            if (round === 1) console.log(formatPlan(plan));
-          },
-        }),
-      );
-      await writePlan(result.plan);
-      if (!result.plan.changes.length) console.log(formatPlan(result.plan));
-      else {
-        const s = summarize(result.plan);
-        console.log(`Applied: ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.delete} deleted in ${((Date.now() - started) / 1000).toFixed(1)}s (${result.rounds - 1} round${result.rounds === 2 ? '' : 's'}).`);
-      }
-    } finally {
-      progress.close();
-      await recorder.flush();
-    }
+  const result = await provisionInfra({
+    env: process.env,
+    prune: values.prune === true,
+    allowDestroy: namesOf(values['allow-destroy']),
+    concurrency,
+    onPlan: (plan) => console.log(formatPlan(plan)),
   });
+  await writePlan(result.plan);
+  if (!result.plan.changes.length) return console.log(formatPlan(result.plan));
+  const s = summarize(result.plan);
+  const retries = result.rounds - 2;
+  console.log(
+    `Applied: ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.delete} deleted in ${((Date.now() - started) / 1000).toFixed(1)}s${retries > 0 ? ` (${retries} retry round${retries === 1 ? '' : 's'})` : ''}.`,
+  );
 }

@@ -1,6 +1,7 @@
 import type { DesiredServer } from '@personal-cloud/cluster';
 import * as primaryIps from '../../hcloud/resources/primary-ips';
 import * as servers from '../../hcloud/resources/servers';
+import * as volumes from '../../hcloud/resources/volumes';
 import { labelDifference, verdict, type ApplyContext, type Kind } from '../kind';
 import type { ObservedServer } from '../observed';
 import type { Difference } from '../plan-types';
@@ -59,8 +60,14 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
     });
     await ctx.wait(created.actions);
     // The private address is chosen, not assigned: attach after creation with the model's IP.
+    // Meanwhile the volumes it took get their delete protection (they were made unprotected so
+    // that protecting them would not wait in front of this server).
     ctx.note(`attach to ${desired.network.name} as ${desired.network.ip}`);
-    await ctx.wait(await servers.attachToNetwork(ctx.client, created.server.id, { network: ctx.idOf('network', desired.network.name), ip: desired.network.ip }));
+    const network = ctx.idOf('network', desired.network.name);
+    await Promise.all([
+      servers.attachToNetwork(ctx.client, created.server.id, { network, ip: desired.network.ip }).then(ctx.wait),
+      ...volumeIds.map((id) => volumes.changeProtection(ctx.client, id, { delete: true }).then(ctx.wait)),
+    ]);
     await ctx.settled('server', desired.name, created.server.id, {
       publicIpv4: created.server.public_net.ipv4?.ip ?? null,
       publicIpv6: created.server.public_net.ipv6?.ip ?? null,

@@ -33,7 +33,9 @@ export const volumeKind: Kind<DesiredVolume, ObservedVolume> = {
       ...(server !== undefined ? { server, automount: false } : { location: desired.location }),
     });
     await ctx.wait(actions);
-    await ctx.wait(await volumes.changeProtection(ctx.client, volume.id, { delete: true }));
+    // A volume made for a server still to come is protected by that server's creation, once
+    // attached; protecting it here would put one more action on the critical path.
+    if (server !== undefined) await ctx.wait(await volumes.changeProtection(ctx.client, volume.id, { delete: true }));
     await ctx.settled('volume', desired.name, volume.id);
   },
   async update(ctx, desired, observed, differences) {

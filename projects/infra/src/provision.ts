@@ -1,0 +1,87 @@
+// Provision and destroy as functions of an environment, so the targets and the tests run the
+// very same code: the targets pass process.env, the tests an env of temp dirs and a sandbox.
+import { clusterSelector } from '@personal-cloud/cluster';
+import type { HcloudClientOptions } from './hcloud/client';
+import { withHcloud } from './hcloud-session';
+import { loadInfraInputs, openConfigAndVault } from './infra-inputs';
+import type { Plan } from './reconcile/plan-types';
+import { reconcile, type ReconcileResult } from './reconcile/reconcile';
+import { InfraBook } from './state/infra-book';
+import { StateRecorder } from './state/state-recorder';
+import { createProgress, type Progress } from './ui/progress';
+
+export interface RunOptions {
+  env: NodeJS.ProcessEnv;
+  progress?: Progress;
+  concurrency?: number;
+  /** Called with the first round's plan before anything is applied. */
+  onPlan?: (plan: Plan) => void;
+  /** Client settings for tests (shorter retry delays). */
+  client?: Partial<HcloudClientOptions>;
+}
+
+export interface ProvisionOptions extends RunOptions {
+  prune?: boolean;
+  allowDestroy?: readonly string[];
+}
+
+export async function provisionInfra(options: ProvisionOptions): Promise<ReconcileResult> {
+  const { config, vault, desired, nodes } = await loadInfraInputs(options.env);
+  return vault.withLock(`infra provision of ${config.name}`, async (session) => {
+    const recorder = new StateRecorder(session);
+    const progress = options.progress ?? createProgress();
+    try {
+      return await withHcloud(
+        options.env,
+        (client) =>
+          reconcile({
+            client,
+            cluster: config.name,
+            desired,
+            book: new InfraBook(recorder, desired, nodes),
+            progress,
+            prune: options.prune ?? false,
+            allowDestroy: options.allowDestroy ?? [],
+            concurrency: options.concurrency,
+            onPlan: (plan, round) => round === 1 && options.onPlan?.(plan),
+          }),
+        options.client,
+      );
+    } finally {
+      progress.close();
+      await recorder.flush();
+    }
+  });
+}
+
+/** Deletes everything labelled with the cluster's name; the caller has the operator's confirmation. */
+export async function destroyInfra(options: RunOptions): Promise<ReconcileResult & { selector: string }> {
+  const { config, vault, nodes } = await openConfigAndVault(options.env);
+  return vault.withLock(`infra destroy of ${config.name}`, async (session) => {
+    const recorder = new StateRecorder(session);
+    const progress = options.progress ?? createProgress();
+    try {
+      const result = await withHcloud(
+        options.env,
+        (client) =>
+          reconcile({
+            client,
+            cluster: config.name,
+            desired: [],
+            book: new InfraBook(recorder, [], nodes),
+            progress,
+            prune: true,
+            allowDestroy: [],
+            guard: false,
+            concurrency: options.concurrency,
+            onPlan: (plan, round) => round === 1 && options.onPlan?.(plan),
+          }),
+        options.client,
+      );
+      return { ...result, selector: clusterSelector(config.name) };
+    } finally {
+      progress.close();
+      await recorder.flush();
+    }
+  });
+}
