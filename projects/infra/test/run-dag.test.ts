@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runDag, type DagTask } from '../src/reconcile/run-dag';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('runDag', () => {
   it('runs independent tasks in parallel, up to the bound, and dependents after', async () => {
@@ -31,7 +31,7 @@ describe('runDag', () => {
       [
         { key: 'a', after: [], run: async () => { throw new Error('boom'); } },
         { key: 'b', after: ['a'], run: async () => {} },
-        { key: 'c', after: [], run: async () => sleep(5) },
+        { key: 'c', after: [], run: async () => void (await sleep(5)) },
       ],
       2,
     );
