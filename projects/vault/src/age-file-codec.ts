@@ -45,14 +45,22 @@ export async function decryptAgeFile(content: Uint8Array, reader: AgeReader, fil
     if (message.includes('stream ended') || message.includes('too small')) {
       throw new VaultError(`${file} is truncated (it ends inside the encrypted data); ${restore}.`);
     }
-    throw new VaultError(`${file} is corrupted (it fails age's integrity check: ${message}); ${restore}.`);
+    // Armor ends with an END line, so an armored file that got this far is whole; a binary file
+    // has no such marker, and a cut one fails the same integrity check as a damaged one.
+    const damage = isBinary(content) ? 'corrupted or truncated' : 'corrupted';
+    throw new VaultError(`${file} is ${damage} (it fails age's integrity check: ${message}); ${restore}.`);
   }
+}
+
+function isBinary(content: Uint8Array): boolean {
+  return Buffer.from(content.subarray(0, BINARY_MAGIC.length)).toString('latin1') === BINARY_MAGIC;
 }
 
 function dearmor(content: Uint8Array, file: string, restore: string): Uint8Array {
   const text = Buffer.from(content).toString('latin1');
   if (text.trim() === '') throw new VaultError(`${file} is empty, a truncated write; ${restore}.`);
   if (text.startsWith(BINARY_MAGIC)) return content;
+  if (BINARY_MAGIC.startsWith(text)) throw new VaultError(`${file} is truncated (it ends inside the age header); ${restore}.`);
   const trimmed = text.trim();
   if (!trimmed.startsWith(ARMOR_BEGIN)) {
     throw new VaultError(`${file} is not an age-encrypted file (no "${ARMOR_BEGIN}" line); ${restore}.`);

@@ -81,12 +81,16 @@ describe('a document that cannot be decrypted', () => {
     expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(/is empty, a truncated write; restore it from .*\.backup/);
   });
 
-  it('is refused as truncated when a binary age file was cut short', async () => {
+  it.each([
+    ['inside the magic line', 10, /is truncated \(it ends inside the age header\)/],
+    ['inside the header', 150, /is corrupted or truncated \(it fails age's integrity check: invalid stanza\)/],
+    ['inside the payload', -20, /is corrupted or truncated \(it fails age's integrity check: invalid tag\)/],
+  ])('is refused when a binary age file was cut %s', async (_where, cut, message) => {
     const encrypter = new Encrypter();
     encrypter.addRecipient(vault.recipient);
     const binary = await encrypter.encrypt('{"A":"'.padEnd(2000, 'x') + '"}');
-    await writeFile(varsFile(), binary.subarray(0, 150));
-    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(/is (truncated|corrupted)/);
+    await writeFile(varsFile(), binary.subarray(0, cut < 0 ? binary.length + cut : cut));
+    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(message);
   });
 
   it('is refused when it is not an age file at all', async () => {
