@@ -50,21 +50,26 @@ export function parseFaults(text: string | undefined, defaultSeed: number = Date
   return config;
 }
 
-/** Draws faults from one seeded sequence, in request order, so a run with a seed repeats exactly. */
+/**
+ * Draws faults from seeded sequences, one per concern, so a run with a seed repeats exactly: which
+ * actions fail depends only on the order actions are started, not on how often a client polled.
+ */
 export class FaultInjector {
-  private readonly random: Random;
-  private readonly active: boolean;
+  private readonly requests: Random;
+  private readonly actions: Random;
+  private readonly resets: Random;
 
   constructor(readonly config: FaultConfig) {
-    this.random = seededRandom(config.seed);
-    this.active = Object.values(config.probabilities).some((p) => p > 0);
+    this.requests = seededRandom(config.seed);
+    this.actions = seededRandom(config.seed ^ 0x9e3779b9);
+    this.resets = seededRandom(config.seed ^ 0x85ebca6b);
   }
 
   /** The fault that fails this request before it is processed, if any (one draw, shared by the three kinds). */
   requestFault(): RequestFault | undefined {
-    if (!this.active) return undefined;
-    const draw = this.random();
     const { rate_limit, server_error, unavailable } = this.config.probabilities;
+    if (rate_limit + server_error + unavailable === 0) return undefined;
+    const draw = this.requests();
     if (draw < rate_limit) return 'rate_limit';
     if (draw < rate_limit + server_error) return 'server_error';
     if (draw < rate_limit + server_error + unavailable) return 'unavailable';
@@ -72,10 +77,12 @@ export class FaultInjector {
   }
 
   actionFails(): boolean {
-    return this.active && this.random() < this.config.probabilities.action_error;
+    const p = this.config.probabilities.action_error;
+    return p > 0 && this.actions() < p;
   }
 
   dropsConnection(): boolean {
-    return this.active && this.random() < this.config.probabilities.reset;
+    const p = this.config.probabilities.reset;
+    return p > 0 && this.resets() < p;
   }
 }
