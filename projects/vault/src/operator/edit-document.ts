@@ -1,11 +1,10 @@
 import { canonicalJson, serializeDocument } from '../document-store';
-import { parseDocumentText } from '../document-validation';
+import { formatFieldPath, parseDocumentText } from '../document-validation';
 import type { DocName } from '../documents';
 import type { Vault } from '../vault';
 import { runEditor } from './editor-command';
 import { diffJson } from './json-diff';
 import { chooseMemoryDir, withScratchFile } from './memory-scratch-file';
-import { formatFieldPath } from '../document-validation';
 
 export interface EditOptions {
   editor: string;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateIdentityKey, readIdentityText, renderIdentityKey, writeIdentityFile } from '../age-identity-file';
 import { RECIPIENTS_FILE, parseRecipientsFile, replaceRecipients } from '../age-recipients-file';
@@ -6,7 +7,6 @@ import { serializeDocument } from '../document-store';
 import { DOC_NAMES, documentPath, type DocName } from '../documents';
 import type { VaultParts } from '../vault';
 import { VaultError } from '../vault-error';
-import { readFile } from 'node:fs/promises';
 
 export interface Rotation {
   retired: string[];
