@@ -15,7 +15,7 @@ import {
 } from '@personal-cloud/cluster';
 import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
 import { ensureSandboxVars } from './world/sandbox-vars';
-import { worldKind } from './world/world';
+import { checkWorldSettings, worldKind } from './world/world';
 
 export interface InfraInputs {
   config: ClusterConfig;
@@ -27,6 +27,7 @@ export interface InfraInputs {
 
 /** The config and the vault, without resolving anything: enough for destroy and drift's bookkeeping. */
 export async function openConfigAndVault(env: NodeJS.ProcessEnv = process.env): Promise<{ config: ClusterConfig; vault: Vault; nodes: NodeModel[] }> {
+  checkWorldSettings(env);
   const config = await loadClusterConfig(configPath(env));
   const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
   const nodes = new Map<string, NodeModel>();

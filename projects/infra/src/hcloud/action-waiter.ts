@@ -82,6 +82,8 @@ interface Tracked {
   action: Action;
   /** Local time it was first handed to the waiter: its age when the server's `started` is unusable. */
   firstSeenAt: number;
+  /** Its progress then: with a later sample this gives the rate at which it advances. */
+  firstProgress: number;
   dueAt: number;
   misses: number;
   waits: Set<Wait>;
@@ -134,7 +136,7 @@ export class ActionWaiter {
       for (const [id, action] of running) {
         let tracked = this.tracked.get(id);
         if (!tracked) {
-          tracked = { action, firstSeenAt: now, dueAt: 0, misses: 0, waits: new Set() };
+          tracked = { action, firstSeenAt: now, firstProgress: action.progress, dueAt: 0, misses: 0, waits: new Set() };
           tracked.dueAt = now + pollInterval(action, this.age(tracked, now), this.policy);
           this.tracked.set(id, tracked);
         }
@@ -197,8 +199,16 @@ export class ActionWaiter {
     return at;
   }
 
-  /** The action's age: from the server's `started`, or from when we first saw it if that is later (clock skew). */
+  /**
+   * The action's age as its progress sees it. Once progress has moved since we first saw it, the
+   * rate we observed says how old an action at this progress is; that beats `started`, which
+   * Hetzner gives to the whole second and so can be nearly a second off for a young action.
+   * Before that: from the server's `started`, or from when we first saw it if that is later (clock skew).
+   */
   private age(tracked: Tracked, now: number): number {
+    const progressed = tracked.action.progress - tracked.firstProgress;
+    const elapsed = now - tracked.firstSeenAt;
+    if (progressed > 0 && elapsed > 0 && tracked.action.progress < 100) return (tracked.action.progress * elapsed) / progressed;
     const started = Date.parse(tracked.action.started);
     const local = now - tracked.firstSeenAt;
     return Number.isFinite(started) ? Math.max(now - started, local) : local;

@@ -16,6 +16,12 @@ export interface World {
 /** The sandbox accepts any 64-character token; this one says what it is. */
 export const SANDBOX_TOKEN = 'personal-cloud-local-sandbox'.padEnd(64, '0');
 
+/** Checks HCLOUD_ENDPOINT and HCLOUD_TOKEN before anything else happens: a bad one is named first. */
+export function checkWorldSettings(env: NodeJS.ProcessEnv = process.env): void {
+  resolveEndpoint(env);
+  if (worldKind(env) === 'hetzner') validateToken(env.HCLOUD_TOKEN);
+}
+
 /** Which world the environment selects, without any I/O. */
 export function worldKind(env: NodeJS.ProcessEnv = process.env): World['kind'] {
   return env.HCLOUD_TOKEN?.trim() ? 'hetzner' : 'sandbox';

@@ -39,7 +39,8 @@ export const primaryIpKind: Kind<DesiredPrimaryIp, ObservedPrimaryIp> = {
   },
   async remove(ctx, observed) {
     if (observed.protectDelete) await ctx.wait(await primaryIps.changeProtection(ctx.client, observed.id, { delete: false }));
-    if (observed.assignee !== null) await ctx.wait(await primaryIps.unassign(ctx.client, observed.id));
+    // Look again: a server deleted earlier in this run let go of its address.
+    if (observed.assignee !== null && (await primaryIps.get(ctx.client, observed.id)).assignee_id !== null) await ctx.wait(await primaryIps.unassign(ctx.client, observed.id));
     await primaryIps.delete(ctx.client, observed.id);
     await ctx.removed('primary_ip', observed.name);
   },

@@ -51,7 +51,8 @@ export const volumeKind: Kind<DesiredVolume, ObservedVolume> = {
   },
   async remove(ctx, observed) {
     if (observed.protectDelete) await ctx.wait(await volumes.changeProtection(ctx.client, observed.id, { delete: false }));
-    if (observed.server !== null) await ctx.wait(await volumes.detach(ctx.client, observed.id));
+    // Look again: a server deleted earlier in this run took its volumes off with it.
+    if (observed.server !== null && (await volumes.get(ctx.client, observed.id)).server !== null) await ctx.wait(await volumes.detach(ctx.client, observed.id));
     await volumes.delete(ctx.client, observed.id);
     await ctx.removed('volume', observed.name);
   },

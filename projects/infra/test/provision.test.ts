@@ -1,0 +1,140 @@
+// Provisioning against the local Hetzner Cloud, end to end: the same functions the targets call.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloudError, desiredResources, parseClusterConfig } from '@personal-cloud/cluster';
+import { describeContract } from '../../sandbox/test/contract';
+import { destroyInfra, provisionInfra } from '../src/provision';
+import { readInfraState } from '../src/state/infra-state';
+import type { ObservedServer } from '../src/reconcile/observed';
+import { FAST_CLIENT, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { SECRETS, seedConfig } from './fixtures';
+import { recordExchanges } from '../../sandbox/test/contract';
+
+const all = recordExchanges();
+let cloud: TestCloud | undefined;
+afterEach(async () => {
+  if (cloud) for (const e of cloud.recorder.exchanges) all.onExchange(e);
+  await cloud?.close();
+  cloud = undefined;
+});
+
+const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: FAST_CLIENT, ...extra });
+const writes = (c: TestCloud) => c.sandbox.stats().writes;
+const names = (observed: { type: string; name: string }[]) => observed.map((o) => `${o.type}/${o.name}`).sort();
+const expected = (phase: number) => {
+  const config = seedConfig();
+  config.phase = phase;
+  return names(desiredResources(parseClusterConfig(config), { sshPublicKey: config.operator.sshPublicKey, operatorAddress: config.operator.address }));
+};
+
+describe('provision against the sandbox', () => {
+  it('builds phase 4 from nothing, records every ID and address, and a rerun writes nothing', async () => {
+    cloud = await testCloud();
+    const first = await run(cloud);
+    expect(first.plan.changes).toHaveLength(19);
+    const observed = await cloud.observed();
+    expect(names(observed)).toEqual(expected(4));
+
+    const vault = await cloud.vault();
+    const state = readInfraState(await vault.read('state'));
+    for (const o of observed) expect(state.resources[`${o.type}/${o.name}`]?.id).toBe(o.id);
+    const vars = (await vault.read('vars')) as { CLUSTER: Record<string, Record<string, string>> };
+    const master = observed.find((o): o is ObservedServer => o.name === 'pc-master-1')!;
+    expect(vars.CLUSTER.MASTER_1).toEqual({ hetzner_id: String(master.id), hetzner_name: 'pc-master-1', ip: '10.0.1.10', public_ipv4: master.publicIpv4, public_ipv6: master.publicIpv6 });
+    expect(master.networks).toEqual([{ name: 'pc-cloud', ip: '10.0.1.10' }]);
+
+    const before = cloud.sandbox.stats();
+    const second = await run(cloud);
+    const after = cloud.sandbox.stats();
+    expect(second.plan.changes).toEqual([]);
+    expect(after.writes - before.writes).toBe(0);
+    const lists = Object.entries(after.requests).map(([k, n]) => [k, n - (before.requests[k] ?? 0)] as const).filter(([, n]) => n > 0);
+    expect(lists.every(([k, n]) => k.startsWith('GET ') && n === 1)).toBe(true);
+    expect(lists).toHaveLength(7);
+  });
+
+  it('moves through the phases by changing one field, keeping the phase-1 server', async () => {
+    cloud = await testCloud({ phase: 1 });
+    await run(cloud);
+    const worker = (await cloud.observed()).find((o) => o.name === 'pc-worker-1')!;
+    await cloud.setConfig((c) => (c.phase = 2));
+    const toTwo = await run(cloud);
+    expect(toTwo.plan.changes.map((c) => `${c.action} ${c.key}`)).toEqual([
+      'create placement_group/pc-master-spread-1',
+      'create server/pc-master-1',
+      'create server/pc-master-2',
+      'create server/pc-master-3',
+    ]);
+    expect((await cloud.observed()).find((o) => o.name === 'pc-worker-1')?.id).toBe(worker.id);
+    await cloud.setConfig((c) => (c.phase = 4));
+    await run(cloud);
+    expect(names(await cloud.observed())).toEqual(expected(4));
+  });
+
+  it('keeps phase-4 workers and volumes as orphans on the way back to 3, and deletes them only when named', async () => {
+    cloud = await testCloud({ phase: 4 });
+    await run(cloud);
+    await cloud.setConfig((c) => (c.phase = 3));
+    const kept = await run(cloud);
+    expect(kept.plan.changes).toEqual([]);
+    expect(kept.plan.orphans.map((o) => o.name)).toContain('pc-worker-5');
+    const writesBefore = writes(cloud);
+    await expect(run(cloud, { prune: true })).rejects.toThrow(/--allow-destroy=worker-4/);
+    expect(writes(cloud)).toBe(writesBefore);
+    const volumes = ['worker-1-data', 'worker-2-data', 'worker-3-data', 'worker-4-data', 'worker-5-data'];
+    await run(cloud, { prune: true, allowDestroy: ['worker-4', 'worker-5', ...volumes] });
+    expect(names(await cloud.observed())).toEqual(expected(3));
+    const vars = (await (await cloud.vault()).read('vars')) as { CLUSTER: Record<string, unknown> };
+    expect(Object.keys(vars.CLUSTER).sort()).toEqual(['MASTER_1', 'MASTER_2', 'MASTER_3', 'WORKER_1', 'WORKER_2', 'WORKER_3']);
+  });
+
+  it('adopts what a crashed run left behind instead of creating it twice', async () => {
+    cloud = await testCloud({ phase: 1 });
+    // A server made by a run that died before writing state: only its labels say it is ours.
+    const desired = desiredResources(parseClusterConfig({ ...seedConfig(), phase: 1 }), SECRETS, 1);
+    const key = desired.find((d) => d.type === 'ssh_key')!;
+    await cloud.client.request('POST', '/ssh_keys', { body: { name: key.name, public_key: SECRETS.sshPublicKey, labels: key.labels } });
+    const result = await run(cloud);
+    expect(result.plan.changes.map((c) => c.key)).not.toContain('ssh_key/pc-operator');
+    expect((await cloud.observed()).filter((o) => o.type === 'ssh_key')).toHaveLength(1);
+  });
+
+  it('repairs drift made outside the tool', async () => {
+    cloud = await testCloud({ phase: 2 });
+    await run(cloud);
+    const master = (await cloud.observed()).find((o): o is ObservedServer => o.name === 'pc-master-2')!;
+    await cloud.client.request('POST', `/servers/${master.id}/actions/poweroff`);
+    await cloud.client.request('PUT', `/servers/${master.id}`, { body: { labels: { ...master.labels, role: 'tampered' } } });
+    await new Promise((r) => setTimeout(r, 20));
+    const repair = await run(cloud);
+    expect(repair.plan.changes.map((c) => [c.key, c.reason])).toEqual([['server/pc-master-2', 'status off → running; labels differ']]);
+    expect((await run(cloud)).plan.changes).toEqual([]);
+  });
+
+  it('refuses a malformed token before any request, and writes nothing', async () => {
+    cloud = await testCloud({ phase: 1 });
+    const env = { ...cloud.env, HCLOUD_TOKEN: 'too-short' };
+    await expect(provisionInfra({ env, progress: quietProgress() })).rejects.toThrow(/HCLOUD_TOKEN is not a Hetzner API token: a token is 64 letters and digits, this one has 9 characters/);
+    expect(cloud.sandbox.stats().reads + cloud.sandbox.stats().writes).toBe(0);
+  });
+
+  it('destroys everything it made, and the sweep finds nothing', async () => {
+    cloud = await testCloud({ phase: 4 });
+    await run(cloud);
+    const result = await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    expect(result.plan.changes.every((c) => c.action === 'delete')).toBe(true);
+    expect(await cloud.observed()).toEqual([]);
+    const servers = await cloud.client.listAll('/servers', 'servers');
+    expect(servers).toEqual([]);
+    const state = readInfraState(await (await cloud.vault()).read('state'));
+    expect(state.resources).toEqual({});
+  });
+
+  it('fails a bad config before touching the API', async () => {
+    cloud = await testCloud({ phase: 1 });
+    await cloud.setConfig((c) => (c.pools[0].count = 2));
+    await expect(run(cloud)).rejects.toThrow(CloudError);
+    expect(cloud.sandbox.stats().reads).toBe(0);
+  });
+});
+
+describeContract(all, { requests: true });

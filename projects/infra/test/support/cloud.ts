@@ -1,0 +1,74 @@
+// A private cloud for one test: a sandbox on an ephemeral port (in memory), a vault in a temp
+// dir, and a config file; `env` is what the targets would see. Every exchange is recorded so
+// the test can check it against Hetzner's OpenAPI spec.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
+import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
+import { recordExchanges, type ExchangeRecorder } from '../../../sandbox/test/contract';
+import { HcloudClient } from '../../src/hcloud/client';
+import { listCluster } from '../../src/reconcile/list-cluster';
+import { observe } from '../../src/reconcile/observed';
+import { PlainProgress } from '../../src/ui/progress';
+import { SANDBOX_TOKEN } from '../../src/world/world';
+import { seedConfig } from '../fixtures';
+
+export interface TestCloud {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  sandbox: RunningSandbox;
+  recorder: ExchangeRecorder;
+  client: HcloudClient;
+  /** Rewrites the config file (e.g. another phase). */
+  setConfig(change: (c: ReturnType<typeof seedConfig>) => void): Promise<void>;
+  observed(): Promise<ReturnType<typeof observe>>;
+  vault(): ReturnType<typeof openVault>;
+  close(): Promise<void>;
+}
+
+/** Retries fast in tests: the sandbox's faults are instant, nothing needs real backoff. */
+export const FAST_CLIENT = { retry: { baseDelayMs: 2, maxDelayMs: 20, maxRateLimitWaitMs: 20, minRateLimitWaitMs: 1 } } as const;
+
+export const quietProgress = () => new PlainProgress({ write: () => true });
+
+export async function testCloud(options: { phase?: number; actionMs?: number; faults?: string } = {}): Promise<TestCloud> {
+  const dir = await mkdtemp(join(tmpdir(), 'pc-cloud-'));
+  const recorder = recordExchanges();
+  const sandbox = await startSandbox({ port: 0, dir: null, actionMs: options.actionMs ?? 5, faults: options.faults ?? '', onExchange: recorder.onExchange });
+  const configFile = join(dir, 'cluster.config.ts');
+  let version = 0;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    CLOUD_SECRETS_DIR: join(dir, 'secrets'),
+    CLOUD_AGE_IDENTITY: join(dir, 'identity.txt'),
+    HCLOUD_ENDPOINT: sandbox.url,
+    CLOUD_CONFIG: configFile,
+  };
+  const setConfig = async (change: (c: ReturnType<typeof seedConfig>) => void) => {
+    const config = seedConfig();
+    config.phase = options.phase ?? 4;
+    change(config);
+    // A new file name per version: a module, once imported, is cached by its URL.
+    version += 1;
+    env.CLOUD_CONFIG = join(dir, `cluster.config.${version}.ts`);
+    await writeFile(env.CLOUD_CONFIG, `export default ${JSON.stringify(config)};\n`);
+  };
+  await setConfig(() => {});
+  const client = new HcloudClient({ endpoint: sandbox.url, token: SANDBOX_TOKEN });
+  return {
+    dir,
+    env,
+    sandbox,
+    recorder,
+    client,
+    setConfig,
+    observed: async () => observe(await listCluster(client, 'pc')),
+    vault: () => openVault(vaultOptionsFromEnv(env, { sandbox: true })),
+    async close() {
+      await sandbox.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
