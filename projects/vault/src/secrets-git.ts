@@ -23,6 +23,9 @@ interface GitResult {
  * secrets dir inside another repository (./.secrets in the workspace) can never touch that one.
  */
 export class SecretsGit {
+  private indexLock: string | undefined;
+  private identityArgs: Promise<string[]> | undefined;
+
   constructor(
     readonly dir: string,
     private readonly log: (line: string) => void,
@@ -75,14 +78,20 @@ export class SecretsGit {
 
   /** A killed git leaves index.lock behind and every later commit fails; we hold the vault lock, so it is ours to clear. */
   private async removeStaleIndexLock(): Promise<void> {
-    const lock = (await this.git(['rev-parse', '--git-path', 'index.lock'])).stdout.toString('utf8').trim();
-    const path = lock.startsWith('/') ? lock : join(this.dir, lock);
+    this.indexLock ??= (await this.git(['rev-parse', '--git-path', 'index.lock'])).stdout.toString('utf8').trim();
+    const path = this.indexLock.startsWith('/') ? this.indexLock : join(this.dir, this.indexLock);
     if (!existsSync(path)) return;
     this.log(`warning: removing the stale git lock ${path} left by an interrupted git command in the secrets repo.`);
     await rm(path, { force: true });
   }
 
-  private async fallbackIdentity(): Promise<string[]> {
+  /** Asked once per process: a provision run commits after every resource. */
+  private fallbackIdentity(): Promise<string[]> {
+    this.identityArgs ??= this.findFallbackIdentity();
+    return this.identityArgs;
+  }
+
+  private async findFallbackIdentity(): Promise<string[]> {
     const configured = async (key: string) =>
       (await this.git(['config', '--get', key], { allowFailure: true })).stdout.toString('utf8').trim() !== '';
     const args: string[] = [];
