@@ -154,9 +154,7 @@ export class HetznerApi {
       return this.error(new ApiError(405, 'method_not_allowed', `${call.method} is not allowed on ${match.template}; use ${match.allowed.join(' or ')}`), headers, requestBody);
 
     let dirty = settleActions(this.world, now);
-    const writes = call.method !== 'GET';
-    // A failing write leaves the world as it was: handlers validate first, but this makes it certain.
-    const before = writes ? structuredClone(this.world) : undefined;
+    // Handlers check everything before they change anything, so a refused request changes nothing.
     let changedByHandler = false;
     const context = this.context(now, () => {
       changedByHandler = true;
@@ -165,7 +163,6 @@ export class HetznerApi {
     try {
       result = match.handler({ method: call.method, url: call.url, params: match.params, query: call.url.searchParams, body: requestBody }, context);
     } catch (error) {
-      if (changedByHandler && before) this.world = before;
       if (dirty || changedByHandler) this.options.store?.save(this.world);
       if (error instanceof ApiError) return this.error(error, headers, requestBody);
       console.error('sandbox: handler failed', error);

@@ -54,7 +54,8 @@ describe('creating servers', () => {
       ['location', { location: 'mars1' }],
       ['ssh_keys', { ssh_keys: ['nobody'] }],
     ] as const) {
-      const answer = await api.post('/servers', { name: `bad-${field}`.replace('_', '-'), server_type: 'cpx11', image: 'ubuntu-24.04', ...body });
+      const valid = { name: `bad-${field}`.replace('_', '-'), server_type: 'cpx11', image: 'ubuntu-24.04' };
+      const answer = await api.post('/servers', { ...valid, ...body });
       expect(answer.status).toBe(422);
       expect(answer.body.error.details.fields[0].name).toBe(field);
     }

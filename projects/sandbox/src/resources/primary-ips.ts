@@ -56,18 +56,21 @@ export function renderPrimaryIp(ip: PrimaryIpRecord) {
   };
 }
 
-/**
- * A new primary IP record with a free address; 412 `resource_unavailable` when the documentation
- * ranges are used up.
- */
+/** A free public address of `type`; 412 `resource_unavailable` when the pools are used up. */
+export function freePublicAddress(context: WorldContext, type: 'ipv4' | 'ipv6'): string {
+  const taken = context.relations().publicIpsTaken(type);
+  const ip = type === 'ipv4' ? allocatePublicIpv4(taken) : allocateIpv6Network(taken);
+  if (!ip) throw new ApiError(412, 'resource_unavailable', `no public ${type} address is left in the sandbox's address pools`);
+  return ip;
+}
+
+/** A new primary IP record at `ip` (from freePublicAddress, found before anything was changed). */
 export function newPrimaryIp(
   context: WorldContext,
-  spec: { type: 'ipv4' | 'ipv6'; datacenter: number; name?: string; labels?: Labels; assignee: number | null; autoDelete: boolean },
+  spec: { type: 'ipv4' | 'ipv6'; ip: string; datacenter: number; name?: string; labels?: Labels; assignee: number | null; autoDelete: boolean },
 ): PrimaryIpRecord {
   const { world } = context;
-  const taken = context.relations().publicIpsTaken(spec.type);
-  const ip = spec.type === 'ipv4' ? allocatePublicIpv4(taken) : allocateIpv6Network(taken);
-  if (!ip) throw new ApiError(412, 'resource_unavailable', `no public ${spec.type} address is left in the sandbox's documentation ranges`);
+  const ip = spec.ip;
   const id = nextId(world, 'primary_ips');
   const record: PrimaryIpRecord = {
     id,
@@ -128,6 +131,7 @@ const create: Handler = (request, context) => {
   assertUniqueName(world.primary_ips, body.name, 'Primary IP');
   const ip = newPrimaryIp(context, {
     type: body.type,
+    ip: freePublicAddress(context, body.type),
     datacenter,
     name: body.name,
     ...(body.labels ? { labels: body.labels } : {}),

@@ -33,7 +33,7 @@ import { renderImage } from './images';
 import { renderLocation } from './locations';
 import { privateAddress } from './networks';
 import { isGroupFull, renderPlacementGroup } from './placement-groups';
-import { newPrimaryIp, reverseDns } from './primary-ips';
+import { freePublicAddress, newPrimaryIp, reverseDns } from './primary-ips';
 import { renderServerType } from './server-types';
 
 export const SERVERS_PER_NETWORK = 100;
@@ -230,6 +230,9 @@ const create: Handler = (request, context) => {
   const wantIpv4 = ipv4 !== undefined || publicNet.enable_ipv4 !== false;
   const wantIpv6 = ipv6 !== undefined || publicNet.enable_ipv6 !== false;
   if (!wantIpv4 && !wantIpv6 && networks.length === 0) throw invalidField('public_net', 'a server without public addresses needs at least one network');
+  // Addresses are found before anything changes, so running out of them changes nothing.
+  const newIpv4 = wantIpv4 && !ipv4 ? freePublicAddress(context, 'ipv4') : undefined;
+  const newIpv6 = wantIpv6 && !ipv6 ? freePublicAddress(context, 'ipv6') : undefined;
 
   const id = nextId(world, 'servers');
   const start = body.start_after_create !== false;
@@ -251,14 +254,10 @@ const create: Handler = (request, context) => {
   };
   world.servers[id] = server;
   context.changed();
-  if (wantIpv4) {
-    if (ipv4) ipv4.assignee_id = id;
-    else newPrimaryIp(context, { type: 'ipv4', datacenter: datacenterId, assignee: id, autoDelete: true });
-  }
-  if (wantIpv6) {
-    if (ipv6) ipv6.assignee_id = id;
-    else newPrimaryIp(context, { type: 'ipv6', datacenter: datacenterId, assignee: id, autoDelete: true });
-  }
+  if (ipv4) ipv4.assignee_id = id;
+  if (newIpv4) newPrimaryIp(context, { type: 'ipv4', ip: newIpv4, datacenter: datacenterId, assignee: id, autoDelete: true });
+  if (ipv6) ipv6.assignee_id = id;
+  if (newIpv6) newPrimaryIp(context, { type: 'ipv6', ip: newIpv6, datacenter: datacenterId, assignee: id, autoDelete: true });
   for (const volume of volumes) {
     volume.server = id;
     if (body.automount !== undefined) volume.automount = body.automount;

@@ -53,8 +53,11 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
   return contains(a, b.base) || contains(b, a.base);
 }
 
-/** RFC 5737 documentation ranges, used in this order for public IPv4 addresses. */
-export const PUBLIC_IPV4_POOLS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/24'].map((c) => parseCidr(c)!);
+/**
+ * Public IPv4 pools, in order: the RFC 5737 documentation ranges, then the RFC 2544 benchmarking
+ * range so that thousands of servers still get an address no real host has.
+ */
+export const PUBLIC_IPV4_POOLS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/24', '198.18.0.0/15'].map((c) => parseCidr(c)!);
 
 /** The lowest free public IPv4 address, or undefined when every pool is used up. */
 export function allocatePublicIpv4(taken: ReadonlySet<string>): string | undefined {
