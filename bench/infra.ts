@@ -14,7 +14,6 @@ import {
   parseClusterConfig,
   RESOURCE_TYPES,
   type ClusterConfig,
-  type ClusterConfigInput,
 } from '@personal-cloud/cluster';
 import { startSandbox, type SandboxStats } from '@personal-cloud/sandbox';
 import { HcloudClient } from '../projects/infra/src/hcloud/client';
@@ -108,7 +107,8 @@ async function serialSeconds(endpoint: string): Promise<number> {
 
 function scaledConfig(base: ClusterConfig, servers: number): ClusterConfig {
   const networks = Math.ceil(servers / 100);
-  const input = structuredClone({ ...base, operator: { sshPublicKey: secrets.sshPublicKey, address: secrets.operatorAddress } }) as unknown as ClusterConfigInput & Record<string, any>;
+  // Loosely typed on purpose: the pools are rebuilt from scratch and validated by parseClusterConfig.
+  const input = structuredClone({ ...base, operator: { sshPublicKey: secrets.sshPublicKey, address: secrets.operatorAddress } }) as Record<string, any>;
   input.networks = Array.from({ length: networks }, (_, i) => ({ name: `net-${i}`, ipRange: `10.${i}.0.0/16`, subnets: [{ name: `sub-${i}`, ipRange: `10.${i}.0.0/22`, zone: 'eu-central' }] }));
   const workers = servers - 3;
   input.pools = [

@@ -17,7 +17,7 @@ export function changeDependencies(plan: Plan): Map<string, string[]> {
     plan.changes.map((c) => {
       const after = new Set<string>();
       if (c.desired && c.action !== 'delete')
-        for (const need of KINDS[c.type].needs(c.desired, c.action === 'update' ? 'update' : 'create'))
+        for (const need of KINDS[c.type].needs(c.desired, c.action === 'update' ? 'update' : 'create', c.differences))
           if (need !== c.key && builds(byKey.get(need))) after.add(need);
       if (removes(c)) for (const holder of heldBy.get(c.key) ?? []) if (holder !== c.key) after.add(holder);
       return [c.key, [...after]];

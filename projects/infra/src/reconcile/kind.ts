@@ -36,8 +36,8 @@ export interface Kind<D extends DesiredResource = DesiredResource, O extends Obs
   type: D['type'];
   /** Pure: what must change to turn `observed` into `desired`; `exists` tells which other resources are there. */
   diff(desired: D, observed: O, exists: (key: string) => boolean): Verdict;
-  /** Keys (`type/name`) that must exist before this one is created or updated. */
-  needs(desired: D, action: 'create' | 'update'): string[];
+  /** Keys (`type/name`) that must exist before this one is created, or before these differences are updated. */
+  needs(desired: D, action: 'create' | 'update', differences: Difference[]): string[];
   /** Keys of resources the observed one holds on to: their deletion waits for this one to change. */
   holds(observed: O): string[];
   /** Why deleting the observed resource would lose data, if it would. */

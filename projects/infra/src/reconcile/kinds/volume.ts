@@ -19,7 +19,8 @@ export const volumeKind: Kind<DesiredVolume, ObservedVolume> = {
     const shrinks = desired.sizeGb < observed.sizeGb;
     return verdict(differences, ['location', 'format', ...(shrinks ? ['size'] : [])]);
   },
-  needs: (desired, action) => (action === 'update' ? [`server/${desired.server}`] : []),
+  // Only attaching needs the server; a server being created takes its volumes itself.
+  needs: (desired, action, differences) => (action === 'update' && differences.some((d) => d.field === 'server') ? [`server/${desired.server}`] : []),
   holds: () => [],
   holdsData: (observed) => `volume ${observed.name} (${observed.sizeGb} GB) holds data`,
   async create(ctx, desired) {

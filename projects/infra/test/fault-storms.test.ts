@@ -1,0 +1,37 @@
+// Thirty seeded runs of phase 4 under about 20 % injected faults: rate limits, 5xx, dropped
+// connections after the request was carried out, and failed actions. Each run must end with
+// exactly the desired resources, no duplicates, no orphans, and a state that matches the cloud.
+import { describe, expect, it } from 'vitest';
+import { desiredResources, parseClusterConfig } from '@personal-cloud/cluster';
+import { provisionInfra } from '../src/provision';
+import { readInfraState } from '../src/state/infra-state';
+import { FAST_CLIENT, quietProgress, testCloud } from './support/cloud';
+import { SECRETS, seedConfig } from './fixtures';
+
+const FAULTS = 'rate_limit=0.05,server_error=0.04,unavailable=0.04,action_error=0.04,reset=0.03';
+const RUNS = 30;
+const desired = desiredResources(parseClusterConfig(seedConfig()), SECRETS, 4);
+const key = (r: { type: string; name: string }) => `${r.type}/${r.name}`;
+
+describe(`fault storms (${RUNS} seeded runs, faults ${FAULTS})`, () => {
+  it.each(Array.from({ length: RUNS }, (_, i) => i + 1))('seed %i converges to exactly the desired set', async (seed) => {
+    const cloud = await testCloud({ phase: 4, faults: `${FAULTS},seed=${seed}` });
+    try {
+      await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+      const injected = cloud.sandbox.stats().faults;
+      cloud.sandbox.setFaults('');
+
+      const observed = await cloud.observed();
+      expect(observed.map(key).sort()).toEqual(desired.map(key).sort());
+      // Nothing unlabelled either: every server, volume and key in the project is one of ours.
+      for (const type of ['server', 'volume', 'ssh_key', 'network', 'firewall', 'placement_group'] as const)
+        expect((await cloud.client.listAll(`/${type}s`, `${type}s`)).length).toBe(desired.filter((d) => d.type === type).length);
+
+      const state = readInfraState(await (await cloud.vault()).read('state'));
+      expect(Object.fromEntries(Object.entries(state.resources).map(([k, v]) => [k, v.id]))).toEqual(Object.fromEntries(observed.map((o) => [key(o), o.id])));
+      expect(Object.values(injected).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    } finally {
+      await cloud.close();
+    }
+  }, 60_000);
+});
