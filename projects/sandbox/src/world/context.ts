@@ -1,7 +1,7 @@
 // The world as one request sees it: the clock frozen at the request's arrival, derived indexes
 // built lazily and dropped on change, and the fault injector deciding each new action's fate.
 import { ApiError } from '../http/api-error';
-import { addAction, runningByResource, runningOn } from './actions';
+import { addAction, runningOn } from './actions';
 import type { Relations } from './relations';
 import type { ActionEffect, ActionFailure, ActionRecord, ResourceRef, World } from './world';
 
