@@ -35,6 +35,8 @@ export interface VaultSession {
   write<D extends DocName>(doc: D, value: Docs[D], message: string): Promise<void>;
   /** Reads, applies `change`, writes; returns the value written. */
   update<D extends DocName>(doc: D, change: (current: Docs[D]) => Docs[D], message: string): Promise<Docs[D]>;
+  /** Writes several documents as one change: each as `write` does, then a single commit for all. */
+  writeAll(values: Partial<Docs>, message: string): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -103,18 +105,24 @@ function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): Vau
     if (!open) throw new Error('this vault session was released; take the lock again to read or write.');
   };
 
-  const write = async <D extends DocName>(doc: D, value: Docs[D], message: string): Promise<void> => {
+  /** Encrypts and replaces every document whose value changed; commits them together. */
+  const writeAll = async (values: Partial<Docs>, message: string): Promise<void> => {
     assertOpen();
-    if (message.trim() === '') throw new Error(`writing ${doc} needs a commit message that names the change.`);
-    const next = validateDocument(doc, value, { what: `the new ${doc} document`, fix: 'nothing was written' });
+    if (message.trim() === '') throw new Error('writing a document needs a commit message that names the change.');
+    const docs = (Object.keys(values) as DocName[]).filter((doc) => values[doc] !== undefined);
+    const next = new Map(docs.map((doc) => [doc, validateDocument(doc, values[doc], { what: `the new ${doc} document`, fix: 'nothing was written' })]));
     // Both checks come before anything is written: a writer outside the recipients could not read
     // back what it writes, and a document that cannot be decrypted must be restored, not overwritten.
     const recipients = await store.readRecipients();
-    const current = await store.readPlaintext(doc);
-    if (current !== undefined && sameJson(current, next)) return;
-    await store.writeEncrypted(doc, serializeDocument(next), recipients);
-    await git.commit([documentPath(doc)], message);
+    const changed: DocName[] = [];
+    for (const doc of docs) {
+      const current = await store.readPlaintext(doc);
+      if (current === undefined || !sameJson(current, next.get(doc))) changed.push(doc);
+    }
+    for (const doc of changed) await store.writeEncrypted(doc, serializeDocument(next.get(doc)), recipients);
+    if (changed.length) await git.commit(changed.map(documentPath), message);
   };
+  const write = <D extends DocName>(doc: D, value: Docs[D], message: string) => writeAll({ [doc]: value } as Partial<Docs>, message);
 
   return {
     async read(doc) {
@@ -122,6 +130,7 @@ function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): Vau
       return store.read(doc);
     },
     write,
+    writeAll,
     async update(doc, change, message) {
       assertOpen();
       const next = change(await store.read(doc));

@@ -235,3 +235,25 @@ describe('vaultOptionsFromEnv', () => {
     expect(options.identityPath).toBe('/keys/me.txt');
   });
 });
+
+describe('writeAll', () => {
+  it('writes several documents as one commit, and skips the ones that did not change', async () => {
+    const vault = await openVault(temp.options);
+    await vault.withLock('test', (session) => session.writeAll({ vars, tokens: { K3S_TOKEN: 'k' } }, 'two documents at once'));
+    expect(commitSubjects(temp.dir)[0]).toBe('two documents at once');
+    expect(git(temp.dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(['cluster/tokens.json.age', 'cluster/vars.json.age']);
+    await vault.withLock('test', (session) => session.writeAll({ vars, tokens: { K3S_TOKEN: 'k2' } }, 'only the token'));
+    expect(git(temp.dir, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('cluster/tokens.json.age');
+    const commits = commitSubjects(temp.dir).length;
+    await vault.withLock('test', (session) => session.writeAll({ vars, tokens: { K3S_TOKEN: 'k2' } }, 'nothing'));
+    expect(commitSubjects(temp.dir)).toHaveLength(commits);
+  });
+
+  it('writes nothing when one of the documents is invalid', async () => {
+    const vault = await openVault(temp.options);
+    await expect(
+      vault.withLock('test', (session) => session.writeAll({ vars, state: { version: 2 } as never }, 'bad state')),
+    ).rejects.toThrow(/state/);
+    expect(commitSubjects(temp.dir)).toEqual(['Initialize the secrets repository']);
+  });
+});

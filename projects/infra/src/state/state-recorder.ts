@@ -37,8 +37,7 @@ export class StateRecorder {
         const before: Recorded = { state: await this.session.read('state'), vars: await this.session.read('vars') };
         const after = batch.reduce((current, { change }) => change(current), before);
         const message = batch.length === 1 ? batch[0]!.message : `${batch[0]!.message} (+${batch.length - 1} more)\n\n${batch.map((b) => `- ${b.message}`).join('\n')}`;
-        await this.session.write('state', after.state, message);
-        await this.session.write('vars', after.vars, message);
+        await this.session.writeAll({ state: after.state, vars: after.vars }, message);
       }
     } catch (error) {
       this.failure = error;
