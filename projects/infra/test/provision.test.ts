@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CloudError, desiredResources, parseClusterConfig } from '@personal-cloud/cluster';
 import { describeContract } from '../../sandbox/test/contract';
 import { destroyInfra, provisionInfra } from '../src/provision';
+import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import type { ObservedServer } from '../src/reconcile/observed';
 import { FAST_CLIENT, quietProgress, testCloud, type TestCloud } from './support/cloud';
@@ -115,6 +116,24 @@ describe('provision against the sandbox', () => {
     const env = { ...cloud.env, HCLOUD_TOKEN: 'too-short' };
     await expect(provisionInfra({ env, progress: quietProgress() })).rejects.toThrow(/HCLOUD_TOKEN is not a Hetzner API token: a token is 64 letters and digits, this one has 9 characters/);
     expect(cloud.sandbox.stats().reads + cloud.sandbox.stats().writes).toBe(0);
+  });
+
+  it('stops at a project limit with a clear message, half-makes nothing, and the next plan shows exactly what is missing', async () => {
+    cloud = await testCloud({ phase: 4, serverLimit: 5 });
+    await expect(run(cloud)).rejects.toThrow(/POST \/servers would exceed the Hetzner project's limit on project_limit \(403 resource_limit_exceeded/);
+    const observed = await cloud.observed();
+    const servers = observed.filter((o): o is ObservedServer => o.type === 'server');
+    expect(servers).toHaveLength(5);
+    // Every server that exists is whole: running, on the network at its address.
+    for (const server of servers) {
+      expect(server.status).toBe('running');
+      expect(server.networks).toHaveLength(1);
+    }
+    const config = seedConfig();
+    const plan = planChanges(desiredResources(parseClusterConfig(config), SECRETS, 4), observed, { prune: false });
+    const missing = expected(4).filter((k) => !names(observed).includes(k));
+    expect(plan.changes.map((c) => `${c.action} ${c.key}`).sort()).toEqual(missing.map((k) => `create ${k}`).sort());
+    expect(missing).toHaveLength(3);
   });
 
   it('destroys everything it made, and the sweep finds nothing', async () => {

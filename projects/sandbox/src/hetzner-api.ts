@@ -49,6 +49,8 @@ export interface ApiAnswer {
 export interface HetznerApiOptions {
   store: WorldStore | undefined;
   actionMs: number;
+  /** The project's server limit (Hetzner sets one per project); creating past it is 403 resource_limit_exceeded. */
+  serverLimit: number;
   faults: FaultConfig;
   rateLimit: RateLimit;
   clock: () => number;
@@ -183,6 +185,7 @@ export class HetznerApi {
       world,
       now,
       actionMs: this.options.actionMs,
+      serverLimit: this.options.serverLimit,
       changed: () => {
         relations = undefined;
         running = undefined;

@@ -25,6 +25,8 @@ export interface SandboxOptions {
   dir?: string | null;
   /** How long an action stays running, in ms; default from SANDBOX_ACTION_MS or 50. */
   actionMs?: number;
+  /** The project's server limit; default from SANDBOX_SERVER_LIMIT, else none. */
+  serverLimit?: number;
   /** SANDBOX_FAULTS syntax, e.g. `server_error=0.05,reset=0.02,seed=42`; default from SANDBOX_FAULTS or none. */
   faults?: string;
   onExchange?: (exchange: Exchange) => void;
@@ -54,6 +56,7 @@ export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
     host: '127.0.0.1',
     dir: resolve(env.SANDBOX_DIR || '.sandbox'),
     actionMs: integer(env, 'SANDBOX_ACTION_MS', 0, 3_600_000) ?? DEFAULT_ACTION_MS,
+    serverLimit: integer(env, 'SANDBOX_SERVER_LIMIT', 0, 1_000_000),
     faults,
   };
 }

@@ -38,6 +38,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const api = new HetznerApi({
     store: dir ? new WorldStore(dir) : undefined,
     actionMs: resolved.actionMs ?? 50,
+    serverLimit: resolved.serverLimit ?? Infinity,
     faults,
     rateLimit: resolved.rateLimit ?? HETZNER_RATE_LIMIT,
     clock: resolved.clock ?? Date.now,

@@ -49,6 +49,19 @@ describe('networks', () => {
   });
 });
 
+describe('network ip range', () => {
+  it('grows a network in place and refuses to shrink or move it', async () => {
+    const { api } = fixture;
+    const id = (await api.post('/networks', { name: 'growing', ip_range: '10.20.0.0/24', subnets: [{ type: 'cloud', ip_range: '10.20.0.0/24', network_zone: 'eu-central' }] })).body.network.id;
+    await settle(await api.post(`/networks/${id}/actions/change_ip_range`, { ip_range: '10.20.0.0/16' }));
+    expect((await api.get(`/networks/${id}`)).body.network.ip_range).toBe('10.20.0.0/16');
+    const shrink = await api.post(`/networks/${id}/actions/change_ip_range`, { ip_range: '10.20.0.0/20' });
+    expect(shrink.status).toBe(422);
+    expect(shrink.body.error.details.fields[0].name).toBe('ip_range');
+    expect((await api.post(`/networks/${id}/actions/change_ip_range`, { ip_range: '10.30.0.0/16' })).status).toBe(422);
+  });
+});
+
 describe('firewalls', () => {
   const rule = { direction: 'in', protocol: 'tcp', port: '22', source_ips: ['0.0.0.0/0', '::/0'] };
 

@@ -32,10 +32,10 @@ export const FAST_CLIENT = { retry: { baseDelayMs: 2, maxDelayMs: 20, maxRateLim
 
 export const quietProgress = () => new PlainProgress({ write: () => true });
 
-export async function testCloud(options: { phase?: number; actionMs?: number; faults?: string } = {}): Promise<TestCloud> {
+export async function testCloud(options: { phase?: number; actionMs?: number; faults?: string; serverLimit?: number } = {}): Promise<TestCloud> {
   const dir = await mkdtemp(join(tmpdir(), 'pc-cloud-'));
   const recorder = recordExchanges();
-  const sandbox = await startSandbox({ port: 0, dir: null, actionMs: options.actionMs ?? 5, faults: options.faults ?? '', onExchange: recorder.onExchange });
+  const sandbox = await startSandbox({ port: 0, dir: null, actionMs: options.actionMs ?? 5, faults: options.faults ?? '', serverLimit: options.serverLimit, onExchange: recorder.onExchange });
   const configFile = join(dir, 'cluster.config.ts');
   let version = 0;
   const env: NodeJS.ProcessEnv = {

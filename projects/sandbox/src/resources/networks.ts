@@ -35,6 +35,7 @@ const createBody = z.object({
 const updateBody = z.object({ name: plainName.optional(), labels: labelsField.optional(), expose_routes_to_vswitch: z.boolean().optional() });
 const deleteSubnetBody = z.object({ ip_range: z.string() });
 const protectionBody = z.object({ delete: z.boolean().optional() });
+const ipRangeBody = z.object({ ip_range: z.string() });
 
 export function renderNetwork(context: WorldContext, network: NetworkRecord) {
   return {
@@ -212,6 +213,20 @@ const deleteSubnet: Handler = (request, context) => {
   return { status: 201, body: { action: renderAction(action, context.now) } };
 };
 
+/** A network only grows: the new range must contain the old one (and so every subnet in it). */
+const changeIpRange: Handler = (request, context) => {
+  const network = networkAt(context, request.params.id);
+  const body = parseBody(ipRangeBody, request.body);
+  const range = parseCidr(body.ip_range);
+  if (!range || formatCidr(range) !== body.ip_range) throw invalidField('ip_range', `${body.ip_range} is not a network in CIDR notation`);
+  if (!PRIVATE_RANGES.some((p) => containsCidr(p, range))) throw invalidField('ip_range', `${body.ip_range} is not in a private range (RFC 1918)`);
+  if (!containsCidr(range, parseCidr(network.ip_range)!)) throw invalidField('ip_range', `${body.ip_range} must contain the current range ${network.ip_range}; a network can only grow`);
+  assertUnlocked(context, { type: 'network', id: network.id });
+  const action = startAction(context, { command: 'change_ip_range', resources: [{ id: network.id, type: 'network' }] });
+  if (!action.failure) network.ip_range = body.ip_range;
+  return { status: 201, body: { action: renderAction(action, context.now) } };
+};
+
 const changeProtection: Handler = (request, context) => {
   const network = networkAt(context, request.params.id);
   const body = parseBody(protectionBody, request.body);
@@ -230,5 +245,6 @@ export function networkRoutes(router: Router<Handler>): void {
     .delete('/networks/{id}', remove)
     .post('/networks/{id}/actions/add_subnet', addSubnet)
     .post('/networks/{id}/actions/delete_subnet', deleteSubnet)
+    .post('/networks/{id}/actions/change_ip_range', changeIpRange)
     .post('/networks/{id}/actions/change_protection', changeProtection);
 }

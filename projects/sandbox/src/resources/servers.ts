@@ -207,6 +207,8 @@ const create: Handler = (request, context) => {
     if (volume.location !== locationId) throw invalidField('volumes', `volume ${id} is in another location than the server`);
     return volume;
   });
+  if (Object.keys(world.servers).length >= context.serverLimit)
+    throw resourceLimitExceeded('project_limit', `server limit exceeded: this project may have ${context.serverLimit} servers`);
   const relations = context.relations();
   const networks = [...new Set(body.networks ?? [])].map((id) => {
     const network = referenced(world.networks, id, 'networks', 'Network');

@@ -10,6 +10,8 @@ export interface WorldContext {
   readonly now: number;
   /** How long an action runs. */
   readonly actionMs: number;
+  /** How many servers the project may have. */
+  readonly serverLimit: number;
   /** Marks the world changed: it is persisted before the response, and derived indexes are rebuilt. */
   changed(): void;
   relations(): Relations;

@@ -11,9 +11,10 @@ export const volumeKind: Kind<DesiredVolume, ObservedVolume> = {
     if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
     if (observed.format !== null && observed.format !== desired.format) differences.push({ field: 'format', from: observed.format, to: desired.format });
     if (desired.sizeGb !== observed.sizeGb) differences.push({ field: 'size', from: observed.sizeGb, to: desired.sizeGb });
-    // A server that does not exist yet takes its volumes when it is created.
-    if (observed.server !== desired.server && exists(`server/${desired.server}`)) differences.push({ field: 'server', from: observed.server, to: desired.server });
-    if (!observed.protectDelete) differences.push({ field: 'protection', from: false, to: true });
+    // A server that does not exist yet takes its volumes, and protects them, when it is created.
+    const serverExists = exists(`server/${desired.server}`);
+    if (observed.server !== desired.server && serverExists) differences.push({ field: 'server', from: observed.server, to: desired.server });
+    if (!observed.protectDelete && serverExists) differences.push({ field: 'protection', from: false, to: true });
     differences.push(...labelDifference(desired.labels, observed.labels));
     // Volumes only grow; a smaller size, another location or file system is a new, empty volume.
     const shrinks = desired.sizeGb < observed.sizeGb;
