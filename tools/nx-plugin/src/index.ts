@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CreateNodes, NxPlugin, PreTasksExecution } from '@nx/devkit';
-import { layerTargets } from './layer-targets';
+import { LAYER_TARGETS, layerTargets } from './layer-targets';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
 export const LAYER_TAG = 'layer';
@@ -25,6 +25,8 @@ export const createNodes: CreateNodes = [
  */
 export const preTasksExecution: PreTasksExecution = (_options, context) => {
   if (process.env.HCLOUD_TOKEN?.trim()) return;
+  // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
+  if (!context.argv.some((arg) => LAYER_TARGETS.some((target) => arg === target || arg.endsWith(`:${target}`) || arg.includes(`=${target}`)))) return;
   const secrets = resolve(context.workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
   if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
   spawnSync(join(context.workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {
