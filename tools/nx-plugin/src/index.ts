@@ -26,7 +26,8 @@ export const createNodes: CreateNodes = [
 export const preTasksExecution: PreTasksExecution = (_options, context) => {
   if (process.env.HCLOUD_TOKEN?.trim()) return;
   // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
-  if (!context.argv.some((arg) => LAYER_TARGETS.some((target) => arg === target || arg.endsWith(`:${target}`) || arg.includes(`=${target}`)))) return;
+  const asked = context.argv.flatMap((arg) => arg.split(/[=,:]/));
+  if (!asked.some((word) => (LAYER_TARGETS as readonly string[]).includes(word))) return;
   const secrets = resolve(context.workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
   if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
   spawnSync(join(context.workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {
