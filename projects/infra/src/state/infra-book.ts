@@ -20,7 +20,7 @@ export class InfraBook {
   settled(type: ResourceType, name: string, facts: ServerFacts): void {
     const key = `${type}/${name}`;
     const desired = this.desired.get(key);
-    this.recorder.record(`infra: ${type} ${name} is ${facts.id}`, (current) => {
+    this.recorder.record(`infra: ${type} ${name} has id ${facts.id}`, (current) => {
       const infra = readInfraState(current.state);
       const next: InfraState = { resources: { ...infra.resources, [key]: { id: facts.id, specHash: desired ? specHash(desired) : '' } } };
       const node = type === 'server' ? this.nodes.get(name) : undefined;
