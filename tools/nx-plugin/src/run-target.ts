@@ -26,7 +26,10 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({ args: rest, options: module.options ?? {}, allowPositionals: true, strict: true });
   } catch (error) {
     const allowed = Object.keys(module.options ?? {}).map((name) => `--${name}`);
-    console.error(pc.red(`${project}:${target}: ${(error as Error).message}; allowed: ${allowed.join(', ') || 'no flags'}.`));
+    // node:util words its complaints for programmers; name the flag and what is allowed instead.
+    const flag = (error as Error).message.match(/'(-[^']*)'/)?.[1];
+    const problem = flag ? `does not take ${flag}` : (error as Error).message;
+    console.error(pc.red(`${project}:${target} ${problem}; allowed: ${allowed.join(', ') || 'no flags'}.`));
     return 2;
   }
   await module.run(parsed);

@@ -1,0 +1,66 @@
+// The README's main command, on a copy of this workspace: `nx run-many -t provision` builds the
+// cloud in the sandbox, a second run changes nothing, and pure targets come from the cache.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+describe('npx nx run-many -t provision on a fresh copy', () => {
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  const nx = (...args: string[]) => {
+    const result = spawnSync(join(root, 'node_modules/.bin/nx'), args, { cwd: work, env, encoding: 'utf8' });
+    return { code: result.status, out: `${result.stdout}${result.stderr}` };
+  };
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'pc-workspace-'));
+    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const file of files) {
+      mkdirSync(dirname(join(work, file)), { recursive: true });
+      try {
+        cpSync(join(root, file), join(work, file));
+      } catch {
+        // Listed but deleted in the working tree.
+      }
+    }
+    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
+    const home = join(work, '.home');
+    // Nothing from the developer's environment: no token, no vault, no sandbox, a fresh HOME.
+    env = { PATH: process.env.PATH, HOME: home, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+  });
+
+  it('builds the sandbox cloud, then finds nothing to change', () => {
+    const first = nx('run-many', '-t', 'provision');
+    expect(first.code, first.out).toBe(0);
+    expect(first.out).toContain('Plan: 19 to create, 0 to update, 0 to replace, 0 to delete.');
+    expect(first.out).toMatch(/Applied: 19 created/);
+    expect(first.out).toContain('hosts:provision — the hosts layer is not built yet; nothing was done.');
+    const second = nx('run-many', '-t', 'provision');
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).toContain('No changes: the cloud matches the config.');
+  }, 180_000);
+
+  it('serves a second render entirely from the cache', () => {
+    nx('run-many', '-t', 'render');
+    const again = nx('run-many', '-t', 'render');
+    expect(again.out).toMatch(/Cache:\s+5\/5 hit \(100%\)/);
+  }, 120_000);
+
+  it('writes the cost report with the seed’s figures', () => {
+    const cost = nx('run', 'cluster:cost');
+    expect(cost.code, cost.out).toBe(0);
+    const report = JSON.parse(execFileSync('cat', [join(work, 'dist/cluster/cost.json')], { encoding: 'utf8' })) as { phases: { subtotals: { serversAndVolumes: number } }[] };
+    expect(report.phases.map((p) => p.subtotals.serversAndVolumes)).toEqual([14.62, 24.49, 53.73, 207.97]);
+  }, 60_000);
+
+  it('reports a bad flag in one line', () => {
+    const bad = nx('run', 'infra:provision', '--bogus');
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toContain('infra:provision does not take --bogus; allowed: --prune, --allow-destroy, --concurrency.');
+  }, 60_000);
+});
