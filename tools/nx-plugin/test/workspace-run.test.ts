@@ -1,6 +1,6 @@
 // The README's main command, on a copy of this workspace: `nx run-many -t provision` builds the
 // cloud in the sandbox, a second run changes nothing, and pure targets come from the cache.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,9 +58,40 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
     expect(report.phases.map((p) => p.subtotals.serversAndVolumes)).toEqual([14.62, 24.49, 53.73, 207.97]);
   }, 60_000);
 
+  it('prices with live /pricing when a token is set', async () => {
+    const { startSandbox } = await import('@personal-cloud/sandbox');
+    const sandbox = await startSandbox({ port: 0, dir: null, faults: '' });
+    try {
+      const live = await new Promise<{ code: number | null; out: string }>((done) => {
+        const child = spawn(join(root, 'node_modules/.bin/nx'), ['run', 'cluster:cost'], {
+          cwd: work,
+          env: { ...env, HCLOUD_TOKEN: 'x'.repeat(64), HCLOUD_ENDPOINT: sandbox.url },
+        });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+        child.on('close', (code) => done({ code, out }));
+      });
+      expect(live.code, live.out).toBe(0);
+      expect(live.out).toContain('Hetzner /pricing for fsn1');
+      expect(sandbox.stats().requests['GET /pricing']).toBe(1);
+    } finally {
+      await sandbox.stop();
+    }
+  }, 60_000);
+
   it('reports a bad flag in one line', () => {
     const bad = nx('run', 'infra:provision', '--bogus');
     expect(bad.code).not.toBe(0);
     expect(bad.out).toContain('infra:provision does not take --bogus; allowed: --prune, --allow-destroy, --concurrency.');
   }, 60_000);
+
+  it('destroys only when confirmed, then sweeps everything away', () => {
+    const refused = nx('run', 'infra:destroy');
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toContain('pass --yes to confirm');
+    const destroyed = nx('run', 'infra:destroy', '--yes');
+    expect(destroyed.code, destroyed.out).toBe(0);
+    expect(destroyed.out).toContain('Destroyed 19 resource(s). Sweep: no resource labelled managed-by=personal-cloud,cluster=personal-cloud remains.');
+  }, 120_000);
 });
