@@ -1,20 +1,19 @@
 // The project graph as Nx computes it on this workspace: the layer order, and `affected` precision.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { copyWorkspace, NX, WORKSPACE } from './support/workspace-copy';
 
-const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const env = { ...process.env, NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-const nx = (cwd: string, ...args: string[]) => execFileSync(join(root, 'node_modules/.bin/nx'), args, { cwd, env, encoding: 'utf8' });
+const nx = (cwd: string, ...args: string[]) => execFileSync(NX, args, { cwd, env, encoding: 'utf8' });
 
 describe('project graph', () => {
   let deps: Record<string, { target: string }[]>;
   beforeAll(() => {
     const file = join(mkdtempSync(join(tmpdir(), 'pc-graph-')), 'graph.json');
-    nx(root, 'graph', `--file=${file}`);
+    nx(WORKSPACE, 'graph', `--file=${file}`);
     deps = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { dependencies: typeof deps } }).graph.dependencies;
   }, 60_000);
   const dependsOn = (project: string) => deps[project]?.map((d) => d.target) ?? [];
@@ -50,17 +49,7 @@ describe('nx affected', () => {
   };
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'pc-affected-'));
-    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const file of files) {
-      mkdirSync(dirname(join(work, file)), { recursive: true });
-      try {
-        cpSync(join(root, file), join(work, file));
-      } catch {
-        // Listed but deleted in the working tree: not part of it.
-      }
-    }
-    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
+    work = copyWorkspace('pc-affected-');
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: work });
     git('add', '-A');
     git('commit', '-qm', 'base');

@@ -1,34 +1,22 @@
 // The README's main command, on a copy of this workspace: `nx run-many -t provision` builds the
 // cloud in the sandbox, a second run changes nothing, and pure targets come from the cache.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { copyWorkspace, NX } from './support/workspace-copy';
 
-const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 describe('npx nx run-many -t provision on a fresh copy', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
   const nx = (...args: string[]) => {
-    const result = spawnSync(join(root, 'node_modules/.bin/nx'), args, { cwd: work, env, encoding: 'utf8' });
+    const result = spawnSync(NX, args, { cwd: work, env, encoding: 'utf8' });
     return { code: result.status, out: `${result.stdout}${result.stderr}` };
   };
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'pc-workspace-'));
-    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const file of files) {
-      mkdirSync(dirname(join(work, file)), { recursive: true });
-      try {
-        cpSync(join(root, file), join(work, file));
-      } catch {
-        // Listed but deleted in the working tree.
-      }
-    }
-    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
+    work = copyWorkspace('pc-workspace-');
     const home = join(work, '.home');
     // Nothing from the developer's environment: no token, no vault, no sandbox, a fresh HOME.
     env = { PATH: process.env.PATH, HOME: home, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
@@ -54,7 +42,7 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
   it('writes the cost report with the seed’s figures', () => {
     const cost = nx('run', 'cluster:cost');
     expect(cost.code, cost.out).toBe(0);
-    const report = JSON.parse(execFileSync('cat', [join(work, 'dist/cluster/cost.json')], { encoding: 'utf8' })) as { phases: { subtotals: { serversAndVolumes: number } }[] };
+    const report = JSON.parse(readFileSync(join(work, 'dist/cluster/cost.json'), 'utf8')) as { phases: { subtotals: { serversAndVolumes: number } }[] };
     expect(report.phases.map((p) => p.subtotals.serversAndVolumes)).toEqual([14.62, 24.49, 53.73, 207.97]);
   }, 60_000);
 
@@ -63,7 +51,7 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
     const sandbox = await startSandbox({ port: 0, dir: null, faults: '' });
     try {
       const live = await new Promise<{ code: number | null; out: string }>((done) => {
-        const child = spawn(join(root, 'node_modules/.bin/nx'), ['run', 'cluster:cost'], {
+        const child = spawn(NX, ['run', 'cluster:cost'], {
           cwd: work,
           env: { ...env, HCLOUD_TOKEN: 'x'.repeat(64), HCLOUD_ENDPOINT: sandbox.url },
         });
