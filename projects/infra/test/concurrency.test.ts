@@ -2,7 +2,8 @@
 // names its holder.
 import { describe, expect, it } from 'vitest';
 import { runTargetProcess } from './support/child-target';
-import { testCloud } from './support/cloud';
+import { testCloud, fileExchanges } from './support/cloud';
+import { describeContract } from '../../sandbox/test/contract';
 import { ensureSandboxVars } from '../src/world/sandbox-vars';
 
 describe('concurrent provision runs', () => {
@@ -26,3 +27,5 @@ describe('concurrent provision runs', () => {
     }
   }, 60_000);
 });
+
+describeContract(fileExchanges, { requests: true });

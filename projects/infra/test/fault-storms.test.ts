@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { desiredResources, parseClusterConfig } from '@personal-cloud/cluster';
 import { provisionInfra } from '../src/provision';
 import { readInfraState } from '../src/state/infra-state';
-import { FAST_CLIENT, quietProgress, testCloud } from './support/cloud';
+import { FAST_CLIENT, quietProgress, testCloud, fileExchanges } from './support/cloud';
+import { describeContract } from '../../sandbox/test/contract';
 import { SECRETS, seedConfig } from './fixtures';
 
 const FAULTS = 'rate_limit=0.05,server_error=0.04,unavailable=0.04,action_error=0.04,reset=0.03';
@@ -35,3 +36,5 @@ describe(`fault storms (${RUNS} seeded runs, faults ${FAULTS})`, () => {
     }
   }, 60_000);
 });
+
+describeContract(fileExchanges, { requests: true });

@@ -8,7 +8,8 @@ import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import { ensureSandboxVars } from '../src/world/sandbox-vars';
 import { runTargetProcess } from './support/child-target';
-import { FAST_CLIENT, quietProgress, testCloud } from './support/cloud';
+import { FAST_CLIENT, quietProgress, testCloud, fileExchanges } from './support/cloud';
+import { describeContract } from '../../sandbox/test/contract';
 import { SECRETS, seedConfig } from './fixtures';
 
 const desired = desiredResources(parseClusterConfig(seedConfig()), SECRETS, 4);
@@ -61,3 +62,5 @@ describe('SIGKILL at random moments', () => {
     }
   }, 180_000);
 });
+
+describeContract(fileExchanges, { requests: true });

@@ -6,14 +6,11 @@ import { destroyInfra, provisionInfra } from '../src/provision';
 import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import type { ObservedServer } from '../src/reconcile/observed';
-import { FAST_CLIENT, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { FAST_CLIENT, fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 import { SECRETS, seedConfig } from './fixtures';
-import { recordExchanges } from '../../sandbox/test/contract';
 
-const all = recordExchanges();
 let cloud: TestCloud | undefined;
 afterEach(async () => {
-  if (cloud) for (const e of cloud.recorder.exchanges) all.onExchange(e);
   await cloud?.close();
   cloud = undefined;
 });
@@ -156,4 +153,4 @@ describe('provision against the sandbox', () => {
   });
 });
 
-describeContract(all, { requests: true });
+describeContract(fileExchanges, { requests: true });

@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
+import { startSandbox, type Exchange, type RunningSandbox } from '@personal-cloud/sandbox';
 import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 import { recordExchanges, type ExchangeRecorder } from '../../../sandbox/test/contract';
 import { HcloudClient } from '../../src/hcloud/client';
@@ -27,6 +27,12 @@ export interface TestCloud {
   close(): Promise<void>;
 }
 
+/**
+ * Every exchange of every cloud a test file makes (vitest gives each file its own module
+ * instance), for one contract check at the end of the file: `describeContract(fileExchanges, …)`.
+ */
+export const fileExchanges = recordExchanges();
+
 /** Retries fast in tests: the sandbox's faults are instant, nothing needs real backoff. */
 export const FAST_CLIENT = { retry: { baseDelayMs: 2, maxDelayMs: 20, maxRateLimitWaitMs: 20, minRateLimitWaitMs: 1 } } as const;
 
@@ -35,7 +41,11 @@ export const quietProgress = () => new PlainProgress({ write: () => true });
 export async function testCloud(options: { phase?: number; actionMs?: number; faults?: string; serverLimit?: number } = {}): Promise<TestCloud> {
   const dir = await mkdtemp(join(tmpdir(), 'pc-cloud-'));
   const recorder = recordExchanges();
-  const sandbox = await startSandbox({ port: 0, dir: null, actionMs: options.actionMs ?? 5, faults: options.faults ?? '', serverLimit: options.serverLimit, onExchange: recorder.onExchange });
+  const onExchange = (exchange: Exchange) => {
+    recorder.onExchange(exchange);
+    fileExchanges.onExchange(exchange);
+  };
+  const sandbox = await startSandbox({ port: 0, dir: null, actionMs: options.actionMs ?? 5, faults: options.faults ?? '', serverLimit: options.serverLimit, onExchange });
   const configFile = join(dir, 'cluster.config.ts');
   let version = 0;
   const env: NodeJS.ProcessEnv = {
