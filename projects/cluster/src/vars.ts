@@ -21,7 +21,7 @@ export function varPath(ref: VarRef): string {
 
 function reference(path: string): VarTree {
   return new Proxy(Object.freeze({ [VAR_PATH]: path }) as VarTree, {
-    get(target, key) {
+    get(_target, key) {
       if (key === VAR_PATH) return path;
       if (key === 'toJSON') return () => `\${vars.${path}}`;
       if (typeof key === 'symbol') return undefined;
