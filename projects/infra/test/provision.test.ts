@@ -108,6 +108,33 @@ describe('provision against the sandbox', () => {
     expect((await run(cloud)).plan.changes).toEqual([]);
   });
 
+  it('changes a server type in place, powering the server off and on around it', async () => {
+    cloud = await testCloud({ phase: 2 });
+    await run(cloud);
+    const before = (await cloud.observed()).find((o): o is ObservedServer => o.name === 'pc-master-1')!;
+    await cloud.setConfig((c) => (c.pools[0].serverType = 'ccx23'));
+    const changed = await run(cloud);
+    expect(changed.plan.changes.map((c) => [c.action, c.name, c.reason])).toEqual([
+      ['update', 'pc-master-1', 'server_type cpx11 → ccx23'],
+      ['update', 'pc-master-2', 'server_type cpx11 → ccx23'],
+      ['update', 'pc-master-3', 'server_type cpx11 → ccx23'],
+    ]);
+    const after = (await cloud.observed()).find((o): o is ObservedServer => o.name === 'pc-master-1')!;
+    expect(after).toMatchObject({ id: before.id, serverType: 'ccx23', status: 'running' });
+  });
+
+  it('gives control-plane servers named primary IPv4 addresses that outlive them', async () => {
+    cloud = await testCloud({ phase: 2 });
+    await cloud.setConfig((c) => (c.pools[0].primaryIpv4 = true));
+    await run(cloud);
+    const observed = await cloud.observed();
+    const ips = observed.filter((o) => o.type === 'primary_ip');
+    expect(ips.map((o) => o.name).sort()).toEqual(['pc-master-1-ipv4', 'pc-master-2-ipv4', 'pc-master-3-ipv4']);
+    const master = observed.find((o): o is ObservedServer => o.name === 'pc-master-1')!;
+    expect(master.primaryIpv4).toBe('pc-master-1-ipv4');
+    expect((await run(cloud)).plan.changes).toEqual([]);
+  });
+
   it('refuses a malformed token before any request, and writes nothing', async () => {
     cloud = await testCloud({ phase: 1 });
     const env = { ...cloud.env, HCLOUD_TOKEN: 'too-short' };

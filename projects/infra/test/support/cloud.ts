@@ -66,6 +66,8 @@ export async function testCloud(options: { phase?: number; actionMs?: number; fa
     await writeFile(env.CLOUD_CONFIG, `export default ${JSON.stringify(config)};\n`);
   };
   await setConfig(() => {});
+  // Made here, quietly: the vault announces a new identity, which would only clutter test output.
+  await openVault({ ...vaultOptionsFromEnv(env, { sandbox: true }), log: () => {} });
   const client = new HcloudClient({ endpoint: sandbox.url, token: SANDBOX_TOKEN });
   return {
     dir,
