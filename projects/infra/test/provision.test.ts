@@ -6,6 +6,7 @@ import { destroyInfra, provisionInfra } from '../src/provision';
 import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import type { ObservedServer } from '../src/reconcile/observed';
+import { runTargetProcess } from './support/child-target';
 import { FAST_CLIENT, fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 import { SECRETS, seedConfig } from './fixtures';
 
@@ -103,6 +104,10 @@ describe('provision against the sandbox', () => {
     await cloud.client.request('POST', `/servers/${master.id}/actions/poweroff`);
     await cloud.client.request('PUT', `/servers/${master.id}`, { body: { labels: { ...master.labels, role: 'tampered' } } });
     await new Promise((r) => setTimeout(r, 20));
+    const drift = await runTargetProcess('drift', cloud.env).done;
+    expect(drift.code, drift.stderr).toBe(0);
+    expect(drift.stdout).toContain('changed outside personal-cloud\n  server/pc-master-2: status off → running; labels differ');
+    expect(drift.stdout).toContain('1 change(s) made outside personal-cloud');
     const repair = await run(cloud);
     expect(repair.plan.changes.map((c) => [c.key, c.reason])).toEqual([['server/pc-master-2', 'status off → running; labels differ']]);
     expect((await run(cloud)).plan.changes).toEqual([]);
