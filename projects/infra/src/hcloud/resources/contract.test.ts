@@ -76,21 +76,7 @@ const cases: Case[] = [
   [
     'create_server',
     (c) =>
-      servers.create(c, {
-        name: 'worker-1',
-        server_type: 'ccx23',
-        image: 'debian-12',
-        location: 'fsn1',
-        ssh_keys: ['operator'],
-        placement_group: 9,
-        volumes: [11],
-        automount: false,
-        networks: [3],
-        firewalls: [{ firewall: 5 }],
-        public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: 7, ipv6: null },
-        labels,
-        start_after_create: true,
-      }),
+      servers.create(c, fx.createServerBody()),
     { status: 201, body: { server: fx.server(), action: running, next_actions: [fx.action({ id: 2, command: 'start_server' })], root_password: null } },
   ],
   ['get_server', (c) => servers.get(c, 42), one('server', fx.server())],

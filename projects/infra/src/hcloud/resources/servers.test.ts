@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { apiError } from '../testing/fake-hetzner';
-import { action, page, server } from '../testing/fixtures';
+import { action, createServerBody, page, server } from '../testing/fixtures';
 import { useFakeHetzner } from '../testing/harness';
 import * as servers from './servers';
 
 const api = useFakeHetzner();
 const labels = { 'managed-by': 'personal-cloud', cluster: 'test', role: 'worker', name: 'worker-1' };
-const body: servers.CreateServer = {
-  name: 'worker-1',
-  server_type: 'ccx23',
-  image: 'debian-12',
-  location: 'fsn1',
-  ssh_keys: ['operator'],
-  placement_group: 9,
-  volumes: [11],
-  automount: false,
-  networks: [3],
-  firewalls: [{ firewall: 5 }],
-  public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: 7, ipv6: null },
-  labels,
-  start_after_create: true,
-};
+const body = createServerBody();
 const createAction = action({ id: 1, command: 'create_server' });
 const startAction = action({ id: 2, command: 'start_server' });
 

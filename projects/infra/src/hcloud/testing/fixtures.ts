@@ -5,7 +5,7 @@ import type { Network } from '../resources/networks';
 import type { PlacementGroup } from '../resources/placement-groups';
 import type { Pricing } from '../resources/pricing';
 import type { PrimaryIp } from '../resources/primary-ips';
-import type { Server } from '../resources/servers';
+import type { CreateServer, Server } from '../resources/servers';
 import type { SshKey } from '../resources/ssh-keys';
 import type { Volume } from '../resources/volumes';
 
@@ -261,5 +261,24 @@ export function page<T>(key: string, items: T[], pageNumber = 1, lastPage = 1, p
         total_entries: null,
       },
     },
+  };
+}
+
+/** A create_server body that uses every field the reconciler sends. */
+export function createServerBody(): CreateServer {
+  return {
+    name: 'worker-1',
+    server_type: 'ccx23',
+    image: 'debian-12',
+    location: 'fsn1',
+    ssh_keys: ['operator'],
+    placement_group: 9,
+    volumes: [11],
+    automount: false,
+    networks: [3],
+    firewalls: [{ firewall: 5 }],
+    public_net: { enable_ipv4: true, enable_ipv6: false, ipv4: 7, ipv6: null },
+    labels: { 'managed-by': 'personal-cloud', cluster: 'test', role: 'worker', name: 'worker-1' },
+    start_after_create: true,
   };
 }
