@@ -38,6 +38,22 @@ describe('runDag', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['failed', 'skipped', 'done']);
   });
 
+  it('skips a whole chain behind a failure, whatever order the tasks come in', async () => {
+    const outcomes = await Promise.race([
+      runDag(
+        [
+          { key: 'c', after: ['b'], run: async () => {} },
+          { key: 'b', after: ['a'], run: async () => {} },
+          { key: 'a', after: [], run: async () => { throw new Error('503'); } },
+        ],
+        4,
+      ),
+      sleep(2000).then(() => 'hung' as const),
+    ]);
+    expect(outcomes).not.toBe('hung');
+    expect((outcomes as { status: string }[]).map((o) => o.status)).toEqual(['skipped', 'skipped', 'failed']);
+  });
+
   it('starts nothing new after a fatal failure', async () => {
     const started: string[] = [];
     const outcomes = await runDag(

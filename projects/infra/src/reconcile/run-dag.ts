@@ -1,5 +1,6 @@
 // Runs tasks as soon as what they wait for is done, at most `concurrency` at a time. A task
-// whose prerequisite failed is skipped; after a fatal failure nothing new starts.
+// whose prerequisite failed is skipped, and so is everything that waits on it, however far
+// down; after a fatal failure nothing new starts.
 import { CloudError } from '@personal-cloud/cluster';
 
 export interface DagTask {
@@ -18,29 +19,41 @@ export async function runDag(tasks: DagTask[], concurrency: number, isFatal: (er
   let running = 0;
   let stopped = false;
 
+  const settled = (key: string) => !byKey.has(key) || outcomes.has(key);
+  const blockerOf = (task: DagTask) => task.after.map((k) => outcomes.get(k)).find((o) => o !== undefined && o.status !== 'done');
+
   return new Promise((resolve) => {
     const pump = () => {
-      for (const key of [...waiting]) {
-        const task = byKey.get(key)!;
-        const blocker = task.after.map((k) => outcomes.get(k)).find((o) => o && o.status !== 'done');
-        if (blocker || stopped) {
+      // Skipping one task can settle another that waits on it: repeat until a pass skips nothing.
+      for (let skippedAny = true; skippedAny; ) {
+        skippedAny = false;
+        for (const key of waiting) {
+          const blocker = blockerOf(byKey.get(key)!);
+          if (!blocker && !stopped) continue;
           waiting.delete(key);
           outcomes.set(key, { key, status: 'skipped', because: blocker ? blocker.key : 'an earlier failure stopped the run' });
-          continue;
+          skippedAny = true;
         }
-        if (running >= concurrency || !task.after.every((k) => outcomes.get(k)?.status === 'done' || !byKey.has(k))) continue;
+      }
+      for (const key of waiting) {
+        if (running >= concurrency) break;
+        const task = byKey.get(key)!;
+        if (!task.after.every(settled)) continue;
         waiting.delete(key);
         running += 1;
-        task.run().then(
-          () => outcomes.set(key, { key, status: 'done' }),
-          (error: unknown) => {
-            outcomes.set(key, { key, status: 'failed', error });
-            if (isFatal(error)) stopped = true;
-          },
-        ).finally(() => {
-          running -= 1;
-          pump();
-        });
+        task
+          .run()
+          .then(
+            () => outcomes.set(key, { key, status: 'done' }),
+            (error: unknown) => {
+              outcomes.set(key, { key, status: 'failed', error });
+              if (isFatal(error)) stopped = true;
+            },
+          )
+          .finally(() => {
+            running -= 1;
+            pump();
+          });
       }
       if (running === 0 && waiting.size === 0) resolve(tasks.map((t) => outcomes.get(t.key)!));
     };
