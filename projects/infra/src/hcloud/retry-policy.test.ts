@@ -127,8 +127,9 @@ describe('decideRetry', () => {
     expect(decideRetry({ kind: 'no-response', sent: false }, ctx({ method: 'POST' }), policy)).toMatchObject({ kind: 'retry', recoverFirst: false });
   });
 
-  it('retries a POST answered 500/504, looking for its result first when it can', () => {
-    expect(decideRetry(response(500, 'server_error'), ctx({ method: 'POST' }), policy)).toMatchObject({ kind: 'retry', recoverFirst: false });
+  it('retries a POST answered 500/504 only when it can look for its result first', () => {
+    // An action POST (attach, poweron) that worked behind a 500 would answer a resend with a 422.
+    expect(decideRetry(response(500, 'server_error'), ctx({ method: 'POST' }), policy)).toEqual({ kind: 'give-up', reason: 'outcome-unknown' });
     expect(decideRetry(response(504, 'timeout'), ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({ kind: 'retry', recoverFirst: true });
     // 503 and 429 turned the request away: nothing to look for.
     expect(decideRetry(response(503, 'unavailable'), ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({ kind: 'retry', recoverFirst: false });

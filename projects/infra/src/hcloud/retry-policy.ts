@@ -93,11 +93,11 @@ export function decideRetry(failure: AttemptFailure, ctx: RetryContext, policy: 
   if (!isRetryable(failure)) return { kind: 'give-up', reason: 'not-retryable' };
   if (ctx.attempt >= policy.maxAttempts) return { kind: 'give-up', reason: 'attempts-exhausted' };
   const maybeDone = !isIdempotent(ctx.method) && mayHaveBeenCarriedOut(failure);
-  // A POST that got no answer at all is sent again only when a lookup can first tell whether the
-  // lost one worked; otherwise a retry may create a second server. A POST answered 500/502/504 is
-  // retried anyway, as Hetzner documents, because every create here names its resource and a
-  // duplicate then fails with uniqueness_error instead of existing twice.
-  if (maybeDone && failure.kind === 'no-response' && !ctx.canRecover) return { kind: 'give-up', reason: 'outcome-unknown' };
+  // A POST that may have been carried out (no answer, or 500/502/504) is sent again only when a
+  // lookup can first tell whether it worked. Otherwise sending it again may make a second server,
+  // or turn an attach that worked into a 422 "already attached"; giving up as outcome-unknown
+  // lets the caller look at the world again instead.
+  if (maybeDone && !ctx.canRecover) return { kind: 'give-up', reason: 'outcome-unknown' };
   const delayMs =
     failure.kind === 'response' && failure.status === 429
       ? rateLimitDelay(failure.rateLimitReset, ctx, policy)
