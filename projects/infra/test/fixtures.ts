@@ -48,8 +48,10 @@ export function observedTwin(desired: DesiredResource[]): Observed[] {
           networks: [{ ...d.network }],
           placementGroup: d.placementGroup ?? null,
           primaryIpv4: d.primaryIpv4 ?? `#${1000 + id}`,
+          ipv4Id: 1000 + id,
+          ipv6Id: d.ipv6 ? 2000 + id : null,
           publicIpv4: `203.0.113.${id}`,
-          publicIpv6: `2001:db8:${id}::/64`,
+          publicIpv6: d.ipv6 ? `2001:db8:${id}::/64` : null,
           volumes: [...d.volumes],
           protectDelete: false,
         };

@@ -140,6 +140,27 @@ describe('provision against the sandbox', () => {
     expect((await run(cloud)).plan.changes).toEqual([]);
   });
 
+  it('lets go of named addresses and IPv6 when the config says so, leaving no address behind', async () => {
+    cloud = await testCloud({ phase: 2 });
+    await cloud.setConfig((c) => (c.pools[0].primaryIpv4 = true));
+    await run(cloud);
+    await cloud.setConfig((c) => {
+      c.pools[0].primaryIpv4 = false;
+      c.pools[0].ipv6 = false;
+    });
+    const released = await run(cloud, { prune: true });
+    expect(released.plan.changes.filter((c) => c.action === 'delete').map((c) => c.name).sort()).toEqual(['pc-master-1-ipv4', 'pc-master-2-ipv4', 'pc-master-3-ipv4']);
+    const masters = (await cloud.observed()).filter((o): o is ObservedServer => o.type === 'server' && o.name.startsWith('pc-master'));
+    for (const m of masters) expect(m).toMatchObject({ status: 'running', publicIpv6: null, primaryIpv4: expect.stringMatching(/^#/) });
+    const vars = (await (await cloud.vault()).read('vars')) as { CLUSTER: Record<string, Record<string, string>> };
+    expect(vars.CLUSTER.MASTER_1!.public_ipv4).toBe(masters.find((m) => m.name === 'pc-master-1')!.publicIpv4);
+    expect(vars.CLUSTER.MASTER_1!.public_ipv6).toBeUndefined();
+    expect((await run(cloud)).plan.changes).toEqual([]);
+    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    // Nothing billed is left: automatic addresses went with their servers.
+    expect(await cloud.client.listAll('/primary_ips', 'primary_ips')).toEqual([]);
+  });
+
   it('refuses a malformed token before any request, and writes nothing', async () => {
     cloud = await testCloud({ phase: 1 });
     const env = { ...cloud.env, HCLOUD_TOKEN: 'too-short' };

@@ -55,7 +55,11 @@ export interface ObservedServer extends Base<'server'> {
   status: string;
   networks: { name: string; ip: string }[];
   placementGroup: string | null;
+  /** The name of its IPv4 primary IP (`#id` for an automatic one, which is not ours). */
   primaryIpv4: string | null;
+  /** The primary IPs behind its addresses: what must let go when the addresses change. */
+  ipv4Id: number | null;
+  ipv6Id: number | null;
   publicIpv4: string | null;
   publicIpv6: string | null;
   volumes: string[];
@@ -169,6 +173,8 @@ export function observe(listings: Listings): Observed[] {
         networks: s.private_net.flatMap((p) => (p.network !== undefined && p.ip ? [{ name: network(p.network)!, ip: p.ip }] : [])),
         placementGroup: group(s.placement_group?.id),
         primaryIpv4: s.public_net.ipv4?.id !== undefined ? primaryIp(s.public_net.ipv4.id) : null,
+        ipv4Id: s.public_net.ipv4?.id ?? null,
+        ipv6Id: s.public_net.ipv6?.id ?? null,
         publicIpv4: s.public_net.ipv4?.ip ?? null,
         publicIpv6: s.public_net.ipv6?.ip ?? null,
         volumes: (s.volumes ?? []).map((id) => volume(id)!),

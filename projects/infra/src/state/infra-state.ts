@@ -50,7 +50,9 @@ export interface ServerFacts {
 export function withServerVars(vars: Vars, node: NodeModel, facts: ServerFacts): Vars {
   const cluster = (vars.CLUSTER as Vars | undefined) ?? {};
   const previous = (cluster[node.varsKey] as Vars | undefined) ?? {};
-  const entry: Vars = { ...previous, hetzner_id: String(facts.id), hetzner_name: node.hetznerName, ip: facts.privateIp ?? node.privateIp };
+  // Other layers may keep their own facts here; only ours are replaced, and an address that is gone is removed.
+  const { public_ipv4: _v4, public_ipv6: _v6, ...others } = previous;
+  const entry: Vars = { ...others, hetzner_id: String(facts.id), hetzner_name: node.hetznerName, ip: facts.privateIp ?? node.privateIp };
   if (facts.publicIpv4) entry.public_ipv4 = facts.publicIpv4;
   if (facts.publicIpv6) entry.public_ipv6 = facts.publicIpv6;
   return { ...vars, CLUSTER: { ...cluster, [node.varsKey]: entry } };

@@ -9,8 +9,7 @@ export const primaryIpKind: Kind<DesiredPrimaryIp, ObservedPrimaryIp> = {
   diff(desired, observed) {
     const differences: Difference[] = [];
     if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
-    // Assigned elsewhere: it must come free. Unassigned: the server takes it when it is created or updated.
-    if (observed.assignee !== null && observed.assignee !== desired.server) differences.push({ field: 'assignee', from: observed.assignee, to: desired.server });
+    // Who holds it is the server's business: assigning needs that server off, so the server's change does it.
     if (observed.autoDelete) differences.push({ field: 'auto_delete', from: true, to: false });
     differences.push(...labelDifference(desired.labels, observed.labels));
     return verdict(differences, ['location']);
@@ -33,7 +32,6 @@ export const primaryIpKind: Kind<DesiredPrimaryIp, ObservedPrimaryIp> = {
   },
   async update(ctx, desired, observed, differences) {
     const fields = new Set(differences.map((d) => d.field));
-    if (fields.has('assignee')) await ctx.wait(await primaryIps.unassign(ctx.client, observed.id));
     if (fields.has('auto_delete') || fields.has('labels')) await primaryIps.update(ctx.client, observed.id, { labels: desired.labels, auto_delete: false });
     await ctx.settled('primary_ip', desired.name, observed.id);
   },

@@ -6,11 +6,16 @@ import { labelDifference, verdict, type ApplyContext, type Kind } from '../kind'
 import type { ObservedServer } from '../observed';
 import type { Difference } from '../plan-types';
 
-/** Changes Hetzner makes only while the server is off. */
-const NEEDS_POWER_OFF = new Set(['server_type', 'placement_group', 'primary_ipv4']);
+/** Changes Hetzner makes only while the server is off: they interrupt what runs on it. */
+const NEEDS_POWER_OFF = new Set(['server_type', 'placement_group', 'primary_ipv4', 'ipv6']);
+
+/** A named address is ours; `#id` is an automatic one that Hetzner made with the server. */
+const isNamed = (name: string | null) => name !== null && !name.startsWith('#');
 
 export const serverKind: Kind<DesiredServer, ObservedServer> = {
   type: 'server',
+  // The image and SSH keys matter only at creation: nixos-anywhere replaces the image's system,
+  // and Hetzner puts keys in only once. Neither is compared afterwards.
   diff(desired, observed) {
     const differences: Difference[] = [];
     if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
@@ -20,26 +25,32 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
       differences.push({ field: 'network', from: attachment ? `${attachment.name} ${attachment.ip}` : null, to: `${desired.network.name} ${desired.network.ip}` });
     if ((desired.placementGroup ?? null) !== observed.placementGroup)
       differences.push({ field: 'placement_group', from: observed.placementGroup, to: desired.placementGroup ?? null });
-    if (desired.primaryIpv4 && desired.primaryIpv4 !== observed.primaryIpv4)
-      differences.push({ field: 'primary_ipv4', from: observed.primaryIpv4, to: desired.primaryIpv4 });
+    // Either the named address it should have, or none of ours (an automatic one is fine).
+    const wantedIpv4 = desired.primaryIpv4 ?? null;
+    if (wantedIpv4 ? wantedIpv4 !== observed.primaryIpv4 : isNamed(observed.primaryIpv4))
+      differences.push({ field: 'primary_ipv4', from: observed.primaryIpv4, to: wantedIpv4 ?? 'automatic' });
+    if (desired.ipv6 !== (observed.publicIpv6 !== null)) differences.push({ field: 'ipv6', from: observed.publicIpv6 !== null, to: desired.ipv6 });
     if (observed.status === 'off') differences.push({ field: 'status', from: 'off', to: 'running' });
     differences.push(...labelDifference(desired.labels, observed.labels));
     return verdict(differences, ['location']);
   },
-  needs: (desired, action) => {
-    const needs = [`network/${desired.network.name}`];
-    if (desired.placementGroup) needs.push(`placement_group/${desired.placementGroup}`);
-    if (desired.primaryIpv4) needs.push(`primary_ip/${desired.primaryIpv4}`);
+  needs: (desired, action, differences) => {
+    const changes = (field: string) => action === 'create' || differences.some((d) => d.field === field);
+    const needs: string[] = [];
+    if (changes('network')) needs.push(`network/${desired.network.name}`);
+    if (desired.placementGroup && changes('placement_group')) needs.push(`placement_group/${desired.placementGroup}`);
+    if (desired.primaryIpv4 && changes('primary_ipv4')) needs.push(`primary_ip/${desired.primaryIpv4}`);
     if (action === 'create') needs.push(...desired.sshKeys.map((k) => `ssh_key/${k}`), ...desired.volumes.map((v) => `volume/${v}`));
     return needs;
   },
   holds: (observed) => [
     ...observed.networks.map((n) => `network/${n.name}`),
     ...(observed.placementGroup ? [`placement_group/${observed.placementGroup}`] : []),
-    ...(observed.primaryIpv4 ? [`primary_ip/${observed.primaryIpv4}`] : []),
+    ...(isNamed(observed.primaryIpv4) ? [`primary_ip/${observed.primaryIpv4}`] : []),
     ...observed.volumes.map((v) => `volume/${v}`),
   ],
   holdsData: (observed) => (observed.volumes.length ? `server ${observed.name} has volume ${observed.volumes.join(', ')} attached` : undefined),
+  disrupts: (action, differences) => action === 'replace' || differences.some((d) => NEEDS_POWER_OFF.has(d.field)),
   async create(ctx, desired) {
     const volumeIds = desired.volumes.flatMap((v) => ctx.findId('volume', v) ?? []);
     const created = await servers.create(ctx.client, {
@@ -83,7 +94,8 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
     }
     if (fields.has('server_type')) await ctx.wait(await servers.changeType(ctx.client, observed.id, { server_type: desired.serverType, upgrade_disk: false }));
     if (fields.has('placement_group')) await movePlacementGroup(ctx, desired, observed);
-    if (fields.has('primary_ipv4') && desired.primaryIpv4) await takePrimaryIp(ctx, desired.primaryIpv4, observed);
+    if (fields.has('primary_ipv4')) await switchIpv4(ctx, desired, observed);
+    if (fields.has('ipv6')) await switchIpv6(ctx, desired, observed);
     if (fields.has('network')) {
       const network = ctx.idOf('network', desired.network.name);
       if (observed.networks.some((n) => n.name === desired.network.name)) await ctx.wait(await servers.detachFromNetwork(ctx.client, observed.id, { network }));
@@ -94,7 +106,13 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
       ctx.note('power on');
       await ctx.wait(await servers.powerOn(ctx.client, observed.id));
     }
-    await ctx.settled('server', desired.name, observed.id, { publicIpv4: observed.publicIpv4, publicIpv6: observed.publicIpv6, privateIp: desired.network.ip });
+    // New addresses are known only to the API now: ask once rather than record stale ones.
+    const addresses = fields.has('primary_ipv4') || fields.has('ipv6') ? (await servers.get(ctx.client, observed.id)).public_net : undefined;
+    await ctx.settled('server', desired.name, observed.id, {
+      publicIpv4: addresses ? (addresses.ipv4?.ip ?? null) : observed.publicIpv4,
+      publicIpv6: addresses ? (addresses.ipv6?.ip ?? null) : observed.publicIpv6,
+      privateIp: desired.network.ip,
+    });
   },
   async remove(ctx, observed) {
     if (observed.protectDelete) await ctx.wait(await servers.changeProtection(ctx.client, observed.id, { delete: false, rebuild: false }));
@@ -109,8 +127,30 @@ async function movePlacementGroup(ctx: ApplyContext, desired: DesiredServer, obs
     await ctx.wait(await servers.addToPlacementGroup(ctx.client, observed.id, { placement_group: ctx.idOf('placement_group', desired.placementGroup) }));
 }
 
-async function takePrimaryIp(ctx: ApplyContext, name: string, observed: ObservedServer): Promise<void> {
-  // The server's current address (an automatic one) must let go first; Hetzner deletes it if it was auto-delete.
-  if (observed.primaryIpv4 !== null && observed.primaryIpv4.startsWith('#')) await ctx.wait(await primaryIps.unassign(ctx.client, Number(observed.primaryIpv4.slice(1))));
-  await ctx.wait(await primaryIps.assign(ctx.client, ctx.idOf('primary_ip', name), { assignee_id: observed.id, assignee_type: 'server' }));
+/**
+ * Lets go of the current address and takes the wanted one: the named primary IP, or a new
+ * automatic one. A named address let go of is kept (it outlives servers; prune deletes it); an
+ * automatic one would stay behind unassigned and billed, so it is deleted.
+ */
+async function releaseAddress(ctx: ApplyContext, id: number | null, name: string | null): Promise<void> {
+  if (id === null) return;
+  await ctx.wait(await primaryIps.unassign(ctx.client, id));
+  if (!isNamed(name)) await primaryIps.delete(ctx.client, id);
+}
+
+/** A new automatic address, deleted with the server like the one Hetzner makes at creation. */
+async function automaticAddress(ctx: ApplyContext, server: DesiredServer, observed: ObservedServer, type: 'ipv4' | 'ipv6'): Promise<void> {
+  const { actions } = await primaryIps.create(ctx.client, { name: `${server.name}-${type}-auto`, type, assignee_type: 'server', assignee_id: observed.id, auto_delete: true });
+  await ctx.wait(actions);
+}
+
+async function switchIpv4(ctx: ApplyContext, desired: DesiredServer, observed: ObservedServer): Promise<void> {
+  await releaseAddress(ctx, observed.ipv4Id, observed.primaryIpv4);
+  if (desired.primaryIpv4) await ctx.wait(await primaryIps.assign(ctx.client, ctx.idOf('primary_ip', desired.primaryIpv4), { assignee_id: observed.id, assignee_type: 'server' }));
+  else await automaticAddress(ctx, desired, observed, 'ipv4');
+}
+
+async function switchIpv6(ctx: ApplyContext, desired: DesiredServer, observed: ObservedServer): Promise<void> {
+  if (desired.ipv6) await automaticAddress(ctx, desired, observed, 'ipv6');
+  else await releaseAddress(ctx, observed.ipv6Id, null);
 }
