@@ -20,6 +20,13 @@ export const name = z
 
 const cidr = z.string().refine((text) => parseCidr(text) !== undefined, 'must be an IPv4 network in CIDR form with no host bits set, e.g. 10.0.0.0/16');
 
+/** One address (198.51.100.7) or a whole network (198.51.100.0/24): what Hetzner takes as a rule source. */
+export const ipv4AddressOrNetwork = z
+  .string()
+  .refine((text) => isIpv4(text) || parseCidr(text) !== undefined, 'must be an IPv4 address (198.51.100.7) or a network with no host bits set (198.51.100.0/24)');
+
+export const sshPublicKey = z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, 'must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*)');
+
 /** A value that may be written in the config or, better, referenced from the vault with `vars.X.y`. */
 const secretOr = <T extends z.ZodType>(schema: T) => z.union([schema, z.custom<VarRef>(isVarRef, 'must be a vars.* reference')]);
 
@@ -96,7 +103,7 @@ export const FIREWALL_SOURCES = ['any', 'operator', 'tailscale', 'private-networ
 export type FirewallSource = (typeof FIREWALL_SOURCES)[number];
 const source = z.union([
   z.enum(FIREWALL_SOURCES),
-  z.string().refine((text) => parseCidr(text, false) !== undefined, `must be one of ${FIREWALL_SOURCES.join(', ')} or an IPv4 CIDR`),
+  z.string().refine((text) => isIpv4(text) || parseCidr(text) !== undefined, `must be one of ${FIREWALL_SOURCES.join(', ')}, an IPv4 address, or an IPv4 network with no host bits set`),
 ]);
 const port = z.union([
   z.number().int().min(1).max(65535),
@@ -180,9 +187,9 @@ export const clusterConfigSchema = z.strictObject({
   phase,
   location: z.enum(LOCATIONS),
   operator: z.strictObject({
-    sshPublicKey: secretOr(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, 'must be an OpenSSH public key')),
+    sshPublicKey: secretOr(sshPublicKey),
     /** The operator's own public address, for rules whose source is "operator". */
-    address: secretOr(z.string().refine((t) => parseCidr(t, false) !== undefined || isIpv4(t), 'must be an IPv4 address or CIDR')),
+    address: secretOr(ipv4AddressOrNetwork),
   }),
   networks: z.array(networkSchema).min(1, 'needs at least one network'),
   tailscale: z.strictObject({

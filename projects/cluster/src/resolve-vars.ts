@@ -1,6 +1,6 @@
 // Render turns `vars.X.y` references into concrete values, in memory only.
-import { parseCidr, isIpv4 } from './ipv4';
-import type { ClusterConfig } from './config-schema';
+import type { z } from 'zod';
+import { ipv4AddressOrNetwork, sshPublicKey, type ClusterConfig } from './config-schema';
 import type { ResolvedSecrets } from './desired-resources';
 import { CloudError } from './errors';
 import { collectVarRefs, isVarRef, lookupVar, varPath, type VarsDocument } from './vars';
@@ -21,19 +21,15 @@ export function resolveVars<T>(value: T, document: VarsDocument): T {
   return walk(value) as T;
 }
 
-const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/;
-
-/** The operator's concrete key and address, checked as strictly as if they were written in the config. */
+/** The operator's concrete key and address, checked by the same schemas as if they were written in the config. */
 export function resolveSecrets(config: ClusterConfig, document: VarsDocument): ResolvedSecrets {
   const operator = resolveVars(config.operator, document);
-  const where = (field: 'sshPublicKey' | 'address') => {
+  const check = (field: 'sshPublicKey' | 'address', schema: z.ZodType<string>): string => {
+    const value = String(operator[field]);
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
     const raw = config.operator[field];
-    return isVarRef(raw) ? `vars.${varPath(raw)}` : `operator.${field}`;
+    throw new CloudError(`${isVarRef(raw) ? `vars.${varPath(raw)}` : `operator.${field}`} is "${value.slice(0, 40)}", which ${parsed.error.issues[0]!.message}.`);
   };
-  const sshPublicKey = String(operator.sshPublicKey);
-  const operatorAddress = String(operator.address);
-  if (!SSH_KEY.test(sshPublicKey)) throw new CloudError(`${where('sshPublicKey')} is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*).`);
-  if (!isIpv4(operatorAddress) && !parseCidr(operatorAddress, false))
-    throw new CloudError(`${where('address')} is "${operatorAddress}", not an IPv4 address or CIDR.`);
-  return { sshPublicKey, operatorAddress };
+  return { sshPublicKey: check('sshPublicKey', sshPublicKey), operatorAddress: check('address', ipv4AddressOrNetwork) };
 }

@@ -32,8 +32,10 @@ describe('vars references', () => {
       sshPublicKey: 'ssh-ed25519 AAAA',
       operatorAddress: '198.51.100.7',
     });
-    expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: 'nope', address: '198.51.100.7' } })).toThrow(/vars\.OPERATOR\.ssh_public_key is not an OpenSSH public key/);
+    expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: 'nope', address: '198.51.100.7' } })).toThrow(/vars\.OPERATOR\.ssh_public_key is "nope", which must be an OpenSSH public key/);
     expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: 'ssh-ed25519 AAAA', address: 'home' } })).toThrow(CloudError);
+    // Hetzner refuses a source network with host bits set; the vars are held to the same rule as the config.
+    expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: 'ssh-ed25519 AAAA', address: '198.51.100.7/24' } })).toThrow(/no host bits set/);
   });
 });
 
