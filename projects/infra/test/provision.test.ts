@@ -97,6 +97,13 @@ describe('provision against the sandbox', () => {
     expect((await cloud.observed()).filter((o) => o.type === 'ssh_key')).toHaveLength(1);
   });
 
+  it('explains, in one round, that the operator key is already uploaded under another name', async () => {
+    cloud = await testCloud({ phase: 1 });
+    await cloud.client.request('POST', '/ssh_keys', { body: { name: 'laptop', public_key: SECRETS.sshPublicKey } });
+    await expect(run(cloud)).rejects.toThrow(/the operator's SSH key is already in the Hetzner project as "laptop" \(id \d+\).*rename it to pc-operator with the labels managed-by=personal-cloud,cluster=pc,role=operator,name=operator/);
+    expect(cloud.sandbox.stats().requests['POST /ssh_keys']).toBe(2);
+  });
+
   it('repairs drift made outside the tool', async () => {
     cloud = await testCloud({ phase: 2 });
     await run(cloud);

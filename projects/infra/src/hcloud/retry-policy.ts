@@ -57,8 +57,12 @@ export interface RetryContext {
  * repeating the request cannot change them.
  */
 export function isRetryable(failure: AttemptFailure): boolean {
-  if (failure.kind === 'no-response') return true;
-  switch (failure.status) {
+  return failure.kind === 'no-response' || isTransient(failure.status, failure.code);
+}
+
+/** An answer that says "not now" rather than "no": the same request may well work later. */
+export function isTransient(status: number, code: string): boolean {
+  switch (status) {
     case 429:
     case 500:
     case 502:
@@ -66,9 +70,9 @@ export function isRetryable(failure: AttemptFailure): boolean {
     case 504:
       return true;
     case 409:
-      return failure.code === 'conflict';
+      return code === 'conflict';
     case 423:
-      return failure.code === 'locked';
+      return code === 'locked';
     default:
       return false;
   }

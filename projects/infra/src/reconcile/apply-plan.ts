@@ -2,6 +2,7 @@
 import type { ResourceType } from '@personal-cloud/cluster';
 import type { HcloudClient } from '../hcloud/client';
 import { HcloudError } from '../hcloud/errors';
+import { isTransient } from '../hcloud/retry-policy';
 import type { InfraBook } from '../state/infra-book';
 import type { Progress } from '../ui/progress';
 import { changeDependencies } from './dependencies';
@@ -20,13 +21,15 @@ export interface ApplyOptions {
 }
 
 /**
- * A failure that another round cannot fix: the request itself is wrong (4xx), or our own bug.
- * Lost answers, failed actions, locks, conflicts, rate limits and 5xx are tried again next round.
+ * A failure that another round cannot fix: the API said no (uniqueness_error, protected,
+ * invalid_input, a limit), or our own bug. Lost answers, failed actions and the API's "not now"
+ * answers (locks, conflicts, rate limits, 5xx) are tried again in the next round, and so is a
+ * 404: the resource went away meanwhile, and the next plan is made without it.
  */
 export function isFatal(error: unknown): boolean {
   if (!(error instanceof HcloudError)) return true;
-  if (error.status === undefined) return false;
-  return error.status >= 400 && error.status < 500 && ![404, 409, 423, 429].includes(error.status);
+  if (error.status === undefined || error.status === 404) return false;
+  return !isTransient(error.status, error.code);
 }
 
 const VERBS = { create: 'create', update: 'update', delete: 'delete', replace: 'replace' } as const;

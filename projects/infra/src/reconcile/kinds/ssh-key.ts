@@ -1,7 +1,23 @@
-import type { DesiredSshKey } from '@personal-cloud/cluster';
+import { CloudError, type DesiredSshKey } from '@personal-cloud/cluster';
+import { isHcloudError } from '../../hcloud/errors';
 import * as sshKeys from '../../hcloud/resources/ssh-keys';
-import { labelDifference, verdict, type Kind } from '../kind';
+import { labelDifference, verdict, type ApplyContext, type Kind } from '../kind';
 import type { ObservedSshKey } from '../observed';
+
+/**
+ * Hetzner keeps one copy of each key per project, so an operator whose key is already uploaded
+ * (as "laptop", say) gets uniqueness_error. Say which key it is and the two ways out, rather
+ * than "a field must be unique".
+ */
+async function explainKeyClash(ctx: ApplyContext, desired: DesiredSshKey, error: unknown): Promise<CloudError | undefined> {
+  if (!isHcloudError(error, 'uniqueness_error')) return undefined;
+  const existing = (await sshKeys.list(ctx.client)).find((k) => material(k.public_key) === material(desired.publicKey) && k.name !== desired.name);
+  if (!existing) return undefined;
+  const labels = Object.entries(desired.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return new CloudError(
+    `the operator's SSH key is already in the Hetzner project as "${existing.name}" (id ${existing.id}), and Hetzner keeps one copy of a key: delete that copy, or rename it to ${desired.name} with the labels ${labels} so that it is adopted (destroy then deletes it too).`,
+  );
+}
 
 /** The key material without its comment: Hetzner keeps the comment, but it does not change the key. */
 const material = (key: string) => key.trim().split(/\s+/).slice(0, 2).join(' ');
@@ -20,7 +36,12 @@ export const sshKeyKind: Kind<DesiredSshKey, ObservedSshKey> = {
   holds: () => [],
   holdsData: () => undefined,
   async create(ctx, desired) {
-    const key = await sshKeys.create(ctx.client, { name: desired.name, public_key: desired.publicKey, labels: desired.labels });
+    let key: sshKeys.SshKey;
+    try {
+      key = await sshKeys.create(ctx.client, { name: desired.name, public_key: desired.publicKey, labels: desired.labels });
+    } catch (error) {
+      throw (await explainKeyClash(ctx, desired, error)) ?? error;
+    }
     await ctx.settled('ssh_key', desired.name, key.id);
   },
   async update(ctx, desired, observed) {
