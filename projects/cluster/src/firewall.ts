@@ -6,11 +6,13 @@
 import type { ClusterConfig, FirewallRuleConfig, Role } from './config-schema';
 import { hetznerName, ownershipLabels, MANAGED_BY } from './naming';
 
+/** A rule as Hetzner holds it. Ours are all inbound; an outbound one found in Hetzner was added by hand. */
 export interface HetznerFirewallRule {
-  direction: 'in';
+  direction: 'in' | 'out';
   protocol: 'tcp' | 'udp' | 'icmp' | 'gre' | 'esp';
   port?: string;
-  source_ips: string[];
+  source_ips?: string[];
+  destination_ips?: string[];
   description: string;
 }
 

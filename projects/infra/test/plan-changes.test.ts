@@ -87,9 +87,18 @@ describe('planning', () => {
     const observed = observedTwin(desired);
     const fw = observed.find((o) => o.type === 'firewall')!;
     if (fw.type !== 'firewall') throw new Error();
-    fw.rules = [...fw.rules].reverse().map((r) => ({ ...r, source_ips: [...r.source_ips].reverse() }));
+    fw.rules = [...fw.rules].reverse().map((r) => ({ ...r, source_ips: [...(r.source_ips ?? [])].reverse() }));
     expect(planChanges(desired, observed, { prune: false }).changes).toEqual([]);
     fw.rules = fw.rules.slice(1);
+    expect(keys(planChanges(desired, observed, { prune: false }))).toEqual(['update firewall/pc-all']);
+  });
+
+  it('sees an outbound rule added by hand, which would block every other egress', () => {
+    const desired = desiredFor(4);
+    const observed = observedTwin(desired);
+    const fw = observed.find((o) => o.type === 'firewall')!;
+    if (fw.type !== 'firewall') throw new Error();
+    fw.rules = [...fw.rules, { direction: 'out', protocol: 'tcp', port: '25', destination_ips: ['0.0.0.0/0'], description: 'smtp' }];
     expect(keys(planChanges(desired, observed, { prune: false }))).toEqual(['update firewall/pc-all']);
   });
 

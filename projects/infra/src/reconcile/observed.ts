@@ -121,15 +121,14 @@ export function observe(listings: Listings): Observed[] {
         id: f.id,
         name: f.name,
         labels: f.labels ?? {},
-        rules: f.rules
-          .filter((r) => r.direction === 'in')
-          .map((r) => ({
-            direction: 'in',
-            protocol: r.protocol,
-            ...(r.port ? { port: r.port } : {}),
-            source_ips: r.source_ips,
-            description: r.description ?? '',
-          })),
+        // Every rule, outbound too: one added by hand (which blocks all other egress) is drift.
+        rules: f.rules.map((r) => ({
+          direction: r.direction,
+          protocol: r.protocol,
+          ...(r.port ? { port: r.port } : {}),
+          ...(r.direction === 'in' ? { source_ips: r.source_ips } : { destination_ips: r.destination_ips }),
+          description: r.description ?? '',
+        })),
         labelSelectors: f.applied_to.flatMap((a) => (a.type === 'label_selector' && a.label_selector ? [a.label_selector.selector] : [])),
         servers: f.applied_to.flatMap((a) => (a.type === 'server' && a.server ? [a.server.id] : [])),
       }),

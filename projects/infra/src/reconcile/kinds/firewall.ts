@@ -4,9 +4,9 @@ import { labelDifference, verdict, type Kind } from '../kind';
 import type { ObservedFirewall } from '../observed';
 import type { Difference } from '../plan-types';
 
-/** Rules compare as a set: order does not matter to Hetzner, source order neither. */
+/** Rules compare as a set: order does not matter to Hetzner, address order neither. */
 const canonical = (rules: HetznerFirewallRule[]) =>
-  rules.map((r) => JSON.stringify([r.direction, r.protocol, r.port ?? '', [...r.source_ips].sort(), r.description])).sort();
+  rules.map((r) => JSON.stringify([r.direction, r.protocol, r.port ?? '', [...(r.source_ips ?? [])].sort(), [...(r.destination_ips ?? [])].sort(), r.description])).sort();
 
 const selectorTarget = (selector: string) => ({ type: 'label_selector' as const, label_selector: { selector } });
 
