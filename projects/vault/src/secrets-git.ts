@@ -50,9 +50,9 @@ export class SecretsGit {
     return result.code === 0 ? result.stdout : undefined;
   }
 
-  /** `git status --porcelain` lines for everything not ignored. */
-  async pendingChanges(): Promise<string[]> {
-    const result = await this.git(['status', '--porcelain', '--untracked-files=all', '--', '.', ...TRANSIENT_EXCLUDES]);
+  /** `git status --porcelain` lines for everything not ignored, or for the given paths. */
+  async pendingChanges(paths: readonly string[] = ['.', ...TRANSIENT_EXCLUDES]): Promise<string[]> {
+    const result = await this.git(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
     return result.stdout.toString('utf8').split('\n').filter((line) => line !== '');
   }
 

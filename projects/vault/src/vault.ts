@@ -105,6 +105,15 @@ function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): Vau
     if (!open) throw new Error('this vault session was released; take the lock again to read or write.');
   };
 
+  // What each document holds, as far as this session knows: it holds the lock, so only it writes,
+  // and comparing with what it read or wrote last spares decrypting the file again.
+  const known = new Map<DocName, string>();
+  const currentCanonical = async (doc: DocName): Promise<string | undefined> => {
+    if (known.has(doc)) return known.get(doc);
+    const text = await store.readPlaintext(doc);
+    return text === undefined ? undefined : canonicalText(text);
+  };
+
   /** Encrypts and replaces every document whose value changed; commits them together. */
   const writeAll = async (values: Partial<Docs>, message: string): Promise<void> => {
     assertOpen();
@@ -115,19 +124,25 @@ function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): Vau
     // back what it writes, and a document that cannot be decrypted must be restored, not overwritten.
     const recipients = await store.readRecipients();
     const changed: DocName[] = [];
-    for (const doc of docs) {
-      const current = await store.readPlaintext(doc);
-      if (current === undefined || !sameJson(current, next.get(doc))) changed.push(doc);
+    for (const doc of docs) if ((await currentCanonical(doc)) !== canonicalJson(next.get(doc))) changed.push(doc);
+    for (const doc of changed) {
+      await store.writeEncrypted(doc, serializeDocument(next.get(doc)), recipients);
+      known.set(doc, canonicalJson(next.get(doc)));
     }
-    for (const doc of changed) await store.writeEncrypted(doc, serializeDocument(next.get(doc)), recipients);
     if (changed.length) await git.commit(changed.map(documentPath), message);
+    // Unchanged files may still be uncommitted: a writer killed between its rename and its commit.
+    // They hold exactly these values, so commit them now rather than leave them out of history.
+    else if (docs.length && (await git.pendingChanges(docs.map(documentPath))).length)
+      await git.commit(docs.map(documentPath), 'Commit a write that was interrupted before its commit');
   };
   const write = <D extends DocName>(doc: D, value: Docs[D], message: string) => writeAll({ [doc]: value } as Partial<Docs>, message);
 
   return {
     async read(doc) {
       assertOpen();
-      return store.read(doc);
+      const value = await store.read(doc);
+      known.set(doc, canonicalJson(value));
+      return value;
     },
     write,
     writeAll,
@@ -144,10 +159,11 @@ function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): Vau
   };
 }
 
-function sameJson(text: string, value: unknown): boolean {
+/** A document's text in canonical form, or undefined when it is not JSON (then it is never "the same"). */
+function canonicalText(text: string): string | undefined {
   try {
-    return canonicalJson(JSON.parse(text)) === canonicalJson(value);
+    return canonicalJson(JSON.parse(text));
   } catch {
-    return false;
+    return undefined;
   }
 }

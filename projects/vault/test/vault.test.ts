@@ -257,3 +257,17 @@ describe('writeAll', () => {
     expect(commitSubjects(temp.dir)).toEqual(['Initialize the secrets repository']);
   });
 });
+
+describe('a write interrupted between its rename and its commit', () => {
+  it('is committed by the next write of the same value', async () => {
+    const vault = await openVault(temp.options);
+    await vault.withLock('test', (session) => session.write('vars', vars, 'vars'));
+    // As if the writer died after the rename: the file is new, HEAD does not have it.
+    git(temp.dir, 'reset', '-q', '--soft', 'HEAD~1');
+    git(temp.dir, 'reset', '-q');
+    expect(git(temp.dir, 'status', '--porcelain', '--untracked-files=all')).toContain('cluster/vars.json.age');
+    await vault.withLock('test', (session) => session.write('vars', vars, 'the same vars again'));
+    expect(commitSubjects(temp.dir)[0]).toBe('Commit a write that was interrupted before its commit');
+    expect(git(temp.dir, 'status', '--porcelain')).toBe('');
+  });
+});
