@@ -11,7 +11,6 @@ import {
 } from './config-schema';
 import { LIMITS, LOCATION_ZONES } from './hetzner-catalog';
 import { containsCidr, containsIp, intToIp, last, overlaps, parseCidr, type Cidr } from './ipv4';
-import { mergePrices } from './prices';
 import { defaultHostOffset, hetznerName, poolNodeName } from './naming';
 
 /** Parses and validates a config; throws one ConfigError naming every problem. */
@@ -56,7 +55,6 @@ export function crossFieldProblems(config: ClusterConfig): ConfigProblem[] {
     ...firewallProblems(config),
     ...oxygenProblems(config),
     ...appProblems(config),
-    ...priceProblems(config),
   ];
 }
 
@@ -263,13 +261,4 @@ function appProblems(config: ClusterConfig): ConfigProblem[] {
     });
     return out;
   });
-}
-
-function priceProblems(config: ClusterConfig): ConfigProblem[] {
-  const prices = mergePrices(config.prices);
-  return config.pools.flatMap((pool, i) =>
-    maxCount(pool) > 0 && prices.serverTypes[pool.serverType] === undefined
-      ? [{ path: `pools[${i}].serverType`, message: `${pool.serverType} has no price in the price table (${prices.date}); add it under prices.serverTypes` }]
-      : [],
-  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costReport, mergePrices, parseClusterConfig, SEED_PRICES } from '../src';
+import { costReport, formatCostReport, mergePrices, parseClusterConfig, SEED_PRICES } from '../src';
 import { seedConfig } from './fixtures';
 
 const report = (change: (c: ReturnType<typeof seedConfig>) => void = () => {}) => {
@@ -38,6 +38,15 @@ describe('cost model', () => {
     const r = report((c) => (c.prices = { date: '2026-11-01', serverTypes: { ccx23: 20 } }));
     expect(r.priceDate).toBe('2026-11-01');
     expect(r.phases[0]!.subtotals.serversAndVolumes).toBe(20);
+  });
+
+  it('leaves a type it has no price for out of the totals, and says so', () => {
+    const r = report((c) => (c.pools[1].serverType = 'ccx33'));
+    const phase4 = r.phases[3]!;
+    expect(phase4.unpriced).toEqual(['ccx33']);
+    expect(phase4.lines).toContainEqual({ item: 'CCX33 server (worker)', kind: 'server', count: 5, unit: null, monthly: null });
+    expect(phase4.subtotals.serversAndVolumes).toBe(9.87 + 125);
+    expect(formatCostReport(r, 4)).toContain('no price for ccx33');
   });
 
   it('follows the phase field and pool counts', () => {
