@@ -12,9 +12,15 @@ const VAULT_INPUTS: Record<'render' | 'plan', string> = {
   plan: 'node tools/nx-plugin/src/vault-fingerprint.mjs vars state',
 };
 
-/** Where a layer's targets reach: the vault location and the Hetzner endpoint select what is read. */
+/**
+ * Where a layer's targets reach: another config file, vault, sandbox or Hetzner endpoint means
+ * other inputs, so each is part of the key (the config file by its content).
+ */
 const WORLD_INPUTS = [
+  { env: 'CLOUD_CONFIG' },
+  { runtime: 'node tools/nx-plugin/src/config-fingerprint.mjs' },
   { env: 'CLOUD_SECRETS_DIR' },
+  { env: 'SANDBOX_DIR' },
   { env: 'HCLOUD_ENDPOINT' },
   { env: 'HCLOUD_TOKEN' },
 ];

@@ -23,5 +23,7 @@ describe('inferred layer targets', () => {
   it('hashes the config, upstream sources and the vault, so a cache hit never hides a change', () => {
     expect(targets.render.inputs).toEqual(expect.arrayContaining(['clusterConfig', '^production', { runtime: expect.stringContaining('vault-fingerprint.mjs vars') }]));
     expect(targets.plan.inputs).toEqual(expect.arrayContaining([{ runtime: expect.stringContaining('vars state') }, { env: 'HCLOUD_ENDPOINT' }]));
+    // Another config file (CLOUD_CONFIG) or sandbox is another key, the file by its content.
+    expect(targets.render.inputs).toEqual(expect.arrayContaining([{ env: 'CLOUD_CONFIG' }, { runtime: expect.stringContaining('config-fingerprint.mjs') }, { env: 'SANDBOX_DIR' }]));
   });
 });
