@@ -1,5 +1,6 @@
 // `<dir>/serve.json` says which process serves a sandbox directory, so other processes reuse the
 // running sandbox and a second server on the same directory is refused instead of forking the world.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -68,7 +69,9 @@ export function busyMessage(dir: string, record: ServeRecord): string {
 
 /**
  * Records this process as the server of `dir`. The file is created exclusively, so of two servers
- * starting at once only one wins; a stale record (dead pid or silent port) is replaced.
+ * starting at once only one wins. A stale record (dead pid or silent port) is replaced, but only
+ * by the process that claims that very record first (a claim file named after it): a slower
+ * process that also judged it stale then finds a different record there and leaves it alone.
  */
 export async function claimDirectory(dir: string, url: string): Promise<() => void> {
   mkdirSync(dir, { recursive: true });
@@ -79,14 +82,11 @@ export async function claimDirectory(dir: string, url: string): Promise<() => vo
       writeFileSync(recordPath(dir), text, { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw error;
+      const stale = readText(dir);
       const live = await liveServeRecord(dir);
       if (live) throw new Error(busyMessage(dir, live));
-      try {
-        unlinkSync(recordPath(dir));
-      } catch {
-        // Another process removed it first; the next attempt decides.
-      }
+      if (stale !== undefined) removeStaleRecord(dir, stale);
     }
   }
   return () => {
@@ -99,4 +99,30 @@ export async function claimDirectory(dir: string, url: string): Promise<() => vo
       }
     }
   };
+}
+
+function readText(dir: string): string | undefined {
+  try {
+    return readFileSync(recordPath(dir), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the record if it still says exactly `stale` (a dead server's, or an unreadable one). */
+function removeStaleRecord(dir: string, stale: string): void {
+  const claim = join(dir, `serve.json.takeover-${createHash('sha256').update(stale).digest('hex').slice(0, 16)}`);
+  try {
+    writeFileSync(claim, String(process.pid), { flag: 'wx' });
+  } catch {
+    return; // Someone else is replacing this record.
+  }
+  try {
+    // Only a claimant of this same record could have replaced it, and that is us.
+    if (readText(dir) === stale) unlinkSync(recordPath(dir));
+  } catch {
+    // Gone already: the next attempt decides.
+  } finally {
+    unlinkSync(claim);
+  }
 }

@@ -1,7 +1,7 @@
 // The world on disk: seen by later runs and other processes, written before each answer, and served
 // by one process per directory at a time.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,22 @@ describe('persistence', () => {
     const again = await start(dir);
     expect(await findRunningSandbox(dir)).toBe(again.sandbox.url);
     await again.sandbox.stop();
+  });
+
+  it('lets exactly one of two servers replace a stale or unreadable serve.json', async () => {
+    for (const stale of [JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:9/v1', startedAt: new Date().toISOString() }), '{ torn']) {
+      const dir = tempDir();
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'serve.json'), stale);
+      const attempts = await Promise.allSettled([startSandbox({ port: 0, dir, faults: '' }), startSandbox({ port: 0, dir, faults: '' })]);
+      const winners = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      const losers = attempts.flatMap((a) => (a.status === 'rejected' ? [a.reason as Error] : []));
+      expect(winners).toHaveLength(1);
+      expect(losers[0]?.message).toMatch(/a sandbox is already serving/);
+      expect(await findRunningSandbox(dir)).toBe(winners[0]!.url);
+      expect(readdirSync(dir).filter((f) => f.includes('takeover'))).toEqual([]);
+      await winners[0]!.stop();
+    }
   });
 
   it('names a corrupt world file and how to get past it', async () => {
