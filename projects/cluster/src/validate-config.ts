@@ -10,7 +10,7 @@ import {
   type PoolConfig,
 } from './config-schema';
 import { LIMITS, LOCATION_ZONES } from './hetzner-catalog';
-import { containsCidr, containsIp, intToIp, last, overlaps, parseCidr, type Cidr } from './ipv4';
+import { containsCidr, containsIp, intToIp, last, overlaps, parseCidr, PRIVATE_IPV4_RANGES, type Cidr } from './ipv4';
 import { defaultHostOffset, hetznerName, poolNodeName } from './naming';
 
 /** Parses and validates a config; throws one ConfigError naming every problem. */
@@ -102,14 +102,12 @@ function subnetIndex(config: ClusterConfig) {
   );
 }
 
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c)!);
-
 function networkProblems(config: ClusterConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seenSubnets = new Map<string, string>();
   config.networks.forEach((network, ni) => {
     const range = parseCidr(network.ipRange)!;
-    if (!PRIVATE_RANGES.some((p) => containsCidr(p, range)))
+    if (!PRIVATE_IPV4_RANGES.some((p) => containsCidr(p, range)))
       problems.push({ path: `networks[${ni}].ipRange`, message: `${network.ipRange} is not private; allowed: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16` });
     if (range.prefix > 24)
       problems.push({ path: `networks[${ni}].ipRange`, message: `${network.ipRange} is too small; a Hetzner network needs at least a /24` });

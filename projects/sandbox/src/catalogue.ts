@@ -31,6 +31,9 @@ export const LOCATIONS: readonly Location[] = [
   { id: 1, name: 'fsn1', description: 'Falkenstein DC Park 1', country: 'DE', city: 'Falkenstein', latitude: 50.47612, longitude: 12.370071, network_zone: 'eu-central' },
   { id: 2, name: 'nbg1', description: 'Nuremberg DC Park 1', country: 'DE', city: 'Nuremberg', latitude: 49.452102, longitude: 11.076665, network_zone: 'eu-central' },
   { id: 3, name: 'hel1', description: 'Helsinki DC Park 1', country: 'FI', city: 'Helsinki', latitude: 60.169855, longitude: 24.938379, network_zone: 'eu-central' },
+  { id: 4, name: 'ash', description: 'Ashburn, VA', country: 'US', city: 'Ashburn, VA', latitude: 39.045821, longitude: -77.487073, network_zone: 'us-east' },
+  { id: 5, name: 'hil', description: 'Hillsboro, OR', country: 'US', city: 'Hillsboro, OR', latitude: 45.54222, longitude: -122.951924, network_zone: 'us-west' },
+  { id: 6, name: 'sin', description: 'Singapore', country: 'SG', city: 'Singapore', latitude: 1.283333, longitude: 103.833333, network_zone: 'ap-southeast' },
 ];
 
 export interface Datacenter {
@@ -44,6 +47,9 @@ export const DATACENTERS: readonly Datacenter[] = [
   { id: 2, name: 'nbg1-dc3', description: 'Nuremberg 1 virtual DC 3', location: 2 },
   { id: 3, name: 'hel1-dc2', description: 'Helsinki 1 virtual DC 2', location: 3 },
   { id: 4, name: 'fsn1-dc14', description: 'Falkenstein 1 virtual DC 14', location: 1 },
+  { id: 5, name: 'ash-dc1', description: 'Ashburn virtual DC 1', location: 4 },
+  { id: 6, name: 'hil-dc1', description: 'Hillsboro virtual DC 1', location: 5 },
+  { id: 7, name: 'sin-dc1', description: 'Singapore virtual DC 1', location: 6 },
 ];
 
 /** The datacenter `GET /datacenters` recommends and a create without location or datacenter lands in. */
@@ -63,11 +69,55 @@ export interface ServerType {
   monthly: number;
 }
 
+/**
+ * Every type the cluster model accepts, with Hetzner's published sizes. The seed's two prices are
+ * exact (the cost model is checked against them); the others are the sandbox's list prices,
+ * close to Hetzner's but not a quote.
+ */
+const type = (id: number, name: string, cores: number, memory: number, disk: number, cpu_type: 'shared' | 'dedicated', category: string, monthly: number, architecture: 'x86' | 'arm' = 'x86'): ServerType => ({
+  id,
+  name,
+  description: name.toUpperCase(),
+  cores,
+  memory,
+  disk,
+  cpu_type,
+  category,
+  architecture,
+  storage_type: 'local',
+  monthly,
+});
+
 export const SERVER_TYPES: readonly ServerType[] = [
-  { id: 22, name: 'cpx11', description: 'CPX11', cores: 2, memory: 2, disk: 40, cpu_type: 'shared', category: 'regular_purpose', architecture: 'x86', storage_type: 'local', monthly: 3.29 },
-  { id: 108, name: 'cx23', description: 'CX23', cores: 2, memory: 4, disk: 40, cpu_type: 'shared', category: 'cost_optimized', architecture: 'x86', storage_type: 'local', monthly: 2.99 },
-  { id: 113, name: 'cpx22', description: 'CPX22', cores: 2, memory: 4, disk: 80, cpu_type: 'shared', category: 'regular_purpose', architecture: 'x86', storage_type: 'local', monthly: 5.99 },
-  { id: 97, name: 'ccx23', description: 'CCX23', cores: 4, memory: 16, disk: 160, cpu_type: 'dedicated', category: 'general_purpose', architecture: 'x86', storage_type: 'local', monthly: 14.62 },
+  type(22, 'cpx11', 2, 2, 40, 'shared', 'regular_purpose', 3.29),
+  type(23, 'cpx21', 3, 4, 80, 'shared', 'regular_purpose', 5.83),
+  type(24, 'cpx31', 4, 8, 160, 'shared', 'regular_purpose', 10.9),
+  type(25, 'cpx41', 8, 16, 240, 'shared', 'regular_purpose', 19.9),
+  type(26, 'cpx51', 16, 32, 360, 'shared', 'regular_purpose', 38.9),
+  type(112, 'cpx12', 1, 2, 40, 'shared', 'regular_purpose', 4.49),
+  type(113, 'cpx22', 2, 4, 80, 'shared', 'regular_purpose', 5.99),
+  type(114, 'cpx32', 4, 8, 160, 'shared', 'regular_purpose', 10.49),
+  type(115, 'cpx42', 8, 16, 320, 'shared', 'regular_purpose', 19.49),
+  type(116, 'cpx52', 12, 24, 480, 'shared', 'regular_purpose', 27.99),
+  type(117, 'cpx62', 16, 32, 640, 'shared', 'regular_purpose', 38.99),
+  type(101, 'cx22', 2, 4, 40, 'shared', 'cost_optimized', 3.79),
+  type(102, 'cx32', 4, 8, 80, 'shared', 'cost_optimized', 6.8),
+  type(103, 'cx42', 8, 16, 160, 'shared', 'cost_optimized', 16.4),
+  type(104, 'cx52', 16, 32, 320, 'shared', 'cost_optimized', 32.4),
+  type(108, 'cx23', 2, 4, 40, 'shared', 'cost_optimized', 2.99),
+  type(109, 'cx33', 4, 8, 80, 'shared', 'cost_optimized', 4.99),
+  type(110, 'cx43', 8, 16, 160, 'shared', 'cost_optimized', 8.99),
+  type(111, 'cx53', 16, 32, 320, 'shared', 'cost_optimized', 16.99),
+  type(96, 'ccx13', 2, 8, 80, 'dedicated', 'general_purpose', 12.49),
+  type(97, 'ccx23', 4, 16, 160, 'dedicated', 'general_purpose', 14.62),
+  type(98, 'ccx33', 8, 32, 240, 'dedicated', 'general_purpose', 49.9),
+  type(99, 'ccx43', 16, 64, 360, 'dedicated', 'general_purpose', 99.9),
+  type(100, 'ccx53', 32, 128, 600, 'dedicated', 'general_purpose', 199.9),
+  type(105, 'ccx63', 48, 192, 960, 'dedicated', 'general_purpose', 299.9),
+  type(45, 'cax11', 2, 4, 40, 'shared', 'cost_optimized', 3.79, 'arm'),
+  type(93, 'cax21', 4, 8, 80, 'shared', 'cost_optimized', 6.49, 'arm'),
+  type(94, 'cax31', 8, 16, 160, 'shared', 'cost_optimized', 12.49, 'arm'),
+  type(95, 'cax41', 16, 32, 320, 'shared', 'cost_optimized', 24.49, 'arm'),
 ];
 
 export interface Image {

@@ -100,8 +100,8 @@ describeWithTool('hcloud', 'the hcloud CLI against the sandbox', () => {
 
   it('lists the catalogue', async () => {
     expect((await json('server-type', 'list')).map((t: any) => t.name)).toEqual(expect.arrayContaining(['cpx11', 'cpx22', 'ccx23', 'cx23']));
-    expect((await json('location', 'list')).map((l: any) => l.name)).toEqual(['fsn1', 'nbg1', 'hel1']);
-    expect((await json('datacenter', 'list')).length).toBe(3);
+    expect((await json('location', 'list')).map((l: any) => l.name)).toEqual(['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin']);
+    expect((await json('datacenter', 'list')).length).toBe(6);
     expect((await json('image', 'list', '--type', 'system')).map((i: any) => i.name)).toEqual(expect.arrayContaining(['ubuntu-24.04', 'debian-12']));
     expect(await hcloud('server-type', 'describe', 'ccx23')).toMatch(/Cores:\s+4/);
   });

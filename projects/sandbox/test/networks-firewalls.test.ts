@@ -167,9 +167,12 @@ describe('catalogue and pricing', () => {
       ['fsn1', 'eu-central'],
       ['nbg1', 'eu-central'],
       ['hel1', 'eu-central'],
+      ['ash', 'us-east'],
+      ['hil', 'us-west'],
+      ['sin', 'ap-southeast'],
     ]);
     const datacenters = await api.get('/datacenters');
-    expect(datacenters.body.datacenters.map((d: any) => d.name).sort()).toEqual(['fsn1-dc14', 'hel1-dc2', 'nbg1-dc3']);
+    expect(datacenters.body.datacenters.map((d: any) => d.name).sort()).toEqual(['ash-dc1', 'fsn1-dc14', 'hel1-dc2', 'hil-dc1', 'nbg1-dc3', 'sin-dc1']);
     expect(typeof datacenters.body.recommendation).toBe('number');
     expect((await api.get('/images?name=ubuntu-24.04')).body.images).toMatchObject([{ type: 'system', os_flavor: 'ubuntu', architecture: 'x86' }]);
     expect((await api.get('/images?type=snapshot')).body.images).toEqual([]);

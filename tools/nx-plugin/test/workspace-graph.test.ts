@@ -25,9 +25,10 @@ describe('project graph', () => {
     expect(dependsOn('builder')).toContain('k8s-apps');
   });
 
-  it('feeds vault and sandbox into infra, and cluster into the vault', () => {
+  it('feeds vault and sandbox into infra, and cluster into both', () => {
     expect(dependsOn('infra')).toEqual(expect.arrayContaining(['vault', 'sandbox']));
     expect(dependsOn('vault')).toContain('cluster');
+    expect(dependsOn('sandbox')).toContain('cluster');
   });
 
   it('has no edge backwards', () => {

@@ -1,12 +1,13 @@
 // Networks and their subnets: synchronous create/update/delete; subnet and protection changes are
 // actions. Also where a server's private address in a network is chosen.
 import { z } from 'zod';
+import { NETWORK_ZONES, PRIVATE_IPV4_RANGES } from '@personal-cloud/cluster';
 import { ApiError, invalidField } from '../http/api-error';
 import type { Handler } from '../http/handler';
 import { parseBody } from '../http/request-body';
 import type { Router } from '../http/router';
 import { listResponse } from '../listing/list-resources';
-import { contains, containsCidr, firstFreeHost, firstFreeSubnet, formatCidr, networkGateway, overlaps, parseCidr, parseIpv4, type Cidr } from '../world/addresses';
+import { containsIp, containsCidr, firstFreeHost, firstFreeSubnet, formatCidr, networkGateway, overlaps, parseCidr, parseIpv4, type Cidr } from '../world/addresses';
 import { formatTime, renderAction } from '../world/actions';
 import { assertUnlocked, startAction, type WorldContext } from '../world/context';
 import { removeResource } from '../world/removal';
@@ -14,8 +15,6 @@ import type { NetworkRecord, SubnetRecord } from '../world/world';
 import { nextId } from '../world/world';
 import { assertUniqueName, copyLabels, labelsField, plainName, protectedAgainst, recordAt } from './fields';
 
-export const NETWORK_ZONES = ['eu-central', 'us-east', 'us-west', 'ap-southeast'] as const;
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c)!);
 
 const subnetBody = z.object({
   type: z.enum(['cloud', 'server', 'vswitch']),
@@ -61,7 +60,7 @@ export function renderNetwork(context: WorldContext, network: NetworkRecord) {
 
 function networkRange(text: string): Cidr {
   const range = parseCidr(text);
-  if (!range || !PRIVATE_RANGES.some((p) => containsCidr(p, range)) || range.prefix > 24)
+  if (!range || !PRIVATE_IPV4_RANGES.some((p) => containsCidr(p, range)) || range.prefix > 24)
     throw invalidField('ip_range', `"${text}" must be a private IPv4 network (RFC 1918) of at least /24, e.g. 10.0.0.0/16`);
   return range;
 }
@@ -106,7 +105,7 @@ export function privateAddress(context: WorldContext, network: NetworkRecord, zo
   const gateway = networkGateway(network.ip_range);
   if (requested !== undefined) {
     const value = parseIpv4(requested);
-    const subnet = value === undefined ? undefined : subnets.find((s) => contains(parseCidr(s.ip_range)!, value));
+    const subnet = value === undefined ? undefined : subnets.find((s) => containsIp(parseCidr(s.ip_range)!, value));
     const cidr = subnet && parseCidr(subnet.ip_range)!;
     const usable = cidr && value !== cidr.base && value !== cidr.base + 2 ** (32 - cidr.prefix) - 1;
     if (!subnet || !usable || requested === gateway || taken.has(requested))
@@ -151,7 +150,7 @@ const create: Handler = (request, context) => {
     const destination = parseCidr(r.destination);
     const gateway = parseIpv4(r.gateway);
     if (!destination) throw invalidField(`routes.${i}.destination`, `"${r.destination}" is not an IPv4 network in CIDR notation`);
-    if (gateway === undefined || !contains(range, gateway)) throw invalidField(`routes.${i}.gateway`, `"${r.gateway}" must be an address inside ${network.ip_range}`);
+    if (gateway === undefined || !containsIp(range, gateway)) throw invalidField(`routes.${i}.gateway`, `"${r.gateway}" must be an address inside ${network.ip_range}`);
     network.routes.push({ destination: formatCidr(destination), gateway: r.gateway });
   });
   network.id = nextId(world, 'networks');
@@ -205,7 +204,7 @@ const deleteSubnet: Handler = (request, context) => {
   if (!subnet) throw invalidField('ip_range', `network ${network.id} has no subnet ${body.ip_range}`);
   const cidr = parseCidr(subnet.ip_range)!;
   const inUse = context.relations().serversIn(network.id).some((id) =>
-    context.world.servers[id]?.private_net.some((n) => n.network === network.id && contains(cidr, parseIpv4(n.ip)!)),
+    context.world.servers[id]?.private_net.some((n) => n.network === network.id && containsIp(cidr, parseIpv4(n.ip)!)),
   );
   if (inUse) throw new ApiError(422, 'service_error', `subnet ${body.ip_range} still has attached servers; detach them first`);
   const action = startAction(context, { command: 'delete_subnet', resources: [{ id: network.id, type: 'network' }] });
@@ -219,7 +218,7 @@ const changeIpRange: Handler = (request, context) => {
   const body = parseBody(ipRangeBody, request.body);
   const range = parseCidr(body.ip_range);
   if (!range || formatCidr(range) !== body.ip_range) throw invalidField('ip_range', `${body.ip_range} is not a network in CIDR notation`);
-  if (!PRIVATE_RANGES.some((p) => containsCidr(p, range))) throw invalidField('ip_range', `${body.ip_range} is not in a private range (RFC 1918)`);
+  if (!PRIVATE_IPV4_RANGES.some((p) => containsCidr(p, range))) throw invalidField('ip_range', `${body.ip_range} is not in a private range (RFC 1918)`);
   if (!containsCidr(range, parseCidr(network.ip_range)!)) throw invalidField('ip_range', `${body.ip_range} must contain the current range ${network.ip_range}; a network can only grow`);
   assertUnlocked(context, { type: 'network', id: network.id });
   const action = startAction(context, { command: 'change_ip_range', resources: [{ id: network.id, type: 'network' }] });

@@ -1,56 +1,16 @@
 // Address arithmetic and allocation. Public addresses come from the documentation ranges (RFC 5737,
 // RFC 3849) so nothing the sandbox hands out can ever be mistaken for a real host.
 
-export interface Cidr {
-  /** The network address as an unsigned 32-bit number. */
-  base: number;
-  prefix: number;
-}
+// IPv4 arithmetic is the cluster model's (one implementation for config checks and the sandbox);
+// what is here is the sandbox's own: handing addresses out.
+import { containsCidr, containsIp, formatCidr, intToIp, ipToInt, isIpv4, overlaps, parseCidr, size, type Cidr } from '@personal-cloud/cluster';
 
+export { containsCidr, containsIp, formatCidr, overlaps, parseCidr, size, type Cidr };
+export const formatIpv4 = intToIp;
+
+/** The address as a number, or undefined when it is not a dotted IPv4 address. */
 export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) return undefined;
-    value = value * 256 + Number(part);
-  }
-  return value;
-}
-
-export function formatIpv4(value: number): string {
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
-}
-
-/** An IPv4 network in CIDR notation whose address is the network's first (no host bits set). */
-export function parseCidr(text: string): Cidr | undefined {
-  const [address = '', prefixText, ...rest] = text.split('/');
-  if (rest.length || prefixText === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
-  const base = parseIpv4(address);
-  const prefix = Number(prefixText);
-  if (base === undefined || prefix > 32) return undefined;
-  if (base % size({ base, prefix }) !== 0) return undefined;
-  return { base, prefix };
-}
-
-export function formatCidr(cidr: Cidr): string {
-  return `${formatIpv4(cidr.base)}/${cidr.prefix}`;
-}
-
-export function size(cidr: Cidr): number {
-  return 2 ** (32 - cidr.prefix);
-}
-
-export function contains(outer: Cidr, address: number): boolean {
-  return address >= outer.base && address < outer.base + size(outer);
-}
-
-export function containsCidr(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && contains(outer, inner.base);
-}
-
-export function overlaps(a: Cidr, b: Cidr): boolean {
-  return contains(a, b.base) || contains(b, a.base);
+  return isIpv4(text) ? ipToInt(text) : undefined;
 }
 
 /**
@@ -103,7 +63,7 @@ export function networkGateway(ipRange: string): string {
  */
 export function firstFreeHost(subnet: Cidr, gateway: string, taken: ReadonlySet<string>): string | undefined {
   const gatewayValue = parseIpv4(gateway)!;
-  const first = Math.max(subnet.base + 1, contains(subnet, gatewayValue) ? gatewayValue + 1 : subnet.base + 1);
+  const first = Math.max(subnet.base + 1, containsIp(subnet, gatewayValue) ? gatewayValue + 1 : subnet.base + 1);
   const end = subnet.base + size(subnet) - 1;
   for (let host = first; host < end; host++) {
     const ip = formatIpv4(host);
