@@ -3,6 +3,7 @@ import { findCreated } from '../create-recovery';
 import type { Labels } from '../labels';
 import { listQuery, type ListFilter } from '../pagination';
 import { actionsOf, running, type Action } from './actions';
+import { restResource } from './rest-resource';
 
 export interface FirewallRule {
   description?: string | null;
@@ -64,13 +65,13 @@ export interface FirewallCreated {
   actions: Action[];
 }
 
+const api = restResource<Firewall, UpdateFirewall>('firewalls', 'firewall');
+
 export function list(client: HcloudClient, filter: ListFilter = {}): Promise<Firewall[]> {
-  return client.listAll<Firewall>('/firewalls', 'firewalls', listQuery(filter));
+  return api.list(client, listQuery(filter));
 }
 
-export async function get(client: HcloudClient, id: number): Promise<Firewall> {
-  return (await client.request<{ firewall: Firewall }>('GET', `/firewalls/${id}`)).firewall;
-}
+export const get = api.get;
 
 /**
  * create_firewall with its rules and targets. A lost answer is recovered by name and labels; the
@@ -87,14 +88,10 @@ export async function create(client: HcloudClient, body: CreateFirewall): Promis
   return { firewall: answer.firewall, actions: actionsOf(answer) };
 }
 
-export async function update(client: HcloudClient, id: number, body: UpdateFirewall): Promise<Firewall> {
-  return (await client.request<{ firewall: Firewall }>('PUT', `/firewalls/${id}`, { body })).firewall;
-}
+export const update = api.update;
 
-async function deleteFirewall(client: HcloudClient, id: number): Promise<void> {
-  await client.request<void>('DELETE', `/firewalls/${id}`);
-}
-export { deleteFirewall as delete };
+const remove = api.delete;
+export { remove as delete };
 
 /** set_firewall_rules: replaces all rules. */
 export async function setRules(client: HcloudClient, id: number, rules: NewFirewallRule[]): Promise<Action[]> {

@@ -3,6 +3,7 @@ import { findCreated } from '../create-recovery';
 import type { Labels } from '../labels';
 import { listQuery, type ListFilter } from '../pagination';
 import type { Action } from './actions';
+import { restResource } from './rest-resource';
 
 export interface Subnet {
   type: 'cloud' | 'server' | 'vswitch';
@@ -56,13 +57,13 @@ export interface UpdateNetwork {
   expose_routes_to_vswitch?: boolean;
 }
 
+const api = restResource<Network, UpdateNetwork>('networks', 'network');
+
 export function list(client: HcloudClient, filter: ListFilter = {}): Promise<Network[]> {
-  return client.listAll<Network>('/networks', 'networks', listQuery(filter));
+  return api.list(client, listQuery(filter));
 }
 
-export async function get(client: HcloudClient, id: number): Promise<Network> {
-  return (await client.request<{ network: Network }>('GET', `/networks/${id}`)).network;
-}
+export const get = api.get;
 
 /** create_network (with its subnets); a lost answer is recovered by name and labels. */
 export async function create(client: HcloudClient, body: CreateNetwork): Promise<Network> {
@@ -76,28 +77,24 @@ export async function create(client: HcloudClient, body: CreateNetwork): Promise
   return answer.network;
 }
 
-export async function update(client: HcloudClient, id: number, body: UpdateNetwork): Promise<Network> {
-  return (await client.request<{ network: Network }>('PUT', `/networks/${id}`, { body })).network;
-}
+export const update = api.update;
 
-async function deleteNetwork(client: HcloudClient, id: number): Promise<void> {
-  await client.request<void>('DELETE', `/networks/${id}`);
-}
-export { deleteNetwork as delete };
+const remove = api.delete;
+export { remove as delete };
 
 export async function addSubnet(client: HcloudClient, id: number, subnet: NewSubnet): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/networks/${id}/actions/add_subnet`, { body: subnet })).action;
+  return api.action(client, id, 'add_subnet', subnet);
 }
 
 export async function deleteSubnet(client: HcloudClient, id: number, body: { ip_range: string }): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/networks/${id}/actions/delete_subnet`, { body })).action;
+  return api.action(client, id, 'delete_subnet', body);
 }
 
 export async function changeProtection(client: HcloudClient, id: number, body: { delete?: boolean }): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/networks/${id}/actions/change_protection`, { body })).action;
+  return api.action(client, id, 'change_protection', body);
 }
 
 /** change_network_ip_range: a network can only grow, to a range that contains the old one. */
 export async function changeIpRange(client: HcloudClient, id: number, body: { ip_range: string }): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/networks/${id}/actions/change_ip_range`, { body })).action;
+  return api.action(client, id, 'change_ip_range', body);
 }

@@ -3,6 +3,7 @@ import { findCreated } from '../create-recovery';
 import type { Labels } from '../labels';
 import { listQuery, type ListFilter } from '../pagination';
 import { actionsOf, type Action } from './actions';
+import { restResource } from './rest-resource';
 
 export interface PlacementGroup {
   id: number;
@@ -31,13 +32,13 @@ export interface PlacementGroupCreated {
   actions: Action[];
 }
 
+const api = restResource<PlacementGroup, UpdatePlacementGroup>('placement_groups', 'placement_group');
+
 export function list(client: HcloudClient, filter: ListFilter = {}): Promise<PlacementGroup[]> {
-  return client.listAll<PlacementGroup>('/placement_groups', 'placement_groups', listQuery(filter));
+  return api.list(client, listQuery(filter));
 }
 
-export async function get(client: HcloudClient, id: number): Promise<PlacementGroup> {
-  return (await client.request<{ placement_group: PlacementGroup }>('GET', `/placement_groups/${id}`)).placement_group;
-}
+export const get = api.get;
 
 /** create_placement_group; a lost answer is recovered by name and labels (there are no actions to find). */
 export async function create(client: HcloudClient, body: CreatePlacementGroup): Promise<PlacementGroupCreated> {
@@ -51,11 +52,7 @@ export async function create(client: HcloudClient, body: CreatePlacementGroup): 
   return { placement_group: answer.placement_group, actions: actionsOf(answer) };
 }
 
-export async function update(client: HcloudClient, id: number, body: UpdatePlacementGroup): Promise<PlacementGroup> {
-  return (await client.request<{ placement_group: PlacementGroup }>('PUT', `/placement_groups/${id}`, { body })).placement_group;
-}
+export const update = api.update;
 
-async function deletePlacementGroup(client: HcloudClient, id: number): Promise<void> {
-  await client.request<void>('DELETE', `/placement_groups/${id}`);
-}
-export { deletePlacementGroup as delete };
+const remove = api.delete;
+export { remove as delete };

@@ -4,6 +4,7 @@ import type { Labels } from '../labels';
 import { listQuery, type ListFilter } from '../pagination';
 import { actionsOf, running, type Action } from './actions';
 import type { Datacenter, Location } from './catalog';
+import { restResource } from './rest-resource';
 
 /** A public address that outlives its server: the cluster keeps its IPs across rebuilds. */
 export interface PrimaryIp {
@@ -48,13 +49,13 @@ export interface PrimaryIpCreated {
   actions: Action[];
 }
 
+const api = restResource<PrimaryIp, UpdatePrimaryIp>('primary_ips', 'primary_ip');
+
 export function list(client: HcloudClient, filter: ListFilter & { ip?: string } = {}): Promise<PrimaryIp[]> {
-  return client.listAll<PrimaryIp>('/primary_ips', 'primary_ips', { ...listQuery(filter), ip: filter.ip });
+  return api.list(client, { ...listQuery(filter), ip: filter.ip });
 }
 
-export async function get(client: HcloudClient, id: number): Promise<PrimaryIp> {
-  return (await client.request<{ primary_ip: PrimaryIp }>('GET', `/primary_ips/${id}`)).primary_ip;
-}
+export const get = api.get;
 
 /** create_primary_ip. A lost answer is recovered by name and labels, with its still-running actions. */
 export async function create(client: HcloudClient, body: CreatePrimaryIp): Promise<PrimaryIpCreated> {
@@ -69,27 +70,23 @@ export async function create(client: HcloudClient, body: CreatePrimaryIp): Promi
   return { primary_ip: answer.primary_ip, actions: actionsOf(answer) };
 }
 
-export async function update(client: HcloudClient, id: number, body: UpdatePrimaryIp): Promise<PrimaryIp> {
-  return (await client.request<{ primary_ip: PrimaryIp }>('PUT', `/primary_ips/${id}`, { body })).primary_ip;
-}
+export const update = api.update;
 
 /** delete_primary_ip; it must be unassigned first. */
-async function deletePrimaryIp(client: HcloudClient, id: number): Promise<void> {
-  await client.request<void>('DELETE', `/primary_ips/${id}`);
-}
-export { deletePrimaryIp as delete };
+const remove = api.delete;
+export { remove as delete };
 
 /** The server must be off. */
 export async function assign(client: HcloudClient, id: number, body: { assignee_id: number; assignee_type?: 'server' }): Promise<Action> {
   const sent = { assignee_type: 'server' as const, ...body };
-  return (await client.request<{ action: Action }>('POST', `/primary_ips/${id}/actions/assign`, { body: sent })).action;
+  return api.action(client, id, 'assign', sent);
 }
 
 /** The server must be off. */
 export async function unassign(client: HcloudClient, id: number): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/primary_ips/${id}/actions/unassign`)).action;
+  return api.action(client, id, 'unassign');
 }
 
 export async function changeProtection(client: HcloudClient, id: number, body: { delete: boolean }): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/primary_ips/${id}/actions/change_protection`, { body })).action;
+  return api.action(client, id, 'change_protection', body);
 }

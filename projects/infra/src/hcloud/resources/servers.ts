@@ -5,6 +5,7 @@ import { listQuery, type ListFilter } from '../pagination';
 import { actionsOf, running, type Action } from './actions';
 import type { Datacenter, Image, Location, ServerType } from './catalog';
 import type { PlacementGroup } from './placement-groups';
+import { restResource } from './rest-resource';
 
 export type ServerStatus = 'running' | 'initializing' | 'starting' | 'stopping' | 'off' | 'deleting' | 'migrating' | 'rebuilding' | 'unknown';
 
@@ -78,13 +79,13 @@ export interface ServerCreated {
   root_password: string | null;
 }
 
+const api = restResource<Server, UpdateServer>('servers', 'server');
+
 export function list(client: HcloudClient, filter: ListFilter & { status?: ServerStatus[] } = {}): Promise<Server[]> {
-  return client.listAll<Server>('/servers', 'servers', { ...listQuery(filter), status: filter.status });
+  return api.list(client, { ...listQuery(filter), status: filter.status });
 }
 
-export async function get(client: HcloudClient, id: number): Promise<Server> {
-  return (await client.request<{ server: Server }>('GET', `/servers/${id}`)).server;
-}
+export const get = api.get;
 
 /**
  * create_server. A lost answer is recovered by name and labels; the actions to wait for are then
@@ -104,19 +105,13 @@ export async function create(client: HcloudClient, body: CreateServer): Promise<
   return { server: answer.server, actions: actionsOf(answer), root_password: answer.root_password ?? null };
 }
 
-export async function update(client: HcloudClient, id: number, body: UpdateServer): Promise<Server> {
-  return (await client.request<{ server: Server }>('PUT', `/servers/${id}`, { body })).server;
-}
+export const update = api.update;
 
 /** delete_server: its action, or undefined when a retry found the server already gone. */
-async function deleteServer(client: HcloudClient, id: number): Promise<Action | undefined> {
-  return (await client.request<{ action?: Action }>('DELETE', `/servers/${id}`))?.action;
-}
-export { deleteServer as delete };
+const remove = api.delete;
+export { remove as delete };
 
-async function serverAction(client: HcloudClient, id: number, command: string, body?: object): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/servers/${id}/actions/${command}`, body ? { body } : {})).action;
-}
+const serverAction = api.action;
 
 export function powerOn(client: HcloudClient, id: number): Promise<Action> {
   return serverAction(client, id, 'poweron');

@@ -2,6 +2,7 @@ import type { HcloudClient } from '../client';
 import { findCreated } from '../create-recovery';
 import type { Labels } from '../labels';
 import { listQuery, type ListFilter } from '../pagination';
+import { restResource } from './rest-resource';
 
 export interface SshKey {
   id: number;
@@ -24,13 +25,13 @@ export interface UpdateSshKey {
   labels?: Labels;
 }
 
+const api = restResource<SshKey, UpdateSshKey>('ssh_keys', 'ssh_key');
+
 export function list(client: HcloudClient, filter: ListFilter & { fingerprint?: string } = {}): Promise<SshKey[]> {
-  return client.listAll<SshKey>('/ssh_keys', 'ssh_keys', { ...listQuery(filter), fingerprint: filter.fingerprint });
+  return api.list(client, { ...listQuery(filter), fingerprint: filter.fingerprint });
 }
 
-export async function get(client: HcloudClient, id: number): Promise<SshKey> {
-  return (await client.request<{ ssh_key: SshKey }>('GET', `/ssh_keys/${id}`)).ssh_key;
-}
+export const get = api.get;
 
 /** create_ssh_key; a lost answer is recovered by name and labels. */
 export async function create(client: HcloudClient, body: CreateSshKey): Promise<SshKey> {
@@ -44,11 +45,7 @@ export async function create(client: HcloudClient, body: CreateSshKey): Promise<
   return answer.ssh_key;
 }
 
-export async function update(client: HcloudClient, id: number, body: UpdateSshKey): Promise<SshKey> {
-  return (await client.request<{ ssh_key: SshKey }>('PUT', `/ssh_keys/${id}`, { body })).ssh_key;
-}
+export const update = api.update;
 
-async function deleteSshKey(client: HcloudClient, id: number): Promise<void> {
-  await client.request<void>('DELETE', `/ssh_keys/${id}`);
-}
-export { deleteSshKey as delete };
+const remove = api.delete;
+export { remove as delete };

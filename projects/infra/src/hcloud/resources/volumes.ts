@@ -4,6 +4,7 @@ import type { Labels } from '../labels';
 import { listQuery, type ListFilter } from '../pagination';
 import { actionsOf, running, type Action } from './actions';
 import type { Location } from './catalog';
+import { restResource } from './rest-resource';
 
 export interface Volume {
   id: number;
@@ -46,13 +47,13 @@ export interface VolumeCreated {
   actions: Action[];
 }
 
+const api = restResource<Volume, UpdateVolume>('volumes', 'volume');
+
 export function list(client: HcloudClient, filter: ListFilter & { status?: Array<Volume['status']> } = {}): Promise<Volume[]> {
-  return client.listAll<Volume>('/volumes', 'volumes', { ...listQuery(filter), status: filter.status });
+  return api.list(client, { ...listQuery(filter), status: filter.status });
 }
 
-export async function get(client: HcloudClient, id: number): Promise<Volume> {
-  return (await client.request<{ volume: Volume }>('GET', `/volumes/${id}`)).volume;
-}
+export const get = api.get;
 
 /** create_volume. A lost answer is recovered by name and labels, with the volume's still-running actions. */
 export async function create(client: HcloudClient, body: CreateVolume): Promise<VolumeCreated> {
@@ -67,19 +68,13 @@ export async function create(client: HcloudClient, body: CreateVolume): Promise<
   return { volume: answer.volume, actions: actionsOf(answer) };
 }
 
-export async function update(client: HcloudClient, id: number, body: UpdateVolume): Promise<Volume> {
-  return (await client.request<{ volume: Volume }>('PUT', `/volumes/${id}`, { body })).volume;
-}
+export const update = api.update;
 
 /** delete_volume; it must be detached first. */
-async function deleteVolume(client: HcloudClient, id: number): Promise<void> {
-  await client.request<void>('DELETE', `/volumes/${id}`);
-}
-export { deleteVolume as delete };
+const remove = api.delete;
+export { remove as delete };
 
-async function volumeAction(client: HcloudClient, id: number, command: string, body?: object): Promise<Action> {
-  return (await client.request<{ action: Action }>('POST', `/volumes/${id}/actions/${command}`, body ? { body } : {})).action;
-}
+const volumeAction = api.action;
 
 export function attach(client: HcloudClient, id: number, body: { server: number; automount?: boolean }): Promise<Action> {
   return volumeAction(client, id, 'attach', body);
