@@ -6,7 +6,6 @@ import type { Handler } from '../http/handler';
 import { parseBody } from '../http/request-body';
 import type { Router } from '../http/router';
 import { labelSelectorParam, listResponse } from '../listing/list-resources';
-import { matchesSelector } from '../listing/label-selector';
 import { parseCidr } from '../world/addresses';
 import { formatTime, renderAction, runningOn } from '../world/actions';
 import { assertUnlocked, startAction, type WorldContext } from '../world/context';
@@ -102,10 +101,7 @@ function toTarget(body: z.infer<typeof targetBody>, field: string): FirewallTarg
 /** The servers a target reaches now. */
 function serversOf(context: WorldContext, target: FirewallTarget): number[] {
   if (target.type === 'server') return [target.server.id];
-  const selector = labelSelectorParam(target.label_selector.selector);
-  return Object.values(context.world.servers)
-    .filter((s) => matchesSelector(s.labels, selector))
-    .map((s) => s.id);
+  return context.relations().serversMatching(target.label_selector.selector);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Primary IPs: the public addresses of servers. A server create makes its own (auto_delete) ones;
 // assigning and unassigning need the server powered off, as at Hetzner.
+import { requireOff } from './server-actions';
 import { z } from 'zod';
 import { DATACENTERS, LOCATIONS, datacenterById, datacenterOfLocation, findByIdOrName, locationById } from '../catalogue';
 import { ApiError, invalidField } from '../http/api-error';
@@ -90,11 +91,6 @@ export function newPrimaryIp(
   return record;
 }
 
-function serverIsOff(context: WorldContext, serverId: number): void {
-  if (context.world.servers[serverId]?.status !== 'off')
-    throw new ApiError(422, 'server_not_stopped', `server ${serverId} is running; power it off first`);
-}
-
 const list: Handler = (request, context) => {
   const ip = request.query.get('ip');
   return listResponse(request, {
@@ -115,7 +111,7 @@ const create: Handler = (request, context) => {
   if (body.assignee_id != null) {
     const server = referenced(world.servers, body.assignee_id, 'assignee_id', 'Server');
     assertUnlocked(context, { type: 'server', id: server.id });
-    serverIsOff(context, server.id);
+    requireOff(server);
     if (context.relations().primaryIpsOf(server.id)[body.type])
       throw invalidField('assignee_id', `server ${server.id} already has a primary ${body.type}`);
     datacenter = server.datacenter;
@@ -186,7 +182,7 @@ const assign: Handler = (request, context) => {
   assertUnlocked(context, { type: 'primary_ip', id: ip.id }, { type: 'server', id: server.id });
   if (ip.assignee_id !== null && ip.assignee_id !== server.id)
     throw new ApiError(422, 'primary_ip_already_assigned', `primary IP ${ip.id} is already assigned to server ${ip.assignee_id}`);
-  serverIsOff(context, server.id);
+  requireOff(server);
   const current = context.relations().primaryIpsOf(server.id)[ip.type];
   if (current && current.id !== ip.id) throw invalidField('assignee_id', `server ${server.id} already has a primary ${ip.type}`);
   if (datacenterById(server.datacenter)!.location !== datacenterById(ip.datacenter)!.location)
@@ -207,7 +203,8 @@ const unassign: Handler = (request, context) => {
   if (ip.assignee_id === null) throw new ApiError(422, 'service_error', `primary IP ${ip.id} is not assigned`);
   const serverId = ip.assignee_id;
   assertUnlocked(context, { type: 'primary_ip', id: ip.id }, { type: 'server', id: serverId });
-  serverIsOff(context, serverId);
+  const server = context.world.servers[serverId];
+  if (server) requireOff(server);
   const action = startAction(context, {
     command: 'unassign_primary_ip',
     resources: [

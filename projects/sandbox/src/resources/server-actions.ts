@@ -25,7 +25,8 @@ const changeTypeBody = z.object({ upgrade_disk: z.boolean(), server_type: z.unio
 
 const serverRef = (server: ServerRecord) => ({ id: server.id, type: 'server' });
 
-function requireOff(server: ServerRecord): void {
+/** Hetzner changes a server's type, addresses and placement only while it is off. */
+export function requireOff(server: ServerRecord): void {
   if (server.status !== 'off') throw new ApiError(422, 'server_not_stopped', `server ${server.id} is running; power it off first`);
 }
 
