@@ -38,7 +38,7 @@ export async function openConfigAndVault(env: NodeJS.ProcessEnv = process.env): 
 
 export async function loadInfraInputs(env: NodeJS.ProcessEnv = process.env): Promise<InfraInputs> {
   const { config, vault, nodes } = await openConfigAndVault(env);
-  if (worldKind(env) === 'sandbox') await ensureSandboxVars(vault);
-  const secrets = resolveSecrets(config, (await vault.read('vars')) as VarsDocument);
+  const vars = worldKind(env) === 'sandbox' ? await ensureSandboxVars(vault) : ((await vault.read('vars')) as VarsDocument);
+  const secrets = resolveSecrets(config, vars);
   return { config, vault, nodes, desired: desiredResources(config, secrets) };
 }

@@ -28,11 +28,6 @@ export class RateLimiter {
     return this.state(bucket.tokens, now, allowed);
   }
 
-  /** The bucket's state without taking from it. */
-  peek(token: string, now: number): RateLimitState {
-    return this.state(this.refilled(token, now).tokens, now, true);
-  }
-
   reset(): void {
     this.buckets.clear();
   }

@@ -32,7 +32,6 @@ export function isFatal(error: unknown): boolean {
   return !isTransient(error.status, error.code);
 }
 
-const VERBS = { create: 'create', update: 'update', delete: 'delete', replace: 'replace' } as const;
 const DONE = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' } as const;
 
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<DagOutcome[]> {
@@ -41,20 +40,20 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<DagO
   const contextFor = (change: Change): ApplyContext => ({
     client,
     idOf(type, name) {
-      const id = ids.get(`${type}/${name}`);
+      const id = ids.get(observedKey({ type, name }));
       if (id === undefined) throw new Error(`${change.key} needs ${type} ${name}, which does not exist`);
       return id;
     },
-    findId: (type: ResourceType, name: string) => ids.get(`${type}/${name}`),
+    findId: (type: ResourceType, name: string) => ids.get(observedKey({ type, name })),
     wait: async (actions) => {
       if (actions && (!Array.isArray(actions) || actions.length)) await client.waitForActions(actions);
     },
     async settled(type, name, id, facts = {}) {
-      ids.set(`${type}/${name}`, id);
+      ids.set(observedKey({ type, name }), id);
       book.settled(type, name, { id, ...facts });
     },
     async removed(type, name) {
-      ids.delete(`${type}/${name}`);
+      ids.delete(observedKey({ type, name }));
       book.removed(type, name);
     },
     note: (text) => progress.note(change.key, text),
@@ -67,7 +66,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<DagO
     async run() {
       const kind = KINDS[change.type];
       const ctx = contextFor(change);
-      progress.begin(change.key, `${VERBS[change.action]}${change.action === 'create' ? '' : ` (${change.reason})`}`);
+      progress.begin(change.key, change.action === 'create' ? 'create' : `${change.action} (${change.reason})`);
       try {
         if (change.action === 'delete' || change.action === 'replace') await kind.remove(ctx, change.observed!);
         if (change.action === 'create' || change.action === 'replace') await kind.create(ctx, change.desired!);

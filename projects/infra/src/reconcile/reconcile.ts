@@ -40,7 +40,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   const { client, cluster, desired, book, progress } = options;
   const maxRounds = options.maxRounds ?? 6;
   let first: Plan | undefined;
-  let lastFailures: unknown[] = [];
+  let lastFailure: unknown;
   for (let round = 1; ; round++) {
     const observed = observe(await listCluster(client, cluster));
     const plan = planChanges(desired, observed, { prune: options.prune });
@@ -52,7 +52,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     }
     if (round > maxRounds)
       throw new CloudError(
-        `the cloud did not converge after ${maxRounds} rounds; ${plan.changes.length} change(s) remain (${plan.changes.map((c) => `${c.action} ${c.key}`).join(', ')}); last error: ${messageOf(lastFailures[0])}`,
+        `the cloud did not converge after ${maxRounds} rounds; ${plan.changes.length} change(s) remain (${plan.changes.map((c) => `${c.action} ${c.key}`).join(', ')}); last error: ${messageOf(lastFailure)}`,
       );
     options.onPlan?.(plan, round);
     if (round > 1) progress.log(`round ${round}: ${plan.changes.length} change(s) left after failures, retrying from what exists now`);
@@ -60,7 +60,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     const failures = outcomes.flatMap((o) => (o.status === 'failed' ? [o.error] : []));
     const fatal = failures.find(isFatal);
     if (fatal) throw fatal;
-    lastFailures = failures;
+    lastFailure = failures[0] ?? lastFailure;
   }
 }
 

@@ -1,6 +1,6 @@
 // The infra layer's bookkeeping: turns "this resource exists now" into state and vars entries.
 import type { DesiredResource, NodeModel, ResourceType } from '@personal-cloud/cluster';
-import type { Observed, ObservedServer } from '../reconcile/observed';
+import { observedKey, type Observed, type ObservedServer } from '../reconcile/observed';
 import { readInfraState, specHash, withInfraState, withoutServerVars, withServerVars, type InfraState, type ServerFacts } from './infra-state';
 import type { Recorded, StateRecorder } from './state-recorder';
 
@@ -13,12 +13,12 @@ export class InfraBook {
     desired: DesiredResource[],
     nodes: NodeModel[],
   ) {
-    this.desired = new Map(desired.map((d) => [`${d.type}/${d.name}`, d]));
+    this.desired = new Map(desired.map((d) => [observedKey(d), d]));
     this.nodes = new Map(nodes.map((n) => [n.hetznerName, n]));
   }
 
   settled(type: ResourceType, name: string, facts: ServerFacts): void {
-    const key = `${type}/${name}`;
+    const key = observedKey({ type, name });
     const desired = this.desired.get(key);
     this.recorder.record(`infra: ${type} ${name} has id ${facts.id}`, (current) => {
       const infra = readInfraState(current.state);
@@ -29,7 +29,7 @@ export class InfraBook {
   }
 
   removed(type: ResourceType, name: string): void {
-    const key = `${type}/${name}`;
+    const key = observedKey({ type, name });
     this.recorder.record(`infra: ${type} ${name} deleted`, (current) => {
       const { [key]: _gone, ...resources } = readInfraState(current.state).resources;
       const node = type === 'server' ? this.nodes.get(name) : undefined;
@@ -50,7 +50,7 @@ export function syncRecorded(current: Recorded, observed: Observed[], desired: M
   const before = readInfraState(current.state).resources;
   const resources: InfraState['resources'] = {};
   for (const o of observed) {
-    const key = `${o.type}/${o.name}`;
+    const key = observedKey(o);
     const d = desired.get(key);
     resources[key] = { id: o.id, specHash: d ? specHash(d) : (before[key]?.specHash ?? '') };
   }

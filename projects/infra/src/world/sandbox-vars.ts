@@ -17,18 +17,22 @@ export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator')
   return { publicKey: `ssh-ed25519 ${blob.toString('base64')} ${comment}`, privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
 }
 
-/** Adds whatever of the operator's vars is missing; writes nothing when all are there. */
-export async function ensureSandboxVars(vault: Vault): Promise<void> {
+/** Adds whatever of the operator's vars is missing (writing nothing when all are there); returns the vars. */
+export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
+  const complete = (vars: VarsDocument) => lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined;
   const vars = (await vault.read('vars')) as VarsDocument;
-  if (lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined) return;
-  await vault.withLock('sandbox: operator vars', async (session) => {
+  if (complete(vars)) return vars;
+  return vault.withLock('sandbox: operator vars', async (session) => {
     let current = (await session.read('vars')) as VarsDocument;
+    if (complete(current)) return current;
+    let tokens = await session.read('tokens');
     if (lookupVar(current, 'OPERATOR.ssh_public_key') === undefined) {
       const key = generateOperatorKey();
       current = setVar(current, 'OPERATOR.ssh_public_key', key.publicKey);
-      await session.update('tokens', (tokens) => ({ ...tokens, OPERATOR_SSH_PRIVATE_KEY: key.privateKey }), 'sandbox: operator SSH private key');
+      tokens = { ...tokens, OPERATOR_SSH_PRIVATE_KEY: key.privateKey };
     }
     if (lookupVar(current, 'OPERATOR.address') === undefined) current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
-    await session.write('vars', current, 'sandbox: operator vars (SSH public key, address)');
+    await session.writeAll({ vars: current, tokens }, 'sandbox: operator SSH key and address');
+    return current;
   });
 }
