@@ -4,6 +4,7 @@ import { blockedChanges, guardPlan } from '../src/reconcile/guards';
 import type { ObservedServer, ObservedVolume } from '../src/reconcile/observed';
 import { planChanges } from '../src/reconcile/plan-changes';
 import { planDocument } from '../src/reconcile/plan-types';
+import { formatPlan } from '../src/ui/format-plan';
 import { desiredFor, observedTwin } from './fixtures';
 
 const keys = (plan: ReturnType<typeof planChanges>) => plan.changes.map((c) => `${c.action} ${c.key}`);

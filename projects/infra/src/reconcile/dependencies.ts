@@ -35,8 +35,7 @@ function disruptionChains(plan: Plan): Map<string, string> {
   const last = new Map<string, string>();
   const previous = new Map<string, string>();
   for (const c of plan.changes) {
-    if (c.action !== 'update' && c.action !== 'replace') continue;
-    if (!KINDS[c.type].disrupts?.(c.action, c.differences)) continue;
+    if (!c.interrupts) continue;
     const group = `${c.type}/${c.desired?.labels.role ?? c.observed?.labels.role ?? ''}`;
     const before = last.get(group);
     if (before) previous.set(c.key, before);

@@ -27,10 +27,11 @@ export function planChanges(desired: DesiredResource[], observed: Observed[], op
     }
     const kind = KINDS[d.type];
     const verdict = kind.diff(d, o, exists);
+    if (verdict.action === 'none') continue;
+    const interrupts = kind.disrupts?.(verdict.action, verdict.differences) ? { interrupts: true } : {};
     if (verdict.action === 'update')
-      changes.push({ ...base, observed: o, action: 'update', reason: verdict.differences.map(describeDifference).join('; '), differences: verdict.differences });
-    else if (verdict.action === 'replace')
-      changes.push({ ...base, observed: o, action: 'replace', reason: verdict.reason, differences: verdict.differences, destroysData: kind.holdsData(o) });
+      changes.push({ ...base, observed: o, action: 'update', reason: verdict.differences.map(describeDifference).join('; '), differences: verdict.differences, ...interrupts });
+    else changes.push({ ...base, observed: o, action: 'replace', reason: verdict.reason, differences: verdict.differences, destroysData: kind.holdsData(o), ...interrupts });
   }
 
   const orphans = observed.filter((o) => !wanted.has(observedKey(o)));

@@ -23,6 +23,8 @@ export interface Change {
   observed?: Observed;
   /** Set when the change deletes or replaces something that holds data: it needs --allow-destroy. */
   destroysData?: string;
+  /** Set when the change interrupts what runs on the resource (a power cycle, a replacement). */
+  interrupts?: boolean;
 }
 
 export interface Orphan {

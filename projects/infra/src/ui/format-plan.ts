@@ -9,6 +9,7 @@ export function formatPlan(plan: Plan): string {
   for (const c of plan.changes) {
     lines.push(`${SIGNS[c.action]} ${c.type} ${pc.bold(c.name)} ${pc.dim(`(${c.action}: ${c.reason})`)}`);
     if (c.destroysData) lines.push(`    ${pc.red(`! ${c.destroysData}`)}`);
+    else if (c.interrupts) lines.push(`    ${pc.yellow('! interrupts the server (one at a time per role)')}`);
   }
   for (const o of plan.orphans) lines.push(`${pc.dim('?')} ${o.type} ${o.name} ${pc.dim('(not desired: an orphan, kept; --prune deletes it)')}`);
   const s = summarize(plan);
