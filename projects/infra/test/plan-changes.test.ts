@@ -136,6 +136,33 @@ describe('dependencies', () => {
     expect(deps.get('ssh_key/pc-operator')).toEqual([]);
   });
 
+  it('interrupts one server at a time per role, and says so in the plan', () => {
+    const desired = desiredFor(4, (c) => {
+      c.pools[0].serverType = 'ccx23';
+      c.pools[1].serverType = 'ccx33';
+    });
+    const observed = observedTwin(desiredFor(4));
+    for (const o of observed) if (o.type === 'server' && o.name !== 'pc-master-1') o.labels = { ...o.labels, extra: 'x' };
+    const plan = planChanges(desired, observed, { prune: false });
+    const deps = changeDependencies(plan);
+    expect(deps.get('server/pc-master-1')).toEqual([]);
+    expect(deps.get('server/pc-master-2')).toEqual(['server/pc-master-1']);
+    expect(deps.get('server/pc-master-3')).toEqual(['server/pc-master-2']);
+    expect(deps.get('server/pc-worker-1')).toEqual([]);
+    expect(deps.get('server/pc-worker-2')).toEqual(['server/pc-worker-1']);
+    const shown = formatPlan(plan).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(shown).toContain('~ server pc-master-2 (update: server_type cpx11 → ccx23; labels differ)\n    ! interrupts the server (one at a time per role)');
+  });
+
+  it('changes labels alone without interrupting anyone or waiting in line', () => {
+    const desired = desiredFor(4);
+    const observed = observedTwin(desired);
+    for (const o of observed) if (o.type === 'server') o.labels = { ...o.labels, extra: 'x' };
+    const plan = planChanges(desired, observed, { prune: false });
+    expect(plan.changes.every((c) => !c.interrupts)).toBe(true);
+    expect([...changeDependencies(plan).values()].every((after) => after.length === 0)).toBe(true);
+  });
+
   it('attaches an existing volume to a new server only after the server exists', () => {
     const desired = desiredFor(4);
     const observed = observedTwin(desired).filter((o) => o.name !== 'pc-worker-5');
