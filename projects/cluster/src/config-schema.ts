@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { LIMITS, LOCATIONS, NETWORK_ZONES, SERVER_TYPES } from './hetzner-catalog';
 import { isIpv4, parseCidr } from './ipv4';
+import { sshPublicKeyProblem } from './ssh-public-key';
 import { isVarRef, type VarRef } from './vars';
 
 export const PHASES = [1, 2, 3, 4] as const;
@@ -25,7 +26,10 @@ export const ipv4AddressOrNetwork = z
   .string()
   .refine((text) => isIpv4(text) || parseCidr(text) !== undefined, 'must be an IPv4 address (198.51.100.7) or a network with no host bits set (198.51.100.0/24)');
 
-export const sshPublicKey = z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, 'must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*)');
+export const sshPublicKey = z.string().superRefine((text, context) => {
+  const problem = sshPublicKeyProblem(text);
+  if (problem) context.addIssue({ code: 'custom', message: problem, input: text });
+});
 
 /** A value that may be written in the config or, better, referenced from the vault with `vars.X.y`. */
 const secretOr = <T extends z.ZodType>(schema: T) => z.union([schema, z.custom<VarRef>(isVarRef, 'must be a vars.* reference')]);
