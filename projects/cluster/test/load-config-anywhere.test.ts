@@ -54,6 +54,15 @@ describe('a config outside the workspace', () => {
     expect(model.nodes.map((n: { name: string }) => n.name)).toEqual(['worker-1']);
   });
 
+  it('renders through Nx itself: npx nx run cluster:render with CLOUD_CONFIG outside the workspace', async () => {
+    const file = join(dir, 'nx.ts');
+    await writeFile(file, configSource());
+    // No daemon and no cache: the task must really run, in this process tree, and leave nothing behind.
+    const env = { ...process.env, CLOUD_CONFIG: file, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: undefined, NO_COLOR: '1' };
+    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/nx'), ['run', 'cluster:render', '--skip-nx-cache', '--output-style=stream'], { cwd: ROOT, env });
+    expect(stdout).toMatch(/cluster pc, phase 1: 1 servers/);
+  }, 120_000);
+
   it('follows the config into a local module that imports the library too', async () => {
     await writeFile(join(dir, 'operator.ts'), "import { vars } from '@personal-cloud/cluster';\nexport const operator = { sshPublicKey: vars.OPERATOR.ssh_public_key, address: vars.OPERATOR.address };\n");
     const { operator: _operator, ...rest } = seedConfig();
