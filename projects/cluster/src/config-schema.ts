@@ -49,7 +49,7 @@ const LABEL_KEY_FORMAT =
   'an optional DNS-subdomain prefix and "/", then 1–63 letters, digits, "-", "_" or "." starting and ending with a letter or digit, e.g. example.com/tier';
 const labelKey = z
   .string()
-  .regex(/^(?=[^/]{1,253}\/)?([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, `must be ${LABEL_KEY_FORMAT}`)
+  .regex(/^((?=[-a-z0-9.]{1,253}\/)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, `must be ${LABEL_KEY_FORMAT}`)
   .refine((key) => !key.startsWith('hetzner.cloud/'), 'uses the prefix hetzner.cloud/, which Hetzner reserves for itself');
 const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'must be a label value: at most 63 letters, digits, "-", "_" or "." starting and ending with a letter or digit');
 /**

@@ -92,6 +92,7 @@ const CASES: { name: string; change: (c: Config) => void; path: string; says: Re
   },
   { name: 'a __proto__ label key', change: (c) => (c.pools[1].labels = JSON.parse('{"__proto__": "x"}')), path: 'pools[1].labels.__proto__', says: /"__proto__" is not a valid key: must be an optional DNS-subdomain prefix/ },
   { name: 'a label key with a space', change: (c) => (c.pools[1].labels = { 'Bad Key': 'x' }), path: 'pools[1].labels["Bad Key"]', says: /"Bad Key" is not a valid key: must be .*1–63 letters, digits/ },
+  { name: 'a label key whose prefix passes 253 characters', change: (c) => (c.pools[1].labels = { [`${'a'.repeat(254)}/tier`]: 'x' }), path: `pools[1].labels["${'a'.repeat(254)}/tier"]`, says: /DNS-subdomain prefix/ },
   { name: 'a label key with Hetzner’s reserved prefix', change: (c) => (c.oxygen.labels = { 'hetzner.cloud/x': 'y' }), path: 'oxygen.labels["hetzner.cloud/x"]', says: /reserves/ },
   { name: 'a count that is not a number', change: (c) => (c.pools[1].count = NaN), path: 'pools[1].count', says: /^must be a number, got NaN$/ },
   { name: 'a fractional count', change: (c) => (c.pools[1].count = 2.5), path: 'pools[1].count', says: /^must be a whole number, got 2\.5$/ },
@@ -126,13 +127,14 @@ describe('config validation catalogue', () => {
     expect((error as ConfigError).message).toContain('cluster.config.ts is not a valid cluster description');
   });
 
-  it('keeps label keys "constructor" and "prototype": they are valid keys and round-trip', () => {
+  it('keeps label keys "constructor", "prototype" and a 253-character prefix: they are valid keys and round-trip', () => {
     const config = seedConfig();
-    config.pools[1].labels = { constructor: 'a', prototype: 'b' };
+    config.pools[1].labels = { constructor: 'a', prototype: 'b', [`${'a'.repeat(253)}/tier`]: 'c' };
     const labels = parseClusterConfig(config).pools[1]!.labels;
     expect(Object.entries(labels)).toEqual([
       ['constructor', 'a'],
       ['prototype', 'b'],
+      [`${'a'.repeat(253)}/tier`, 'c'],
     ]);
   });
 
