@@ -5,7 +5,11 @@
 
 /** Key types Hetzner Cloud accepts, and what each must hold. */
 const ECDSA_POINT_BYTES = { 'ecdsa-sha2-nistp256': 65, 'ecdsa-sha2-nistp384': 97, 'ecdsa-sha2-nistp521': 133 } as const;
-export const SSH_KEY_TYPES = ['ssh-ed25519', 'ssh-rsa', ...(Object.keys(ECDSA_POINT_BYTES) as (keyof typeof ECDSA_POINT_BYTES)[])] as const;
+export const SSH_KEY_TYPES = [
+  'ssh-ed25519',
+  'ssh-rsa',
+  ...(Object.keys(ECDSA_POINT_BYTES) as (keyof typeof ECDSA_POINT_BYTES)[]),
+] as const;
 export const RSA_MIN_BITS = 2048;
 const ED25519_KEY_BYTES = 32;
 
@@ -38,7 +42,8 @@ function mpintBits(value: Buffer): number {
 /** Why `text` is not a public key Hetzner accepts, or undefined when it is one. */
 export function sshPublicKeyProblem(text: string): string | undefined {
   const [type = '', data = ''] = text.trim().split(/\s+/);
-  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `must be ${ALLOWED}; got type "${type.slice(0, 40)}"`;
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type))
+    return `must be ${ALLOWED}; got type "${type.slice(0, 40)}"`;
   if (!data) return `must be ${ALLOWED}; the base64 key data after "${type}" is missing`;
   // Buffer.from skips characters that are not base64, so compare the round trip to be strict.
   const blob = Buffer.from(data, 'base64');
@@ -46,7 +51,8 @@ export function sshPublicKeyProblem(text: string): string | undefined {
     return `must be ${ALLOWED}; its key data is not valid base64`;
   const fields = wireReader(blob);
   const embedded = fields.next()?.toString('latin1');
-  if (embedded !== type) return `is a truncated or corrupt ${type} key: its key data ${embedded === undefined ? 'is too short to name a type' : `names "${embedded.slice(0, 40)}"`}`;
+  if (embedded !== type)
+    return `is a truncated or corrupt ${type} key: its key data ${embedded === undefined ? 'is too short to name a type' : `names "${embedded.slice(0, 40)}"`}`;
   if (type === 'ssh-ed25519') {
     const key = fields.next();
     if (key?.length !== ED25519_KEY_BYTES || !fields.done())
@@ -56,9 +62,11 @@ export function sshPublicKeyProblem(text: string): string | undefined {
   if (type === 'ssh-rsa') {
     const exponent = fields.next();
     const modulus = fields.next();
-    if (!exponent || !modulus || !fields.done()) return 'is a truncated or corrupt ssh-rsa key: it must hold an exponent and a modulus';
+    if (!exponent || !modulus || !fields.done())
+      return 'is a truncated or corrupt ssh-rsa key: it must hold an exponent and a modulus';
     const bits = mpintBits(modulus);
-    if (bits < RSA_MIN_BITS) return `is a ${bits}-bit RSA key; Hetzner needs at least ${RSA_MIN_BITS} bits (or use ssh-ed25519)`;
+    if (bits < RSA_MIN_BITS)
+      return `is a ${bits}-bit RSA key; Hetzner needs at least ${RSA_MIN_BITS} bits (or use ssh-ed25519)`;
     return undefined;
   }
   const curve = fields.next()?.toString('latin1');

@@ -71,7 +71,11 @@ const CASES: { name: string; change: (c: Config) => void; path: string; says: Re
   { name: 'an SSH key with four letters of key data', change: (c) => (c.operator.sshPublicKey = 'ssh-ed25519 AAAA'), path: 'operator.sshPublicKey', says: /truncated or corrupt ssh-ed25519 key/ },
   {
     name: 'an Arm server type in a US location',
-    change: (c) => ((c.location = 'ash'), (c.networks[0].subnets[0].zone = 'us-east'), (c.pools[1].serverType = 'cax21')),
+    change: (c) => {
+      c.location = 'ash';
+      c.networks[0].subnets[0].zone = 'us-east';
+      c.pools[1].serverType = 'cax21';
+    },
     path: 'pools[1].serverType',
     says: /cax21 is not sold in ash \(location\); Hetzner sells it in fsn1, nbg1, hel1/,
   },

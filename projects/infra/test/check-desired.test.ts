@@ -13,15 +13,27 @@ describe('infra:check', () => {
   it('refuses a server with 17 volumes: Hetzner attaches at most 16', () => {
     // Built past validation (which refuses it first) to prove the check holds on its own, e.g. on a hand-edited render.
     const config = configFor();
-    config.pools[1]!.volumes = Array.from({ length: 17 }, (_, i) => ({ name: `v${i}`, sizeGb: 10, fromPhase: 1, format: 'ext4' as const }));
+    config.pools[1]!.volumes = Array.from({ length: 17 }, (_, i) => ({
+      name: `v${i}`,
+      sizeGb: 10,
+      fromPhase: 1,
+      format: 'ext4' as const,
+    }));
     const resources = desiredResources(config, SECRETS, 4);
     const server = resources.find((r): r is DesiredServer => r.type === 'server' && r.volumes.length > 0)!;
-    expect(checkDesired(resources)).toContain(`server ${server.name}: 17 volumes on one server; Hetzner attaches at most 16 to a server`);
+    expect(checkDesired(resources)).toContain(
+      `server ${server.name}: 17 volumes on one server; Hetzner attaches at most 16 to a server`,
+    );
   });
 
   it('allows exactly 16', () => {
     const config = configFor();
-    config.pools[1]!.volumes = Array.from({ length: 16 }, (_, i) => ({ name: `v${i}`, sizeGb: 10, fromPhase: 1, format: 'ext4' as const }));
+    config.pools[1]!.volumes = Array.from({ length: 16 }, (_, i) => ({
+      name: `v${i}`,
+      sizeGb: 10,
+      fromPhase: 1,
+      format: 'ext4' as const,
+    }));
     expect(checkDesired(desiredResources(config, SECRETS, 4))).toEqual([]);
   });
 });

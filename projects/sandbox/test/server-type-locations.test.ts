@@ -27,23 +27,48 @@ describe('where server types are sold', () => {
   it('refuses a server of a type its location does not sell as Hetzner does (422 invalid_input), and creates it where sold', async () => {
     const { api } = fixture;
     // cx23 rather than cax11: the sandbox has no Arm images, so an Arm create stops at the image first.
-    const refused = await api.post('/servers', { name: 'cx-us', server_type: 'cx23', image: 'ubuntu-24.04', location: 'ash' });
+    const refused = await api.post('/servers', {
+      name: 'cx-us',
+      server_type: 'cx23',
+      image: 'ubuntu-24.04',
+      location: 'ash',
+    });
     expect(refused.status).toBe(422);
-    expect(refused.body.error).toMatchObject({ code: 'invalid_input', message: 'unsupported location for server type' });
+    expect(refused.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: 'unsupported location for server type',
+    });
     expect((await api.get('/servers?name=cx-us')).body.servers).toEqual([]);
-    const created = await api.post('/servers', { name: 'cx-eu', server_type: 'cx23', image: 'ubuntu-24.04', location: 'hel1' });
+    const created = await api.post('/servers', {
+      name: 'cx-eu',
+      server_type: 'cx23',
+      image: 'ubuntu-24.04',
+      location: 'hel1',
+    });
     expect(created.status).toBe(201);
     for (const action of [created.body.action, ...created.body.next_actions]) await api.waitForAction(action.id);
   });
 
   it('refuses to rescale a server to a type its location does not sell', async () => {
     const { api } = fixture;
-    const created = await api.post('/servers', { name: 'us-1', server_type: 'cpx11', image: 'ubuntu-24.04', location: 'ash', start_after_create: false });
+    const created = await api.post('/servers', {
+      name: 'us-1',
+      server_type: 'cpx11',
+      image: 'ubuntu-24.04',
+      location: 'ash',
+      start_after_create: false,
+    });
     expect(created.status).toBe(201);
     for (const action of [created.body.action, ...created.body.next_actions]) await api.waitForAction(action.id);
-    const rescale = await api.post(`/servers/${created.body.server.id}/actions/change_type`, { server_type: 'cx23', upgrade_disk: false });
+    const rescale = await api.post(`/servers/${created.body.server.id}/actions/change_type`, {
+      server_type: 'cx23',
+      upgrade_disk: false,
+    });
     expect(rescale.status).toBe(422);
-    expect(rescale.body.error).toMatchObject({ code: 'invalid_input', message: 'unsupported location for server type' });
+    expect(rescale.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: 'unsupported location for server type',
+    });
   });
 });
 
