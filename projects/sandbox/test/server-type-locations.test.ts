@@ -7,6 +7,20 @@ import { useSandbox } from './sandbox-fixture';
 
 const fixture = useSandbox({ actionMs: 5 });
 
+/** Hetzner's answer to a type its location does not sell. */
+function expectUnsupportedLocation(answer: { status: number; body: any }) {
+  expect(answer.status).toBe(422);
+  expect(answer.body.error).toMatchObject({ code: 'invalid_input', message: 'unsupported location for server type' });
+}
+
+/** Creates a server and waits for its actions, so the next request finds it unlocked. */
+async function createSettled(body: Record<string, unknown>) {
+  const created = await fixture.api.post('/servers', body);
+  expect(created.status).toBe(201);
+  for (const action of [created.body.action, ...created.body.next_actions]) await fixture.api.waitForAction(action.id);
+  return created;
+}
+
 describe('where server types are sold', () => {
   it('lists, prices and offers each type only in the locations the cluster catalogue names', async () => {
     const { api } = fixture;
@@ -33,42 +47,25 @@ describe('where server types are sold', () => {
       image: 'ubuntu-24.04',
       location: 'ash',
     });
-    expect(refused.status).toBe(422);
-    expect(refused.body.error).toMatchObject({
-      code: 'invalid_input',
-      message: 'unsupported location for server type',
-    });
+    expectUnsupportedLocation(refused);
     expect((await api.get('/servers?name=cx-us')).body.servers).toEqual([]);
-    const created = await api.post('/servers', {
-      name: 'cx-eu',
-      server_type: 'cx23',
-      image: 'ubuntu-24.04',
-      location: 'hel1',
-    });
-    expect(created.status).toBe(201);
-    for (const action of [created.body.action, ...created.body.next_actions]) await api.waitForAction(action.id);
+    await createSettled({ name: 'cx-eu', server_type: 'cx23', image: 'ubuntu-24.04', location: 'hel1' });
   });
 
   it('refuses to rescale a server to a type its location does not sell', async () => {
     const { api } = fixture;
-    const created = await api.post('/servers', {
+    const created = await createSettled({
       name: 'us-1',
       server_type: 'cpx11',
       image: 'ubuntu-24.04',
       location: 'ash',
       start_after_create: false,
     });
-    expect(created.status).toBe(201);
-    for (const action of [created.body.action, ...created.body.next_actions]) await api.waitForAction(action.id);
     const rescale = await api.post(`/servers/${created.body.server.id}/actions/change_type`, {
       server_type: 'cx23',
       upgrade_disk: false,
     });
-    expect(rescale.status).toBe(422);
-    expect(rescale.body.error).toMatchObject({
-      code: 'invalid_input',
-      message: 'unsupported location for server type',
-    });
+    expectUnsupportedLocation(rescale);
   });
 });
 
