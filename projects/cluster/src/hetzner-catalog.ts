@@ -13,7 +13,12 @@ export const LOCATION_ZONES = {
 export type Location = keyof typeof LOCATION_ZONES;
 export const LOCATIONS = Object.keys(LOCATION_ZONES) as [Location, ...Location[]];
 
-/** The German and Finnish sites: the only ones that sell Arm (CAX) and the Intel/AMD cost-optimised CX lines. */
+/**
+ * The German and Finnish sites: the only ones that sell Arm (CAX) and the cost-optimised CX lines;
+ * elsewhere Hetzner answers a create with 422 invalid_input "unsupported location for server type".
+ * The CPX and CCX lines are modelled as sold in every location. Hetzner's own answer is per type in
+ * `GET /server_types` (`locations`); update this table when it changes.
+ */
 const EU_ONLY = ['fsn1', 'nbg1', 'hel1'] as const satisfies readonly Location[];
 const EVERYWHERE = LOCATIONS;
 
