@@ -34,7 +34,7 @@ import { renderLocation } from './locations';
 import { privateAddress } from './networks';
 import { isGroupFull, renderPlacementGroup } from './placement-groups';
 import { freePublicAddress, newPrimaryIp, reverseDns } from './primary-ips';
-import { renderServerType } from './server-types';
+import { assertSoldIn, renderServerType } from './server-types';
 
 export const SERVERS_PER_NETWORK = 100;
 
@@ -195,6 +195,7 @@ const create: Handler = (request, context) => {
   const datacenterId = chooseDatacenter(body);
   const locationId = datacenterById(datacenterId)!.location;
   const zone = locationById(locationId)!.network_zone;
+  assertSoldIn(type, locationId);
   assertUniqueName(world.servers, body.name, 'Server');
 
   (body.ssh_keys ?? []).forEach((key) => {
