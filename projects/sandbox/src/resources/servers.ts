@@ -23,6 +23,7 @@ import type { Router } from '../http/router';
 import { enumParam, listResponse } from '../listing/list-resources';
 import { formatTime, renderAction, runningOn } from '../world/actions';
 import { macAddress } from '../world/addresses';
+import { releaseServer } from '../world/removal';
 import { assertUnlocked, followingFailure, isLocked, startAction, type WorldContext } from '../world/context';
 import type { PrimaryIpRecord, ServerRecord } from '../world/world';
 import { nextId } from '../world/world';
@@ -311,11 +312,16 @@ const remove: Handler = (request, context) => {
   if (server.protection.delete) throw protectedAgainst(`Server ${server.id}`, 'deletion');
   assertUnlocked(context, { type: 'server', id: server.id });
   // The server shows `deleting` until the action ends, then it is gone (unless the action fails).
+  // What it held is let go at once, so every handler sees the same server-less truth meanwhile.
   const action = startAction(context, {
     command: 'delete_server',
     resources: [{ id: server.id, type: 'server' }],
     onSuccess: { remove: { type: 'server', id: server.id } },
   });
+  if (!action.failure) {
+    releaseServer(context.world, server.id);
+    context.changed();
+  }
   return { status: 200, body: { action: renderAction(action, context.now) } };
 };
 
