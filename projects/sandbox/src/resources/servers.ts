@@ -36,6 +36,7 @@ import { privateAddress } from './networks';
 import { isGroupFull, renderPlacementGroup } from './placement-groups';
 import { freePublicAddress, newPrimaryIp, reverseDns } from './primary-ips';
 import { renderServerType } from './server-types';
+import { VOLUMES_PER_SERVER } from './volumes';
 
 export const SERVERS_PER_NETWORK = 100;
 
@@ -208,6 +209,8 @@ const create: Handler = (request, context) => {
     if (volume.location !== locationId) throw invalidField('volumes', `volume ${id} is in another location than the server`);
     return volume;
   });
+  if (volumes.length > VOLUMES_PER_SERVER)
+    throw resourceLimitExceeded('volumes_per_server', `a server can have at most ${VOLUMES_PER_SERVER} volumes, not ${volumes.length}`);
   if (Object.keys(world.servers).length >= context.serverLimit)
     throw resourceLimitExceeded('project_limit', `server limit exceeded: this project may have ${context.serverLimit} servers`);
   const relations = context.relations();
