@@ -30,4 +30,19 @@ describe('infra:plan', () => {
     expect(sentence(plan.stderr)).toMatch(/truncated/);
     expect(sentence(plan.stderr)).toBe(sentence(provision.stderr));
   });
+
+  it('shows a changed image as taking effect on reinstall, and provision shows it too but writes nothing', async () => {
+    cloud = await testCloud({ phase: 1 });
+    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    await cloud.setConfig((c) => ((c.pools as { image?: string }[]).forEach((p) => (p.image = 'debian-12'))));
+    const plan = await runTargetProcess('plan', cloud.env).done;
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)');
+    expect(plan.stdout).not.toContain('No changes');
+    const writes = cloud.sandbox.stats().writes;
+    const provision = await runTargetProcess('provision', cloud.env).done;
+    expect(provision.code, provision.stderr).toBe(0);
+    expect(provision.stdout).toContain('image differs; takes effect on reinstall');
+    expect(cloud.sandbox.stats().writes).toBe(writes);
+  });
 });

@@ -42,6 +42,8 @@ export interface Kind<D extends DesiredResource = DesiredResource, O extends Obs
   holds(observed: O): string[];
   /** Why deleting the observed resource would lose data, if it would. */
   holdsData(observed: O): string | undefined;
+  /** Differences no change applies (they take effect only when the resource is made anew): shown in the plan, never executed. */
+  notices?(desired: D, observed: O): string[];
   /** Whether the change interrupts what runs on the resource (a power cycle, a replacement): such changes go one at a time per role. */
   disrupts?(action: 'update' | 'replace', differences: Difference[]): boolean;
   create(ctx: ApplyContext, desired: D): Promise<void>;

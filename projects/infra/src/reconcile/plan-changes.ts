@@ -3,7 +3,7 @@ import type { DesiredResource } from '@personal-cloud/cluster';
 import { describeDifference } from './kind';
 import { KINDS } from './kinds';
 import { observedKey, type Observed } from './observed';
-import type { Change, Plan } from './plan-types';
+import type { Change, Notice, Plan } from './plan-types';
 
 export interface PlanOptions {
   /** Delete resources that carry the cluster's labels but are not desired. */
@@ -15,6 +15,7 @@ export function planChanges(desired: DesiredResource[], observed: Observed[], op
   const exists = (key: string) => byKey.has(key);
   const wanted = new Set<string>();
   const changes: Change[] = [];
+  const notices: Notice[] = [];
 
   for (const d of desired) {
     const key = observedKey(d);
@@ -26,6 +27,7 @@ export function planChanges(desired: DesiredResource[], observed: Observed[], op
       continue;
     }
     const kind = KINDS[d.type];
+    for (const text of kind.notices?.(d, o) ?? []) notices.push({ key, type: d.type, name: d.name, text });
     const verdict = kind.diff(d, o, exists);
     if (verdict.action === 'none') continue;
     const interrupts = kind.disrupts?.(verdict.action, verdict.differences) ? { interrupts: true } : {};
@@ -48,5 +50,5 @@ export function planChanges(desired: DesiredResource[], observed: Observed[], op
         destroysData: KINDS[o.type].holdsData(o),
       });
 
-  return { changes, orphans: options.prune ? [] : orphans.map((o) => ({ type: o.type, name: o.name, id: o.id })) };
+  return { changes, orphans: options.prune ? [] : orphans.map((o) => ({ type: o.type, name: o.name, id: o.id })), notices };
 }

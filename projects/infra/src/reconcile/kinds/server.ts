@@ -15,7 +15,10 @@ const isNamed = (name: string | null) => name !== null && !name.startsWith('#');
 export const serverKind: Kind<DesiredServer, ObservedServer> = {
   type: 'server',
   // The image and SSH keys matter only at creation: nixos-anywhere replaces the image's system,
-  // and Hetzner puts keys in only once. Neither is compared afterwards.
+  // and Hetzner puts keys in only once. Neither is changed afterwards; an image that differs is
+  // reported (a notice), since a reinstall would use the new one.
+  notices: (desired, observed) =>
+    observed.image !== null && observed.image !== desired.image ? [`image ${observed.image} → ${desired.image}: image differs; takes effect on reinstall`] : [],
   diff(desired, observed) {
     const differences: Difference[] = [];
     if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
