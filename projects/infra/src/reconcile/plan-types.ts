@@ -25,6 +25,8 @@ export interface Change {
   destroysData?: string;
   /** Set when the change interrupts what runs on the resource (a power cycle, a replacement). */
   interrupts?: boolean;
+  /** For a replacement: the new half an interrupted earlier run left under its temporary name. */
+  leftover?: Observed;
 }
 
 export interface Orphan {

@@ -5,6 +5,7 @@ import * as volumes from '../../hcloud/resources/volumes';
 import { labelDifference, verdict, type ApplyContext, type Kind } from '../kind';
 import type { ObservedServer } from '../observed';
 import type { Difference } from '../plan-types';
+import { preflightServer } from './server-preflight';
 
 /** Changes Hetzner makes only while the server is off: they interrupt what runs on it. */
 const NEEDS_POWER_OFF = new Set(['server_type', 'placement_group', 'primary_ipv4', 'ipv6']);
@@ -54,6 +55,9 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
   ],
   holdsData: (observed) => (observed.volumes.length ? `server ${observed.name} has volume ${observed.volumes.join(', ')} attached` : undefined),
   disrupts: (action, differences) => action === 'replace' || differences.some((d) => NEEDS_POWER_OFF.has(d.field)),
+  // No rename: the replacement needs this one's private IP, named address and volumes, so it is
+  // deleted first, once the API has confirmed everything the new one's create needs.
+  preflight: preflightServer,
   async create(ctx, desired) {
     const volumeIds = desired.volumes.flatMap((v) => ctx.findId('volume', v) ?? []);
     const created = await servers.create(ctx.client, {
