@@ -12,7 +12,8 @@ import { reconcile } from '../src/reconcile/reconcile';
 import { InfraBook } from '../src/state/infra-book';
 import { readInfraState } from '../src/state/infra-state';
 import { StateRecorder } from '../src/state/state-recorder';
-import { FAST_CLIENT, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { describeContract } from '../../sandbox/test/contract';
+import { FAST_CLIENT, fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 
 let cloud: TestCloud | undefined;
 afterEach(async () => {
@@ -94,6 +95,34 @@ describe('replacing an SSH key', () => {
   });
 });
 
+describe('replacing a volume', () => {
+  it('makes the new volume beside the server first, then deletes the old one and renames the new', async () => {
+    cloud = await testCloud({ phase: 4 });
+    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    const old = (await cloud.observed()).find((o) => o.name === 'pc-worker-1-data')!;
+    await cloud.setConfig((c) => (c.pools[1]!.volumes[0]!.format = 'xfs'));
+    const from = cloud.recorder.exchanges.length;
+    const result = await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT, allowDestroy: ['worker-1-data', 'worker-2-data', 'worker-3-data', 'worker-4-data', 'worker-5-data'] });
+    expect(result.plan.changes.filter((c) => c.name === 'pc-worker-1-data').map((c) => [c.action, c.reason])).toEqual([['replace', 'format ext4 → xfs']]);
+    const now = (await cloud.observed()).filter((o) => o.type === 'volume' && o.name.startsWith('pc-worker-1-'));
+    expect(now).toEqual([expect.objectContaining({ name: 'pc-worker-1-data', format: 'xfs', server: 'pc-worker-1', protectDelete: true })]);
+    const which = (path: string) => path.replace(new RegExp(`/volumes/${old.id}(?=/|$)`), '/volumes/OLD').replace(new RegExp(`/volumes/${now[0]!.id}(?=/|$)`), '/volumes/NEW');
+    const steps = cloud.recorder.exchanges
+      .slice(from)
+      .filter((e) => e.method !== 'GET')
+      .map((e) => `${e.method} ${which(e.path)}${e.method === 'POST' && e.path.endsWith('/volumes') ? ` ${(e.requestBody as { name: string }).name}` : ''}`)
+      .filter((step) => /OLD|NEW|pc-worker-1-data/.test(step));
+    expect(steps).toEqual([
+      'POST /v1/volumes pc-worker-1-data-next',
+      'POST /v1/volumes/NEW/actions/change_protection',
+      'POST /v1/volumes/OLD/actions/change_protection',
+      'POST /v1/volumes/OLD/actions/detach',
+      'DELETE /v1/volumes/OLD',
+      'PUT /v1/volumes/NEW',
+    ]);
+  });
+});
+
 describe('replacing a server', () => {
   it('checks everything the new server needs before deleting the old one', async () => {
     const { cloud, desired } = await provisioned();
@@ -107,3 +136,5 @@ describe('replacing a server', () => {
     expect((await cloud.observed()).find((o) => o.type === 'server')?.id).toBe(server.id);
   });
 });
+
+describeContract(fileExchanges, { requests: true });
