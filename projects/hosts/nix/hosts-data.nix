@@ -10,7 +10,7 @@ let
       throw "personal-cloud: ${hostsFile} does not exist; run `npx nx run hosts:render` first.";
 in
 if (data.unset or false) then
-  throw "personal-cloud: no hosts.json was given; pass --override-input render path:<workspace>/dist/hosts/render (written by `npx nx run hosts:render`)."
+  throw "personal-cloud: no hosts.json was given; pass --override-input render path:<the folder that `npx nx run hosts:render` writes>."
 else if (data.version or null) != version then
   throw "personal-cloud: ${hostsFile} has version ${toString (data.version or "none")}, but these modules read version ${toString version}; run `npx nx run hosts:render` again."
 else

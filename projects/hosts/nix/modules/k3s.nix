@@ -7,6 +7,7 @@ let
   k3s = node.k3s;
   isServer = k3s.role == "server";
   snapshots = k3s.etcdSnapshots;
+  packageName = "k3s_" + lib.replaceStrings [ "." ] [ "_" ] k3s.version;
   snapshotFlags = lib.optionals (isServer && snapshots != null) (
     [
       "--etcd-snapshot-schedule-cron=${snapshots.schedule}"
@@ -24,7 +25,7 @@ in
 {
   services.k3s = {
     enable = true;
-    package = pkgs.${k3s.package};
+    package = pkgs.${packageName} or (throw "personal-cloud: the pinned nixpkgs has no ${packageName} for k3s ${k3s.version}.");
     inherit (k3s) role tokenFile;
     clusterInit = k3s.bootstrap;
     serverAddr = if k3s.serverAddr == null then "" else k3s.serverAddr;

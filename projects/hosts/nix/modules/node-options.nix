@@ -103,7 +103,7 @@ in
         description = "Whether this server starts a new cluster (clusterInit); decided from hosts' state, never from the phase.";
       };
       serverAddr = mkOption { type = types.nullOr (types.strMatching "https://[^ ]+:6443"); };
-      package = mkOption { type = types.strMatching "k3s_1_[0-9]+"; description = "The nixpkgs attribute of the pinned k3s minor."; };
+      version = mkOption { type = types.strMatching "1\\.[0-9]+"; description = "The pinned k3s minor, e.g. 1.34: nixpkgs' k3s_1_34."; };
       nodeIp = mkOption { type = ipv4; };
       flannelIface = mkOption { type = types.str; };
       tlsSans = mkOption { type = types.listOf types.str; default = [ ]; };
