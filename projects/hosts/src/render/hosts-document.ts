@@ -14,7 +14,6 @@ export interface HostsDocument {
     version: string;
     /** The node that starts a new cluster, or null when hosts' state says one exists. */
     bootstrapNode: string | null;
-    serverAddr: string;
   };
   nodes: Record<string, HostNode>;
 }

@@ -1,7 +1,7 @@
 // The cluster model and the vault's vars → hosts.json. Pure: everything it needs comes in.
 import { intToIp, parseCidr, resolveSecrets, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import type { HostsState } from '../state/hosts-state';
-import { clusterJoin } from './cluster-join';
+import { clusterJoin, type NodeJoin } from './cluster-join';
 import { extraFilesFor, SECRET_FILES } from './extra-files';
 import { hostFirewall } from './host-firewall';
 import { HOSTS_DOCUMENT_VERSION, type HostNode, type HostsDocument } from './hosts-document';
@@ -26,17 +26,17 @@ export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInpu
   const { sshPublicKey } = resolveSecrets(config, vars);
   const facts = readNodeVars(nodes, vars);
   const join = clusterJoin(nodes, hostsState.k3sServers, config.phase);
-  const entries = nodes.map((node) => [node.name, hostNode(config, node, facts.get(node.name)!, join.bootstrap === node.name, join.serverAddr, sshPublicKey)] as const);
+  const entries = nodes.map((node) => [node.name, hostNode(config, node, facts.get(node.name)!, join.nodes.get(node.name)!, sshPublicKey)] as const);
   return {
     version: HOSTS_DOCUMENT_VERSION,
     cluster: config.name,
     phase: config.phase,
-    k3s: { version: K3S_VERSION, bootstrapNode: join.bootstrap, serverAddr: join.serverAddr },
+    k3s: { version: K3S_VERSION, bootstrapNode: join.bootstrapNode },
     nodes: Object.fromEntries(entries),
   };
 }
 
-function hostNode(config: ClusterConfig, node: NodeModel, facts: NodeVars, bootstrap: boolean, serverAddr: string, operatorKey: string): HostNode {
+function hostNode(config: ClusterConfig, node: NodeModel, facts: NodeVars, join: NodeJoin, operatorKey: string): HostNode {
   const isServer = node.k3s.role === 'server';
   const network = config.networks.find((n) => n.name === node.network)!;
   const networkCidr = parseCidr(network.ipRange)!;
@@ -63,8 +63,8 @@ function hostNode(config: ClusterConfig, node: NodeModel, facts: NodeVars, boots
     storage: { hotPath: config.storage.hot.path },
     k3s: {
       role: node.k3s.role,
-      bootstrap,
-      serverAddr: bootstrap ? null : serverAddr,
+      bootstrap: join.bootstrap,
+      serverAddr: join.serverAddr,
       version: K3S_VERSION,
       nodeIp: node.privateIp,
       flannelIface: PRIVATE_INTERFACE,

@@ -13,7 +13,7 @@ export async function run(): Promise<void> {
   await writeFile(HOSTS_JSON, `${JSON.stringify(document, null, 2)}\n`);
   const nodes = Object.values(document.nodes);
   const servers = nodes.filter((n) => n.k3s.role === 'server').length;
-  const start = document.k3s.bootstrapNode ? `${document.k3s.bootstrapNode} starts the cluster` : `nodes join through ${document.k3s.serverAddr}`;
+  const start = document.k3s.bootstrapNode ? `${document.k3s.bootstrapNode} starts the cluster` : 'every node joins the running cluster';
   console.log(`hosts: phase ${document.phase} of ${document.cluster}: ${nodes.length} node(s), ${servers} k3s server(s), k3s ${document.k3s.version}; ${start}.`);
   for (const node of nodes) console.log(`  ${node.name.padEnd(12)} k3s ${node.k3s.role.padEnd(6)} extra files: ${node.extraFiles.join(', ')}`);
 }
