@@ -1,5 +1,6 @@
 // The real NixOS modules, evaluated with nixpkgs' own lib.evalModules and disko's own types:
 // what a node gets, and the wrong layouts and values that must fail, naming the node.
+import { writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeNeeding } from '../../../tools/test-support/external-tools';
 import { evaluateNode, nixFiles, parseProblems } from '../src/check/nix-evaluation';
@@ -21,6 +22,12 @@ describeNeeding(NIX_NEEDS, 'the hosts NixOS modules', () => {
     const files = nixFiles(NIX_DIR);
     expect(files.length).toBeGreaterThanOrEqual(12);
     expect(await parseProblems(files)).toEqual([]);
+  });
+
+  it('names the file that does not parse, and where', async () => {
+    const bad = writeHostsJson({}).replace(/hosts\.json$/, 'broken.nix');
+    writeFileSync(bad, '{ a = ; }\n');
+    expect(await parseProblems([...nixFiles(NIX_DIR), bad])).toEqual([`a .nix file does not parse: syntax error, unexpected ';' at ${bad}:1:7:`]);
   });
 
   it('evaluates every node of phase 4', async () => {

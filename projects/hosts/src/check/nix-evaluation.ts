@@ -21,7 +21,8 @@ export function nixFiles(dir: string): string[] {
 export function nixError(stderr: string): string {
   return stderr
     .split('\n')
-    .filter((line) => line.trim() && !line.startsWith('warning:') && !line.includes("use '--show-trace'"))
+    // Drop nix's source excerpts ("  1| { a = ; }" and the caret line under them).
+    .filter((line) => line.trim() && !line.startsWith('warning:') && !line.includes("use '--show-trace'") && !/^\s*\d*\|/.test(line))
     .map((line) => line.trim())
     .join(' ')
     .replace(/^error:\s*/, '');
@@ -37,17 +38,15 @@ async function nixInstantiate(args: string[]): Promise<string> {
   }
 }
 
-/** Parses each file; the problems as sentences naming the file. */
+/** Parses every file in one run (nix names the file of a syntax error); the problems as sentences. */
 export async function parseProblems(files: readonly string[]): Promise<string[]> {
-  const problems: string[] = [];
-  for (const file of files) {
-    try {
-      await nixInstantiate(['--parse', file]);
-    } catch (error) {
-      problems.push(`${file} does not parse: ${(error as Error).message}`);
-    }
+  if (!files.length) return [];
+  try {
+    await nixInstantiate(['--parse', ...files]);
+    return [];
+  } catch (error) {
+    return [`a .nix file does not parse: ${(error as Error).message}`];
   }
-  return problems;
 }
 
 export interface NodeEvaluation {
