@@ -73,6 +73,15 @@ describeNeeding(NIX_NEEDS, 'the hosts NixOS modules', () => {
     expect(result.openssh).toMatchObject({ openFirewall: false, settings: { PermitRootLogin: 'prohibit-password', PasswordAuthentication: false } });
   });
 
+  it('hands remote builders to NixOS as build machines, with their key as a file', async () => {
+    const document = broken('worker-1', (n) =>
+      n.nix.builders.push({ hostName: 'oxygen', systems: ['x86_64-linux'], sshUser: 'builder', sshKey: '/var/lib/personal-cloud/secrets/builder-key', maxJobs: 8, speedFactor: 4, supportedFeatures: ['kvm'] }),
+    );
+    const result = await evaluate(document, 'worker-1');
+    expect(result.nix).toMatchObject({ distributedBuilds: true, buildMachines: [{ hostName: 'oxygen', maxJobs: 8, sshKey: '/var/lib/personal-cloud/secrets/builder-key' }] });
+    expect((await evaluate(renderAt(4), 'worker-1')).nix).toMatchObject({ distributedBuilds: false, buildMachines: [] });
+  });
+
   it('refuses /dev/sda as the root disk, naming the node and the option', async () => {
     await expect(evaluate(broken('worker-3', (n) => (n.disks.root = '/dev/sda')), 'worker-3')).rejects.toThrow(
       /^node worker-3 does not evaluate: A definition for option `personalCloud\.node\.disks\.root' is not of type `string matching the pattern \/dev\/disk\/by-\(id\|path\)/,

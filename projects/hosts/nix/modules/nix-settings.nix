@@ -1,6 +1,6 @@
 # Nix on the node: the cluster's binary cache as a substituter and Oxygen as a remote builder.
 # Both lists stay empty until the builder layer fills them through hosts.json.
-{ config, lib, ... }:
+{ config, ... }:
 let
   nix = config.personalCloud.node.nix;
 in
@@ -10,6 +10,7 @@ in
     # Lists merge: these come in addition to NixOS's default cache.nixos.org.
     substituters = nix.substituters;
     trusted-public-keys = nix.trustedPublicKeys;
-    builders = lib.mkIf (nix.builders != [ ]) (lib.concatStringsSep " ; " nix.builders);
   };
+  nix.distributedBuilds = nix.builders != [ ];
+  nix.buildMachines = nix.builders;
 }

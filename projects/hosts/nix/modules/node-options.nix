@@ -133,7 +133,23 @@ in
     nix = {
       substituters = mkOption { type = types.listOf types.str; default = [ ]; };
       trustedPublicKeys = mkOption { type = types.listOf types.str; default = [ ]; };
-      builders = mkOption { type = types.listOf types.str; default = [ ]; };
+      # Remote builders (Oxygen), in the shape of NixOS's nix.buildMachines.
+      builders = mkOption {
+        default = [ ];
+        type = types.listOf (
+          types.submodule {
+            options = {
+              hostName = mkOption { type = types.str; };
+              systems = mkOption { type = types.listOf types.str; };
+              sshUser = mkOption { type = types.nullOr types.str; default = null; };
+              sshKey = mkOption { type = types.nullOr secretFile; default = null; };
+              maxJobs = mkOption { type = types.ints.positive; default = 1; };
+              speedFactor = mkOption { type = types.ints.positive; default = 1; };
+              supportedFeatures = mkOption { type = types.listOf types.str; default = [ ]; };
+            };
+          }
+        );
+      };
     };
 
     access = {

@@ -60,7 +60,9 @@ else
       rootKeys = config.users.users.root.openssh.authorizedKeys.keys;
     };
     network = config.systemd.network;
-    nix = config.nix.settings;
+    nix = {
+      inherit (config.nix) settings distributedBuilds buildMachines;
+    };
     tmpfiles = config.systemd.tmpfiles.rules;
     disko = {
       devices = plain devices.disk;

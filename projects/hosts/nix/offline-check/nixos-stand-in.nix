@@ -121,6 +121,22 @@ in
       });
     };
 
+    # nixos/modules/config/nix-remote-build.nix
+    nix.distributedBuilds = mkOption { type = types.bool; default = false; };
+    nix.buildMachines = mkOption {
+      default = [ ];
+      type = types.listOf (types.submodule {
+        options = {
+          hostName = mkOption { type = types.str; };
+          systems = mkOption { type = types.listOf types.str; default = [ ]; };
+          sshUser = mkOption { type = types.nullOr types.str; default = null; };
+          sshKey = mkOption { type = types.nullOr types.str; default = null; };
+          maxJobs = mkOption { type = types.int; default = 1; };
+          speedFactor = mkOption { type = types.int; default = 1; };
+          supportedFeatures = mkOption { type = types.listOf types.str; default = [ ]; };
+        };
+      });
+    };
     # nixos/modules/config/nix.nix
     nix.settings = mkOption {
       default = { };

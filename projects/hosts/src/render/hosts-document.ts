@@ -52,8 +52,19 @@ export interface HostNode {
   };
   tailscale: { enable: boolean; hostname: string; tags: string[]; authKeyFile: string | null };
   firewall: HostFirewall;
-  nix: { substituters: string[]; trustedPublicKeys: string[]; builders: string[] };
+  nix: { substituters: string[]; trustedPublicKeys: string[]; builders: RemoteBuilder[] };
   access: { operatorKeys: string[]; hostKeyFile: string };
   /** Files nixos-anywhere delivers, relative to /: names only, never contents. */
   extraFiles: string[];
+}
+
+/** A remote builder, as NixOS's nix.buildMachines takes it; the builder layer fills these. */
+export interface RemoteBuilder {
+  hostName: string;
+  systems: string[];
+  sshUser: string | null;
+  sshKey: string | null;
+  maxJobs: number;
+  speedFactor: number;
+  supportedFeatures: string[];
 }
