@@ -75,6 +75,14 @@ describe('hosts:check without Nix', () => {
     ]);
   });
 
+  it('fails while a node could not be rendered, naming what it lacks', async () => {
+    const document = { ...renderAt(4), pending: [{ node: 'worker-5', missingVars: ['vars.CLUSTER.WORKER_5.hetzner_id'] }] };
+    const report = await runHostsChecks(inputs(workspaceWith({}), { document }));
+    expect(report.problems).toEqual([
+      "worker-5 could not be rendered: the vault's vars lack vars.CLUSTER.WORKER_5.hetzner_id, which `npx nx run infra:provision` records when it creates the servers and volumes: run it first.",
+    ]);
+  });
+
   it('names a token found in a tracked file or in dist/, without showing it', async () => {
     const workspace = workspaceWith({ 'docs/notes.md': `token: ${K3S_TOKEN}\n` });
     mkdirSync(join(workspace, 'dist/hosts/render'), { recursive: true });

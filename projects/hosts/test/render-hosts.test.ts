@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError, nodesInPhase } from '@personal-cloud/cluster';
+import { missingVarsSentence } from '../src/render/node-vars';
 import { renderHosts } from '../src/render/render-hosts';
 import { configAt, renderAt, varsFor } from './fixtures';
 
@@ -113,25 +114,41 @@ describe('hosts.json from incomplete vars', () => {
     const nodes = nodesInPhase(config);
     const vars = varsFor(nodes) as Record<string, any>;
     edit(vars);
-    return () => renderHosts({ config, nodes, vars, hostsState: { k3sServers: [] } });
+    return renderHosts({ config, nodes, vars, hostsState: { k3sServers: [] } });
   };
 
-  it('names a server that infra has not created yet in one sentence', () => {
-    const attempt = render((vars) => delete vars.CLUSTER.WORKER_5);
-    expect(attempt).toThrow(CloudError);
-    expect(attempt).toThrow(
+  it('leaves out a server that infra has not created yet, naming every var it lacks', () => {
+    const document = render((vars) => delete vars.CLUSTER.WORKER_5);
+    expect(Object.keys(document.nodes)).not.toContain('worker-5');
+    expect(Object.keys(document.nodes)).toHaveLength(7);
+    expect(document.pending).toEqual([
+      {
+        node: 'worker-5',
+        missingVars: ['vars.CLUSTER.WORKER_5.hetzner_id', 'vars.CLUSTER.WORKER_5.private_mac', 'vars.CLUSTER.WORKER_5.volumes.data.hetzner_id', 'vars.CLUSTER.WORKER_5.public_ipv6'],
+      },
+    ]);
+    expect(missingVarsSentence(document.pending.flatMap((p) => p.missingVars))).toBe(
       "the vault's vars lack vars.CLUSTER.WORKER_5.hetzner_id, vars.CLUSTER.WORKER_5.private_mac, vars.CLUSTER.WORKER_5.volumes.data.hetzner_id, vars.CLUSTER.WORKER_5.public_ipv6, which `npx nx run infra:provision` records when it creates the servers and volumes: run it first.",
     );
   });
 
-  it('names a missing MAC address or volume id alone', () => {
-    expect(render((vars) => delete vars.CLUSTER.MASTER_2.private_mac)).toThrow(/^the vault's vars lack vars\.CLUSTER\.MASTER_2\.private_mac, which/);
-    expect(render((vars) => delete vars.CLUSTER.WORKER_3.volumes)).toThrow(/lack vars\.CLUSTER\.WORKER_3\.volumes\.data\.hetzner_id, which/);
+  it('names a missing MAC address or volume id alone, and keeps the joins of the whole phase', () => {
+    const document = render((vars) => {
+      delete vars.CLUSTER.MASTER_1.private_mac;
+      delete vars.CLUSTER.WORKER_3.volumes;
+    });
+    expect(document.pending).toEqual([
+      { node: 'master-1', missingVars: ['vars.CLUSTER.MASTER_1.private_mac'] },
+      { node: 'worker-3', missingVars: ['vars.CLUSTER.WORKER_3.volumes.data.hetzner_id'] },
+    ]);
+    // master-1 still starts the cluster once it exists: nobody else takes its place meanwhile.
+    expect(document.k3s.bootstrapNode).toBe('master-1');
+    expect(document.nodes['master-2']!.k3s).toMatchObject({ bootstrap: false, serverAddr: 'https://10.0.1.10:6443' });
   });
 
   it('names an IPv6 value that is not a /64', () => {
-    expect(render((vars) => (vars.CLUSTER.MASTER_1.public_ipv6 = '2001:db8::7'))).toThrow(
-      'vars.CLUSTER.MASTER_1.public_ipv6 is "2001:db8::7", which is not an IPv6 /64 network such as 2001:db8:1:2::/64.',
+    expect(() => render((vars) => (vars.CLUSTER.MASTER_1.public_ipv6 = '2001:db8::7'))).toThrow(
+      new CloudError('vars.CLUSTER.MASTER_1.public_ipv6 is "2001:db8::7", which is not an IPv6 /64 network such as 2001:db8:1:2::/64.'),
     );
   });
 });

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import type { HostsDocument } from '../render/hosts-document';
+import { missingVarsSentence } from '../render/node-vars';
 import { flakeIsolationProblems } from './flake-isolation';
 import { evaluateNode, nixFiles, parseProblems } from './nix-evaluation';
 import { acceptedFlags, unacceptedFlags } from './nixos-anywhere-flags';
@@ -31,6 +32,8 @@ export interface CheckInputs {
 
 export async function runHostsChecks(inputs: CheckInputs): Promise<CheckReport> {
   const report: CheckReport = { ran: [], skipped: [], problems: [] };
+  const { pending } = inputs.document;
+  if (pending.length) report.problems.push(`${pending.map((p) => p.node).join(', ')} could not be rendered: ${missingVarsSentence(pending.flatMap((p) => p.missingVars))}`);
   const files = nixFiles(inputs.nixDir);
   const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 

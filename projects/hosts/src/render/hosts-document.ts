@@ -16,6 +16,12 @@ export interface HostsDocument {
     bootstrapNode: string | null;
   };
   nodes: Record<string, HostNode>;
+  /**
+   * Nodes of the phase that cannot be rendered yet, because infra has not created their server
+   * or volumes (their vars are missing). Render still succeeds, since it may run before
+   * infra:provision in one Nx run; check fails while any node is pending.
+   */
+  pending: { node: string; missingVars: string[] }[];
 }
 
 export interface HostNode {

@@ -1,5 +1,6 @@
 // The concrete values a node's NixOS needs from the vault's vars, which infra records when it
-// creates the server (vars.CLUSTER.<NODE>.*). Every missing one is named at once.
+// creates the server (vars.CLUSTER.<NODE>.*). A node whose server or volume does not exist yet
+// lacks some: those are collected per node and named together.
 import { CloudError, lookupVar, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 
 export interface NodeVars {
@@ -12,39 +13,47 @@ export interface NodeVars {
   volumeIds: Record<string, number>;
 }
 
-/** Collects each node's values, or names every missing var (and what records it) in one sentence. */
-export function readNodeVars(nodes: readonly NodeModel[], vars: VarsDocument): Map<string, NodeVars> {
-  const missing: string[] = [];
-  const result = new Map<string, NodeVars>();
+export interface NodeVarsReading {
+  facts: Map<string, NodeVars>;
+  /** Node name → the vars it lacks, for nodes whose server or volumes infra has not created yet. */
+  missing: Map<string, string[]>;
+}
+
+/** Collects each node's values; a node lacking any is listed with every var it lacks instead. */
+export function readNodeVars(nodes: readonly NodeModel[], vars: VarsDocument): NodeVarsReading {
+  const facts = new Map<string, NodeVars>();
+  const missing = new Map<string, string[]>();
   for (const node of nodes) {
     const base = `CLUSTER.${node.varsKey}`;
-    const need = (path: string): string | undefined => {
+    const lacking: string[] = [];
+    const need = (path: string): string => {
       const value = lookupVar(vars, `${base}.${path}`);
-      if (value === undefined || value === '') missing.push(`vars.${base}.${path}`);
-      return value === undefined ? undefined : String(value);
+      if (value === undefined || value === '') lacking.push(`vars.${base}.${path}`);
+      return String(value ?? '');
     };
-    const id = need('hetzner_id');
-    const mac = need('private_mac');
-    const volumeIds: Record<string, number> = {};
-    for (const volume of node.volumes) {
-      const volumeId = need(`volumes.${volume.name}.hetzner_id`);
-      if (volumeId !== undefined) volumeIds[volume.name] = Number(volumeId);
-    }
+    const hetznerId = Number(need('hetzner_id'));
+    const privateMac = need('private_mac').toLowerCase();
+    const volumeIds = Object.fromEntries(node.volumes.map((v) => [v.name, Number(need(`volumes.${v.name}.hetzner_id`))]));
     const ipv4 = lookupVar(vars, `${base}.public_ipv4`);
-    const ipv6 = node.ipv6 ? need('public_ipv6') : undefined;
-    result.set(node.name, {
-      hetznerId: Number(id),
-      privateMac: (mac ?? '').toLowerCase(),
+    const ipv6 = node.ipv6 ? need('public_ipv6') : '';
+    if (lacking.length) {
+      missing.set(node.name, lacking);
+      continue;
+    }
+    facts.set(node.name, {
+      hetznerId,
+      privateMac,
       publicIpv4: ipv4 === undefined ? null : String(ipv4),
-      publicIpv6: ipv6 === undefined ? null : firstAddressOf(ipv6, `vars.${base}.public_ipv6`),
+      publicIpv6: node.ipv6 ? firstAddressOf(ipv6, `vars.${base}.public_ipv6`) : null,
       volumeIds,
     });
   }
-  if (missing.length)
-    throw new CloudError(
-      `the vault's vars lack ${missing.join(', ')}, which \`npx nx run infra:provision\` records when it creates the servers and volumes: run it first.`,
-    );
-  return result;
+  return { facts, missing };
+}
+
+/** One sentence naming every var the nodes lack, and what records them. */
+export function missingVarsSentence(missing: readonly string[]): string {
+  return `the vault's vars lack ${missing.join(', ')}, which \`npx nx run infra:provision\` records when it creates the servers and volumes: run it first.`;
 }
 
 /** Hetzner gives a server a /64 (`2001:db8:1:2::/64`); the server takes its first address. */

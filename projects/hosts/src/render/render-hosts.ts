@@ -24,15 +24,17 @@ export interface RenderHostsInput {
 
 export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInput): HostsDocument {
   const { sshPublicKey } = resolveSecrets(config, vars);
-  const facts = readNodeVars(nodes, vars);
+  const { facts, missing } = readNodeVars(nodes, vars);
+  // Joins are decided over every node of the phase, rendered or not, so they never shift.
   const join = clusterJoin(nodes, hostsState.k3sServers, config.phase);
-  const entries = nodes.map((node) => [node.name, hostNode(config, node, facts.get(node.name)!, join.nodes.get(node.name)!, sshPublicKey)] as const);
+  const rendered = nodes.filter((node) => facts.has(node.name));
   return {
     version: HOSTS_DOCUMENT_VERSION,
     cluster: config.name,
     phase: config.phase,
     k3s: { version: K3S_VERSION, bootstrapNode: join.bootstrapNode },
-    nodes: Object.fromEntries(entries),
+    nodes: Object.fromEntries(rendered.map((node) => [node.name, hostNode(config, node, facts.get(node.name)!, join.nodes.get(node.name)!, sshPublicKey)])),
+    pending: [...missing].map(([node, missingVars]) => ({ node, missingVars })),
   };
 }
 

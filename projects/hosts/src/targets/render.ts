@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { loadHostsInputs } from '../hosts-inputs';
+import { missingVarsSentence } from '../render/node-vars';
 import { renderHosts } from '../render/render-hosts';
 
 export const RENDER_DIR = 'dist/hosts/render';
@@ -16,4 +17,6 @@ export async function run(): Promise<void> {
   const start = document.k3s.bootstrapNode ? `${document.k3s.bootstrapNode} starts the cluster` : 'every node joins the running cluster';
   console.log(`hosts: phase ${document.phase} of ${document.cluster}: ${nodes.length} node(s), ${servers} k3s server(s), k3s ${document.k3s.version}; ${start}.`);
   for (const node of nodes) console.log(`  ${node.name.padEnd(12)} k3s ${node.k3s.role.padEnd(6)} extra files: ${node.extraFiles.join(', ')}`);
+  if (document.pending.length)
+    console.log(`hosts: not rendered yet: ${document.pending.map((p) => p.node).join(', ')}; ${missingVarsSentence(document.pending.flatMap((p) => p.missingVars))}`);
 }
