@@ -181,6 +181,18 @@ describeWithTool('age', 'scripts/state.ts with the age CLI', () => {
   });
 });
 
+describeWithTool('age-keygen', 'state init with age-keygen', () => {
+  it('adopts an identity age-keygen made, named by CLOUD_AGE_IDENTITY', async () => {
+    const keyFile = join(root, 'keygen.txt');
+    execFileSync('age-keygen', ['-o', keyFile], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim();
+    const run = await state(['init'], { HCLOUD_TOKEN: 'x', CLOUD_AGE_IDENTITY: keyFile });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`encrypted to ${recipient} (recipients.txt).\nYour age identity (the one that was there, adopted) is ${keyFile}; back it up`);
+    expect(existsSync(identity())).toBe(false);
+  });
+});
+
 // Issue 11, defect 13: the Hetzner world's first step.
 describe('state init', () => {
   const hetzner = { HCLOUD_TOKEN: 'x' };
