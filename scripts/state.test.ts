@@ -291,7 +291,7 @@ const canUnshare = (() => {
 const READ_ONLY_SH = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && exec "$@"';
 
 describeNeeding({ what: 'a way to make a directory read-only (unshare -m as root, or a non-root user)', available: canUnshare || process.getuid?.() !== 0 }, 'a read-only secrets dir', () => {
-  it('edit and rotate say so in one sentence naming the directory, and change nothing', async () => {
+  it('edit, rotate and infra:provision say so in one sentence naming the directory, and change nothing', async () => {
     await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"b"}' });
     const before = await snapshotTree(root);
     const readOnly = async (args: string[]): Promise<Run> => {
@@ -305,11 +305,25 @@ describeNeeding({ what: 'a way to make a directory read-only (unshare -m as root
       }
       return run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, 'scripts/state.ts', ...args], { EDITOR: editor, EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"c"}' });
     };
-    for (const args of [['edit', 'vars'], ['rotate']]) {
-      const code = canUnshare ? 'EROFS' : 'EACCES';
-      const problem = canUnshare ? 'is on a read-only file system' : 'is not writable by this user';
-      expectOneLineError(await readOnly(args), new RegExp(`^error: ${secrets()} ${problem} \\(${code}\\), so nothing could be written there; make it writable, nothing was changed\\.$`));
-    }
+    const code = canUnshare ? 'EROFS' : 'EACCES';
+    const problem = canUnshare ? 'is on a read-only file system' : 'is not writable by this user';
+    const sentence = new RegExp(`^error: ${secrets()} ${problem} \\(${code}\\), so nothing could be written there; make it writable, nothing was changed\\.$`);
+    for (const args of [['edit', 'vars'], ['rotate']]) expectOneLineError(await readOnly(args), sentence);
+    // infra:provision, as Nx runs it: its first write (the vault lock) meets the same wall.
+    const provision = ['tools/nx-plugin/src/run-target.ts', 'projects/infra', 'provision'];
+    const provisionEnv = { CI: 'true', NO_COLOR: '1', SANDBOX_DIR: join(root, 'sandbox') };
+    const provisioned = canUnshare
+      ? await run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, ...provision], provisionEnv)
+      : await (async () => {
+          await chmod(secrets(), 0o500);
+          try {
+            return await run(TSX, provision, provisionEnv);
+          } finally {
+            await chmod(secrets(), 0o700);
+          }
+        })();
+    expect(provisioned.stderr.trimEnd().split('\n').filter((line) => line.startsWith('error: '))).toEqual([expect.stringMatching(sentence)]);
+    expect(provisioned.code).toBe(1);
     expect(await snapshotTree(root)).toEqual(before);
   });
 });
