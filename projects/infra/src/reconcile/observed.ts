@@ -51,6 +51,8 @@ export interface ObservedVolume extends Base<'volume'> {
 }
 export interface ObservedServer extends Base<'server'> {
   serverType: string;
+  /** The image it was installed from, by name (`#id` for one without a name, null when unknown). */
+  image: string | null;
   location: string;
   status: string;
   networks: { name: string; ip: string }[];
@@ -167,6 +169,7 @@ export function observe(listings: Listings): Observed[] {
         name: s.name,
         labels: s.labels ?? {},
         serverType: s.server_type.name,
+        image: s.image ? (s.image.name ?? `#${s.image.id}`) : null,
         location: s.location?.name ?? s.datacenter.location.name,
         status: s.status,
         networks: s.private_net.flatMap((p) => (p.network !== undefined && p.ip ? [{ name: network(p.network)!, ip: p.ip }] : [])),
