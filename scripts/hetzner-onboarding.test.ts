@@ -39,7 +39,10 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function shell(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function shell(
+  command: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -54,7 +57,12 @@ function shell(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number 
 describe("the README's real-Hetzner onboarding", () => {
   it('works as written from an empty home: init, edit vars, provision', { timeout: 180_000 }, async () => {
     const steps = await readmeHetznerSteps();
-    expect(steps).toEqual(['export HCLOUD_TOKEN=…', 'npm run state -- init', 'npm run state -- edit vars', 'npx nx run infra:provision']);
+    expect(steps).toEqual([
+      'export HCLOUD_TOKEN=…',
+      'npm run state -- init',
+      'npm run state -- edit vars',
+      'npx nx run infra:provision',
+    ]);
 
     const home = join(root, 'home');
     await mkdir(home);
@@ -72,12 +80,20 @@ describe("the README's real-Hetzner onboarding", () => {
       if (step.startsWith('export HCLOUD_TOKEN=')) {
         env.HCLOUD_TOKEN = TOKEN;
       } else if (step.startsWith('npm run state')) {
-        const editor = { EDITOR: `"${process.execPath}" "${EDITOR_SCRIPT}"`, EDITOR_ACTION: 'set', EDITOR_JSON: JSON.stringify(vars) };
+        const editor = {
+          EDITOR: `"${process.execPath}" "${EDITOR_SCRIPT}"`,
+          EDITOR_ACTION: 'set',
+          EDITOR_JSON: JSON.stringify(vars),
+        };
         const run = await shell(step, { ...env, ...editor });
         expect(run.code, `${step}: ${run.stderr}`).toBe(0);
         if (step.endsWith('init')) {
           const identity = join(home, '.config/personal-cloud/age-identity.txt');
-          expect(run.stdout).toMatch(new RegExp(`encrypted to age1\\w+ \\(recipients\\.txt\\)\\.\\nYour age identity \\(new\\) is ${identity}; back it up`));
+          expect(run.stdout).toMatch(
+            new RegExp(
+              `encrypted to age1\\w+ \\(recipients\\.txt\\)\\.\\nYour age identity \\(new\\) is ${identity}; back it up`,
+            ),
+          );
         }
       } else {
         expect(step).toBe('npx nx run infra:provision');
@@ -86,7 +102,9 @@ describe("the README's real-Hetzner onboarding", () => {
         expect(done.code, done.stderr).toBe(0);
       }
     }
-    const servers = (await (await fetch(`${sandbox.url}/servers`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { servers: { id: number; name: string }[] };
+    const servers = (await (
+      await fetch(`${sandbox.url}/servers`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { servers: { id: number; name: string }[] };
     expect(servers.servers.length).toBeGreaterThan(0);
     // Issue 11, defect 12: the plaintext history names no resource and no ID.
     const history = execFileSync('git', ['-C', env.CLOUD_SECRETS_DIR!, 'log', '--format=%B'], { encoding: 'utf8' });
@@ -94,9 +112,13 @@ describe("the README's real-Hetzner onboarding", () => {
     for (const server of servers.servers) expect(history).not.toContain(server.name);
     // Numbers appear only as counts: every line is one of these shapes.
     const infraPhrase = '(\\d+ [A-Za-z ]+? (recorded|deleted)|state matches the cloud)';
-    const shapes = new RegExp(`^(Initialize the secrets repository|Edit vars by hand: [A-Za-z_.]+|infra: ${infraPhrase}(, ${infraPhrase})*)$`);
+    const shapes = new RegExp(
+      `^(Initialize the secrets repository|Edit vars by hand: [A-Za-z_.]+|infra: ${infraPhrase}(, ${infraPhrase})*)$`,
+    );
     for (const line of history.split('\n').filter((text) => text !== '')) expect(line).toMatch(shapes);
-    const keys = (await (await fetch(`${sandbox.url}/ssh_keys`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { ssh_keys: { public_key: string }[] };
+    const keys = (await (
+      await fetch(`${sandbox.url}/ssh_keys`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { ssh_keys: { public_key: string }[] };
     expect(keys.ssh_keys.map((key) => key.public_key)).toEqual([vars.OPERATOR.ssh_public_key]);
   });
 });

@@ -44,12 +44,19 @@ async function listDir(dir: string): Promise<string[] | undefined> {
     const code = errorCode(error);
     if (code === 'ENOENT') return undefined;
     if (code === 'ENOTDIR') {
-      const isFile = await stat(dir).then((info) => !info.isDirectory(), () => false);
+      const isFile = await stat(dir).then(
+        (info) => !info.isDirectory(),
+        () => false,
+      );
       const what = isFile ? 'is a file, not a directory' : 'lies under a file, not a directory';
-      throw new VaultError(`the secrets repo ${dir} ${what}; point CLOUD_SECRETS_DIR at the secrets repo's directory (ENOTDIR).`);
+      throw new VaultError(
+        `the secrets repo ${dir} ${what}; point CLOUD_SECRETS_DIR at the secrets repo's directory (ENOTDIR).`,
+      );
     }
     if (code === 'EACCES' || code === 'EPERM') {
-      throw new VaultError(`the secrets repo ${dir} cannot be read by this user (${code}); fix its permissions or point CLOUD_SECRETS_DIR elsewhere.`);
+      throw new VaultError(
+        `the secrets repo ${dir} cannot be read by this user (${code}); fix its permissions or point CLOUD_SECRETS_DIR elsewhere.`,
+      );
     }
     throw error;
   }

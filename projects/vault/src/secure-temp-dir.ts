@@ -29,7 +29,10 @@ export interface SecureTempPlaces {
 
 /** /dev/shm, then $XDG_RUNTIME_DIR; else the system temp dir. */
 export function secureTempPlaces(env: NodeJS.ProcessEnv = process.env): SecureTempPlaces {
-  return { memoryDirs: ['/dev/shm', env.XDG_RUNTIME_DIR].filter((dir): dir is string => Boolean(dir)), fallbackDir: tmpdir() };
+  return {
+    memoryDirs: ['/dev/shm', env.XDG_RUNTIME_DIR].filter((dir): dir is string => Boolean(dir)),
+    fallbackDir: tmpdir(),
+  };
 }
 
 /** Where a secure temp folder goes: the first memory-backed candidate, else the fallback. */
@@ -58,7 +61,9 @@ export async function createSecureTempDir(places: SecureTempPlaces = secureTempP
   try {
     await mkdir(path, { mode: DIR_MODE });
   } catch (error) {
-    throw new VaultError(`could not create a private temp folder in ${parent.dir} (${errorCode(error) ?? (error as Error).message}); make that directory writable or set TMPDIR to one that is, nothing was decrypted.`);
+    throw new VaultError(
+      `could not create a private temp folder in ${parent.dir} (${errorCode(error) ?? (error as Error).message}); make that directory writable or set TMPDIR to one that is, nothing was decrypted.`,
+    );
   }
   // mkdir's mode passes through the umask, which could only take bits away; say it exactly anyway.
   await chmod(path, DIR_MODE);
@@ -91,7 +96,10 @@ export async function createSecureTempDir(places: SecureTempPlaces = secureTempP
 }
 
 /** Runs `use` with a secure temp folder that is removed however `use` ends. */
-export async function withSecureTempDir<T>(use: (dir: SecureTempDir) => Promise<T>, places?: SecureTempPlaces): Promise<T> {
+export async function withSecureTempDir<T>(
+  use: (dir: SecureTempDir) => Promise<T>,
+  places?: SecureTempPlaces,
+): Promise<T> {
   const dir = await createSecureTempDir(places);
   try {
     return await use(dir);

@@ -3,12 +3,21 @@ import { mkdir, readdir, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeNeeding } from '../../../tools/test-support/external-tools';
-import { chooseSecureTempParent, createSecureTempDir, secureTempPlaces, sweepLeftoverTempDirs, withSecureTempDir } from '../src/secure-temp-dir';
+import {
+  chooseSecureTempParent,
+  createSecureTempDir,
+  secureTempPlaces,
+  sweepLeftoverTempDirs,
+  withSecureTempDir,
+} from '../src/secure-temp-dir';
 import { deadPid } from './support/child-process';
 import { makeTempVault, type TempVault } from './support/temp-vault';
 
 const SHM = '/dev/shm';
-const shmIsTmpfs = await statfs(SHM).then((info) => info.type === 0x01021994, () => false);
+const shmIsTmpfs = await statfs(SHM).then(
+  (info) => info.type === 0x01021994,
+  () => false,
+);
 
 let temp: TempVault;
 beforeEach(async () => (temp = await makeTempVault()));
@@ -47,10 +56,12 @@ describe('the secure temp folder', () => {
     }, places);
     expect(result).toBe('done');
     expect(existsSync(seen)).toBe(false);
-    await expect(withSecureTempDir(async (dir) => {
-      seen = dir.path;
-      throw new Error('editor crashed');
-    }, places)).rejects.toThrow('editor crashed');
+    await expect(
+      withSecureTempDir(async (dir) => {
+        seen = dir.path;
+        throw new Error('editor crashed');
+      }, places),
+    ).rejects.toThrow('editor crashed');
     expect(existsSync(seen)).toBe(false);
   });
 
@@ -63,16 +74,21 @@ describe('the secure temp folder', () => {
     await writeFile(join(dead, 'tokens.json'), 'secret');
     const mine = await createSecureTempDir(places);
     expect(await sweepLeftoverTempDirs(places)).toEqual([dead]);
-    expect((await readdir(temp.root)).sort()).toEqual([live, other, mine.path].map((path) => path.slice(temp.root.length + 1)).sort());
+    expect((await readdir(temp.root)).sort()).toEqual(
+      [live, other, mine.path].map((path) => path.slice(temp.root.length + 1)).sort(),
+    );
     await mine.remove();
   });
 });
 
 describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'the secure temp folder with /dev/shm', () => {
   it('lives in /dev/shm, in memory', async () => {
-    await withSecureTempDir(async (dir) => {
-      expect(dir.inMemory).toBe(true);
-      expect(dir.path.startsWith(`${SHM}/personal-cloud-${process.pid}-`)).toBe(true);
-    }, { memoryDirs: [join(temp.root, 'missing'), SHM], fallbackDir: temp.root });
+    await withSecureTempDir(
+      async (dir) => {
+        expect(dir.inMemory).toBe(true);
+        expect(dir.path.startsWith(`${SHM}/personal-cloud-${process.pid}-`)).toBe(true);
+      },
+      { memoryDirs: [join(temp.root, 'missing'), SHM], fallbackDir: temp.root },
+    );
   });
 });

@@ -20,13 +20,19 @@ export interface InitOutcome {
 export async function initVault(options: VaultOptions): Promise<InitOutcome> {
   const status = await secretsDirStatus(options.dir);
   if (status.kind === 'repository') {
-    throw new VaultError(`${options.dir} already holds a secrets repo; init refuses to overwrite anything, so use it as it is or point CLOUD_SECRETS_DIR at a new directory.`);
+    throw new VaultError(
+      `${options.dir} already holds a secrets repo; init refuses to overwrite anything, so use it as it is or point CLOUD_SECRETS_DIR at a new directory.`,
+    );
   }
   if (status.kind === 'files-without-git') {
-    throw new VaultError(`${options.dir} already holds vault files (${status.files.join(', ')}) without .git; init refuses to overwrite them, so restore their .git or run \`npm run state -- commit --init\`.`);
+    throw new VaultError(
+      `${options.dir} already holds vault files (${status.files.join(', ')}) without .git; init refuses to overwrite them, so restore their .git or run \`npm run state -- commit --init\`.`,
+    );
   }
   if (status.kind === 'foreign') {
-    throw new VaultError(`${options.dir} holds other files (${status.files.slice(0, 3).join(', ')}); init makes a secrets repo only in a new or empty directory, so point CLOUD_SECRETS_DIR at one.`);
+    throw new VaultError(
+      `${options.dir} holds other files (${status.files.slice(0, 3).join(', ')}); init makes a secrets repo only in a new or empty directory, so point CLOUD_SECRETS_DIR at one.`,
+    );
   }
   const adopted = (await readIdentityText(options.identityPath)) !== undefined;
   const keys = await loadIdentity(options.identityPath, { createMissing: true, log: () => undefined });
