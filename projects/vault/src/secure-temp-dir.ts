@@ -65,9 +65,9 @@ export async function createSecureTempDir(places: SecureTempPlaces = secureTempP
       `could not create a private temp folder in ${parent.dir} (${errorCode(error) ?? (error as Error).message}); make that directory writable or set TMPDIR to one that is, nothing was decrypted.`,
     );
   }
+  const forget = onExitOrSignal(() => rmSync(path, { recursive: true, force: true }));
   // mkdir's mode passes through the umask, which could only take bits away; say it exactly anyway.
   await chmod(path, DIR_MODE);
-  const forget = onExitOrSignal(() => rmSync(path, { recursive: true, force: true }));
   return {
     path,
     inMemory: parent.inMemory,
@@ -83,7 +83,6 @@ export async function createSecureTempDir(places: SecureTempPlaces = secureTempP
       return file;
     },
     async remove() {
-      forget();
       // Writable again first, should a tool have taken the owner's write bit away.
       try {
         chmodSync(path, DIR_MODE);
@@ -91,6 +90,8 @@ export async function createSecureTempDir(places: SecureTempPlaces = secureTempP
         // already gone
       }
       await rm(path, { recursive: true, force: true });
+      // Only now: a signal during the removal still finds the folder registered.
+      forget();
     },
   };
 }
