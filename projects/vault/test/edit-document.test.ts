@@ -94,13 +94,16 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
     expect(existsSync(join(temp.dir, '.lock'))).toBe(false);
   });
 
-  it('falls back to a private folder in the temp dir when no memory-backed directory exists', async () => {
+  it('falls back to a private folder in the temp dir when no memory-backed directory exists, and says it is on disk', async () => {
     const fallbackDir = join(temp.root, 'fallback');
     await mkdir(fallbackDir);
     const places = { memoryDirs: [join(tmpdir(), 'definitely-missing-dir')], fallbackDir };
-    await editDocument(vault, 'vars', { ...options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"X":"y"}' }), tempPlaces: places });
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    await editDocument(vault, 'vars', { ...options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"X":"y"}' }), tempPlaces: places, warn });
     const [seen] = await reports();
     expect(seen!.file.startsWith(`${fallbackDir}/personal-cloud-${process.pid}-`)).toBe(true);
+    expect(warnings).toEqual([`warning: no memory-backed folder here; ${seen!.file} is on disk (mode 0600) until the edit ends.`]);
     expect(seen!.mode).toBe('600');
     expect(await readdir(fallbackDir)).toEqual([]);
   });

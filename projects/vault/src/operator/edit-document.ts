@@ -12,6 +12,8 @@ export interface EditOptions {
   env: NodeJS.ProcessEnv;
   /** Where the decrypted text may be put for the editor; default /dev/shm, $XDG_RUNTIME_DIR, else the temp dir. */
   tempPlaces?: SecureTempPlaces;
+  /** Told when no memory-backed folder exists, so the operator knows the plaintext is on a disk while they edit. */
+  warn?: (line: string) => void;
 }
 
 export type EditOutcome = { written: false } | { written: true; message: string };
@@ -27,6 +29,8 @@ export async function editDocument(vault: Vault, doc: DocName, options: EditOpti
     const original = serializeDocument(before);
     const edited = await withSecureTempDir(async (dir) => {
       const file = await dir.writeFile(`${doc}.json`, original);
+      // No tmpfs here (macOS, some containers): editing still works, but the operator must know.
+      if (!dir.inMemory) options.warn?.(`warning: no memory-backed folder here; ${file} is on disk (mode 0600) until the edit ends.`);
       await runEditor(options.editor, file, options.env);
       return readFile(file, 'utf8');
     }, options.tempPlaces);

@@ -55,6 +55,7 @@ export async function runStateCommand(args: readonly string[], options: VaultOpt
         editor: editorFromEnv(io.env),
         env: io.env,
         tempPlaces: io.tempPlaces ?? secureTempPlaces(io.env),
+        warn: (line) => io.err(`${line}\n`),
       });
       io.out(outcome.written ? `${doc}: written and committed (${outcome.message}).\n` : `${doc}: unchanged; nothing was written.\n`);
       return 0;
