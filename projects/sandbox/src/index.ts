@@ -5,3 +5,4 @@ export { findRunningSandbox } from './serve-record';
 export type { SandboxStats } from './stats';
 export type { RateLimit } from './rate-limiter';
 export { parseFaults, FAULT_KINDS, type FaultKind } from './faults';
+export { startBinaryCache, type BinaryCacheOptions, type BinaryCacheRequest, type RunningBinaryCache } from './binary-cache';
