@@ -152,10 +152,22 @@ export const storageSchema = z.strictObject({
   }),
 });
 
+/** Roles that would make Oxygen a k3s server, and so an etcd member: refused with the reason instead of "not allowed". */
+const SERVER_ROLES = ['control-plane', 'server', 'etcd', 'master'];
+const OXYGEN_NOT_A_SERVER =
+  'would make Oxygen a k3s server and an embedded etcd member, but etcd members must be co-located (low, steady latency and always on) and a desktop that joins over Tailscale and sleeps is neither, so Oxygen is only ever a k3s agent; allowed: builder, worker';
+const oxygenRoles = z.preprocess((value, context) => {
+  if (!Array.isArray(value)) return value;
+  value.forEach((role, i) => {
+    if (SERVER_ROLES.includes(role)) context.issues.push({ code: 'custom', path: [i], input: role, message: `"${role}" ${OXYGEN_NOT_A_SERVER}` });
+  });
+  return value;
+}, z.array(z.enum(['builder', 'worker'])).min(1, 'needs at least one of builder, worker'));
+
 export const oxygenSchema = z.strictObject({
   enabled: z.boolean(),
   hostname: name,
-  roles: z.array(z.enum(['builder', 'worker'])).min(1, 'needs at least one of builder, worker'),
+  roles: oxygenRoles,
   labels: labels.default({}),
   taints: z.array(taint).default([]),
   builder: z
@@ -164,8 +176,15 @@ export const oxygenSchema = z.strictObject({
       maxJobs: z.number().int().min(1).max(256).default(4),
       speedFactor: z.number().int().min(1).max(100).default(2),
       features: z.array(z.enum(['nixos-test', 'benchmark', 'big-parallel', 'kvm'])).default([]),
+      /** The container's share of the desktop (podman --cpus, --memory), so the desktop stays usable while it builds. */
+      cpus: z.number().min(0.5).max(256).default(4),
+      memoryGb: z.number().int().min(1).max(4096).default(8),
+      /** Who runs the container: its systemd unit, or (once Oxygen is a node) Kubernetes, as a workload pinned to Oxygen. */
+      managedBy: z.enum(['systemd', 'kubernetes']).default('systemd'),
+      /** Also list the cluster's workers as build machines for light builds (speed 1, one job, no big-parallel). */
+      clusterFallback: z.boolean().default(false),
     })
-    .default({ systems: ['x86_64-linux'], maxJobs: 4, speedFactor: 2, features: [] }),
+    .default({ systems: ['x86_64-linux'], maxJobs: 4, speedFactor: 2, features: [], cpus: 4, memoryGb: 8, managedBy: 'systemd', clusterFallback: false }),
 });
 
 export const appSchema = z.strictObject({

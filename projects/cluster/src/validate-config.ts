@@ -282,8 +282,14 @@ function firewallProblems(config: ClusterConfig): ConfigProblem[] {
 }
 
 function oxygenProblems(config: ClusterConfig): ConfigProblem[] {
-  if (!config.oxygen?.enabled || config.tailscale.enabled) return [];
-  return [{ path: 'oxygen.enabled', message: 'Oxygen joins the cluster over Tailscale, but tailscale.enabled is false: enable Tailscale or disable Oxygen' }];
+  const oxygen = config.oxygen;
+  if (!oxygen?.enabled) return [];
+  const out: ConfigProblem[] = [];
+  if (!config.tailscale.enabled)
+    out.push({ path: 'oxygen.enabled', message: 'Oxygen joins the cluster over Tailscale, but tailscale.enabled is false: enable Tailscale or disable Oxygen' });
+  if (oxygen.builder.managedBy === 'kubernetes' && !oxygen.roles.includes('worker'))
+    out.push({ path: 'oxygen.builder.managedBy', message: 'is "kubernetes", but Kubernetes can run the builder only on a node and oxygen.roles lacks worker: add worker or use "systemd"' });
+  return out;
 }
 
 function appProblems(config: ClusterConfig): ConfigProblem[] {
