@@ -12,7 +12,7 @@ import { builderKeys } from '../src/keys/builder-keys';
 import { generateNixSigningKey } from '../src/keys/nix-signing-key';
 import { privateNix, type PrivateNix } from './private-nix';
 
-const CACHE_KEY = builderKeys('pc').find((k) => k.kind === 'nix-signing-key')!;
+const CACHE_KEY = builderKeys('pc').cacheSigningKey;
 
 function derivationFile(dir: string, name: string, text: string): string {
   const file = join(dir, `${name}.nix`);

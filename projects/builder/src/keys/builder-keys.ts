@@ -31,10 +31,16 @@ export const HOST_BUILDER_CLIENT_KEY = '/var/lib/personal-cloud/secrets/builder-
 /** Where the operator's nix-daemon finds it: the machines file names this path. */
 export const OPERATOR_BUILDER_CLIENT_KEY = '/etc/nix/personal-cloud-builder-key';
 
-/** The keys, in the order the key step creates them. The cache key's name carries the cluster's name. */
-export function builderKeys(cluster: string): GeneratedKey[] {
-  return [
-    {
+export interface BuilderKeys {
+  sshHostKey: GeneratedKey;
+  clientKey: GeneratedKey;
+  cacheSigningKey: GeneratedKey;
+}
+
+/** The keys by what they are; Object.values gives the list the key step walks. The cache key's name carries the cluster's name. */
+export function builderKeys(cluster: string): BuilderKeys {
+  return {
+    sshHostKey: {
       kind: 'ssh-ed25519',
       token: 'BUILDER_SSH_HOST_KEY',
       publicVar: 'BUILDER.ssh_host_public_key',
@@ -42,7 +48,7 @@ export function builderKeys(cluster: string): GeneratedKey[] {
       purpose: "the builder container's sshd host key; hosts and the operator pin its public half (publicHostKey)",
       privateFileOn: [{ machine: 'oxygen', path: `${OXYGEN_KEYS_DIR}/ssh_host_ed25519_key` }],
     },
-    {
+    clientKey: {
       kind: 'ssh-ed25519',
       token: 'BUILDER_CLIENT_KEY',
       publicVar: 'BUILDER.client_public_key',
@@ -53,7 +59,7 @@ export function builderKeys(cluster: string): GeneratedKey[] {
         { machine: 'operator', path: OPERATOR_BUILDER_CLIENT_KEY },
       ],
     },
-    {
+    cacheSigningKey: {
       kind: 'nix-signing-key',
       // k8s-apps' nix-cache app reads this token too: attic signs with it.
       token: 'ATTIC_SIGNING_KEY',
@@ -63,5 +69,5 @@ export function builderKeys(cluster: string): GeneratedKey[] {
       // attic takes its keypair through its API at provision time (see k8s-apps' nix-cache app).
       privateFileOn: [{ machine: 'cache', path: null }],
     },
-  ];
+  };
 }

@@ -1,0 +1,43 @@
+// The operator's own machine: a machines file, a nix.conf snippet and an ssh alias, so the hosts'
+// installs (`nixos-anywhere --build-on local`) and `nixos-rebuild --build-host` build on Oxygen
+// and substitute from the cluster's cache.
+import type { BuilderFacts } from './builder-facts';
+import { BUILDER, builderAlias } from './builder-settings';
+import { machinesLine, type BuildMachine } from './build-machines';
+
+export const OPERATOR_FILES = {
+  machines: '/etc/nix/personal-cloud-machines',
+  sshConfig: '/etc/ssh/ssh_config.d/personal-cloud-builder.conf',
+} as const;
+
+export function machinesFile(machines: readonly BuildMachine[]): string {
+  return `# personal-cloud build machines (Nix's machines format); nix.conf names this file in builders.\n${machines.map(machinesLine).join('\n')}\n`;
+}
+
+export function operatorNixConf(facts: BuilderFacts, cacheUrl: string): string {
+  return `# personal-cloud: build on Oxygen, substitute from the cluster's cache. Add to /etc/nix/nix.conf.
+builders = @${OPERATOR_FILES.machines}
+builders-use-substitutes = true
+extra-substituters = ${cacheUrl}
+extra-trusted-public-keys = ${facts.cachePublicKey}
+# A sleeping desktop costs five seconds, then Nix builds or substitutes elsewhere.
+connect-timeout = 5
+fallback = true
+`;
+}
+
+/** Nix's machine URIs take no port: the alias carries it, and pins the host key under the alias's name. */
+export function builderSshConfig(oxygenHostname: string, clientKey: string): string {
+  const alias = builderAlias(oxygenHostname);
+  return `# personal-cloud's builder: its sshd listens on port ${BUILDER.sshPort} of Oxygen's Tailscale address.
+Host ${alias}
+  HostName ${oxygenHostname}
+  Port ${BUILDER.sshPort}
+  User ${BUILDER.user}
+  IdentityFile ${clientKey}
+  IdentitiesOnly yes
+  HostKeyAlias ${alias}
+  ConnectTimeout 5
+`;
+}
+
