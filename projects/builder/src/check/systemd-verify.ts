@@ -49,8 +49,10 @@ export async function verifyUnits(units: { name: string; text: string }[]): Prom
         ({ stdout, stderr }) => `${stdout}${stderr}`,
         (error: { stdout?: string; stderr?: string; message: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}` || error.message,
       );
-      for (const line of said.split('\n').filter((l) => l.trim()))
-        problems.push(`${unit.name}: ${line.replace(`${root}/etc/systemd/system/`, '').replace(root, '')}`);
+      for (const line of said.split('\n').filter((l) => l.trim())) {
+        const shown = line.replaceAll(`${root}/etc/systemd/system/`, '').replaceAll(root, '');
+        problems.push(shown.startsWith(unit.name) ? shown : `${unit.name}: ${shown}`);
+      }
     }
     return problems;
   } finally {
