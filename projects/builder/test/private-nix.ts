@@ -14,6 +14,8 @@ export interface NixResult {
 }
 
 export interface PrivateNix {
+  /** The variables that point a nix (or a remote nix-daemon) at this folder's settings. */
+  confEnv: Record<string, string>;
   /** A store's root folder by name (created by nix on first use). */
   store(name: string): string;
   /** Runs `nix <args>`; a non-zero exit is returned, not thrown, so tests can expect failures. */
@@ -22,7 +24,8 @@ export interface PrivateNix {
   ok(args: string[]): Promise<string>;
 }
 
-export function privateNix(root: string): PrivateNix {
+/** `extraEnv` is added to every nix run (e.g. NIX_SSHOPTS). */
+export function privateNix(root: string, extraEnv: Record<string, string> = {}): PrivateNix {
   const confDir = join(root, 'etc-nix');
   mkdirSync(confDir, { recursive: true });
   // A chroot store always builds in Nix's sandbox, which holds nothing of the machine: a builder
@@ -40,10 +43,11 @@ export function privateNix(root: string): PrivateNix {
       '',
     ].join('\n'),
   );
+  const confEnv = { NIX_CONF_DIR: confDir, NIX_USER_CONF_FILES: join(confDir, 'none.conf') };
   const env = {
     ...process.env,
-    NIX_CONF_DIR: confDir,
-    NIX_USER_CONF_FILES: join(confDir, 'none.conf'),
+    ...confEnv,
+    ...extraEnv,
     HOME: join(root, 'home'),
     XDG_CACHE_HOME: join(root, 'cache'),
     XDG_CONFIG_HOME: join(root, 'config'),
@@ -60,6 +64,7 @@ export function privateNix(root: string): PrivateNix {
       child.on('close', (status) => resolvePromise({ status: status ?? -1, stdout, stderr }));
     });
   return {
+    confEnv,
     store: (name) => join(root, 'stores', name),
     run,
     ok: async (args) => {

@@ -26,18 +26,29 @@ fallback = true
 `;
 }
 
+export interface SshEndpoint {
+  alias: string;
+  hostName: string;
+  port: number;
+  user: string;
+  identityFile: string;
+}
+
+/** Where the operator reaches the builder: Oxygen's tailnet name, the builder's port and user. */
+export function builderEndpoint(oxygenHostname: string, identityFile: string): SshEndpoint {
+  return { alias: builderAlias(oxygenHostname), hostName: oxygenHostname, port: BUILDER.sshPort, user: BUILDER.user, identityFile };
+}
+
 /** Nix's machine URIs take no port: the alias carries it, and pins the host key under the alias's name. */
-export function builderSshConfig(oxygenHostname: string, clientKey: string): string {
-  const alias = builderAlias(oxygenHostname);
-  return `# personal-cloud's builder: its sshd listens on port ${BUILDER.sshPort} of Oxygen's Tailscale address.
-Host ${alias}
-  HostName ${oxygenHostname}
-  Port ${BUILDER.sshPort}
-  User ${BUILDER.user}
-  IdentityFile ${clientKey}
+export function builderSshConfig(endpoint: SshEndpoint): string {
+  return `# personal-cloud's builder: its sshd listens on port ${endpoint.port} of Oxygen's Tailscale address.
+Host ${endpoint.alias}
+  HostName ${endpoint.hostName}
+  Port ${endpoint.port}
+  User ${endpoint.user}
+  IdentityFile ${endpoint.identityFile}
   IdentitiesOnly yes
-  HostKeyAlias ${alias}
+  HostKeyAlias ${endpoint.alias}
   ConnectTimeout 5
 `;
 }
-

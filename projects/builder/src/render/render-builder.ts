@@ -7,7 +7,7 @@ import { BUILDER, OXYGEN_K3S } from './builder-settings';
 import { buildMachines, type BuildMachine } from './build-machines';
 import { authorizedKeys, containerfile, containerNixConf, ENTRYPOINT_SH, HEALTHCHECK_SH, podmanRunArgs, sshdConfig } from './container-files';
 import { k3sAgentConfig } from './k3s-agent';
-import { builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
+import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
 import { builderUnit, k3sAgentUnit } from './systemd-units';
 import { plainFileCommands } from './plain-file-commands';
 
@@ -60,7 +60,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       [`systemd/${BUILDER.unit}`]: builderUnit(podmanRunArgs(oxygen.builder)),
       'operator/machines': machinesFile(machines),
       'operator/nix.conf': operatorNixConf(facts, cacheUrl),
-      'operator/ssh_config': builderSshConfig(oxygen.hostname, OPERATOR_BUILDER_CLIENT_KEY),
+      'operator/ssh_config': builderSshConfig(builderEndpoint(oxygen.hostname, OPERATOR_BUILDER_CLIENT_KEY)),
     });
   }
   if (isWorker)
