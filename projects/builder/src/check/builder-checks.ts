@@ -80,7 +80,7 @@ export async function runBuilderChecks(inputs: BuilderCheckInputs): Promise<Chec
   if (has('operator/machines')) {
     const { lines, problems } = parseMachinesFile(read('operator/machines'));
     report.problems.push(...problems.map((p) => `operator/machines ${p}`));
-    const pinned = lines[0]?.publicHostKey;
+    const pinned = lines[0]?.hostKey;
     if (inputs.vaultHostKey === undefined) report.problems.push("operator/machines pins a builder host key, but the vault's vars hold none to compare it with");
     else if (pinned !== inputs.vaultHostKey.split(/\s+/).slice(0, 2).join(' '))
       report.problems.push("operator/machines pins a builder host key that is not the vault's: render again");

@@ -1,17 +1,13 @@
 // Nix's machines file read back: eight fields a line, the host key a base64 OpenSSH public key.
 // What render wrote must say what the vault says: the builder's pinned host key is the vault's.
+import type { BuildMachine } from '../render/build-machines';
 
-export interface MachinesLine {
+/** A line read back: the fields of a build machine, its URI whole, and its host key decoded. */
+export type MachinesLine = Pick<BuildMachine, 'systems' | 'sshKey' | 'maxJobs' | 'speedFactor' | 'supportedFeatures' | 'mandatoryFeatures'> & {
   uri: string;
-  systems: string[];
-  sshKey: string;
-  maxJobs: number;
-  speedFactor: number;
-  supportedFeatures: string[];
-  mandatoryFeatures: string[];
   /** The decoded host key line, or null for "-". */
-  publicHostKey: string | null;
-}
+  hostKey: string | null;
+};
 
 export function parseMachinesFile(text: string): { lines: MachinesLine[]; problems: string[] } {
   const lines: MachinesLine[] = [];
@@ -29,7 +25,7 @@ export function parseMachinesFile(text: string): { lines: MachinesLine[]; proble
     const decoded = hostKey === '-' ? null : Buffer.from(hostKey, 'base64').toString('utf8');
     if (decoded !== null && !/^ssh-ed25519 [A-Za-z0-9+/]{68}$/.test(decoded)) problems.push(`${at}: the host key is not the base64 of an ssh-ed25519 public key`);
     const list = (field: string) => (field === '-' ? [] : field.split(','));
-    lines.push({ uri, systems: systems.split(','), sshKey, maxJobs: Number(jobs), speedFactor: Number(speed), supportedFeatures: list(features), mandatoryFeatures: list(mandatory), publicHostKey: decoded });
+    lines.push({ uri, systems: systems.split(','), sshKey, maxJobs: Number(jobs), speedFactor: Number(speed), supportedFeatures: list(features), mandatoryFeatures: list(mandatory), hostKey: decoded });
   });
   return { lines, problems };
 }
