@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HcloudClient, queryString, userAgent, type HcloudClientOptions } from './client';
 import { HcloudError } from './errors';
-import { apiError, FakeHetzner, type Reply } from './testing/fake-hetzner';
+import { apiError, FakeHetzner, type Reply } from '../../test/support/hcloud/fake-hetzner';
 
 const token = 'a'.repeat(64);
 const now = Date.parse('2026-01-01T00:00:00Z');
