@@ -8,7 +8,7 @@ import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import { ensureSandboxVars } from '../src/world/sandbox-vars';
 import { runTargetProcess } from './support/child-target';
-import { FAST_CLIENT, quietProgress, testCloud, fileExchanges } from './support/cloud';
+import { quietProgress, testCloud, fileExchanges } from './support/cloud';
 import { describeContract } from '../../sandbox/test/contract';
 import { SECRETS, seedConfig } from './fixtures';
 
@@ -46,7 +46,7 @@ describe('SIGKILL at random moments', () => {
         readInfraState(await vault.read('state'));
         if (planChanges(desired, await cloud.observed(), { prune: false }).changes.length) leftUnfinished += 1;
 
-        await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+        await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
         const observed = await cloud.observed();
         expect(observed.map(key).sort()).toEqual(desired.map(key).sort());
         expect((await cloud.client.listAll('/servers', 'servers')).length).toBe(8);

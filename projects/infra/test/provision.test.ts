@@ -7,7 +7,7 @@ import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import type { ObservedServer } from '../src/reconcile/observed';
 import { runTargetProcess } from './support/child-target';
-import { FAST_CLIENT, fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 import { SECRETS, seedConfig } from './fixtures';
 
 let cloud: TestCloud | undefined;
@@ -16,7 +16,7 @@ afterEach(async () => {
   cloud = undefined;
 });
 
-const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: FAST_CLIENT, ...extra });
+const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: c.fast, ...extra });
 const writes = (c: TestCloud) => c.sandbox.stats().writes;
 const names = (observed: { type: string; name: string }[]) => observed.map((o) => `${o.type}/${o.name}`).sort();
 const expected = (phase: number) => {
@@ -163,7 +163,7 @@ describe('provision against the sandbox', () => {
     expect(vars.CLUSTER.MASTER_1!.public_ipv4).toBe(masters.find((m) => m.name === 'pc-master-1')!.publicIpv4);
     expect(vars.CLUSTER.MASTER_1!.public_ipv6).toBeUndefined();
     expect((await run(cloud)).plan.changes).toEqual([]);
-    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     // Nothing billed is left: automatic addresses went with their servers.
     expect(await cloud.client.listAll('/primary_ips', 'primary_ips')).toEqual([]);
   });
@@ -196,7 +196,7 @@ describe('provision against the sandbox', () => {
   it('destroys everything it made, and the sweep finds nothing', async () => {
     cloud = await testCloud({ phase: 4 });
     await run(cloud);
-    const result = await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    const result = await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     expect(result.plan.changes.every((c) => c.action === 'delete')).toBe(true);
     expect(await cloud.observed()).toEqual([]);
     const servers = await cloud.client.listAll('/servers', 'servers');
