@@ -12,21 +12,16 @@ import { ensureSandboxVars } from '../src/world/sandbox-vars';
 import { runTargetProcess } from './support/child-target';
 import { quietProgress, testCloud, fileExchanges } from './support/cloud';
 import { describeContract } from '../../sandbox/test/contract';
+import { seededRandom } from '../../../tools/test-support/seeded-random';
 import { SECRETS, seedConfig } from './fixtures';
 
 const desired = desiredResources(parseClusterConfig(seedConfig()), SECRETS, 4);
 const key = (r: { type: string; name: string }) => `${r.type}/${r.name}`;
 
-/** A small seeded generator, so a failing kill point can be replayed. */
-function seeded(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
 describe('SIGKILL at random moments', () => {
   it('ten killed runs, each followed by a clean rerun', async () => {
     const seed = Number(process.env.KILLS_SEED ?? 20261125);
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const cloud = await testCloud({ phase: 4 });
     try {
       // Make the vault first, so that each kill lands in provisioning itself.

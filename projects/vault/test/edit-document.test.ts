@@ -47,13 +47,15 @@ describe('the memory-backed scratch directory', () => {
     expect(message).toMatch(/^no memory-backed directory to hold the decrypted text for editing \(tried .*no-shm and .*no-runtime\)/);
   });
 
-  it.runIf(process.platform === 'linux' && tmpIsOnDisk)('is refused when it lives on a persistent disk (the temp dir here)', async () => {
-    const disk = await mkdtemp(join(tmpdir(), 'vault-test-disk-'));
-    try {
-      expect(await vaultFailure(chooseMemoryDir([disk]))).toMatch(/no memory-backed directory/);
-    } finally {
-      await rm(disk, { recursive: true, force: true });
-    }
+  describeNeeding({ what: 'a temp dir on a persistent disk (Linux)', available: process.platform === 'linux' && tmpIsOnDisk }, 'with the temp dir on disk', () => {
+    it('is refused when it lives on a persistent disk (the temp dir here)', async () => {
+      const disk = await mkdtemp(join(tmpdir(), 'vault-test-disk-'));
+      try {
+        expect(await vaultFailure(chooseMemoryDir([disk]))).toMatch(/no memory-backed directory/);
+      } finally {
+        await rm(disk, { recursive: true, force: true });
+      }
+    });
   });
 
   describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'with /dev/shm', () => {
