@@ -1,4 +1,5 @@
-// End to end: scripts/state.ts run by tsx as an operator would, against temp dirs only.
+// End to end: scripts/state.ts run under tsx's loader as an operator would (one node process, not
+// the `tsx` wrapper and its child), against temp dirs only.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +12,6 @@ import { startTsx, type Child } from '../projects/vault/test/support/child-proce
 import { snapshotTree } from '../projects/vault/test/support/tree-snapshot';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const EDITOR_SCRIPT = join(ROOT, 'projects/vault/test/fixtures/editor.mjs');
 const HOLD_LOCK = join(ROOT, 'projects/vault/test/fixtures/hold-lock.ts');
 
@@ -48,15 +48,13 @@ interface Run {
 
 function state(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/state.ts', ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/state.ts', ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
     child.on('close', (code) => {
-      clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
