@@ -1,4 +1,5 @@
-// End to end: scripts/state.ts run by tsx as an operator would, against temp dirs only.
+// End to end: scripts/state.ts run under tsx's loader as an operator would (one node process, not
+// the `tsx` wrapper and its child), against temp dirs only.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,8 +13,8 @@ import { writeNewIdentity } from '../projects/vault/test/support/temp-vault';
 import { snapshotTree } from '../projects/vault/test/support/tree-snapshot';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const EDITOR_SCRIPT = join(ROOT, 'projects/vault/test/fixtures/editor.mjs');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const HOLD_LOCK = join(ROOT, 'projects/vault/test/fixtures/hold-lock.ts');
 
 let root: string;
@@ -48,7 +49,8 @@ interface Run {
 }
 
 function state(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return run(TSX, ['scripts/state.ts', ...args], extraEnv);
+  // One node process with tsx as a loader, not tsx's own launcher and a second node.
+  return run(process.execPath, ['--import', 'tsx', 'scripts/state.ts', ...args], extraEnv);
 }
 
 function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
@@ -58,10 +60,8 @@ function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}):
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
     child.on('close', (code) => {
-      clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });

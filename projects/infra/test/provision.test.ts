@@ -6,8 +6,9 @@ import { destroyInfra, provisionInfra } from '../src/provision';
 import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import type { ObservedServer } from '../src/reconcile/observed';
+import type { Action } from '../src/hcloud/resources/actions';
 import { runTargetProcess } from './support/child-target';
-import { FAST_CLIENT, fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 import { SECRETS, seedConfig } from './fixtures';
 
 let cloud: TestCloud | undefined;
@@ -16,7 +17,7 @@ afterEach(async () => {
   cloud = undefined;
 });
 
-const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: FAST_CLIENT, ...extra });
+const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: c.fast, ...extra });
 const writes = (c: TestCloud) => c.sandbox.stats().writes;
 const names = (observed: { type: string; name: string }[]) => observed.map((o) => `${o.type}/${o.name}`).sort();
 const expected = (phase: number) => {
@@ -120,9 +121,9 @@ describe('provision against the sandbox', () => {
     cloud = await testCloud({ phase: 2 });
     await run(cloud);
     const master = (await cloud.observed()).find((o): o is ObservedServer => o.name === 'pc-master-2')!;
-    await cloud.client.request('POST', `/servers/${master.id}/actions/poweroff`);
+    const poweroff = await cloud.client.request<{ action: Action }>('POST', `/servers/${master.id}/actions/poweroff`);
     await cloud.client.request('PUT', `/servers/${master.id}`, { body: { labels: { ...master.labels, role: 'tampered' } } });
-    await new Promise((r) => setTimeout(r, 20));
+    await cloud.client.actionWaiter.waitFor(poweroff.action);
     const drift = await runTargetProcess('drift', cloud.env).done;
     expect(drift.code, drift.stderr).toBe(0);
     expect(drift.stdout).toContain('changed outside personal-cloud\n  server/pc-master-2: status off → running; labels differ');
@@ -175,7 +176,7 @@ describe('provision against the sandbox', () => {
     expect(vars.CLUSTER.MASTER_1!.public_ipv4).toBe(masters.find((m) => m.name === 'pc-master-1')!.publicIpv4);
     expect(vars.CLUSTER.MASTER_1!.public_ipv6).toBeUndefined();
     expect((await run(cloud)).plan.changes).toEqual([]);
-    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     // Nothing billed is left: automatic addresses went with their servers.
     expect(await cloud.client.listAll('/primary_ips', 'primary_ips')).toEqual([]);
   });
@@ -208,7 +209,7 @@ describe('provision against the sandbox', () => {
   it('destroys everything it made, and the sweep finds nothing', async () => {
     cloud = await testCloud({ phase: 4 });
     await run(cloud);
-    const result = await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    const result = await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     expect(result.plan.changes.every((c) => c.action === 'delete')).toBe(true);
     expect(await cloud.observed()).toEqual([]);
     const servers = await cloud.client.listAll('/servers', 'servers');

@@ -13,7 +13,7 @@ import { InfraBook } from '../src/state/infra-book';
 import { readInfraState } from '../src/state/infra-state';
 import { StateRecorder } from '../src/state/state-recorder';
 import { describeContract } from '../../sandbox/test/contract';
-import { FAST_CLIENT, fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 
 let cloud: TestCloud | undefined;
 afterEach(async () => {
@@ -24,7 +24,7 @@ afterEach(async () => {
 /** The cloud after a phase-1 provision, and the desired resources it was built from. */
 async function provisioned(): Promise<{ cloud: TestCloud; desired: DesiredResource[] }> {
   cloud = await testCloud({ phase: 1 });
-  await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+  await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
   return { cloud, desired: (await loadInfraInputs(cloud.env)).desired };
 }
 
@@ -98,11 +98,11 @@ describe('replacing an SSH key', () => {
 describe('replacing a volume', () => {
   it('makes the new volume beside the server first, then deletes the old one and renames the new', async () => {
     cloud = await testCloud({ phase: 4 });
-    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     const old = (await cloud.observed()).find((o) => o.name === 'pc-worker-1-data')!;
     await cloud.setConfig((c) => (c.pools[1]!.volumes[0]!.format = 'xfs'));
     const from = cloud.recorder.exchanges.length;
-    const result = await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT, allowDestroy: ['worker-1-data', 'worker-2-data', 'worker-3-data', 'worker-4-data', 'worker-5-data'] });
+    const result = await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast, allowDestroy: ['worker-1-data', 'worker-2-data', 'worker-3-data', 'worker-4-data', 'worker-5-data'] });
     expect(result.plan.changes.filter((c) => c.name === 'pc-worker-1-data').map((c) => [c.action, c.reason])).toEqual([['replace', 'format ext4 → xfs']]);
     const now = (await cloud.observed()).filter((o) => o.type === 'volume' && o.name.startsWith('pc-worker-1-'));
     expect(now).toEqual([expect.objectContaining({ name: 'pc-worker-1-data', format: 'xfs', server: 'pc-worker-1', protectDelete: true })]);
