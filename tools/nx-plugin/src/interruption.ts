@@ -46,10 +46,12 @@ export function watchedParent(env: NodeJS.ProcessEnv, self = process.pid, parent
 export function watchForInterruption(onSecond: () => void, env: NodeJS.ProcessEnv = process.env): Interruption {
   const controller = new AbortController();
   const stop = (reason: string) => {
-    if (controller.signal.aborted) return onSecond();
-    controller.abort(reason);
+    if (!controller.signal.aborted) controller.abort(reason);
   };
-  const handlers = SIGNALS.map((name) => [name, () => stop(`${name} received`)] as const);
+  // A second signal is the operator insisting; nx being gone is said many times (each poll, each
+  // failed write) and is no reason to give up the safe point.
+  const onSignal = (name: string) => (controller.signal.aborted ? onSecond() : stop(`${name} received`));
+  const handlers = SIGNALS.map((name) => [name, () => onSignal(name)] as const);
   for (const [name, handler] of handlers) process.on(name, handler);
 
   const parent = watchedParent(env);

@@ -87,8 +87,8 @@ describe('nx exit codes and interruptions', () => {
 
   const interruptions: [string, (nx: ChildProcess) => void, number | null][] = [
     ['Ctrl-C (SIGINT to the foreground process group)', (nx) => process.kill(-nx.pid!, 'SIGINT'), 130],
-    ['SIGTERM to nx', (nx) => process.kill(nx.pid!, 'SIGTERM'), 143],
-    ['SIGHUP to nx', (nx) => process.kill(nx.pid!, 'SIGHUP'), 129],
+    ['SIGTERM to nx', (nx) => process.kill(nx.pid!, 'SIGTERM'), 130],
+    ['SIGHUP to nx', (nx) => process.kill(nx.pid!, 'SIGHUP'), 130],
     // nx cannot pass anything on: the provision notices that nx is gone.
     ['SIGKILL to nx', (nx) => process.kill(nx.pid!, 'SIGKILL'), null],
   ];
