@@ -6,9 +6,10 @@
 // 1. No-op provision against warm render: `run-many -t render` with every task a cache hit, and
 //    `run-many -t provision` on a converged cloud, in alternating pairs; medians, spread, ratio.
 //    The goal is ≤ 1.5×: a no-op provision should cost little more than asking Nx for the cache.
-// 2. Target start: one target started each way Nx could start it, median wall time.
+// 2. Target start: loading the heaviest target module each way a target could be started, and a
+//    layer not built yet.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { copyWorkspace, NX } from '../tools/nx-plugin/test/support/workspace-copy';
 
@@ -63,26 +64,52 @@ function noopAgainstWarmRender(): void {
   console.log(`   ratio                  ${ratio.toFixed(2)} × (pairs ${spread(ratios)}); goal ≤ ${GOAL}: ${ratio <= GOAL ? 'met' : 'MISSED'}`);
 }
 
-function targetStart(): void {
+/**
+ * What starting a target costs before it does anything, each way it could be started: the tsx
+ * command (before: it starts a second node process and sends every import through its hooks),
+ * tsx registered in the target's own process (now, and only for a layer that has the target),
+ * and an esbuild bundle run by plain node (measured, not adopted: see the README's "Starting
+ * targets"). The load is of infra:provision's module, the heaviest target; a layer not built yet
+ * now loads nothing at all.
+ */
+async function targetStart(): Promise<void> {
   const runs = 5;
   const node = process.execPath;
+  const module = 'projects/infra/src/targets/provision.ts';
+  writeFileSync(join(work, 'bench-load.mjs'), 'await import(new URL(process.argv[2], `file://${process.cwd()}/`).href);\n');
+  writeFileSync(join(work, 'bench-load-registered.mjs'), "(await import('tsx/esm/api')).register();\nawait import('./bench-load.mjs');\n");
+  writeFileSync(join(work, 'bench-empty.ts'), 'export {};\n');
+  // esbuild comes with tsx; the bench uses it only to measure the bundle option.
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: { provision: module },
+    outdir: join(work, 'dist/bench-bundle'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    tsconfig: join(work, 'tsconfig.base.json'),
+    logLevel: 'error',
+  });
   const tsx = join(work, 'node_modules/.bin/tsx');
-  const ways: [string, string, string[]][] = [
-    ['tsx run-target.ts (before)', tsx, ['tools/nx-plugin/src/run-target.ts']],
-    ['node --import tsx run-target.ts', node, ['--import', 'tsx', 'tools/nx-plugin/src/run-target.ts']],
-    ['node run-target.mjs (now)', node, ['tools/nx-plugin/src/run-target.mjs']],
+  const ways: [string, string, string[], string | undefined][] = [
+    ['tsx command (before)', tsx, ['bench-load.mjs', module], 'bench-empty.ts'],
+    ['tsx registered in-process (now)', node, ['bench-load-registered.mjs', module], undefined],
+    ['esbuild bundle, plain node', node, ['bench-load.mjs', 'dist/bench-bundle/provision.mjs'], undefined],
   ];
-  console.log(`2. Target start, one process as Nx starts it (median of ${runs}, wall)`);
-  console.log('   way                               infra:render   hosts:provision (not built yet)');
-  for (const [name, command, args] of ways) {
-    const sample = (target: string[]) => median(Array.from({ length: runs }, () => timed(command, [...args, ...target])));
-    // The checkout measured may predate run-target.mjs; then that way has nothing to measure.
-    if (existsSync(join(work, args.at(-1)!))) {
-      console.log(`   ${name.padEnd(34)}${sample(['projects/infra', 'render']).toFixed(2).padStart(7)} s ${sample(['projects/hosts', 'provision']).toFixed(2).padStart(12)} s`);
-    } else console.log(`   ${name.padEnd(34)}   (not in this checkout)`);
+  const sample = (command: string, args: string[]) => median(Array.from({ length: runs }, () => timed(command, args)));
+  console.log(`2. Starting a target (median of ${runs}, wall)`);
+  console.log(`   way                               load infra:provision   a layer not built yet`);
+  for (const [name, command, args, notBuilt] of ways) {
+    const idle = notBuilt ? `${sample(command, ['bench-load.mjs', notBuilt]).toFixed(2)} s` : '';
+    console.log(`   ${name.padEnd(34)}${sample(command, args).toFixed(2).padStart(8)} s${idle.padStart(22)}`);
   }
+  const runner = ['tools/nx-plugin/src/run-target.mjs', 'projects/hosts', 'provision'];
+  if (existsSync(join(work, runner[0]!))) console.log(`   ${'run-target.mjs (now)'.padEnd(34)}${''.padStart(10)}${`${sample(node, runner).toFixed(2)} s`.padStart(22)}`);
 }
 
 console.log(`bench:graph on a copy of ${from}`);
 noopAgainstWarmRender();
-targetStart();
+await targetStart();
