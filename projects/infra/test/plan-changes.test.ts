@@ -20,7 +20,22 @@ describe('planning', () => {
 
   it('plans nothing when the cloud matches', () => {
     const desired = desiredFor(4);
-    expect(planChanges(desired, observedTwin(desired), { prune: false })).toEqual({ changes: [], orphans: [] });
+    expect(planChanges(desired, observedTwin(desired), { prune: false })).toEqual({ changes: [], orphans: [], notices: [] });
+  });
+
+  it('reports a different image as a notice, not a change: it takes effect only on reinstall', () => {
+    const desired = desiredFor(1);
+    const observed = observedTwin(desired);
+    (observed.find((o) => o.type === 'server') as ObservedServer).image = 'debian-12';
+    const plan = planChanges(desired, observed, { prune: false });
+    expect(plan.changes).toEqual([]);
+    expect(plan.notices).toEqual([
+      { key: 'server/pc-worker-1', type: 'server', name: 'pc-worker-1', text: 'image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall' },
+    ]);
+    const shown = formatPlan(plan);
+    expect(shown).toContain('server pc-worker-1 (image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall)');
+    expect(shown).not.toContain('No changes');
+    expect(planDocument(plan).notices).toEqual([{ type: 'server', name: 'pc-worker-1', text: 'image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall' }]);
   });
 
   it('moves from phase 1 to 2 by adding three control-plane servers and keeping the CCX23', () => {

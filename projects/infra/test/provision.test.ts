@@ -36,10 +36,22 @@ describe('provision against the sandbox', () => {
     const vault = await cloud.vault();
     const state = readInfraState(await vault.read('state'));
     for (const o of observed) expect(state.resources[`${o.type}/${o.name}`]?.id).toBe(o.id);
-    const vars = (await vault.read('vars')) as { CLUSTER: Record<string, Record<string, string>> };
+    const vars = (await vault.read('vars')) as { CLUSTER: Record<string, Record<string, unknown>> };
     const master = observed.find((o): o is ObservedServer => o.name === 'pc-master-1')!;
-    expect(vars.CLUSTER.MASTER_1).toEqual({ hetzner_id: String(master.id), hetzner_name: 'pc-master-1', ip: '10.0.1.10', public_ipv4: master.publicIpv4, public_ipv6: master.publicIpv6 });
-    expect(master.networks).toEqual([{ name: 'pc-cloud', ip: '10.0.1.10' }]);
+    const mac = master.networks[0]?.mac;
+    expect(mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+    expect(master.networks).toEqual([{ name: 'pc-cloud', ip: '10.0.1.10', mac }]);
+    expect(vars.CLUSTER.MASTER_1).toEqual({
+      hetzner_id: String(master.id),
+      hetzner_name: 'pc-master-1',
+      ip: '10.0.1.10',
+      private_mac: mac,
+      public_ipv4: master.publicIpv4,
+      public_ipv6: master.publicIpv6,
+    });
+    // The hosts layer mounts each volume by its Hetzner id.
+    const volume = observed.find((o) => o.name === 'pc-worker-1-data')!;
+    expect(vars.CLUSTER.WORKER_1!.volumes).toEqual({ data: { hetzner_id: String(volume.id) } });
 
     const before = cloud.sandbox.stats();
     const second = await run(cloud);
