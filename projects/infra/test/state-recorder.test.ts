@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { State, Vars, VaultSession } from '@personal-cloud/vault';
-import { StateRecorder } from '../src/state/state-recorder';
+import { InfraBook } from '../src/state/infra-book';
+import { StateRecorder, commitMessageFor } from '../src/state/state-recorder';
 
 /** A session that writes to memory, slowly, and counts writes. */
 function memorySession(delayMs = 5) {
@@ -17,16 +18,17 @@ function memorySession(delayMs = 5) {
   return { session, docs, writes };
 }
 
+const note = (verb: string) => ({ layer: 'test', verb });
 const add = (key: string) => (current: { state: State; vars: Vars }) => ({ ...current, vars: { ...current.vars, [key]: 'x' } });
 
 describe('state recorder', () => {
   it('batches what queues up during a write, and loses nothing', async () => {
     const { session, docs, writes } = memorySession();
     const recorder = new StateRecorder(session);
-    recorder.record('a', add('A'));
-    recorder.record('b', add('B'));
+    recorder.record(note('a'), add('A'));
+    recorder.record(note('b'), add('B'));
     await new Promise((r) => setTimeout(r, 1));
-    recorder.record('c', add('C'));
+    recorder.record(note('c'), add('C'));
     await recorder.flush();
     expect(Object.keys(docs.vars).sort()).toEqual(['A', 'B', 'C']);
     expect(writes.length).toBeLessThanOrEqual(3);
@@ -35,11 +37,11 @@ describe('state recorder', () => {
   it('writes a record made just as a drain ends', async () => {
     const { session, docs } = memorySession(0);
     const recorder = new StateRecorder(session);
-    recorder.record('a', add('A'));
+    recorder.record(note('a'), add('A'));
     // Land a record in every microtask around the end of the first drain.
     for (let i = 0; i < 20; i++) {
       await Promise.resolve();
-      recorder.record(`n${i}`, add(`N${i}`));
+      recorder.record(note(`n${i}`), add(`N${i}`));
     }
     await recorder.flush();
     expect(Object.keys(docs.vars)).toHaveLength(21);
@@ -48,8 +50,30 @@ describe('state recorder', () => {
   it('rethrows a failed write at flush, and refuses new records after it', async () => {
     const session = { read: async () => ({}), writeAll: async () => { throw new Error('disk full'); } } as unknown as VaultSession;
     const recorder = new StateRecorder(session);
-    recorder.record('a', add('A'));
+    recorder.record(note('a'), add('A'));
     await expect(recorder.flush()).rejects.toThrow('disk full');
-    expect(() => recorder.record('b', add('B'))).toThrow('disk full');
+    expect(() => recorder.record(note('b'), add('B'))).toThrow('disk full');
+  });
+});
+
+// Issue 11, defect 12: the secrets repo's commit messages are plaintext, so they count kinds and name nothing.
+describe('commit messages of recorded changes', () => {
+  it('count what changed by kind, without names or IDs', async () => {
+    const { session, writes } = memorySession(0);
+    const recorder = new StateRecorder(session);
+    const book = new InfraBook(recorder, [], []);
+    for (const [index, name] of ['worker-1', 'worker-2', 'master-1'].entries()) book.settled('server', name, { id: 424240 + index, publicIpv4: '203.0.113.9' });
+    book.removed('network', 'pc-private');
+    book.settled('ssh_key', 'pc-operator', { id: 777001 });
+    await recorder.flush();
+    const messages = writes.join('\n');
+    expect(messages).not.toMatch(/worker|master|pc-|4242|777001|203\.0\.113/);
+    expect(writes.every((message) => /^infra: \d+ [\w ]+? (recorded|deleted)(, \d+ [\w ]+? (recorded|deleted))*$/.test(message))).toBe(true);
+  });
+
+  it('say each kind once with its count, plural where it is more than one', () => {
+    const server = { layer: 'infra', kind: 'server', verb: 'recorded' };
+    expect(commitMessageFor([server, server, { layer: 'infra', kind: 'SSH key', verb: 'deleted' }, server])).toBe('infra: 3 servers recorded, 1 SSH key deleted');
+    expect(commitMessageFor([{ layer: 'infra', verb: 'state matches the cloud' }])).toBe('infra: state matches the cloud');
   });
 });

@@ -4,6 +4,17 @@ import { observedKey, type Observed, type ObservedServer } from '../reconcile/ob
 import { readInfraState, specHash, withInfraState, withoutServerVars, withServerVars, withVolumeVars, type InfraState, type ServerFacts } from './infra-state';
 import type { Recorded, StateRecorder } from './state-recorder';
 
+/** How commit messages count each resource type; the plural adds an `s`. */
+const KIND_NOUNS: Record<ResourceType, string> = {
+  ssh_key: 'SSH key',
+  network: 'network',
+  firewall: 'firewall',
+  placement_group: 'placement group',
+  primary_ip: 'primary IP',
+  volume: 'volume',
+  server: 'server',
+};
+
 export class InfraBook {
   private readonly desired: Map<string, DesiredResource>;
   private readonly nodes: Map<string, NodeModel>;
@@ -20,7 +31,7 @@ export class InfraBook {
   settled(type: ResourceType, name: string, facts: ServerFacts): void {
     const key = observedKey({ type, name });
     const desired = this.desired.get(key);
-    this.recorder.record(`infra: ${type} ${name} has id ${facts.id}`, (current) => {
+    this.recorder.record({ layer: 'infra', kind: KIND_NOUNS[type], verb: 'recorded' }, (current) => {
       const infra = readInfraState(current.state);
       const next: InfraState = { resources: { ...infra.resources, [key]: { id: facts.id, specHash: desired ? specHash(desired) : '' } } };
       const node = type === 'server' ? this.nodes.get(name) : undefined;
@@ -45,7 +56,7 @@ export class InfraBook {
 
   removed(type: ResourceType, name: string): void {
     const key = observedKey({ type, name });
-    this.recorder.record(`infra: ${type} ${name} deleted`, (current) => {
+    this.recorder.record({ layer: 'infra', kind: KIND_NOUNS[type], verb: 'deleted' }, (current) => {
       const { [key]: _gone, ...resources } = readInfraState(current.state).resources;
       const node = type === 'server' ? this.nodes.get(name) : undefined;
       const volume = type === 'volume' ? this.volumeOwner(name) : undefined;
@@ -63,7 +74,7 @@ export class InfraBook {
    * added, vanished ones dropped. When they already agree, nothing is written at all.
    */
   syncWith(observed: Observed[]): void {
-    this.recorder.record('infra: state matches the cloud', (current) => syncRecorded(current, observed, this.desired, [...this.nodes.values()]));
+    this.recorder.record({ layer: 'infra', verb: 'state matches the cloud' }, (current) => syncRecorded(current, observed, this.desired, [...this.nodes.values()]));
   }
 }
 
