@@ -15,9 +15,7 @@ export const NX = join(WORKSPACE, 'node_modules/.bin/nx');
  */
 export function copyWorkspace(prefix: string, from: string = WORKSPACE): string {
   const work = mkdtempSync(join(tmpdir(), prefix));
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: from, encoding: 'utf8' }).split('\n')
-    // A worktree's node_modules may be a symlink, which `node_modules/` in .gitignore does not match.
-    .filter((file) => file && file !== 'node_modules');
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: from, encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const file of files) {
     mkdirSync(dirname(join(work, file)), { recursive: true });
     try {
