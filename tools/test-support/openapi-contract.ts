@@ -52,7 +52,10 @@ export function loadContract(specPath: string): Contract {
   const validators = new Map<string, ValidateFunction>();
   const validator = (key: string, schema: object): ValidateFunction => {
     let v = validators.get(key);
-    if (!v) validators.set(key, (v = ajv.compile(schema)));
+    if (!v) {
+      v = ajv.compile(schema);
+      validators.set(key, v);
+    }
     return v;
   };
 

@@ -170,7 +170,7 @@ export const oxygenSchema = z.strictObject({
 
 export const appSchema = z.strictObject({
   name,
-  image: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, 'must be a container image reference, e.g. ghcr.io/owner/app:1.2.3'),
+  image: z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, 'must be a container image reference, e.g. ghcr.io/owner/app:1.2.3'),
   replicas: z.number().int().min(0).max(100).default(1),
   port: z.number().int().min(1).max(65535).optional(),
   /** A public host name served through the ingress. */

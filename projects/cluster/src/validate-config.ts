@@ -207,7 +207,7 @@ function poolProblems(config: ClusterConfig): ConfigProblem[] {
       if (other.subnet === pool.subnet && other.from <= to && from <= other.to)
         problems.push({ path: `${at}.hostOffset`, message: `addresses ${intToIp(from)}–${intToIp(to)} overlap pool ${other.pool} (${intToIp(other.from)}–${intToIp(other.to)}); give one of them another hostOffset` });
     taken.push({ from, to, pool: pool.name, subnet: pool.subnet });
-    duplicates(pool.volumes, (v) => v.name, (vi) => `${at}.volumes[${vi}].name`, 'volume name').forEach((p) => problems.push(p));
+    problems.push(...duplicates(pool.volumes, (v) => v.name, (vi) => `${at}.volumes[${vi}].name`, 'volume name'));
   });
   return problems;
 }

@@ -22,7 +22,10 @@ const CASES: { name: string; change: (c: Config) => void; path: string; says: Re
     says: /overlaps 10\.0\.1\.0\/24/,
   },
   { name: 'a subnet with host bits set', change: (c) => (c.networks[0].subnets[0].ipRange = '10.0.1.5/24'), path: 'networks[0].subnets[0].ipRange', says: /no host bits set/ },
-  { name: 'a public network range', change: (c) => ((c.networks[0].ipRange = '8.8.0.0/16'), (c.networks[0].subnets[0].ipRange = '8.8.1.0/24')), path: 'networks[0].ipRange', says: /not private/ },
+  { name: 'a public network range', change: (c) => {
+    c.networks[0].ipRange = '8.8.0.0/16';
+    c.networks[0].subnets[0].ipRange = '8.8.1.0/24';
+  }, path: 'networks[0].ipRange', says: /not private/ },
   { name: 'duplicate pool names', change: (c) => (c.pools[1].name = 'master'), path: 'pools[1].name', says: /duplicate pool name "master"/ },
   { name: 'a non-RFC-1123 pool name', change: (c) => (c.pools[1].name = 'Worker_1'), path: 'pools[1].name', says: /RFC 1123/ },
   { name: 'a non-RFC-1123 cluster name', change: (c) => (c.name = '-pc'), path: 'name', says: /RFC 1123/ },
@@ -48,8 +51,14 @@ const CASES: { name: string; change: (c: Config) => void; path: string; says: Re
   { name: 'a worker pool of zero in phase 4', change: (c) => (c.pools[1].count = { 1: 1, 2: 1, 3: 1, 4: 0 }), path: 'pools[1].count', says: /0 servers in phase 4/ },
   { name: 'phase 0', change: (c) => (c.phase = 0), path: 'phase', says: /phase from 1 to 4/ },
   { name: 'phase 5', change: (c) => (c.phase = 5), path: 'phase', says: /phase from 1 to 4/ },
-  { name: 'a Tailscale rule without Tailscale', change: (c) => ((c.tailscale.enabled = false), (c.oxygen.enabled = false)), path: 'firewall.rules[0].from', says: /tailscale.enabled is false/ },
-  { name: 'Oxygen without Tailscale', change: (c) => ((c.tailscale.enabled = false), (c.firewall.rules = [])), path: 'oxygen.enabled', says: /over Tailscale/ },
+  { name: 'a Tailscale rule without Tailscale', change: (c) => {
+    c.tailscale.enabled = false;
+    c.oxygen.enabled = false;
+  }, path: 'firewall.rules[0].from', says: /tailscale.enabled is false/ },
+  { name: 'Oxygen without Tailscale', change: (c) => {
+    c.tailscale.enabled = false;
+    c.firewall.rules = [];
+  }, path: 'oxygen.enabled', says: /over Tailscale/ },
   { name: 'a TCP rule without a port', change: (c) => delete c.firewall.rules[0].port, path: 'firewall.rules[0].port', says: /needs a port/ },
   { name: 'an ICMP rule with a port', change: (c) => (c.firewall.rules[3].port = 1), path: 'firewall.rules[3].port', says: /icmp has no ports/ },
   { name: 'a backwards port range', change: (c) => (c.firewall.rules[2].port = '500-400'), path: 'firewall.rules[2].port', says: /upwards/ },

@@ -57,5 +57,6 @@ export function observedTwin(desired: DesiredResource[]): Observed[] {
           protectDelete: false,
         };
     }
+    throw new Error(`no observed twin for ${(d as DesiredResource).type}`);
   });
 }

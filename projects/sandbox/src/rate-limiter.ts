@@ -34,7 +34,10 @@ export class RateLimiter {
 
   private refilled(token: string, now: number) {
     let bucket = this.buckets.get(token);
-    if (!bucket) this.buckets.set(token, (bucket = { tokens: this.limit.capacity, at: now }));
+    if (!bucket) {
+      bucket = { tokens: this.limit.capacity, at: now };
+      this.buckets.set(token, bucket);
+    }
     bucket.tokens = Math.min(this.limit.capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.refillPerSecond);
     bucket.at = now;
     return bucket;

@@ -76,7 +76,7 @@ export function busyMessage(dir: string, record: ServeRecord): string {
 export async function claimDirectory(dir: string, url: string): Promise<() => void> {
   mkdirSync(dir, { recursive: true });
   const record: ServeRecord = { pid: process.pid, url, startedAt: new Date().toISOString() };
-  const text = JSON.stringify(record, null, 2) + '\n';
+  const text = `${JSON.stringify(record, null, 2)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(recordPath(dir), text, { flag: 'wx' });

@@ -5,7 +5,9 @@ import { describeContract } from './contract';
 import { useSandbox } from './sandbox-fixture';
 
 const clock = { now: Date.UTC(2026, 0, 1, 12, 0, 0) };
-const advance = (ms: number) => void (clock.now += ms);
+const advance = (ms: number) => {
+  clock.now += ms;
+};
 const fixture = useSandbox({ actionMs: 1000, clock: () => clock.now });
 const small = useSandbox({ rateLimit: { capacity: 3, refillPerSecond: 1 }, clock: () => clock.now });
 

@@ -13,9 +13,9 @@ describe('authentication', () => {
   });
 
   it.each([
-    ['a short token', 'Bearer ' + 'a'.repeat(63)],
-    ['a long token', 'Bearer ' + 'a'.repeat(65)],
-    ['another scheme', 'Basic ' + 'a'.repeat(64)],
+    ['a short token', `Bearer ${'a'.repeat(63)}`],
+    ['a long token', `Bearer ${'a'.repeat(65)}`],
+    ['another scheme', `Basic ${'a'.repeat(64)}`],
     ['no header', undefined],
   ])('answers 401 unauthorized to %s', async (_what, header) => {
     const response = await fetch(`${fixture.sandbox.url}/servers`, { headers: header ? { Authorization: header } : {} });
@@ -83,17 +83,17 @@ describe('listing', () => {
   it('filters by label selector and by name', async () => {
     const { api } = fixture;
     const names = async (query: string) => (await api.get(`/placement_groups?${query}`)).body.placement_groups.map((g: any) => g.name);
-    expect(await names('label_selector=' + encodeURIComponent('parity=odd'))).toEqual(['pg-1', 'pg-3', 'pg-5', 'pg-7']);
-    expect(await names('label_selector=' + encodeURIComponent('parity==even,n!=4'))).toEqual(['pg-2', 'pg-6']);
-    expect(await names('label_selector=' + encodeURIComponent('n in (1,7),parity'))).toEqual(['pg-1', 'pg-7']);
-    expect(await names('label_selector=' + encodeURIComponent('n notin (1,2,3,4,5)'))).toEqual(['pg-6', 'pg-7']);
-    expect(await names('label_selector=' + encodeURIComponent('!parity'))).toEqual([]);
+    expect(await names(`label_selector=${encodeURIComponent('parity=odd')}`)).toEqual(['pg-1', 'pg-3', 'pg-5', 'pg-7']);
+    expect(await names(`label_selector=${encodeURIComponent('parity==even,n!=4')}`)).toEqual(['pg-2', 'pg-6']);
+    expect(await names(`label_selector=${encodeURIComponent('n in (1,7),parity')}`)).toEqual(['pg-1', 'pg-7']);
+    expect(await names(`label_selector=${encodeURIComponent('n notin (1,2,3,4,5)')}`)).toEqual(['pg-6', 'pg-7']);
+    expect(await names(`label_selector=${encodeURIComponent('!parity')}`)).toEqual([]);
     expect(await names('name=pg-3')).toEqual(['pg-3']);
     expect(await names('name=pg')).toEqual([]);
   });
 
   it('answers an invalid label selector with 422 invalid_input', async () => {
-    const answer = await fixture.api.get('/placement_groups?label_selector=' + encodeURIComponent('n in (1,2'));
+    const answer = await fixture.api.get(`/placement_groups?label_selector=${encodeURIComponent('n in (1,2')}`);
     expect(answer.status).toBe(422);
     expect(answer.body.error).toMatchObject({ code: 'invalid_input', details: { fields: [{ name: 'label_selector' }] } });
   });

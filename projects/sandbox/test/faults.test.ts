@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../src/index';
 import { describeContract } from './contract';
-import { HetznerClient, TOKEN, sshPublicKey, useSandbox } from './sandbox-fixture';
+import { type HetznerClient, TOKEN, sshPublicKey, useSandbox } from './sandbox-fixture';
 
 const fixture = useSandbox({ actionMs: 5 });
 const twin = useSandbox({ actionMs: 5 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { copyFile, type FileHandle, link, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from './node-error-code';
 import { VaultError } from './vault-error';
@@ -96,7 +96,7 @@ export async function createFileExclusively(path: string, data: string | Uint8Ar
 
 /** Makes a rename or unlink in `dir` durable. */
 export async function fsyncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();

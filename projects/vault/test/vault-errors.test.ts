@@ -89,7 +89,7 @@ describe('a document that cannot be decrypted', () => {
   ])('is refused when a binary age file was cut %s', async (_where, cut, message) => {
     const encrypter = new Encrypter();
     encrypter.addRecipient(vault.recipient);
-    const binary = await encrypter.encrypt('{"A":"'.padEnd(2000, 'x') + '"}');
+    const binary = await encrypter.encrypt(`${'{"A":"'.padEnd(2000, 'x')}"}`);
     await writeFile(varsFile(), binary.subarray(0, cut < 0 ? binary.length + cut : cut));
     expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(message);
   });

@@ -40,7 +40,11 @@ function startNx(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Started {
   const waiters: { pattern: RegExp; resolve: (out: string) => void; reject: (e: Error) => void }[] = [];
   const onData = (chunk: Buffer) => {
     out += chunk.toString();
-    for (const w of [...waiters]) if (w.pattern.test(plain(out))) waiters.splice(waiters.indexOf(w), 1), w.resolve(plain(out));
+    for (const w of [...waiters]) {
+      if (!w.pattern.test(plain(out))) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(plain(out));
+    }
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);

@@ -79,7 +79,7 @@ export function nixPieces(text: string): Pieces {
   return { code, strings };
 }
 
-const PATH_LITERAL = /(?<![\w.\-/])(~?\.{0,2}\/[\w.+\-/]*[\w+\-]|\.\.?(?=[\s;)\]}]))/g;
+const PATH_LITERAL = /(?<![\w.\-/])(~?\.{0,2}\/[\w.+\-/]*[\w+-]|\.\.?(?=[\s;)\]}]))/g;
 const SEARCH_PATH = /<[\w.+\-/]+>/g;
 const NAMES_DIST = /(^|[^\w.-])dist(\/|$)/;
 

@@ -59,7 +59,10 @@ describe('pagination', () => {
     const answers = [page('servers', [{ id: 1 }], 1, 3), page('servers', [{ id: 2 }], 2, 3), page('servers', [{ id: 3 }], 3, 3)];
     const fetched: unknown[] = [];
     const items: unknown[] = [];
-    for await (const item of paginate(async (q) => (fetched.push(q), answers.shift()), '/servers', 'servers', { name: 'x' })) items.push(item);
+    for await (const item of paginate(async (q) => {
+      fetched.push(q);
+      return answers.shift();
+    }, '/servers', 'servers', { name: 'x' })) items.push(item);
     expect(items).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(fetched).toEqual([
       { name: 'x', page: 1, per_page: 50 },

@@ -13,7 +13,7 @@ export type LabelSelector = Requirement[];
 
 export class LabelSelectorError extends Error {}
 
-const KEY_CHAR = /[A-Za-z0-9._\/-]/;
+const KEY_CHAR = /[A-Za-z0-9._/-]/;
 const VALUE_CHAR = /[A-Za-z0-9._-]/;
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -29,7 +29,7 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
 }
 
 function matchesRequirement(labels: Readonly<Record<string, string>>, r: Requirement): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const value = has ? labels[r.key] : undefined;
   switch (r.op) {
     case 'exists':

@@ -145,7 +145,7 @@ const create: Handler = (request, context) => {
     protection: { delete: false },
     expose_routes_to_vswitch: body.expose_routes_to_vswitch ?? false,
   };
-  (body.subnets ?? []).forEach((s, i) => network.subnets.push(planSubnet(network, s, `subnets.${i}`)));
+  for (const [i, s] of (body.subnets ?? []).entries()) network.subnets.push(planSubnet(network, s, `subnets.${i}`));
   (body.routes ?? []).forEach((r, i) => {
     const destination = parseCidr(r.destination);
     const gateway = parseIpv4(r.gateway);

@@ -46,7 +46,10 @@ export function buildRelations(world: World): Relations {
     for (const net of server.private_net) {
       push(networks, net.network, server.id);
       let taken = privateIps.get(net.network);
-      if (!taken) privateIps.set(net.network, (taken = new Set()));
+      if (!taken) {
+        taken = new Set();
+        privateIps.set(net.network, taken);
+      }
       taken.add(net.ip);
       for (const alias of net.alias_ips) taken.add(alias);
     }

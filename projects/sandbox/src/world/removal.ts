@@ -6,7 +6,8 @@ import type { ResourceType, World } from './world';
 export function removeResource(world: World, type: ResourceType, id: number): void {
   switch (type) {
     case 'server':
-      return removeServer(world, id);
+      removeServer(world, id);
+      return;
     case 'network':
       for (const server of Object.values(world.servers)) server.private_net = server.private_net.filter((n) => n.network !== id);
       delete world.networks[id];

@@ -15,7 +15,7 @@ export async function preflightServer(ctx: ApplyContext, desired: DesiredServer)
   if (!type) problems.push(`server type ${desired.serverType} does not exist`);
   else {
     const sold = type.locations?.find((l) => l.name === desired.location);
-    if (location && type.locations && (!sold || !sold.available)) problems.push(`server type ${desired.serverType} is not available in ${desired.location}`);
+    if (location && type.locations && (!sold?.available)) problems.push(`server type ${desired.serverType} is not available in ${desired.location}`);
     if (!(await listImages(client, { name: desired.image, architecture: type.architecture })).length)
       problems.push(`image ${desired.image} does not exist for ${type.architecture} servers`);
   }
