@@ -38,10 +38,13 @@ function run(command, args) {
     const timer =
       left === undefined
         ? undefined
-        : setTimeout(() => {
-            overLimit = true;
-            stop('SIGKILL');
-          }, Math.max(0, left));
+        : setTimeout(
+            () => {
+              overLimit = true;
+              stop('SIGKILL');
+            },
+            Math.max(0, left),
+          );
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
@@ -59,7 +62,9 @@ console.log(
     `budget ${BUDGET_S} s on 2 cores${limitS === undefined ? '' : `, limit ${limitS} s`}.`,
 );
 if (overLimit) {
-  console.error(`npm test ran past TEST_TIME_LIMIT_S=${limitS} s and was stopped: find the slow files in the output above and make them faster.`);
+  console.error(
+    `npm test ran past TEST_TIME_LIMIT_S=${limitS} s and was stopped: find the slow files in the output above and make them faster.`,
+  );
   process.exit(1);
 }
 process.exit(code);

@@ -39,7 +39,9 @@ describe('infra:plan', () => {
     });
     const plan = await runTargetProcess('plan', cloud.env).done;
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)');
+    expect(plan.stdout).toContain(
+      'i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)',
+    );
     expect(plan.stdout).not.toContain('No changes');
     const writes = cloud.sandbox.stats().writes;
     const provision = await runTargetProcess('provision', cloud.env).done;

@@ -38,13 +38,21 @@ export class RateLimiter {
       bucket = { tokens: this.limit.capacity, at: now };
       this.buckets.set(token, bucket);
     }
-    bucket.tokens = Math.min(this.limit.capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.refillPerSecond);
+    bucket.tokens = Math.min(
+      this.limit.capacity,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.limit.refillPerSecond,
+    );
     bucket.at = now;
     return bucket;
   }
 
   private state(tokens: number, now: number, allowed: boolean): RateLimitState {
     const secondsToFull = (this.limit.capacity - tokens) / this.limit.refillPerSecond;
-    return { allowed, limit: this.limit.capacity, remaining: Math.floor(tokens), reset: Math.ceil(now / 1000 + secondsToFull) };
+    return {
+      allowed,
+      limit: this.limit.capacity,
+      remaining: Math.floor(tokens),
+      reset: Math.ceil(now / 1000 + secondsToFull),
+    };
   }
 }

@@ -41,10 +41,14 @@ function answers(url: string): Promise<boolean> {
       resolvePromise(false);
       return;
     }
-    const req = request(target, { method: 'GET', agent: false, timeout: 1000, headers: { connection: 'close' } }, (res) => {
-      res.resume();
-      resolvePromise(res.statusCode === 200);
-    });
+    const req = request(
+      target,
+      { method: 'GET', agent: false, timeout: 1000, headers: { connection: 'close' } },
+      (res) => {
+        res.resume();
+        resolvePromise(res.statusCode === 200);
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolvePromise(false));
     req.end();

@@ -14,7 +14,10 @@ export function styleTargets(projectRoot: string): Record<'lint' | 'format', Tar
       command: `${BIOME} ci --colors=off ${projectRoot}`,
       cache: true,
       inputs: ['default', '{workspaceRoot}/biome.json'],
-      metadata: { technologies: ['biome'], description: 'Check formatting and lint rules with Biome; changes nothing.' },
+      metadata: {
+        technologies: ['biome'],
+        description: 'Check formatting and lint rules with Biome; changes nothing.',
+      },
     },
     format: {
       command: `${BIOME} check --write ${projectRoot}`,

@@ -75,7 +75,10 @@ export class StateRecorder {
         this.current ??= { state: await this.session.read('state'), vars: await this.session.read('vars') };
         const before = this.current;
         const after = batch.reduce((current, { change }) => change(current), before);
-        await this.session.writeAll({ state: after.state, vars: after.vars }, commitMessageFor(batch.map((b) => b.what)));
+        await this.session.writeAll(
+          { state: after.state, vars: after.vars },
+          commitMessageFor(batch.map((b) => b.what)),
+        );
         this.current = after;
       }
     } catch (error) {

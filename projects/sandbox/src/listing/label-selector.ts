@@ -52,7 +52,8 @@ function matchesRequirement(labels: Readonly<Record<string, string>>, r: Require
 export function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (!NAME.test(name)) return `label key "${key}" must be at most 63 characters of [a-zA-Z0-9._-], beginning and ending alphanumerically`;
+  if (!NAME.test(name))
+    return `label key "${key}" must be at most 63 characters of [a-zA-Z0-9._-], beginning and ending alphanumerically`;
   if (slash >= 0) {
     const prefix = key.slice(0, slash);
     if (prefix.length > 253 || !prefix.split('.').every((l) => DNS_LABEL.test(l)))

@@ -39,7 +39,9 @@ export function buildRelations(world: World): Relations {
   const leaving = new Set(
     world.running.flatMap((id) => {
       const action = world.actions[id];
-      return action?.command === 'delete_server' && !action.failure ? action.resources.filter((r) => r.type === 'server').map((r) => r.id) : [];
+      return action?.command === 'delete_server' && !action.failure
+        ? action.resources.filter((r) => r.type === 'server').map((r) => r.id)
+        : [];
     }),
   );
   for (const server of servers) {
@@ -55,7 +57,8 @@ export function buildRelations(world: World): Relations {
     }
     if (server.placement_group !== null) push(groups, server.placement_group, server.id);
   }
-  for (const volume of Object.values(world.volumes)) if (volume.server !== null) push(volumes, volume.server, volume.id);
+  for (const volume of Object.values(world.volumes))
+    if (volume.server !== null) push(volumes, volume.server, volume.id);
   for (const ip of Object.values(world.primary_ips)) {
     publicIps[ip.type].add(ip.ip);
     if (ip.assignee_id === null) continue;
@@ -73,7 +76,9 @@ export function buildRelations(world: World): Relations {
       } catch {
         parsed = undefined;
       }
-      ids = parsed ? servers.filter((s) => !leaving.has(s.id) && matchesSelector(s.labels, parsed)).map((s) => s.id) : [];
+      ids = parsed
+        ? servers.filter((s) => !leaving.has(s.id) && matchesSelector(s.labels, parsed)).map((s) => s.id)
+        : [];
       selectorMatches.set(selector, ids);
     }
     return ids;
