@@ -12,7 +12,13 @@ import { MANIFEST, writeRendered, type BuilderManifest } from '../src/targets/re
 import { HOST_PUBLIC_KEY, renderAt } from './fixtures';
 
 const SSHD = '/usr/sbin/sshd';
-const tools = { systemdAnalyze: onPath('systemd-analyze'), sshd: existsSync(SSHD) ? SSHD : null, unshare: onPath('unshare'), root: process.getuid?.() === 0, nix: onPath('nix') };
+const tools = {
+  systemdAnalyze: onPath('systemd-analyze'),
+  sshd: existsSync(SSHD) ? SSHD : null,
+  unshare: onPath('unshare'),
+  root: process.getuid?.() === 0,
+  nix: onPath('nix'),
+};
 const allTools = tools.systemdAnalyze && tools.sshd !== null && tools.unshare && tools.root && tools.nix;
 
 async function renderedDist(rendered = renderAt()): Promise<BuilderCheckInputs> {
@@ -35,17 +41,24 @@ describeNeeding({ what: 'systemd-analyze, sshd, unshare, nix and root', availabl
     expect(report.ran.join('\n')).toContain('systemd-analyze verify of 2 unit(s)');
     expect(report.ran).toContain('sshd -t of container/sshd_config');
     expect(report.ran).toContain('nix show-config of container/nix.conf and operator/nix.conf');
-    expect(report.skipped).toEqual(['building container/Containerfile: podman is not part of the check (it runs on Oxygen, and fetches its base image)']);
+    expect(report.skipped).toEqual([
+      'building container/Containerfile: podman is not part of the check (it runs on Oxygen, and fetches its base image)',
+    ]);
   });
 
   it('finds a private key anywhere under dist/builder, by its shape or as a vault token', async () => {
     const keyFile = join(mkdtempSync(join(tmpdir(), 'pc-key-')), 'key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
     writeFileSync(join(inputs.distDir, 'copied-by-mistake'), readFileSync(keyFile));
-    appendFileSync(join(inputs.renderDir, 'container/nix.conf'), `secret-key-files = ${generateNixSigningKey('pc-cache-1').secret}\n`);
+    appendFileSync(
+      join(inputs.renderDir, 'container/nix.conf'),
+      `secret-key-files = ${generateNixSigningKey('pc-cache-1').secret}\n`,
+    );
     const token = 'a-token-value-that-is-long-enough';
     appendFileSync(join(inputs.renderDir, 'commands.txt'), `# ${token}\n`);
-    const problems = (await runBuilderChecks({ ...inputs, tokens: { ATTIC_TOKEN_HS256_SECRET: token } })).problems.join('\n');
+    const problems = (await runBuilderChecks({ ...inputs, tokens: { ATTIC_TOKEN_HS256_SECRET: token } })).problems.join(
+      '\n',
+    );
     expect(problems).toMatch(/copied-by-mistake holds a OPENSSH private key block/);
     expect(problems).toMatch(/render\/container\/nix.conf holds the Nix secret key "pc-cache-1:…"/);
     expect(problems).toMatch(/the vault's tokens.ATTIC_TOKEN_HS256_SECRET appears in .*render\/commands.txt/);
@@ -53,34 +66,49 @@ describeNeeding({ what: 'systemd-analyze, sshd, unshare, nix and root', availabl
 
   it('fails a unit systemd would warn about', async () => {
     appendFileSync(join(inputs.renderDir, 'systemd/personal-cloud-k3s-agent.service'), 'Restartt=always\n');
-    expect((await runBuilderChecks(inputs)).problems).toEqual(["personal-cloud-k3s-agent.service:24: Unknown key 'Restartt' in section [Install], ignoring."]);
+    expect((await runBuilderChecks(inputs)).problems).toEqual([
+      "personal-cloud-k3s-agent.service:24: Unknown key 'Restartt' in section [Install], ignoring.",
+    ]);
   });
 
   it('fails an sshd_config sshd refuses', async () => {
     appendFileSync(join(inputs.renderDir, 'container/sshd_config'), 'PermitRootLogn no\n');
-    expect((await runBuilderChecks(inputs)).problems).toEqual([expect.stringMatching(/^container\/sshd_config: sshd -t says: .*Bad configuration option: PermitRootLogn/)]);
+    expect((await runBuilderChecks(inputs)).problems).toEqual([
+      expect.stringMatching(/^container\/sshd_config: sshd -t says: .*Bad configuration option: PermitRootLogn/),
+    ]);
   });
 
   it('fails a nix.conf setting nix does not know', async () => {
     appendFileSync(join(inputs.renderDir, 'operator/nix.conf'), 'builders-use-substitute = true\n');
-    expect((await runBuilderChecks(inputs)).problems).toEqual([expect.stringMatching(/^operator\/nix.conf: nix says: .*unknown setting 'builders-use-substitute'/)]);
+    expect((await runBuilderChecks(inputs)).problems).toEqual([
+      expect.stringMatching(/^operator\/nix.conf: nix says: .*unknown setting 'builders-use-substitute'/),
+    ]);
   });
 
   it("fails a machines file whose pinned host key is not the vault's", async () => {
     const other = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZj3QNycjVxQy9ypAZwVOL6KEhdoTk+KpsWGrUObCsn';
-    expect((await runBuilderChecks({ ...inputs, vaultHostKey: other })).problems).toEqual(["operator/machines pins a builder host key that is not the vault's: render again"]);
+    expect((await runBuilderChecks({ ...inputs, vaultHostKey: other })).problems).toEqual([
+      "operator/machines pins a builder host key that is not the vault's: render again",
+    ]);
   });
 
   it('fails agent settings that would make Oxygen a server', async () => {
     const file = join(inputs.renderDir, 'k3s/config.yaml');
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'cluster-init': true }));
-    expect((await runBuilderChecks(inputs)).problems).toEqual(['k3s/config.yaml sets cluster-init, which only a k3s server takes: Oxygen is only ever an agent']);
+    expect((await runBuilderChecks(inputs)).problems).toEqual([
+      'k3s/config.yaml sets cluster-init, which only a k3s server takes: Oxygen is only ever an agent',
+    ]);
   });
 });
 
 describe('builder:check without a render', () => {
   it('fails while a var is missing, naming it', async () => {
-    const report = await runBuilderChecks({ ...(await renderedDist(renderAt(4, undefined, {}))), tools: { ...tools, systemdAnalyze: false, nix: false } });
-    expect(report.problems).toEqual([expect.stringContaining("Oxygen could not be rendered: the vault's vars lack vars.BUILDER.ssh_host_public_key")]);
+    const report = await runBuilderChecks({
+      ...(await renderedDist(renderAt(4, undefined, {}))),
+      tools: { ...tools, systemdAnalyze: false, nix: false },
+    });
+    expect(report.problems).toEqual([
+      expect.stringContaining("Oxygen could not be rendered: the vault's vars lack vars.BUILDER.ssh_host_public_key"),
+    ]);
   });
 });

@@ -34,7 +34,9 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
 
   /** Builds on "Oxygen" (its own store) and returns the derivation and its output path. */
   const buildOnOxygen = async (file: string) => {
-    const [result] = JSON.parse(await nix.ok(['build', '--store', nix.store('oxygen'), '-f', file, '--no-link', '--json'])) as { drvPath: string; outputs: { out: string } }[];
+    const [result] = JSON.parse(
+      await nix.ok(['build', '--store', nix.store('oxygen'), '-f', file, '--no-link', '--json']),
+    ) as { drvPath: string; outputs: { out: string } }[];
     return { drvPath: result!.drvPath, out: result!.outputs.out };
   };
 
@@ -45,7 +47,15 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
     writeFileSync(join(root, 'cache-signing-key'), key.secret);
 
     built = await buildOnOxygen(derivationFile(root, 'built-on-oxygen', 'built on oxygen'));
-    await nix.ok(['store', 'sign', '--store', nix.store('oxygen'), '--key-file', join(root, 'cache-signing-key'), built.out]);
+    await nix.ok([
+      'store',
+      'sign',
+      '--store',
+      nix.store('oxygen'),
+      '--key-file',
+      join(root, 'cache-signing-key'),
+      built.out,
+    ]);
     await nix.ok(['copy', '--store', nix.store('oxygen'), '--to', cache.url, built.out]);
   });
 
@@ -55,23 +65,49 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
   });
 
   it('pushes the way an http binary cache store uploads: the NAR first, then its narinfo', () => {
-    const puts = requests.filter((r) => r.method === 'PUT').map((r) => `${r.status} ${r.path.replace(/[0-9a-z]{52}/, '<file hash>').replace(/[0-9a-z]{32}/, '<hash>')}`);
+    const puts = requests
+      .filter((r) => r.method === 'PUT')
+      .map((r) => `${r.status} ${r.path.replace(/[0-9a-z]{52}/, '<file hash>').replace(/[0-9a-z]{32}/, '<hash>')}`);
     expect(puts).toEqual(['200 /nar/<file hash>.nar.xz', '200 /<hash>.narinfo']);
   });
 
   it('substitutes on a host that trusts only the cache key, without building anything there', async () => {
     const host = nix.store('host');
-    await nix.ok(['build', '--store', host, '--no-link', built.out, '--option', 'substituters', cache.url, '--option', 'trusted-public-keys', key.public]);
+    await nix.ok([
+      'build',
+      '--store',
+      host,
+      '--no-link',
+      built.out,
+      '--option',
+      'substituters',
+      cache.url,
+      '--option',
+      'trusted-public-keys',
+      key.public,
+    ]);
     expect(readFileSync(join(host, built.out), 'utf8')).toBe('built on oxygen\n');
     // Substituted, not built: the host never had the derivation.
     expect(existsSync(join(host, built.drvPath))).toBe(false);
-    const [info] = JSON.parse(await nix.ok(['path-info', '--store', host, '--json', built.out])) as { signatures?: string[] }[];
+    const [info] = JSON.parse(await nix.ok(['path-info', '--store', host, '--json', built.out])) as {
+      signatures?: string[];
+    }[];
     expect(info!.signatures?.map((s) => s.split(':')[0])).toEqual([CACHE_KEY.name]);
   });
 
   it('refuses the path on a host that trusts another key', async () => {
     const host = nix.store('host-trusting-another-key');
-    const result = await nix.run(['copy', '--store', host, '--from', cache.url, built.out, '--option', 'trusted-public-keys', otherKey.public]);
+    const result = await nix.run([
+      'copy',
+      '--store',
+      host,
+      '--from',
+      cache.url,
+      built.out,
+      '--option',
+      'trusted-public-keys',
+      otherKey.public,
+    ]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`cannot add path '${built.out}' because it lacks a valid signature`);
     expect(existsSync(join(host, built.out))).toBe(false);
@@ -81,7 +117,17 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
     const unsigned = await buildOnOxygen(derivationFile(root, 'never-signed', 'never signed'));
     await nix.ok(['copy', '--store', nix.store('oxygen'), '--to', cache.url, unsigned.out]);
     const host = nix.store('host-2');
-    const result = await nix.run(['copy', '--store', host, '--from', cache.url, unsigned.out, '--option', 'trusted-public-keys', key.public]);
+    const result = await nix.run([
+      'copy',
+      '--store',
+      host,
+      '--from',
+      cache.url,
+      unsigned.out,
+      '--option',
+      'trusted-public-keys',
+      key.public,
+    ]);
     expect(result.stderr).toContain(`cannot add path '${unsigned.out}' because it lacks a valid signature`);
     expect(existsSync(join(host, unsigned.out))).toBe(false);
   });

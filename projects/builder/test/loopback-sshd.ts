@@ -27,8 +27,14 @@ export async function startLoopbackSshd(dir: string, env: Record<string, string>
   };
   const hostKey = key('sshd-host-key');
   const clientKeyFile = key('client-key');
-  const hostPublicKey = execFileSync('ssh-keygen', ['-y', '-f', hostKey], { encoding: 'utf8' }).split(' ').slice(0, 2).join(' ');
-  writeFileSync(join(dir, 'authorized_keys'), execFileSync('ssh-keygen', ['-y', '-f', clientKeyFile], { encoding: 'utf8' }));
+  const hostPublicKey = execFileSync('ssh-keygen', ['-y', '-f', hostKey], { encoding: 'utf8' })
+    .split(' ')
+    .slice(0, 2)
+    .join(' ');
+  writeFileSync(
+    join(dir, 'authorized_keys'),
+    execFileSync('ssh-keygen', ['-y', '-f', clientKeyFile], { encoding: 'utf8' }),
+  );
   const config = join(dir, 'sshd_config');
   writeFileSync(
     config,
@@ -42,15 +48,27 @@ export async function startLoopbackSshd(dir: string, env: Record<string, string>
       'UsePAM no',
       'PidFile none',
       'LogLevel ERROR',
-      `SetEnv ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      `SetEnv ${Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
       '',
     ].join('\n'),
   );
   const sessions = new Set<ReturnType<typeof spawn>>();
   const server: Server = createServer({ pauseOnConnect: true }, (socket) => {
-    const sshd = spawn('unshare', ['--mount', 'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -m 0755 /run/sshd && exec ${SSHD} -i -e -f "$0"`, config], {
-      stdio: [socket, socket, 'pipe'],
-    });
+    const sshd = spawn(
+      'unshare',
+      [
+        '--mount',
+        'sh',
+        '-c',
+        `mount -t tmpfs tmpfs /run && mkdir -m 0755 /run/sshd && exec ${SSHD} -i -e -f "$0"`,
+        config,
+      ],
+      {
+        stdio: [socket, socket, 'pipe'],
+      },
+    );
     sessions.add(sshd);
     sshd.on('exit', () => {
       sessions.delete(sshd);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { generateNixSigningKey, nixPublicKeyOf } from '../src/keys/nix-signing-key';
 
-const nixKey = (args: string[], input: string) => execFileSync('nix', ['--extra-experimental-features', 'nix-command', 'key', ...args], { input, encoding: 'utf8' });
+const nixKey = (args: string[], input: string) =>
+  execFileSync('nix', ['--extra-experimental-features', 'nix-command', 'key', ...args], { input, encoding: 'utf8' });
 
 describe('Nix signing keys made in Node', () => {
   it('have Nix’s text form, under the name given', () => {

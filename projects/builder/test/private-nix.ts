@@ -55,7 +55,10 @@ export function privateNix(root: string, extraEnv: Record<string, string> = {}):
   };
   const run = (args: string[]) =>
     new Promise<NixResult>((resolvePromise, reject) => {
-      const child = spawn('nix', ['--extra-experimental-features', 'nix-command', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('nix', ['--extra-experimental-features', 'nix-command', ...args], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -39,16 +39,40 @@ describeNeeding({ what: 'nix, sshd, unshare and root', available }, 'a remote bu
     return machinesLine(machine);
   };
   const buildOnHost = (store: string, hostKey: string) =>
-    nix.run(['build', '--store', nix.store(store), '-f', derivation, '--no-link', '--json', '--max-jobs', '0', '--builders', builderLine(hostKey)]);
+    nix.run([
+      'build',
+      '--store',
+      nix.store(store),
+      '-f',
+      derivation,
+      '--no-link',
+      '--json',
+      '--max-jobs',
+      '0',
+      '--builders',
+      builderLine(hostKey),
+    ]);
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'pc-remote-build-'));
     const sshConfig = join(root, 'ssh_config');
     nix = privateNix(root, { NIX_SSHOPTS: `-F ${sshConfig} -o BatchMode=yes` });
     sshd = await startLoopbackSshd(root, nix.confEnv);
-    writeFileSync(sshConfig, builderSshConfig({ alias: 'oxygen-builder', hostName: '127.0.0.1', port: sshd.port, user: 'root', identityFile: sshd.clientKeyFile }));
+    writeFileSync(
+      sshConfig,
+      builderSshConfig({
+        alias: 'oxygen-builder',
+        hostName: '127.0.0.1',
+        port: sshd.port,
+        user: 'root',
+        identityFile: sshd.clientKeyFile,
+      }),
+    );
     derivation = join(root, 'built-remotely.nix');
-    writeFileSync(derivation, 'builtins.derivation { name = "built-remotely"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo built remotely > $out" ]; }\n');
+    writeFileSync(
+      derivation,
+      'builtins.derivation { name = "built-remotely"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo built remotely > $out" ]; }\n',
+    );
   });
 
   afterAll(async () => {

@@ -7,9 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { pinnedNixpkgs } from '../src/builder-inputs';
 import { builderKeys } from '../src/keys/builder-keys';
 import { writeRendered } from '../src/targets/render';
-import { builderConfig, CACHE_PUBLIC_KEY, CLIENT_PUBLIC_KEY, HOST_PUBLIC_KEY, NIXPKGS, OXYGEN_IP, renderAt } from './fixtures';
+import {
+  builderConfig,
+  CACHE_PUBLIC_KEY,
+  CLIENT_PUBLIC_KEY,
+  HOST_PUBLIC_KEY,
+  NIXPKGS,
+  OXYGEN_IP,
+  renderAt,
+} from './fixtures';
 
-const execLine = (unit: string, key = 'ExecStart') => unit.split('\n').find((l) => l.startsWith(`${key}=`))!.slice(key.length + 1);
+const execLine = (unit: string, key = 'ExecStart') =>
+  unit
+    .split('\n')
+    .find((l) => l.startsWith(`${key}=`))!
+    .slice(key.length + 1);
 const HOST_KEY_B64 = Buffer.from(HOST_PUBLIC_KEY.split(' ').slice(0, 2).join(' ')).toString('base64');
 
 describe('the builder container', () => {
@@ -33,24 +45,36 @@ describe('the builder container', () => {
   });
 
   it('takes its limits from the config', () => {
-    const unit = renderAt(4, (c) => Object.assign(c.oxygen.builder, { cpus: 2.5, memoryGb: 4 })).files['systemd/personal-cloud-builder.service']!;
+    const unit = renderAt(4, (c) => Object.assign(c.oxygen.builder, { cpus: 2.5, memoryGb: 4 })).files[
+      'systemd/personal-cloud-builder.service'
+    ]!;
     expect(execLine(unit)).toContain(' --cpus=2.5 --memory=4g ');
   });
 
   it('listens on Oxygen’s Tailscale address only, for one user, by key only', () => {
     const { files } = renderAt();
-    expect(files['container/sshd_config']).toContain(`Port 2222\nListenAddress ${OXYGEN_IP}\nHostKey /run/builder-keys/ssh_host_ed25519_key\n`);
+    expect(files['container/sshd_config']).toContain(
+      `Port 2222\nListenAddress ${OXYGEN_IP}\nHostKey /run/builder-keys/ssh_host_ed25519_key\n`,
+    );
     expect(files['container/sshd_config']).toContain('AllowUsers nix-builder\nAuthenticationMethods publickey\n');
     expect(files['container/authorized_keys']).toBe(`restrict ${CLIENT_PUBLIC_KEY.split(' ').slice(0, 2).join(' ')}\n`);
-    expect(files['container/nix.conf']).toContain('trusted-users = root nix-builder\nsandbox = true\nmax-jobs = 8\ncores = 1\n');
-    expect(files['container/nix.conf']).toContain(`substituters = https://cache.example.org/pc https://cache.nixos.org\ntrusted-public-keys = ${CACHE_PUBLIC_KEY} cache.nixos.org-1:`);
+    expect(files['container/nix.conf']).toContain(
+      'trusted-users = root nix-builder\nsandbox = true\nmax-jobs = 8\ncores = 1\n',
+    );
+    expect(files['container/nix.conf']).toContain(
+      `substituters = https://cache.example.org/pc https://cache.nixos.org\ntrusted-public-keys = ${CACHE_PUBLIC_KEY} cache.nixos.org-1:`,
+    );
   });
 
   it('builds its image from the hosts’ pinned nixpkgs, with no key in it', () => {
     const { files } = renderAt();
     expect(files['container/Containerfile']).toContain(`profile install '${NIXPKGS}#openssh'`);
-    expect(pinnedNixpkgs(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../hosts/nix/flake.nix'), 'utf8'))).toMatch(/^github:NixOS\/nixpkgs\/[0-9a-f]{40}$/);
-    expect(() => pinnedNixpkgs('nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";')).toThrow('has no nixpkgs.url pinned to a revision');
+    expect(
+      pinnedNixpkgs(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../hosts/nix/flake.nix'), 'utf8')),
+    ).toMatch(/^github:NixOS\/nixpkgs\/[0-9a-f]{40}$/);
+    expect(() => pinnedNixpkgs('nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";')).toThrow(
+      'has no nixpkgs.url pinned to a revision',
+    );
   });
 });
 
@@ -60,7 +84,9 @@ describe("the operator's machine", () => {
     expect(files['operator/machines']!.split('\n')[1]).toBe(
       `ssh-ng://nix-builder@oxygen-builder x86_64-linux /etc/nix/personal-cloud-builder-key 8 4 big-parallel,kvm,nixos-test - ${HOST_KEY_B64}`,
     );
-    expect(files['operator/ssh_config']).toContain('Host oxygen-builder\n  HostName oxygen\n  Port 2222\n  User nix-builder\n  IdentityFile /etc/nix/personal-cloud-builder-key\n');
+    expect(files['operator/ssh_config']).toContain(
+      'Host oxygen-builder\n  HostName oxygen\n  Port 2222\n  User nix-builder\n  IdentityFile /etc/nix/personal-cloud-builder-key\n',
+    );
     expect(files['operator/nix.conf']).toContain(
       `builders = @/etc/nix/personal-cloud-machines\nbuilders-use-substitutes = true\nextra-substituters = https://cache.example.org/pc\nextra-trusted-public-keys = ${CACHE_PUBLIC_KEY}\n`,
     );
@@ -70,7 +96,9 @@ describe("the operator's machine", () => {
     const rendered = renderAt(3, (c) => (c.oxygen.builder.clusterFallback = true));
     const lines = rendered.files['operator/machines']!.trim().split('\n').slice(1);
     expect(lines.slice(1)).toEqual(
-      ['pc-worker-1', 'pc-worker-2', 'pc-worker-3'].map((w) => `ssh-ng://nix-builder@${w} x86_64-linux /etc/nix/personal-cloud-builder-key 1 1 kvm,nixos-test - -`),
+      ['pc-worker-1', 'pc-worker-2', 'pc-worker-3'].map(
+        (w) => `ssh-ng://nix-builder@${w} x86_64-linux /etc/nix/personal-cloud-builder-key 1 1 kvm,nixos-test - -`,
+      ),
     );
     expect(rendered.buildMachines.map((m) => [m.hostName, m.maxJobs, m.speedFactor])).toEqual([
       ['oxygen-builder', 8, 4],
@@ -103,7 +131,11 @@ describe("Oxygen's k3s agent", () => {
   });
 
   it('renders only what the roles ask for', () => {
-    expect(Object.keys(renderAt(4, (c) => (c.oxygen.roles = ['worker'])).files).sort()).toEqual(['commands.txt', 'k3s/config.yaml', 'systemd/personal-cloud-k3s-agent.service']);
+    expect(Object.keys(renderAt(4, (c) => (c.oxygen.roles = ['worker'])).files).sort()).toEqual([
+      'commands.txt',
+      'k3s/config.yaml',
+      'systemd/personal-cloud-k3s-agent.service',
+    ]);
     expect(Object.keys(renderAt(4, (c) => (c.oxygen.roles = ['builder'])).files)).not.toContain('k3s/config.yaml');
   });
 });
@@ -114,7 +146,10 @@ describe('render as a whole', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'pc-builder-render-')), 'render');
     await writeRendered(dir, renderAt());
     writeFileSync(join(dir, 'stale.txt'), 'from an older config');
-    await writeRendered(dir, renderAt(4, (c) => (c.oxygen.roles = ['worker'])));
+    await writeRendered(
+      dir,
+      renderAt(4, (c) => (c.oxygen.roles = ['worker'])),
+    );
     expect(readdirSync(dir).sort()).toEqual(['builder.json', 'commands.txt', 'k3s', 'systemd']);
     await writeRendered(dir, renderAt());
     expect(statSync(join(dir, 'container/entrypoint.sh')).mode & 0o777).toBe(0o755);
@@ -123,11 +158,19 @@ describe('render as a whole', () => {
   it('writes nothing for Oxygen while a var it needs is missing, and names every one', () => {
     const rendered = renderAt(4, undefined, {});
     expect(rendered.files).toEqual({});
-    expect(rendered.missingVars).toEqual(['vars.BUILDER.ssh_host_public_key', 'vars.BUILDER.client_public_key', 'vars.CACHE.public_key', 'vars.OXYGEN.tailscale_ip']);
+    expect(rendered.missingVars).toEqual([
+      'vars.BUILDER.ssh_host_public_key',
+      'vars.BUILDER.client_public_key',
+      'vars.CACHE.public_key',
+      'vars.OXYGEN.tailscale_ip',
+    ]);
   });
 
   it('renders nothing when Oxygen is off', () => {
-    expect(renderAt(4, (c) => (c.oxygen.enabled = false))).toMatchObject({ files: {}, summary: 'oxygen is not enabled in the config: nothing to render.' });
+    expect(renderAt(4, (c) => (c.oxygen.enabled = false))).toMatchObject({
+      files: {},
+      summary: 'oxygen is not enabled in the config: nothing to render.',
+    });
   });
 
   it('names the keys the key step makes, each once, with the vars render reads', () => {
@@ -145,21 +188,31 @@ describe('config guards', () => {
     expect(() => builderConfig(4, (c) => (c.oxygen.roles = ['builder', 'control-plane']))).toThrow(
       'oxygen.roles[1]: "control-plane" would make Oxygen a k3s server and an embedded etcd member, but etcd members must be co-located',
     );
-    expect(() => builderConfig(4, (c) => (c.oxygen.roles = ['etcd']))).toThrow('so Oxygen is only ever a k3s agent; allowed: builder, worker');
+    expect(() => builderConfig(4, (c) => (c.oxygen.roles = ['etcd']))).toThrow(
+      'so Oxygen is only ever a k3s agent; allowed: builder, worker',
+    );
   });
 
   it('refuses a builder run by Kubernetes on an Oxygen that is not a node', () => {
-    expect(() => builderConfig(4, (c) => Object.assign(c.oxygen, { roles: ['builder'], builder: { ...c.oxygen.builder, managedBy: 'kubernetes' } }))).toThrow(
+    expect(() =>
+      builderConfig(4, (c) =>
+        Object.assign(c.oxygen, { roles: ['builder'], builder: { ...c.oxygen.builder, managedBy: 'kubernetes' } }),
+      ),
+    ).toThrow(
       'oxygen.builder.managedBy: is "kubernetes", but Kubernetes can run the builder only on a node and oxygen.roles lacks worker',
     );
   });
 
   it('refuses limits outside what a desktop has', () => {
-    expect(() => builderConfig(4, (c) => (c.oxygen.builder.cpus = 0.1))).toThrow('oxygen.builder.cpus: must be at least 0.5');
+    expect(() => builderConfig(4, (c) => (c.oxygen.builder.cpus = 0.1))).toThrow(
+      'oxygen.builder.cpus: must be at least 0.5',
+    );
     expect(() => builderConfig(4, (c) => (c.oxygen.builder.memoryGb = 1.5))).toThrow('oxygen.builder.memoryGb');
   });
 
   it('refuses a builder with no binary cache to push to', () => {
-    expect(() => renderAt(4, (c) => (c.apps = c.apps.filter((a: { name: string }) => a.name !== 'nix-cache')))).toThrow('apps has no "nix-cache" app with a host');
+    expect(() => renderAt(4, (c) => (c.apps = c.apps.filter((a: { name: string }) => a.name !== 'nix-cache')))).toThrow(
+      'apps has no "nix-cache" app with a host',
+    );
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { provisionInfra } from '../src/provision';
 import { runTargetProcess } from './support/child-target';
-import { FAST_CLIENT, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { quietProgress, testCloud, type TestCloud } from './support/cloud';
 
 let cloud: TestCloud | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 describe('infra:plan', () => {
   it('fails in one sentence, as provision does, when the state file is truncated', async () => {
     cloud = await testCloud({ phase: 1 });
-    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     const stateFile = join(cloud.env.CLOUD_SECRETS_DIR!, 'cluster/state.json.age');
     const whole = await readFile(stateFile, 'utf8');
     await writeFile(stateFile, whole.slice(0, Math.floor(whole.length / 2)));
@@ -33,11 +33,15 @@ describe('infra:plan', () => {
 
   it('shows a changed image as taking effect on reinstall, and provision shows it too but writes nothing', async () => {
     cloud = await testCloud({ phase: 1 });
-    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
-    await cloud.setConfig((c) => ((c.pools as { image?: string }[]).forEach((p) => (p.image = 'debian-12'))));
+    await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
+    await cloud.setConfig((c) => {
+      for (const p of c.pools as { image?: string }[]) p.image = 'debian-12';
+    });
     const plan = await runTargetProcess('plan', cloud.env).done;
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)');
+    expect(plan.stdout).toContain(
+      'i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)',
+    );
     expect(plan.stdout).not.toContain('No changes');
     const writes = cloud.sandbox.stats().writes;
     const provision = await runTargetProcess('provision', cloud.env).done;

@@ -28,7 +28,9 @@ function narInfo(overrides: Record<string, string> = {}): string {
     Sig: 'test-cache-1:c2lnbmF0dXJl',
     ...overrides,
   };
-  return Object.entries(fields).map(([k, v]) => `${k}: ${v}\n`).join('');
+  return Object.entries(fields)
+    .map(([k, v]) => `${k}: ${v}\n`)
+    .join('');
 }
 
 let running: RunningBinaryCache[] = [];
@@ -45,8 +47,12 @@ async function start(dir = mkdtempSync(join(tmpdir(), 'pc-cache-')), requests: B
 
 describe('Nix base-32', () => {
   it('writes sha256 digests as `nix hash to-base32` does', () => {
-    expect(toNixBase32(createHash('sha256').update('').digest())).toBe('0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73');
-    expect(toNixBase32(createHash('sha256').update('hello').digest())).toBe('094qif9n4cq4fdg459qzbhg1c6wywawwaaivx0k0x8xhbyx4vwic');
+    expect(toNixBase32(createHash('sha256').update('').digest())).toBe(
+      '0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73',
+    );
+    expect(toNixBase32(createHash('sha256').update('hello').digest())).toBe(
+      '094qif9n4cq4fdg459qzbhg1c6wywawwaaivx0k0x8xhbyx4vwic',
+    );
   });
 });
 
@@ -79,18 +85,28 @@ describe('binary cache stand-in', () => {
     const { url } = await start();
     const answer = await fetch(url(`/${HASH}.narinfo`), { method: 'PUT', body: narInfo() });
     expect(answer.status).toBe(400);
-    expect(await answer.text()).toBe(`the narinfo for ${HASH} names ${NAR_URL}, which was never uploaded: PUT the NAR first\n`);
+    expect(await answer.text()).toBe(
+      `the narinfo for ${HASH} names ${NAR_URL}, which was never uploaded: PUT the NAR first\n`,
+    );
     expect((await fetch(url(`/${HASH}.narinfo`))).status).toBe(404);
   });
 
   it('refuses a narinfo that does not describe the uploaded file or the path it is stored under', async () => {
     const { url, requests } = await start();
     await fetch(url(`/${NAR_URL}`), { method: 'PUT', body: NAR });
-    const wrongHash = await fetch(url(`/${HASH}.narinfo`), { method: 'PUT', body: narInfo({ FileHash: fileHash(Buffer.from('other')) }) });
+    const wrongHash = await fetch(url(`/${HASH}.narinfo`), {
+      method: 'PUT',
+      body: narInfo({ FileHash: fileHash(Buffer.from('other')) }),
+    });
     expect(wrongHash.status).toBe(400);
     expect(await wrongHash.text()).toContain(`but the uploaded file is ${NAR.length} bytes with ${fileHash(NAR)}`);
-    const otherPath = await fetch(url(`/${HASH}.narinfo`), { method: 'PUT', body: narInfo({ StorePath: '/nix/store/094qif9n4cq4fdg459qzbhg1c6wywaww-x' }) });
-    expect(await otherPath.text()).toContain(`describes /nix/store/094qif9n4cq4fdg459qzbhg1c6wywaww-x, which is not /nix/store/${HASH}-…`);
+    const otherPath = await fetch(url(`/${HASH}.narinfo`), {
+      method: 'PUT',
+      body: narInfo({ StorePath: '/nix/store/094qif9n4cq4fdg459qzbhg1c6wywaww-x' }),
+    });
+    expect(await otherPath.text()).toContain(
+      `describes /nix/store/094qif9n4cq4fdg459qzbhg1c6wywaww-x, which is not /nix/store/${HASH}-…`,
+    );
     const noUrl = await fetch(url(`/${HASH}.narinfo`), { method: 'PUT', body: narInfo().replace(/^URL: .*\n/m, '') });
     expect(await noUrl.text()).toBe(`the narinfo for ${HASH} is not valid: it has no URL field\n`);
     expect((await fetch(url(`/${HASH}.narinfo`))).status).toBe(404);

@@ -27,7 +27,14 @@ afterEach(async () => {
 const lockPath = () => join(temp.dir, '.lock');
 
 function holder(overrides: Partial<{ pid: number; host: string; purpose: string; token: string }>) {
-  return JSON.stringify({ pid: 1, host: hostname(), startedAt: '2024-05-01T10:00:00.000Z', purpose: 'provision infra', token: 'stale0token', ...overrides });
+  return JSON.stringify({
+    pid: 1,
+    host: hostname(),
+    startedAt: '2024-05-01T10:00:00.000Z',
+    purpose: 'provision infra',
+    token: 'stale0token',
+    ...overrides,
+  });
 }
 
 function holdLock(purpose: string, ...extra: string[]): Child {
@@ -38,10 +45,15 @@ function holdLock(purpose: string, ...extra: string[]): Child {
 
 describe('the lock file', () => {
   it('records pid, host, start time and purpose, and release removes it', async () => {
+    // Whole seconds or finer, the recorded start lies between these two moments.
+    const before = Math.floor(Date.now() / 1000) * 1000;
     const session = await vault.lock('provision infra');
+    const after = Date.now();
     const recorded = await readLock(lockPath());
     expect(recorded).toMatchObject({ pid: process.pid, host: hostname(), purpose: 'provision infra' });
-    expect(recorded !== 'absent' && Date.now() - Date.parse(recorded.startedAt)).toBeLessThan(60_000);
+    const startedAt = recorded === 'absent' ? NaN : Date.parse(recorded.startedAt);
+    expect(startedAt).toBeGreaterThanOrEqual(before);
+    expect(startedAt).toBeLessThanOrEqual(after);
     await session.release();
     expect(existsSync(lockPath())).toBe(false);
     await session.release();
@@ -58,7 +70,9 @@ describe('the lock file', () => {
 
   it('a lock file the vault did not write is refused, not overwritten', async () => {
     await writeFile(lockPath(), 'garbage');
-    expect(await vaultFailure(vault.lock('x'))).toMatch(/is not one the vault wrote .*; if no vault command is running, remove it\.$/);
+    expect(await vaultFailure(vault.lock('x'))).toMatch(
+      /is not one the vault wrote .*; if no vault command is running, remove it\.$/,
+    );
     expect(await readFile(lockPath(), 'utf8')).toBe('garbage');
   });
 });
@@ -71,7 +85,9 @@ describe('contention between processes', () => {
     const message = await vaultFailure(vault.lock('edit vars'));
     expect(message).toContain(`locked by pid ${childPid} on host ${hostname()} since `);
     expect(message).toContain('for "provision infra (child)"');
-    await expect(vault.withLock('write', (session) => session.write('vars', { A: 'b' }, 'x'))).rejects.toThrow(/locked by pid/);
+    await expect(vault.withLock('write', (session) => session.write('vars', { A: 'b' }, 'x'))).rejects.toThrow(
+      /locked by pid/,
+    );
 
     child.process.stdin!.end();
     await child.waitForLine(/^released$/);
@@ -96,7 +112,9 @@ describe('stale locks', () => {
     const session = await vault.lock('after a crash');
     expect(await readLock(lockPath())).toMatchObject({ pid: process.pid, purpose: 'after a crash' });
     expect(temp.logs.filter((line) => line.startsWith('warning: removed the stale lock'))).toEqual([
-      expect.stringContaining(`of pid ${pid} on ${hostname()} (started 2024-05-01T10:00:00.000Z for "provision infra")`),
+      expect.stringContaining(
+        `of pid ${pid} on ${hostname()} (started 2024-05-01T10:00:00.000Z for "provision infra")`,
+      ),
     ]);
     await session.release();
     expect(await readdir(temp.dir)).not.toContain(expect.stringMatching(/^\.lock/));
@@ -105,7 +123,11 @@ describe('stale locks', () => {
   it('never takes over a lock held on another host, since its pid cannot be checked from here', async () => {
     const pid = await deadPid();
     await writeFile(lockPath(), holder({ pid, host: 'elsewhere.example' }));
-    expect(await vaultFailure(vault.lock('x'))).toMatch(new RegExp(`locked by pid ${pid} on host elsewhere\\.example since 2024-05-01T10:00:00\\.000Z for "provision infra"`));
+    expect(await vaultFailure(vault.lock('x'))).toMatch(
+      new RegExp(
+        `locked by pid ${pid} on host elsewhere\\.example since 2024-05-01T10:00:00\\.000Z for "provision infra"`,
+      ),
+    );
   });
 
   it('never takes over a lock whose process is alive', async () => {
@@ -136,7 +158,10 @@ describe('stale locks', () => {
       await Promise.all(racers.map((racer) => racer.waitForLine(/^ready$/)));
       await writeFile(go, '');
       const outcomes = await Promise.all(racers.map((racer) => racer.waitForLine(/^(locked \d+|refused: .*)$/)));
-      expect(outcomes.filter((line) => line.startsWith('locked')), outcomes.join(' / ')).toHaveLength(1);
+      expect(
+        outcomes.filter((line) => line.startsWith('locked')),
+        outcomes.join(' / '),
+      ).toHaveLength(1);
       expect(outcomes.find((line) => line.startsWith('refused'))).toMatch(/is locked by pid \d+/);
       for (const racer of racers) racer.process.stdin!.end();
       await Promise.all(racers.map((racer) => racer.exited));

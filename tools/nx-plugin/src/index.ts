@@ -1,20 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { CreateNodes, NxPlugin, PreTasksExecution } from '@nx/devkit';
+import type { CreateNodes, NxPlugin, PostTasksExecution, PreTasksExecution } from '@nx/devkit';
+import { noteTaskResults, watchRunOutcome } from './exit-code';
 import { LAYER_TARGETS, layerTargets } from './layer-targets';
+import { styleTargets } from './style-targets';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
 export const LAYER_TAG = 'layer';
 
+/** Every project gets `lint` and `format`; a layer also gets the five layer targets. */
 export const createNodes: CreateNodes = [
-  'projects/*/project.json',
+  '{projects,tools}/*/project.json',
   (files, _options, context) =>
-    files.flatMap((file) => {
+    files.map((file) => {
       const project = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as { tags?: string[] };
-      if (!project.tags?.includes(LAYER_TAG)) return [];
       const root = dirname(file);
-      return [[file, { projects: { [root]: { targets: layerTargets(root) } } }] as const];
+      const targets = { ...styleTargets(root), ...(project.tags?.includes(LAYER_TAG) ? layerTargets(root) : {}) };
+      return [file, { projects: { [root]: { targets } } }] as const;
     }),
 ];
 
@@ -24,6 +27,7 @@ export const createNodes: CreateNodes = [
  * so the second run is a cache hit. It costs one file check once the vault exists.
  */
 export const preTasksExecution: PreTasksExecution = (_options, context) => {
+  watchRunOutcome();
   if (process.env.HCLOUD_TOKEN?.trim()) return;
   // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
   const asked = context.argv.flatMap((arg) => arg.split(/[=,:]/));
@@ -36,5 +40,10 @@ export const preTasksExecution: PreTasksExecution = (_options, context) => {
   });
 };
 
-const plugin: NxPlugin = { name: 'personal-cloud/layers', createNodes, preTasksExecution };
+/** Gives the exit-code correction the tasks' results (see exit-code.ts). */
+export const postTasksExecution: PostTasksExecution = (_options, context) => {
+  noteTaskResults(Object.values(context.taskResults));
+};
+
+const plugin: NxPlugin = { name: 'personal-cloud/layers', createNodes, preTasksExecution, postTasksExecution };
 export default plugin;

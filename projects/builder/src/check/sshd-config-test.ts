@@ -8,7 +8,11 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** sshd's complaint about the file, or undefined when it accepts it. */
-export async function sshdConfigProblem(sshd: string, configFile: string, hostKeyPath: string): Promise<string | undefined> {
+export async function sshdConfigProblem(
+  sshd: string,
+  configFile: string,
+  hostKeyPath: string,
+): Promise<string | undefined> {
   const script = [
     'set -e',
     'mount -t tmpfs tmpfs /run',

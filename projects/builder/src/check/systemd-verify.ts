@@ -18,7 +18,9 @@ export function unitPrograms(unit: string): string[] {
 
 /** Units the unit requires or orders itself after that come from packages (tailscaled), not from systemd. */
 export function unitDependencies(unit: string): string[] {
-  return [...unit.matchAll(/^(?:Requires|Wants|After|PartOf|BindsTo)=(.*)$/gm)].flatMap((m) => m[1]!.split(/\s+/)).filter(Boolean);
+  return [...unit.matchAll(/^(?:Requires|Wants|After|PartOf|BindsTo)=(.*)$/gm)]
+    .flatMap((m) => m[1]!.split(/\s+/))
+    .filter(Boolean);
 }
 
 /** One problem line per thing systemd said, prefixed with the unit's name; none when it is clean. */
@@ -40,14 +42,19 @@ export async function verifyUnits(units: { name: string; text: string }[]): Prom
       for (const dependency of unitDependencies(unit.text)) {
         const inLibrary = join(root, 'usr/lib/systemd/system', dependency);
         const rendered = units.some((u) => u.name === dependency);
-        if (!existsSync(inLibrary) && !rendered) writeFileSync(join(system, dependency), `[Unit]\nDescription=stand-in for ${dependency}\n[Service]\nExecStart=/bin/true\n`);
+        if (!existsSync(inLibrary) && !rendered)
+          writeFileSync(
+            join(system, dependency),
+            `[Unit]\nDescription=stand-in for ${dependency}\n[Service]\nExecStart=/bin/true\n`,
+          );
       }
     }
     const problems: string[] = [];
     for (const unit of units) {
       const said = await run('systemd-analyze', ['verify', `--root=${root}`, unit.name]).then(
         ({ stdout, stderr }) => `${stdout}${stderr}`,
-        (error: { stdout?: string; stderr?: string; message: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}` || error.message,
+        (error: { stdout?: string; stderr?: string; message: string }) =>
+          `${error.stdout ?? ''}${error.stderr ?? ''}` || error.message,
       );
       for (const line of said.split('\n').filter((l) => l.trim())) {
         const shown = line.replaceAll(`${root}/etc/systemd/system/`, '').replaceAll(root, '');
@@ -59,4 +66,3 @@ export async function verifyUnits(units: { name: string; text: string }[]): Prom
     rmSync(root, { recursive: true, force: true });
   }
 }
-

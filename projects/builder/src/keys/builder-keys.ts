@@ -53,7 +53,8 @@ export function builderKeys(cluster: string): BuilderKeys {
       token: 'BUILDER_CLIENT_KEY',
       publicVar: 'BUILDER.client_public_key',
       name: `${cluster}-builder-client`,
-      purpose: "the key hosts and the operator log in to the builder with; its public half is the build user's only authorized key",
+      purpose:
+        "the key hosts and the operator log in to the builder with; its public half is the build user's only authorized key",
       privateFileOn: [
         { machine: 'hosts', path: HOST_BUILDER_CLIENT_KEY },
         { machine: 'operator', path: OPERATOR_BUILDER_CLIENT_KEY },

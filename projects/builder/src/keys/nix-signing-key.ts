@@ -14,10 +14,16 @@ export interface NixSigningKey {
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function generateNixSigningKey(name: string): NixSigningKey {
-  if (!KEY_NAME.test(name)) throw new CloudError(`"${name}" is not a Nix key name: use letters, digits, ".", "_" and "-", e.g. personal-cloud-cache-1.`);
+  if (!KEY_NAME.test(name))
+    throw new CloudError(
+      `"${name}" is not a Nix key name: use letters, digits, ".", "_" and "-", e.g. personal-cloud-cache-1.`,
+    );
   const { privateKey } = generateKeyPairSync('ed25519');
   const { seed, publicKey } = rawHalves(privateKey);
-  return { secret: `${name}:${Buffer.concat([seed, publicKey]).toString('base64')}`, public: `${name}:${publicKey.toString('base64')}` };
+  return {
+    secret: `${name}:${Buffer.concat([seed, publicKey]).toString('base64')}`,
+    public: `${name}:${publicKey.toString('base64')}`,
+  };
 }
 
 /** The public key of a secret key, checked: the stored public half must be the one the seed makes. */
@@ -25,7 +31,8 @@ export function nixPublicKeyOf(secret: string): string {
   const { name, bytes } = splitKey(secret, 64, 'secret');
   const seed = bytes.subarray(0, 32);
   const { publicKey } = rawHalves(privateKeyFromSeed(seed));
-  if (!publicKey.equals(bytes.subarray(32))) throw new CloudError(`the Nix secret key "${name}:…" is damaged: its public half does not belong to its seed.`);
+  if (!publicKey.equals(bytes.subarray(32)))
+    throw new CloudError(`the Nix secret key "${name}:…" is damaged: its public half does not belong to its seed.`);
   return `${name}:${publicKey.toString('base64')}`;
 }
 

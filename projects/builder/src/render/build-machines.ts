@@ -23,7 +23,12 @@ export interface BuildMachine {
  * Oxygen first; with builder.clusterFallback, the cluster's workers too, for light builds: speed
  * factor 1, one job each, without big-parallel, reached by their tailnet names.
  */
-export function buildMachines(oxygen: NonNullable<ClusterConfig['oxygen']>, nodes: readonly NodeModel[], facts: BuilderFacts, sshKey: string): BuildMachine[] {
+export function buildMachines(
+  oxygen: NonNullable<ClusterConfig['oxygen']>,
+  nodes: readonly NodeModel[],
+  facts: BuilderFacts,
+  sshKey: string,
+): BuildMachine[] {
   const { builder } = oxygen;
   const machines: BuildMachine[] = [
     {

@@ -39,4 +39,7 @@ export const OXYGEN_K3S = {
 } as const;
 
 /** cache.nixos.org's public key: the builder and the operator substitute from it after the cluster's cache. */
-export const NIXOS_CACHE = { url: 'https://cache.nixos.org', publicKey: 'cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFNpzY+8=' } as const;
+export const NIXOS_CACHE = {
+  url: 'https://cache.nixos.org',
+  publicKey: 'cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFNpzY+8=',
+} as const;

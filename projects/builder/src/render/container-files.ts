@@ -126,6 +126,9 @@ export function podmanRunArgs(builder: BuilderConfig): string[] {
     BUILDER.image,
   ];
   const spaced = args.find((a) => /\s/.test(a));
-  if (spaced) throw new CloudError(`the builder's podman argument "${spaced}" contains a space, which its unit's ExecStart would split.`);
+  if (spaced)
+    throw new CloudError(
+      `the builder's podman argument "${spaced}" contains a space, which its unit's ExecStart would split.`,
+    );
   return args;
 }

@@ -15,10 +15,17 @@ export interface K3sAgentConfig {
   'node-taint': string[];
 }
 
-export function k3sAgentConfig(config: ClusterConfig, nodes: readonly NodeModel[], facts: BuilderFacts): K3sAgentConfig {
+export function k3sAgentConfig(
+  config: ClusterConfig,
+  nodes: readonly NodeModel[],
+  facts: BuilderFacts,
+): K3sAgentConfig {
   const oxygen = config.oxygen!;
   const server = nodes.find((n) => n.k3s.role === 'server');
-  if (!server) throw new CloudError(`phase ${config.phase} has no k3s server for Oxygen to join: it needs a control-plane pool with nodes, or a worker that runs everything.`);
+  if (!server)
+    throw new CloudError(
+      `phase ${config.phase} has no k3s server for Oxygen to join: it needs a control-plane pool with nodes, or a worker that runs everything.`,
+    );
   return {
     server: `https://${server.privateIp}:6443`,
     'token-file': OXYGEN_K3S.tokenFile,

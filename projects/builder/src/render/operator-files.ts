@@ -36,7 +36,13 @@ export interface SshEndpoint {
 
 /** Where the operator reaches the builder: Oxygen's tailnet name, the builder's port and user. */
 export function builderEndpoint(oxygenHostname: string, identityFile: string): SshEndpoint {
-  return { alias: builderAlias(oxygenHostname), hostName: oxygenHostname, port: BUILDER.sshPort, user: BUILDER.user, identityFile };
+  return {
+    alias: builderAlias(oxygenHostname),
+    hostName: oxygenHostname,
+    port: BUILDER.sshPort,
+    user: BUILDER.user,
+    identityFile,
+  };
 }
 
 /** Nix's machine URIs take no port: the alias carries it, and pins the host key under the alias's name. */

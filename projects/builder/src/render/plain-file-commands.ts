@@ -6,7 +6,9 @@ import { OPERATOR_FILES } from './operator-files';
 import { OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 
 export function plainFileCommands(roles: { builder: boolean; worker: boolean }): string {
-  const lines = ['# Oxygen without NixOS: run from dist/builder/render/, as root, on Oxygen (and the operator part on your machine).'];
+  const lines = [
+    '# Oxygen without NixOS: run from dist/builder/render/, as root, on Oxygen (and the operator part on your machine).',
+  ];
   if (roles.builder)
     lines.push(
       '',
@@ -29,7 +31,7 @@ export function plainFileCommands(roles: { builder: boolean; worker: boolean }):
   if (roles.worker)
     lines.push(
       '',
-      '# The k3s agent (the k3s binary of the cluster\'s version at ' + OXYGEN_K3S.binary + '):',
+      `# The k3s agent (the k3s binary of the cluster's version at ${OXYGEN_K3S.binary}):`,
       `#   write the cluster's k3s token to ${OXYGEN_K3S.tokenFile} with mode 0600`,
       `install -D -m 0644 k3s/config.yaml ${OXYGEN_K3S.configFile}`,
       `install -m 0644 systemd/${OXYGEN_K3S.unit} /etc/systemd/system/`,

@@ -5,7 +5,15 @@ import { builderKeys, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts, type BuilderFacts } from './builder-facts';
 import { BUILDER, OXYGEN_K3S } from './builder-settings';
 import { buildMachines, type BuildMachine } from './build-machines';
-import { authorizedKeys, containerfile, containerNixConf, ENTRYPOINT_SH, HEALTHCHECK_SH, podmanRunArgs, sshdConfig } from './container-files';
+import {
+  authorizedKeys,
+  containerfile,
+  containerNixConf,
+  ENTRYPOINT_SH,
+  HEALTHCHECK_SH,
+  podmanRunArgs,
+  sshdConfig,
+} from './container-files';
 import { k3sAgentConfig } from './k3s-agent';
 import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
 import { builderUnit, k3sAgentUnit } from './systemd-units';
@@ -40,7 +48,8 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
   const none = { files: {}, executables: [], missingVars: [], buildMachines: [] };
   if (!oxygen?.enabled) return { summary: 'oxygen is not enabled in the config: nothing to render.', ...none };
   const reading = readBuilderFacts(builderKeys(config.name), vars);
-  if (!reading.facts) return { ...none, summary: `${oxygen.hostname} cannot be rendered yet.`, missingVars: reading.missing };
+  if (!reading.facts)
+    return { ...none, summary: `${oxygen.hostname} cannot be rendered yet.`, missingVars: reading.missing };
   const facts = reading.facts;
   const isBuilder = oxygen.roles.includes('builder');
   const isWorker = oxygen.roles.includes('worker');
@@ -82,14 +91,22 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
 export function cacheUrlOf(config: ClusterConfig): string {
   const app = config.apps.find((a) => a.name === CACHE_APP);
   if (!app?.host)
-    throw new CloudError(`oxygen.roles has builder, which pushes to and substitutes from the cluster's binary cache, but apps has no "${CACHE_APP}" app with a host: add it (attic) or remove builder from oxygen.roles.`);
+    throw new CloudError(
+      `oxygen.roles has builder, which pushes to and substitutes from the cluster's binary cache, but apps has no "${CACHE_APP}" app with a host: add it (attic) or remove builder from oxygen.roles.`,
+    );
   return `https://${app.host}/${config.name}`;
 }
 
-function summaryOf(oxygen: NonNullable<ClusterConfig['oxygen']>, facts: BuilderFacts, machines: BuildMachine[]): string {
+function summaryOf(
+  oxygen: NonNullable<ClusterConfig['oxygen']>,
+  facts: BuilderFacts,
+  machines: BuildMachine[],
+): string {
   const parts = [`${oxygen.hostname} (${facts.oxygenTailscaleIp}): ${oxygen.roles.join(' and ')}`];
   if (oxygen.roles.includes('builder'))
-    parts.push(`builder container ${oxygen.builder.cpus} CPUs, ${oxygen.builder.memoryGb} GB, managed by ${oxygen.builder.managedBy}; ${machines.length} build machine(s)`);
+    parts.push(
+      `builder container ${oxygen.builder.cpus} CPUs, ${oxygen.builder.memoryGb} GB, managed by ${oxygen.builder.managedBy}; ${machines.length} build machine(s)`,
+    );
   if (oxygen.roles.includes('worker')) parts.push(`k3s agent with ${oxygen.taints.length} taint(s)`);
   return `${parts.join('; ')}.`;
 }

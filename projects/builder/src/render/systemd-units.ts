@@ -6,40 +6,48 @@ import { BUILDER, OXYGEN_K3S } from './builder-settings';
 export type UnitSections = [section: string, entries: [key: string, value: string][]][];
 
 export function unitFile(comment: string, sections: UnitSections): string {
-  const body = sections.map(([name, entries]) => [`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].join('\n')).join('\n\n');
-  return `${comment.split('\n').map((line) => `# ${line}`).join('\n')}\n${body}\n`;
+  const body = sections
+    .map(([name, entries]) => [`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].join('\n'))
+    .join('\n\n');
+  return `${comment
+    .split('\n')
+    .map((line) => `# ${line}`)
+    .join('\n')}\n${body}\n`;
 }
 
 export const PODMAN = '/usr/bin/podman';
 
 export function builderUnit(podmanArgs: string[]): string {
-  return unitFile(`The personal-cloud Nix builder: nix-daemon and sshd in one Podman container.\nsshd listens on Oxygen's Tailscale address, so the container starts after tailscaled.`, [
+  return unitFile(
+    `The personal-cloud Nix builder: nix-daemon and sshd in one Podman container.\nsshd listens on Oxygen's Tailscale address, so the container starts after tailscaled.`,
     [
-      'Unit',
       [
-        ['Description', 'personal-cloud Nix builder (Podman container)'],
-        ['Wants', 'network-online.target'],
-        ['After', 'network-online.target tailscaled.service'],
-        ['Requires', 'tailscaled.service'],
+        'Unit',
+        [
+          ['Description', 'personal-cloud Nix builder (Podman container)'],
+          ['Wants', 'network-online.target'],
+          ['After', 'network-online.target tailscaled.service'],
+          ['Requires', 'tailscaled.service'],
+        ],
       ],
-    ],
-    [
-      'Service',
       [
-        ['Environment', 'PODMAN_SYSTEMD_UNIT=%n'],
-        ['Type', 'notify'],
-        ['NotifyAccess', 'all'],
-        ['Restart', 'always'],
-        ['RestartSec', '10s'],
-        ['TimeoutStartSec', '120'],
-        ['TimeoutStopSec', '70'],
-        ['ExecStart', [PODMAN, ...podmanArgs].join(' ')],
-        ['ExecStop', `${PODMAN} stop --ignore --time=10 --cidfile=%t/%n.ctr-id`],
-        ['ExecStopPost', `${PODMAN} rm --force --ignore --time=10 --cidfile=%t/%n.ctr-id`],
+        'Service',
+        [
+          ['Environment', 'PODMAN_SYSTEMD_UNIT=%n'],
+          ['Type', 'notify'],
+          ['NotifyAccess', 'all'],
+          ['Restart', 'always'],
+          ['RestartSec', '10s'],
+          ['TimeoutStartSec', '120'],
+          ['TimeoutStopSec', '70'],
+          ['ExecStart', [PODMAN, ...podmanArgs].join(' ')],
+          ['ExecStop', `${PODMAN} stop --ignore --time=10 --cidfile=%t/%n.ctr-id`],
+          ['ExecStopPost', `${PODMAN} rm --force --ignore --time=10 --cidfile=%t/%n.ctr-id`],
+        ],
       ],
+      ['Install', [['WantedBy', 'multi-user.target']]],
     ],
-    ['Install', [['WantedBy', 'multi-user.target']]],
-  ]);
+  );
 }
 
 export function k3sAgentArgs(): string[] {

@@ -13,7 +13,8 @@ export const DIST_DIR = 'dist/builder';
 
 export async function run(): Promise<void> {
   const manifestFile = `${RENDER_DIR}/${MANIFEST}`;
-  if (!existsSync(manifestFile)) throw new CloudError(`${manifestFile} does not exist: run \`npx nx run builder:render\` first.`);
+  if (!existsSync(manifestFile))
+    throw new CloudError(`${manifestFile} does not exist: run \`npx nx run builder:render\` first.`);
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as BuilderManifest;
   const { config, vault, vars } = await loadBuilderInputs();
   const hostKey = lookupVar(vars, builderKeys(config.name).sshHostKey.publicVar);
@@ -33,7 +34,10 @@ export async function run(): Promise<void> {
   });
   for (const line of report.ran) console.log(`builder: checked ${line}.`);
   for (const line of report.skipped) console.log(`builder: skipped ${line}.`);
-  if (report.problems.length) throw new CloudError(`builder:check found ${report.problems.length} problem(s):\n${report.problems.map((p) => `  ${p}`).join('\n')}`);
+  if (report.problems.length)
+    throw new CloudError(
+      `builder:check found ${report.problems.length} problem(s):\n${report.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
 }
 
 function canRun(command: string, args: string[]): boolean {

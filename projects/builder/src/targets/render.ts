@@ -22,7 +22,8 @@ export async function run(): Promise<void> {
   await writeRendered(RENDER_DIR, rendered);
   console.log(`builder: ${rendered.summary}`);
   for (const file of Object.keys(rendered.files)) console.log(`  ${join(RENDER_DIR, file)}`);
-  if (rendered.missingVars.length) console.log(`builder: not rendered: ${missingBuilderVarsSentence(rendered.missingVars)}`);
+  if (rendered.missingVars.length)
+    console.log(`builder: not rendered: ${missingBuilderVarsSentence(rendered.missingVars)}`);
 }
 
 /** Replaces the folder's contents, so no file of an earlier render outlives the config that made it. */
@@ -34,6 +35,11 @@ export async function writeRendered(dir: string, rendered: RenderedBuilder): Pro
     await writeFile(join(dir, file), text);
   }
   for (const file of rendered.executables) await chmod(join(dir, file), 0o755);
-  const manifest: BuilderManifest = { summary: rendered.summary, files: Object.keys(rendered.files), missingVars: rendered.missingVars, buildMachines: rendered.buildMachines };
+  const manifest: BuilderManifest = {
+    summary: rendered.summary,
+    files: Object.keys(rendered.files),
+    missingVars: rendered.missingVars,
+    buildMachines: rendered.buildMachines,
+  };
   await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }

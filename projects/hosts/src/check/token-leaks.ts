@@ -21,9 +21,15 @@ export const MIN_SECRET_LENGTH = 12;
  */
 export function secretNeedles(tokens: Record<string, string>): { token: string; needle: string }[] {
   return Object.entries(tokens).flatMap(([token, value]) => {
-    const lines = value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= MIN_SECRET_LENGTH && !/^-----(BEGIN|END) /.test(l));
+    const lines = value
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length >= MIN_SECRET_LENGTH && !/^-----(BEGIN|END) /.test(l));
     const whole = value.trim();
-    const needles = new Set([...(whole.length >= MIN_SECRET_LENGTH ? [whole] : []), ...(lines.length > 1 ? lines : [])]);
+    const needles = new Set([
+      ...(whole.length >= MIN_SECRET_LENGTH ? [whole] : []),
+      ...(lines.length > 1 ? lines : []),
+    ]);
     return [...needles].map((needle) => ({ token, needle }));
   });
 }

@@ -46,7 +46,10 @@ const NAR_PATH = /^\/(nar\/[0-9a-z]+\.nar(?:\.[a-z0-9]+)?)$/;
 const NARINFO_LIMIT = 64 * 1024;
 
 class Refusal extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -85,20 +88,43 @@ export async function startBinaryCache(options: BinaryCacheOptions): Promise<Run
   };
 
   /** A narinfo is accepted only when it describes the NAR already uploaded, so no reader ever gets a dangling one. */
-  const acceptNarInfo = async (req: IncomingMessage, res: ServerResponse, hash: string, file: string): Promise<number> => {
+  const acceptNarInfo = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    hash: string,
+    file: string,
+  ): Promise<number> => {
     const text = (await readBody(req, NARINFO_LIMIT)).toString('utf8');
     const info = parseNarInfo(text);
     if (typeof info === 'string') throw new Refusal(400, `the narinfo for ${hash} is not valid: ${info}`);
     if (storePathHash(info.storePath, storeDir) !== hash)
-      throw new Refusal(400, `the narinfo uploaded as ${hash}.narinfo describes ${info.storePath}, which is not ${storeDir}/${hash}-…`);
+      throw new Refusal(
+        400,
+        `the narinfo uploaded as ${hash}.narinfo describes ${info.storePath}, which is not ${storeDir}/${hash}-…`,
+      );
     const nar = NAR_PATH.exec(`/${info.url}`);
-    if (!nar) throw new Refusal(400, `the narinfo for ${hash} names URL "${info.url}", which is not nar/<hash>.nar[.<compression>]`);
+    if (!nar)
+      throw new Refusal(
+        400,
+        `the narinfo for ${hash} names URL "${info.url}", which is not nar/<hash>.nar[.<compression>]`,
+      );
     const narFile = join(dir, nar[1]!);
-    const size = await stat(narFile).then((s) => s.size, () => undefined);
-    if (size === undefined) throw new Refusal(400, `the narinfo for ${hash} names ${info.url}, which was never uploaded: PUT the NAR first`);
-    const fileHash = `sha256:${toNixBase32(createHash('sha256').update(await readFile(narFile)).digest())}`;
+    const size = await stat(narFile).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (size === undefined)
+      throw new Refusal(400, `the narinfo for ${hash} names ${info.url}, which was never uploaded: PUT the NAR first`);
+    const fileHash = `sha256:${toNixBase32(
+      createHash('sha256')
+        .update(await readFile(narFile))
+        .digest(),
+    )}`;
     if (size !== info.fileSize || fileHash !== info.fileHash)
-      throw new Refusal(400, `the narinfo for ${hash} says ${info.url} is ${info.fileSize} bytes with ${info.fileHash}, but the uploaded file is ${size} bytes with ${fileHash}`);
+      throw new Refusal(
+        400,
+        `the narinfo for ${hash} says ${info.url} is ${info.fileSize} bytes with ${info.fileHash}, but the uploaded file is ${size} bytes with ${fileHash}`,
+      );
     await writeAtomically(file, [Buffer.from(text)]);
     return sendText(res, 'PUT', 'text/plain', '');
   };
@@ -110,14 +136,25 @@ export async function startBinaryCache(options: BinaryCacheOptions): Promise<Run
         const status = error instanceof Refusal ? error.status : 500;
         if (!(error instanceof Refusal)) console.error('binary cache: request failed', error);
         req.resume();
-        if (!res.headersSent) sendText(res, req.method ?? 'GET', 'text/plain', `${error instanceof Refusal ? error.message : 'internal error'}\n`, status);
+        if (!res.headersSent)
+          sendText(
+            res,
+            req.method ?? 'GET',
+            'text/plain',
+            `${error instanceof Refusal ? error.message : 'internal error'}\n`,
+            status,
+          );
         else res.destroy();
         report(req, status);
       },
     );
   });
   const report = (req: IncomingMessage, status: number) =>
-    options.onRequest?.({ method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://cache').pathname, status });
+    options.onRequest?.({
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://cache').pathname,
+      status,
+    });
 
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
@@ -149,7 +186,10 @@ function sendText(res: ServerResponse, method: string, type: string, text: strin
 }
 
 async function sendFile(res: ServerResponse, method: string, type: string, file: string): Promise<number> {
-  const size = await stat(file).then((s) => s.size, () => undefined);
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => undefined,
+  );
   if (size === undefined) return sendText(res, method, 'text/plain', 'not in this cache\n', 404);
   res.writeHead(200, { 'Content-Type': type, 'Content-Length': String(size) });
   if (method === 'HEAD') res.end();

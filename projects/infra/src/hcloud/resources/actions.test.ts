@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { action, page } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { action, page } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as actions from './actions';
 
 const api = useFakeHetzner();
 
 describe('actions', () => {
   it('gets many actions with one GET /actions per 25 ids, without duplicates', async () => {
-    api.fake.on('GET', '/actions', (req) => ({ status: 200, body: { actions: req.query.getAll('id').map((id) => action({ id: Number(id) })) } }));
+    api.fake.on('GET', '/actions', (req) => ({
+      status: 200,
+      body: { actions: req.query.getAll('id').map((id) => action({ id: Number(id) })) },
+    }));
     const ids = [...Array.from({ length: 60 }, (_, i) => i + 1), 1, 2];
     const got = await actions.get(api.client, ids);
     expect(got.map((a) => a.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));

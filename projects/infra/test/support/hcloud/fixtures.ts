@@ -1,13 +1,13 @@
-import type { Action } from '../resources/actions';
-import type { Datacenter, Image, Location, ServerType } from '../resources/catalog';
-import type { Firewall } from '../resources/firewalls';
-import type { Network } from '../resources/networks';
-import type { PlacementGroup } from '../resources/placement-groups';
-import type { Pricing } from '../resources/pricing';
-import type { PrimaryIp } from '../resources/primary-ips';
-import type { CreateServer, Server } from '../resources/servers';
-import type { SshKey } from '../resources/ssh-keys';
-import type { Volume } from '../resources/volumes';
+import type { Action } from '../../../src/hcloud/resources/actions';
+import type { Datacenter, Image, Location, ServerType } from '../../../src/hcloud/resources/catalog';
+import type { Firewall } from '../../../src/hcloud/resources/firewalls';
+import type { Network } from '../../../src/hcloud/resources/networks';
+import type { PlacementGroup } from '../../../src/hcloud/resources/placement-groups';
+import type { Pricing } from '../../../src/hcloud/resources/pricing';
+import type { PrimaryIp } from '../../../src/hcloud/resources/primary-ips';
+import type { CreateServer, Server } from '../../../src/hcloud/resources/servers';
+import type { SshKey } from '../../../src/hcloud/resources/ssh-keys';
+import type { Volume } from '../../../src/hcloud/resources/volumes';
 
 /** Answers shaped exactly as Hetzner's spec says (the contract tests check them against it). */
 
@@ -164,8 +164,23 @@ export function firewall(overrides: Partial<Firewall> = {}): Firewall {
     name: 'test-fw',
     labels: { ...labels, role: 'firewall', name: 'test-fw' },
     created,
-    rules: [{ description: 'ssh', direction: 'in', source_ips: ['0.0.0.0/0', '::/0'], destination_ips: [], protocol: 'tcp', port: '22' }],
-    applied_to: [{ type: 'label_selector', label_selector: { selector: 'cluster=test' }, applied_to_resources: [{ type: 'server', server: { id: 42 } }] }],
+    rules: [
+      {
+        description: 'ssh',
+        direction: 'in',
+        source_ips: ['0.0.0.0/0', '::/0'],
+        destination_ips: [],
+        protocol: 'tcp',
+        port: '22',
+      },
+    ],
+    applied_to: [
+      {
+        type: 'label_selector',
+        label_selector: { selector: 'cluster=test' },
+        applied_to_resources: [{ type: 'server', server: { id: 42 } }],
+      },
+    ],
     ...overrides,
   };
 }
