@@ -68,7 +68,8 @@ describe('the builder container', () => {
 
   it('builds its image from the hosts’ pinned nixpkgs, with no key in it', () => {
     const { files } = renderAt();
-    expect(files['container/Containerfile']).toContain(`profile install '${NIXPKGS}#openssh'`);
+    expect(files['container/Containerfile']).toContain(`build --out-link /opt/openssh '${NIXPKGS}#openssh'`);
+    expect(files['container/entrypoint.sh']).toContain('/opt/openssh/bin/sshd -D -e -f /etc/ssh/sshd_config &');
     expect(
       pinnedNixpkgs(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../hosts/nix/flake.nix'), 'utf8')),
     ).toMatch(/^github:NixOS\/nixpkgs\/[0-9a-f]{40}$/);

@@ -9,6 +9,8 @@ type BuilderConfig = NonNullable<ClusterConfig['oxygen']>['builder'];
 
 export const HOST_KEY_IN_CONTAINER = `${BUILDER.keysMount}/ssh_host_ed25519_key`;
 const SCRIPTS = '/usr/local/bin';
+/** OpenSSH's store path, linked (and so kept from garbage collection) outside the profile the image's Nix owns. */
+const OPENSSH = '/opt/openssh';
 
 /** The image: Nix's official image, OpenSSH from the hosts' pinned nixpkgs, the build user and sshd's own user. */
 export function containerfile(nixpkgs: string): string {
@@ -16,7 +18,7 @@ export function containerfile(nixpkgs: string): string {
 #   podman build --tag ${BUILDER.image} .
 # It holds no key and no configuration: both are mounted when it runs (see ${BUILDER.unit}).
 FROM ${BUILDER.baseImage}
-RUN nix --extra-experimental-features 'nix-command flakes' profile install '${nixpkgs}#openssh' \\
+RUN nix --extra-experimental-features 'nix-command flakes' build --out-link ${OPENSSH} '${nixpkgs}#openssh' \\
  && ln -s /nix/var/nix/profiles/default/bin/nix-daemon /nix/var/nix/profiles/default/bin/nix-store /usr/bin/ \\
  && echo '${BUILDER.user}:x:${BUILDER.uid}:${BUILDER.uid}:personal-cloud builds:/var/empty:/bin/sh' >> /etc/passwd \\
  && echo '${BUILDER.user}:x:${BUILDER.uid}:' >> /etc/group \\
@@ -34,7 +36,7 @@ export const ENTRYPOINT_SH = `#!/usr/bin/env bash
 # status, and whatever runs the container starts it again.
 set -euo pipefail
 /nix/var/nix/profiles/default/bin/nix-daemon &
-"$(readlink -f /root/.nix-profile/bin/sshd)" -D -e -f /etc/ssh/sshd_config &
+${OPENSSH}/bin/sshd -D -e -f /etc/ssh/sshd_config &
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT TERM INT
 wait -n
 `;
