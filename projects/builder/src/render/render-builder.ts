@@ -2,7 +2,7 @@
 // needs comes in, and the same input gives the same bytes.
 import { CloudError, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { builderKeys, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
-import { readBuilderFacts, type BuilderFacts } from './builder-facts';
+import { readBuilderFacts } from './builder-facts';
 import { BUILDER, OXYGEN_K3S } from './builder-settings';
 import { buildMachines, type BuildMachine } from './build-machines';
 import {
@@ -79,7 +79,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
     });
   files['commands.txt'] = plainFileCommands({ builder: isBuilder, worker: isWorker });
   return {
-    summary: summaryOf(oxygen, facts, machines),
+    summary: summaryOf(oxygen, machines),
     files,
     executables: isBuilder ? ['container/entrypoint.sh', 'container/healthcheck.sh'] : [],
     missingVars: [],
@@ -97,12 +97,9 @@ export function cacheUrlOf(config: ClusterConfig): string {
   return `https://${app.host}/${config.name}`;
 }
 
-function summaryOf(
-  oxygen: NonNullable<ClusterConfig['oxygen']>,
-  facts: BuilderFacts,
-  machines: BuildMachine[],
-): string {
-  const parts = [`${oxygen.hostname} (${facts.oxygenTailscaleIp}): ${oxygen.roles.join(' and ')}`];
+/** Names and counts only: vars' values (Oxygen's address) stay in dist/ and the vault, never in the log. */
+function summaryOf(oxygen: NonNullable<ClusterConfig['oxygen']>, machines: BuildMachine[]): string {
+  const parts = [`${oxygen.hostname}: ${oxygen.roles.join(' and ')}`];
   if (oxygen.roles.includes('builder'))
     parts.push(
       `builder container ${oxygen.builder.cpus} CPUs, ${oxygen.builder.memoryGb} GB, managed by ${oxygen.builder.managedBy}; ${machines.length} build machine(s)`,

@@ -193,7 +193,11 @@ async function sendFile(res: ServerResponse, method: string, type: string, file:
   if (size === undefined) return sendText(res, method, 'text/plain', 'not in this cache\n', 404);
   res.writeHead(200, { 'Content-Type': type, 'Content-Length': String(size) });
   if (method === 'HEAD') res.end();
-  else await pipeline(createReadStream(file), res);
+  else
+    await pipeline(createReadStream(file), res).catch((error: unknown) => {
+      // A reader that hangs up mid-NAR is its own business, not the cache's failure.
+      if (!res.destroyed) throw error;
+    });
   return 200;
 }
 
