@@ -40,6 +40,10 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
     return { drvPath: result!.drvPath, out: result!.outputs.out };
   };
 
+  /** `nix copy --from` the cache into a host store that trusts only `trustedKey`. */
+  const copyFromCache = (host: string, path: string, trustedKey: string) =>
+    nix.run(['copy', '--store', host, '--from', cache.url, path, '--option', 'trusted-public-keys', trustedKey]);
+
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'pc-cache-loop-'));
     nix = privateNix(root);
@@ -97,17 +101,7 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
 
   it('refuses the path on a host that trusts another key', async () => {
     const host = nix.store('host-trusting-another-key');
-    const result = await nix.run([
-      'copy',
-      '--store',
-      host,
-      '--from',
-      cache.url,
-      built.out,
-      '--option',
-      'trusted-public-keys',
-      otherKey.public,
-    ]);
+    const result = await copyFromCache(host, built.out, otherKey.public);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`cannot add path '${built.out}' because it lacks a valid signature`);
     expect(existsSync(join(host, built.out))).toBe(false);
@@ -117,17 +111,7 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
     const unsigned = await buildOnOxygen(derivationFile(root, 'never-signed', 'never signed'));
     await nix.ok(['copy', '--store', nix.store('oxygen'), '--to', cache.url, unsigned.out]);
     const host = nix.store('host-2');
-    const result = await nix.run([
-      'copy',
-      '--store',
-      host,
-      '--from',
-      cache.url,
-      unsigned.out,
-      '--option',
-      'trusted-public-keys',
-      key.public,
-    ]);
+    const result = await copyFromCache(host, unsigned.out, key.public);
     expect(result.stderr).toContain(`cannot add path '${unsigned.out}' because it lacks a valid signature`);
     expect(existsSync(join(host, unsigned.out))).toBe(false);
   });
