@@ -1,10 +1,10 @@
 // builder:check on a real render: it passes, and each kind of damage is caught by the tool that
 // owns the format (systemd-analyze, sshd -t, nix) or by the key scan.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeNeeding, onPath } from '../../../tools/test-support/external-tools';
 import { runBuilderChecks, type BuilderCheckInputs } from '../src/check/builder-checks';
 import { generateNixSigningKey } from '../src/keys/nix-signing-key';
@@ -21,8 +21,19 @@ const tools = {
 };
 const allTools = tools.systemdAnalyze && tools.sshd !== null && tools.unshare && tools.root && tools.nix;
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 async function renderedDist(rendered = renderAt()): Promise<BuilderCheckInputs> {
-  const distDir = mkdtempSync(join(tmpdir(), 'pc-builder-dist-'));
+  const distDir = tempDir('pc-builder-dist-');
   const renderDir = join(distDir, 'render');
   await writeRendered(renderDir, rendered);
   const manifest = JSON.parse(readFileSync(join(renderDir, MANIFEST), 'utf8')) as BuilderManifest;
@@ -47,7 +58,7 @@ describeNeeding({ what: 'systemd-analyze, sshd, unshare, nix and root', availabl
   });
 
   it('finds a private key anywhere under dist/builder, by its shape or as a vault token', async () => {
-    const keyFile = join(mkdtempSync(join(tmpdir(), 'pc-key-')), 'key');
+    const keyFile = join(tempDir('pc-key-'), 'key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
     writeFileSync(join(inputs.distDir, 'copied-by-mistake'), readFileSync(keyFile));
     appendFileSync(

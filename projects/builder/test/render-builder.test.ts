@@ -1,5 +1,5 @@
 // builder:render's files, with their exact command lines, and the config guards.
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,7 +144,8 @@ describe("Oxygen's k3s agent", () => {
 describe('render as a whole', () => {
   it('is deterministic, and replaces an earlier render’s files', async () => {
     expect(renderAt()).toEqual(renderAt());
-    const dir = join(mkdtempSync(join(tmpdir(), 'pc-builder-render-')), 'render');
+    const parent = mkdtempSync(join(tmpdir(), 'pc-builder-render-'));
+    const dir = join(parent, 'render');
     await writeRendered(dir, renderAt());
     writeFileSync(join(dir, 'stale.txt'), 'from an older config');
     await writeRendered(
@@ -154,6 +155,7 @@ describe('render as a whole', () => {
     expect(readdirSync(dir).sort()).toEqual(['builder.json', 'commands.txt', 'k3s', 'systemd']);
     await writeRendered(dir, renderAt());
     expect(statSync(join(dir, 'container/entrypoint.sh')).mode & 0o777).toBe(0o755);
+    rmSync(parent, { recursive: true, force: true });
   });
 
   it('writes nothing for Oxygen while a var it needs is missing, and names every one', () => {

@@ -2,10 +2,10 @@
 // them (the real-Nix loop is in projects/builder/test/cache-loop.test.ts): what it serves, what
 // it refuses, and that it keeps what it was given across a restart.
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startBinaryCache, type BinaryCacheRequest, type RunningBinaryCache } from '../src';
 import { toNixBase32 } from '../src/binary-cache';
 
@@ -39,10 +39,21 @@ afterEach(async () => {
   running = [];
 });
 
-async function start(dir = mkdtempSync(join(tmpdir(), 'pc-cache-')), requests: BinaryCacheRequest[] = []) {
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(dir = newFolder(), requests: BinaryCacheRequest[] = []) {
   const cache = await startBinaryCache({ dir, onRequest: (r) => requests.push(r) });
   running.push(cache);
   return { cache, dir, requests, url: (path: string) => `${cache.url}${path}` };
+}
+
+function newFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-cache-'));
+  folders.push(dir);
+  return dir;
 }
 
 describe('Nix base-32', () => {
