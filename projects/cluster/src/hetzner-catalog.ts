@@ -38,3 +38,13 @@ export const LIMITS = {
   labelValueMax: 63,
   resourceNameMax: 63,
 } as const;
+
+/** Each server type's local disk in GB, as Hetzner publishes it: what the hot storage tier shares with the OS. */
+export const SERVER_TYPE_DISK_GB: Readonly<Record<ServerType, number>> = {
+  cx22: 40, cx32: 80, cx42: 160, cx52: 320,
+  cx23: 40, cx33: 80, cx43: 160, cx53: 320,
+  cpx11: 40, cpx21: 80, cpx31: 160, cpx41: 240, cpx51: 360,
+  cpx12: 40, cpx22: 80, cpx32: 160, cpx42: 320, cpx52: 480, cpx62: 640,
+  ccx13: 80, ccx23: 160, ccx33: 240, ccx43: 360, ccx53: 600, ccx63: 960,
+  cax11: 40, cax21: 80, cax31: 160, cax41: 320,
+};
