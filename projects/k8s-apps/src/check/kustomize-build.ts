@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CloudError } from '@personal-cloud/cluster';
 
 const run = promisify(execFile);
 
@@ -21,7 +22,7 @@ export async function kustomizeBuildProblems(root: string, directories: readonly
         await run(kubectl, ['kustomize', join(root, dir)], { maxBuffer: 64 * 1024 * 1024 });
       } catch (error) {
         const failure = error as { code?: string; stderr?: string; message: string };
-        if (failure.code === 'ENOENT') throw new Error(`check needs ${kubectl} on PATH to build the kustomizations: install kubectl`);
+        if (failure.code === 'ENOENT') throw new CloudError(`check needs ${kubectl} on PATH to build the kustomizations: install kubectl`);
         const reason = (failure.stderr || failure.message).trim().split('\n')[0];
         problems.push(`${dir}: kubectl kustomize cannot build it: ${reason}`);
       }

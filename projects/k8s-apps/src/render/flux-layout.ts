@@ -16,10 +16,15 @@ export const KUSTOMIZE_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 /** The GitRepository and the deploy-key Secret flux bootstrap names flux-system. */
 export const FLUX_SOURCE = 'flux-system';
 
+/**
+ * The stages. The infrastructure stages wait for what they applied to be healthy, so the next
+ * stage starts with the CRDs and classes it needs. apps does not wait: a claim on a
+ * WaitForFirstConsumer class stays Pending while its CronJob is suspended, and that is fine.
+ */
 export const STAGES = [
-  { name: 'infra-controllers', path: 'infrastructure/controllers', dependsOn: [] as string[], file: 'infrastructure.yaml' },
-  { name: 'infra-configs', path: 'infrastructure/configs', dependsOn: ['infra-controllers'], file: 'infrastructure.yaml' },
-  { name: 'apps', path: 'apps', dependsOn: ['infra-configs'], file: 'apps.yaml' },
+  { name: 'infra-controllers', path: 'infrastructure/controllers', dependsOn: [] as string[], file: 'infrastructure.yaml', wait: true },
+  { name: 'infra-configs', path: 'infrastructure/configs', dependsOn: ['infra-controllers'], file: 'infrastructure.yaml', wait: true },
+  { name: 'apps', path: 'apps', dependsOn: ['infra-configs'], file: 'apps.yaml', wait: false },
 ] as const;
 
 export function clusterDir(config: ClusterConfig): string {
@@ -31,7 +36,7 @@ export function kustomizeFile(resources: readonly string[]): Record<string, unkn
   return { apiVersion: KUSTOMIZE_API_VERSION, kind: 'Kustomization', resources: [...resources].sort() };
 }
 
-function fluxKustomization(name: string, path: string, dependsOn: readonly string[]): Manifest {
+function fluxKustomization(name: string, path: string, dependsOn: readonly string[], wait: boolean): Manifest {
   return built(
     new Kustomization({
       metadata: { name, namespace: FLUX_NAMESPACE },
@@ -41,8 +46,7 @@ function fluxKustomization(name: string, path: string, dependsOn: readonly strin
         timeout: '5m',
         path: `./${path}`,
         prune: true,
-        // Ready only when what it applied is healthy: the next stage starts on a working base.
-        wait: true,
+        wait,
         sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE },
         ...(dependsOn.length ? { dependsOn: dependsOn.map((d) => ({ name: d })) } : {}),
       },
@@ -59,13 +63,13 @@ export function fluxSync(config: ClusterConfig & { gitops: NonNullable<ClusterCo
         spec: { interval: '1m', url: config.gitops.url, ref: { branch: config.gitops.branch }, secretRef: { name: FLUX_SOURCE } },
       }),
     ),
-    fluxKustomization(FLUX_SOURCE, clusterDir(config), []),
+    fluxKustomization(FLUX_SOURCE, clusterDir(config), [], false),
   ];
 }
 
 /** The stage Kustomizations, grouped by the file of the cluster directory they live in. */
 export function stageKustomizations(): Map<string, Manifest[]> {
   const files = new Map<string, Manifest[]>();
-  for (const stage of STAGES) files.set(stage.file, [...(files.get(stage.file) ?? []), fluxKustomization(stage.name, stage.path, stage.dependsOn)]);
+  for (const stage of STAGES) files.set(stage.file, [...(files.get(stage.file) ?? []), fluxKustomization(stage.name, stage.path, stage.dependsOn, stage.wait)]);
   return files;
 }

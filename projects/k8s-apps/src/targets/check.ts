@@ -1,0 +1,27 @@
+// k8s-apps:check — what render wrote: every object against its schema and the layer's rules, the
+// hot tier's capacity, the Flux dependsOn graph, no vault token in any file, and kubectl kustomize
+// on every kustomization directory.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { CloudError } from '@personal-cloud/cluster';
+import { checkTree } from '../check/check-tree';
+import { kustomizationDirectories, kustomizeBuildProblems } from '../check/kustomize-build';
+import { loadConfig, readTokens, RENDER_DIR } from '../k8s-apps-inputs';
+
+export async function readTree(root: string): Promise<Map<string, string>> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => {
+    throw new CloudError(`${root} does not exist: run k8s-apps:render first`);
+  });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name)).split('\\').join('/'));
+  return new Map(await Promise.all(files.sort().map(async (file) => [file, await readFile(join(root, file), 'utf8')] as const)));
+}
+
+export async function run(): Promise<void> {
+  const config = await loadConfig();
+  const files = await readTree(RENDER_DIR);
+  const problems = checkTree(files, config, await readTokens());
+  const directories = kustomizationDirectories(files.keys());
+  problems.push(...(await kustomizeBuildProblems(RENDER_DIR, directories)));
+  if (problems.length) throw new CloudError(`${RENDER_DIR} fails ${problems.length} check${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  console.log(`k8s-apps: ${files.size} files valid; ${directories.length} kustomizations build; no vault token in any file.`);
+}
