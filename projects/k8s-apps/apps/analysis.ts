@@ -3,7 +3,16 @@
 import { CronJob } from 'kubernetes-models/batch/v1';
 import { built } from '../src/manifest/manifest';
 import type { AppModule } from '../src/render/app-context';
-import { appLabels, appNamespace, claim, NO_PRIVILEGES, nonRootPod, placement, sized, type Tier } from '../src/render/app-objects';
+import {
+  appLabels,
+  appNamespace,
+  claim,
+  NO_PRIVILEGES,
+  nonRootPod,
+  placement,
+  sized,
+  type Tier,
+} from '../src/render/app-objects';
 import { objectsOnly } from '../src/render/runtime-secrets';
 import { BEST_EFFORT_PRIORITY } from '../platform/priority-classes';
 
@@ -13,7 +22,10 @@ const SCHEDULE = '0 4 * * *';
 const analysis: AppModule = (context) => {
   const { app } = context;
   const labels = appLabels(context, 'job');
-  const results = app.storage && app.storage.tier !== 'cold' ? claim(context, 'results', app.storage.tier, app.storage.sizeGb) : undefined;
+  const results =
+    app.storage && app.storage.tier !== 'cold'
+      ? claim(context, 'results', app.storage.tier, app.storage.sizeGb)
+      : undefined;
   const tiers: Tier[] = app.storage && app.storage.tier !== 'cold' ? [app.storage.tier] : [];
   return objectsOnly([
     appNamespace(context),
@@ -48,7 +60,9 @@ const analysis: AppModule = (context) => {
                       volumeMounts: results ? [{ name: 'results', mountPath: '/results' }] : [],
                     },
                   ],
-                  volumes: results ? [{ name: 'results', persistentVolumeClaim: { claimName: results.metadata.name } }] : [],
+                  volumes: results
+                    ? [{ name: 'results', persistentVolumeClaim: { claimName: results.metadata.name } }]
+                    : [],
                 },
               },
             },

@@ -8,7 +8,17 @@ import { Service } from 'kubernetes-models/v1';
 import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
 import { built } from '../src/manifest/manifest';
 import type { AppModule } from '../src/render/app-context';
-import { appLabels, appNamespace, claim, NO_PRIVILEGES, nonRootPod, placement, sized, spreadAcrossNodes, tierClass } from '../src/render/app-objects';
+import {
+  appLabels,
+  appNamespace,
+  claim,
+  NO_PRIVILEGES,
+  nonRootPod,
+  placement,
+  sized,
+  spreadAcrossNodes,
+  tierClass,
+} from '../src/render/app-objects';
 
 /** Pinned here: the config names the execution client's image; the consensus client goes with it. */
 export const CONSENSUS_IMAGE = 'sigp/lighthouse:v5.3.0';
@@ -21,15 +31,26 @@ const KEYS_GB = 1;
 /** The P2P ports the firewall opens to the workers: only those are exposed on the node. */
 function p2pPorts(config: ClusterConfig): IContainerPort[] {
   return config.firewall.rules
-    .filter((rule) => rule.port === P2P_PORT && (rule.protocol === 'tcp' || rule.protocol === 'udp') && (!rule.roles || rule.roles.includes('worker')))
+    .filter(
+      (rule) =>
+        rule.port === P2P_PORT &&
+        (rule.protocol === 'tcp' || rule.protocol === 'udp') &&
+        (!rule.roles || rule.roles.includes('worker')),
+    )
     .map((rule) => rule.protocol.toUpperCase() as 'TCP' | 'UDP')
     .sort()
-    .map((protocol) => ({ name: `p2p-${protocol.toLowerCase()}`, containerPort: P2P_PORT, hostPort: P2P_PORT, protocol }));
+    .map((protocol) => ({
+      name: `p2p-${protocol.toLowerCase()}`,
+      containerPort: P2P_PORT,
+      hostPort: P2P_PORT,
+      protocol,
+    }));
 }
 
 const ethNode: AppModule = (context) => {
   const { app, config } = context;
-  if (!app.storage || app.storage.tier === 'cold') throw new CloudError(`apps: ${app.name} needs storage on the hot or warm tier for the chain`);
+  if (!app.storage || app.storage.tier === 'cold')
+    throw new CloudError(`apps: ${app.name} needs storage on the hot or warm tier for the chain`);
   const chainTier = app.storage.tier;
   const namespace = app.name;
   const execution = appLabels(context, 'execution');
@@ -45,7 +66,12 @@ const ethNode: AppModule = (context) => {
     objects: [
       appNamespace(context),
       keys,
-      built(new Service({ metadata: { name: executionName, namespace, labels: execution }, spec: { clusterIP: 'None', selector: execution, ports: [{ name: 'engine', port: ENGINE_PORT }] } })),
+      built(
+        new Service({
+          metadata: { name: executionName, namespace, labels: execution },
+          spec: { clusterIP: 'None', selector: execution, ports: [{ name: 'engine', port: ENGINE_PORT }] },
+        }),
+      ),
       built(
         new StatefulSet({
           metadata: { name: executionName, namespace, labels: execution },
@@ -57,12 +83,23 @@ const ethNode: AppModule = (context) => {
               metadata: { labels: execution },
               spec: {
                 securityContext: nonRootPod(),
-                affinity: { ...placement(context, [chainTier]), podAntiAffinity: spreadAcrossNodes(execution, 'required') },
+                affinity: {
+                  ...placement(context, [chainTier]),
+                  podAntiAffinity: spreadAcrossNodes(execution, 'required'),
+                },
                 containers: [
                   {
                     name: 'geth',
                     image: app.image,
-                    args: ['--datadir=/chain', '--syncmode=snap', `--port=${P2P_PORT}`, '--authrpc.addr=0.0.0.0', `--authrpc.port=${ENGINE_PORT}`, '--authrpc.vhosts=*', '--authrpc.jwtsecret=/jwt/jwt.hex'],
+                    args: [
+                      '--datadir=/chain',
+                      '--syncmode=snap',
+                      `--port=${P2P_PORT}`,
+                      '--authrpc.addr=0.0.0.0',
+                      `--authrpc.port=${ENGINE_PORT}`,
+                      '--authrpc.vhosts=*',
+                      '--authrpc.jwtsecret=/jwt/jwt.hex',
+                    ],
                     ports: [{ name: 'engine', containerPort: ENGINE_PORT }, ...p2pPorts(config)],
                     resources: sized('2', '8Gi'),
                     securityContext: NO_PRIVILEGES,
@@ -76,7 +113,11 @@ const ethNode: AppModule = (context) => {
             volumeClaimTemplates: [
               {
                 metadata: { name: 'chain' },
-                spec: { accessModes: ['ReadWriteOnce'], storageClassName: tierClass(context, chainTier), resources: { requests: { storage: `${app.storage.sizeGb}Gi` } } },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  storageClassName: tierClass(context, chainTier),
+                  resources: { requests: { storage: `${app.storage.sizeGb}Gi` } },
+                },
               },
             ],
           },
@@ -93,7 +134,10 @@ const ethNode: AppModule = (context) => {
               metadata: { labels: consensus },
               spec: {
                 securityContext: nonRootPod(),
-                affinity: { ...placement(context, ['warm']), podAntiAffinity: spreadAcrossNodes(consensus, 'required') },
+                affinity: {
+                  ...placement(context, ['warm']),
+                  podAntiAffinity: spreadAcrossNodes(consensus, 'required'),
+                },
                 containers: [
                   {
                     name: 'lighthouse',
@@ -114,7 +158,11 @@ const ethNode: AppModule = (context) => {
                     resources: sized('1500m', '6Gi'),
                     securityContext: NO_PRIVILEGES,
                     readinessProbe: { httpGet: { path: '/eth/v1/node/health', port: 'http' }, periodSeconds: 20 },
-                    volumeMounts: [{ name: 'beacon', mountPath: '/beacon' }, { name: 'keys', mountPath: '/keys' }, jwtMount],
+                    volumeMounts: [
+                      { name: 'beacon', mountPath: '/beacon' },
+                      { name: 'keys', mountPath: '/keys' },
+                      jwtMount,
+                    ],
                   },
                 ],
                 volumes: [{ name: 'keys', persistentVolumeClaim: { claimName: keys.metadata.name } }, jwtVolume],
@@ -123,7 +171,11 @@ const ethNode: AppModule = (context) => {
             volumeClaimTemplates: [
               {
                 metadata: { name: 'beacon' },
-                spec: { accessModes: ['ReadWriteOnce'], storageClassName: tierClass(context, 'warm'), resources: { requests: { storage: `${BEACON_GB}Gi` } } },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  storageClassName: tierClass(context, 'warm'),
+                  resources: { requests: { storage: `${BEACON_GB}Gi` } },
+                },
               },
             ],
           },

@@ -5,4 +5,9 @@ import ethNode from './eth-node';
 import nixCache from './nix-cache';
 import website from './website';
 
-export const APP_MODULES: Readonly<Record<string, AppModule>> = { analysis, 'eth-node': ethNode, 'nix-cache': nixCache, website };
+export const APP_MODULES: Readonly<Record<string, AppModule>> = {
+  analysis,
+  'eth-node': ethNode,
+  'nix-cache': nixCache,
+  website,
+};

@@ -10,7 +10,16 @@ import { CloudError } from '@personal-cloud/cluster';
 import { Certificate } from '../src/manifest/crds/cert-manager';
 import { built } from '../src/manifest/manifest';
 import type { AppModule } from '../src/render/app-context';
-import { appLabels, appNamespace, claim, NO_PRIVILEGES, nonRootPod, placement, sized, type Tier } from '../src/render/app-objects';
+import {
+  appLabels,
+  appNamespace,
+  claim,
+  NO_PRIVILEGES,
+  nonRootPod,
+  placement,
+  sized,
+  type Tier,
+} from '../src/render/app-objects';
 import type { RuntimeSecret } from '../src/render/runtime-secrets';
 import { toToml, type TomlDocument } from '../src/render/toml-document';
 
@@ -21,7 +30,8 @@ const nixCache: AppModule = (context) => {
   const { app, tiers } = context;
   if (!app.port || !app.host) throw new CloudError(`apps: ${app.name} is served over HTTPS and needs port and host`);
   if (!app.gc) throw new CloudError(`apps: ${app.name} keeps a cache and needs gc: { intervalHours, retentionDays }`);
-  if (!app.storage || app.storage.tier === 'cold') throw new CloudError(`apps: ${app.name} needs storage on the hot or warm tier`);
+  if (!app.storage || app.storage.tier === 'cold')
+    throw new CloudError(`apps: ${app.name} needs storage on the hot or warm tier`);
   const namespace = app.name;
   const labels = appLabels(context, 'server');
   const serverSecret = `${app.name}-server`;
@@ -41,17 +51,46 @@ const nixCache: AppModule = (context) => {
       : { type: 'local', path: `${DATA}/chunks` },
     chunking: { 'nar-size-threshold': 65536, 'min-size': 16384, 'avg-size': 65536, 'max-size': 262144 },
     compression: { type: 'zstd' },
-    'garbage-collection': { interval: `${app.gc.intervalHours} hours`, 'default-retention-period': `${app.gc.retentionDays} days` },
+    'garbage-collection': {
+      interval: `${app.gc.intervalHours} hours`,
+      'default-retention-period': `${app.gc.retentionDays} days`,
+    },
   };
-  const fromSecret = (name: string, secret: string, key: string): IEnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+  const fromSecret = (name: string, secret: string, key: string): IEnvVar => ({
+    name,
+    valueFrom: { secretKeyRef: { name: secret, key } },
+  });
   const env = [
     fromSecret('ATTIC_SERVER_TOKEN_HS256_SECRET_BASE64', serverSecret, 'token-hs256-secret'),
-    ...(tiers.cold ? [fromSecret('AWS_ACCESS_KEY_ID', s3Secret, 'access-key-id'), fromSecret('AWS_SECRET_ACCESS_KEY', s3Secret, 'secret-access-key')] : []),
+    ...(tiers.cold
+      ? [
+          fromSecret('AWS_ACCESS_KEY_ID', s3Secret, 'access-key-id'),
+          fromSecret('AWS_SECRET_ACCESS_KEY', s3Secret, 'secret-access-key'),
+        ]
+      : []),
   ];
   const secrets: RuntimeSecret[] = [
     // The signing key is not mounted: provision hands it to attic through its API (KeypairConfig::Keypair).
-    { namespace, name: serverSecret, keys: { 'token-hs256-secret': { token: 'ATTIC_TOKEN_HS256_SECRET' }, 'signing-key': { token: 'ATTIC_SIGNING_KEY' } } },
-    ...(tiers.cold ? [{ namespace, name: s3Secret, keys: { 'access-key-id': { token: 'S3_ACCESS_KEY_ID' }, 'secret-access-key': { token: 'S3_SECRET_ACCESS_KEY' } } }] : []),
+    {
+      namespace,
+      name: serverSecret,
+      keys: {
+        'token-hs256-secret': { token: 'ATTIC_TOKEN_HS256_SECRET' },
+        'signing-key': { token: 'ATTIC_SIGNING_KEY' },
+      },
+    },
+    ...(tiers.cold
+      ? [
+          {
+            namespace,
+            name: s3Secret,
+            keys: {
+              'access-key-id': { token: 'S3_ACCESS_KEY_ID' },
+              'secret-access-key': { token: 'S3_SECRET_ACCESS_KEY' },
+            },
+          },
+        ]
+      : []),
   ];
 
   return {
@@ -59,7 +98,9 @@ const nixCache: AppModule = (context) => {
       appNamespace(context),
       db,
       ...(chunks ? [chunks] : []),
-      built(new ConfigMap({ metadata: { name: app.name, namespace, labels }, data: { 'server.toml': toToml(server) } })),
+      built(
+        new ConfigMap({ metadata: { name: app.name, namespace, labels }, data: { 'server.toml': toToml(server) } }),
+      ),
       built(
         new Deployment({
           metadata: { name: app.name, namespace, labels },
@@ -103,10 +144,19 @@ const nixCache: AppModule = (context) => {
           },
         }),
       ),
-      built(new Service({ metadata: { name: app.name, namespace, labels }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } })),
+      built(
+        new Service({
+          metadata: { name: app.name, namespace, labels },
+          spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+        }),
+      ),
       Certificate.build({
         metadata: { name: app.name, namespace, labels },
-        spec: { secretName: tlsSecret, dnsNames: [app.host], issuerRef: { name: context.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' } },
+        spec: {
+          secretName: tlsSecret,
+          dnsNames: [app.host],
+          issuerRef: { name: context.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        },
       }),
       built(
         new Ingress({
@@ -114,7 +164,16 @@ const nixCache: AppModule = (context) => {
           spec: {
             ingressClassName: 'traefik',
             tls: [{ hosts: [app.host], secretName: tlsSecret }],
-            rules: [{ host: app.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } }] } }],
+            rules: [
+              {
+                host: app.host,
+                http: {
+                  paths: [
+                    { path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } },
+                  ],
+                },
+              },
+            ],
           },
         }),
       ),

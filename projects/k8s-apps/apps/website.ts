@@ -9,7 +9,15 @@ import { Certificate } from '../src/manifest/crds/cert-manager';
 import { built } from '../src/manifest/manifest';
 import type { AppModule } from '../src/render/app-context';
 import { objectsOnly } from '../src/render/runtime-secrets';
-import { appLabels, appNamespace, NO_PRIVILEGES, nonRootPod, placement, sized, spreadAcrossNodes } from '../src/render/app-objects';
+import {
+  appLabels,
+  appNamespace,
+  NO_PRIVILEGES,
+  nonRootPod,
+  placement,
+  sized,
+  spreadAcrossNodes,
+} from '../src/render/app-objects';
 
 const website: AppModule = (context) => {
   const { app } = context;
@@ -49,11 +57,25 @@ const website: AppModule = (context) => {
         },
       }),
     ),
-    built(new Service({ metadata: { name: app.name, namespace, labels }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } })),
-    built(new PodDisruptionBudget({ metadata: { name: app.name, namespace, labels }, spec: { minAvailable: 1, selector: { matchLabels: labels } } })),
+    built(
+      new Service({
+        metadata: { name: app.name, namespace, labels },
+        spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+      }),
+    ),
+    built(
+      new PodDisruptionBudget({
+        metadata: { name: app.name, namespace, labels },
+        spec: { minAvailable: 1, selector: { matchLabels: labels } },
+      }),
+    ),
     Certificate.build({
       metadata: { name: app.name, namespace, labels },
-      spec: { secretName: tlsSecret, dnsNames: [app.host], issuerRef: { name: context.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' } },
+      spec: {
+        secretName: tlsSecret,
+        dnsNames: [app.host],
+        issuerRef: { name: context.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      },
     }),
     built(
       new Ingress({
@@ -61,7 +83,16 @@ const website: AppModule = (context) => {
         spec: {
           ingressClassName: 'traefik',
           tls: [{ hosts: [app.host], secretName: tlsSecret }],
-          rules: [{ host: app.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } }] } }],
+          rules: [
+            {
+              host: app.host,
+              http: {
+                paths: [
+                  { path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } },
+                ],
+              },
+            },
+          ],
         },
       }),
     ),

@@ -5,11 +5,21 @@ import { helmRelease, helmRepository, type PinnedChart } from '../src/render/hel
 import type { PlatformPart } from '../src/render/platform-context';
 import { objectsOnly } from '../src/render/runtime-secrets';
 
-export const CERT_MANAGER_CHART: PinnedChart = { repository: 'jetstack', url: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2' };
+export const CERT_MANAGER_CHART: PinnedChart = {
+  repository: 'jetstack',
+  url: 'https://charts.jetstack.io',
+  chart: 'cert-manager',
+  version: 'v1.16.2',
+};
 
-const certManager: PlatformPart = () => objectsOnly([
-  built(new Namespace({ metadata: { name: 'cert-manager' } })),
-  helmRepository(CERT_MANAGER_CHART),
-  helmRelease(CERT_MANAGER_CHART, { name: 'cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true, keep: true } } }),
-]);
+const certManager: PlatformPart = () =>
+  objectsOnly([
+    built(new Namespace({ metadata: { name: 'cert-manager' } })),
+    helmRepository(CERT_MANAGER_CHART),
+    helmRelease(CERT_MANAGER_CHART, {
+      name: 'cert-manager',
+      namespace: 'cert-manager',
+      values: { crds: { enabled: true, keep: true } },
+    }),
+  ]);
 export default certManager;

@@ -11,19 +11,20 @@ export function issuerName(acme: unknown): string {
   return acme ? ACME_ISSUER : SELF_SIGNED_ISSUER;
 }
 
-const certificateIssuers: PlatformPart = ({ config }) => objectsOnly([
-  config.acme
-    ? ClusterIssuer.build({
-        metadata: { name: ACME_ISSUER },
-        spec: {
-          acme: {
-            email: config.acme.email,
-            server: config.acme.server,
-            privateKeySecretRef: { name: `${ACME_ISSUER}-account-key` },
-            solvers: [{ http01: { ingress: { ingressClassName: 'traefik' } } }],
+const certificateIssuers: PlatformPart = ({ config }) =>
+  objectsOnly([
+    config.acme
+      ? ClusterIssuer.build({
+          metadata: { name: ACME_ISSUER },
+          spec: {
+            acme: {
+              email: config.acme.email,
+              server: config.acme.server,
+              privateKeySecretRef: { name: `${ACME_ISSUER}-account-key` },
+              solvers: [{ http01: { ingress: { ingressClassName: 'traefik' } } }],
+            },
           },
-        },
-      })
-    : ClusterIssuer.build({ metadata: { name: SELF_SIGNED_ISSUER }, spec: { selfSigned: {} } }),
-]);
+        })
+      : ClusterIssuer.build({ metadata: { name: SELF_SIGNED_ISSUER }, spec: { selfSigned: {} } }),
+  ]);
 export default certificateIssuers;

@@ -6,29 +6,50 @@ import { helmRelease, helmRepository, type PinnedChart } from '../src/render/hel
 import type { PlatformPart } from '../src/render/platform-context';
 import { POOL_LABEL } from '../src/render/app-objects';
 
-export const HCLOUD_CSI_CHART: PinnedChart = { repository: 'hcloud', url: 'https://charts.hetzner.cloud', chart: 'hcloud-csi', version: '2.11.0' };
+export const HCLOUD_CSI_CHART: PinnedChart = {
+  repository: 'hcloud',
+  url: 'https://charts.hetzner.cloud',
+  chart: 'hcloud-csi',
+  version: '2.11.0',
+};
 /** Created at deploy time from the vault's HCLOUD_CSI_TOKEN. */
 export const HCLOUD_CSI_SECRET = { name: 'hcloud-csi', namespace: 'kube-system', key: 'token' };
 
 const hcloudCsi: PlatformPart = ({ config }) => {
   // Every Hetzner node carries its pool as a label; Oxygen joins with none.
   const onHetzner = [{ key: POOL_LABEL, operator: 'In', values: config.pools.map((pool) => pool.name).sort() }];
-  const offOxygen = config.oxygen ? [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: [config.oxygen.hostname] }] : [];
+  const offOxygen = config.oxygen
+    ? [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: [config.oxygen.hostname] }]
+    : [];
   return {
     objects: [
-    helmRepository(HCLOUD_CSI_CHART),
-    helmRelease(HCLOUD_CSI_CHART, {
-      name: 'hcloud-csi',
-      namespace: HCLOUD_CSI_SECRET.namespace,
-      values: {
-        controller: { hcloudToken: { existingSecret: { name: HCLOUD_CSI_SECRET.name, key: HCLOUD_CSI_SECRET.key } } },
-        node: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [...onHetzner, ...offOxygen] }] } } } },
-        // The class is rendered with the other tiers (storage-tiers.ts), named by the config.
-        storageClasses: [],
-      },
-    }),
+      helmRepository(HCLOUD_CSI_CHART),
+      helmRelease(HCLOUD_CSI_CHART, {
+        name: 'hcloud-csi',
+        namespace: HCLOUD_CSI_SECRET.namespace,
+        values: {
+          controller: { hcloudToken: { existingSecret: { name: HCLOUD_CSI_SECRET.name, key: HCLOUD_CSI_SECRET.key } } },
+          node: {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchExpressions: [...onHetzner, ...offOxygen] }],
+                },
+              },
+            },
+          },
+          // The class is rendered with the other tiers (storage-tiers.ts), named by the config.
+          storageClasses: [],
+        },
+      }),
     ],
-    secrets: [{ namespace: HCLOUD_CSI_SECRET.namespace, name: HCLOUD_CSI_SECRET.name, keys: { [HCLOUD_CSI_SECRET.key]: { token: 'HCLOUD_CSI_TOKEN' } } }],
+    secrets: [
+      {
+        namespace: HCLOUD_CSI_SECRET.namespace,
+        name: HCLOUD_CSI_SECRET.name,
+        keys: { [HCLOUD_CSI_SECRET.key]: { token: 'HCLOUD_CSI_TOKEN' } },
+      },
+    ],
   };
 };
 export default hcloudCsi;

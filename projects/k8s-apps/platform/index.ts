@@ -8,5 +8,13 @@ import priorityClasses from './priority-classes';
 import storageTiers from './storage-tiers';
 import volsync from './volsync';
 
-export const CONTROLLERS: Readonly<Record<string, PlatformPart>> = { 'cert-manager': certManager, 'hcloud-csi': hcloudCsi, volsync };
-export const CONFIGS: Readonly<Record<string, PlatformPart>> = { 'certificate-issuers': certificateIssuers, 'priority-classes': priorityClasses, 'storage-tiers': storageTiers };
+export const CONTROLLERS: Readonly<Record<string, PlatformPart>> = {
+  'cert-manager': certManager,
+  'hcloud-csi': hcloudCsi,
+  volsync,
+};
+export const CONFIGS: Readonly<Record<string, PlatformPart>> = {
+  'certificate-issuers': certificateIssuers,
+  'priority-classes': priorityClasses,
+  'storage-tiers': storageTiers,
+};

@@ -6,15 +6,16 @@ import { objectsOnly } from '../src/render/runtime-secrets';
 
 export const BEST_EFFORT_PRIORITY = 'best-effort';
 
-const priorityClasses: PlatformPart = () => objectsOnly([
-  built(
-    new PriorityClass({
-      metadata: { name: BEST_EFFORT_PRIORITY },
-      value: -100,
-      globalDefault: false,
-      preemptionPolicy: 'Never',
-      description: 'Burst work that runs only on capacity nothing else wants; it never preempts.',
-    }),
-  ),
-]);
+const priorityClasses: PlatformPart = () =>
+  objectsOnly([
+    built(
+      new PriorityClass({
+        metadata: { name: BEST_EFFORT_PRIORITY },
+        value: -100,
+        globalDefault: false,
+        preemptionPolicy: 'Never',
+        description: 'Burst work that runs only on capacity nothing else wants; it never preempts.',
+      }),
+    ),
+  ]);
 export default priorityClasses;

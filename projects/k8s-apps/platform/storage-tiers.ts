@@ -32,7 +32,12 @@ const storageTiers: PlatformPart = ({ tiers }) => {
   ];
   const config = {
     nodePathMap: [],
-    storageClassConfigs: Object.fromEntries(paths.map(([name, path]) => [name, { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [path] }] }])),
+    storageClassConfigs: Object.fromEntries(
+      paths.map(([name, path]) => [
+        name,
+        { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [path] }] },
+      ]),
+    ),
   };
   return objectsOnly([
     localPathClass(tiers.hot.storageClass),
@@ -47,7 +52,12 @@ const storageTiers: PlatformPart = ({ tiers }) => {
       }),
     ),
     // k3s's provisioner reads its paths from this ConfigMap; only config.json is ours.
-    built(new ConfigMap({ metadata: { name: 'local-path-config', namespace: 'kube-system' }, data: { 'config.json': `${JSON.stringify(config, null, 2)}\n` } })),
+    built(
+      new ConfigMap({
+        metadata: { name: 'local-path-config', namespace: 'kube-system' },
+        data: { 'config.json': `${JSON.stringify(config, null, 2)}\n` },
+      }),
+    ),
   ]);
 };
 export default storageTiers;

@@ -5,11 +5,17 @@ import { helmRelease, helmRepository, type PinnedChart } from '../src/render/hel
 import type { PlatformPart } from '../src/render/platform-context';
 import { objectsOnly } from '../src/render/runtime-secrets';
 
-export const VOLSYNC_CHART: PinnedChart = { repository: 'backube', url: 'https://backube.github.io/helm-charts/', chart: 'volsync', version: '0.11.0' };
+export const VOLSYNC_CHART: PinnedChart = {
+  repository: 'backube',
+  url: 'https://backube.github.io/helm-charts/',
+  chart: 'volsync',
+  version: '0.11.0',
+};
 
-const volsync: PlatformPart = () => objectsOnly([
-  built(new Namespace({ metadata: { name: 'volsync-system' } })),
-  helmRepository(VOLSYNC_CHART),
-  helmRelease(VOLSYNC_CHART, { name: 'volsync', namespace: 'volsync-system', values: { manageCRDs: true } }),
-]);
+const volsync: PlatformPart = () =>
+  objectsOnly([
+    built(new Namespace({ metadata: { name: 'volsync-system' } })),
+    helmRepository(VOLSYNC_CHART),
+    helmRelease(VOLSYNC_CHART, { name: 'volsync', namespace: 'volsync-system', values: { manageCRDs: true } }),
+  ]);
 export default volsync;

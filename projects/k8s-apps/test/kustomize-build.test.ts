@@ -28,7 +28,10 @@ describeWithTool('kubectl', 'kubectl kustomize on the rendered tree', () => {
   });
 
   it('names a directory that does not build', async () => {
-    await writeFile(join(root, 'apps/website/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\n');
+    await writeFile(
+      join(root, 'apps/website/kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\n',
+    );
     const problems = await kustomizeBuildProblems(root, ['apps/website', 'apps/eth-node']);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^apps\/website: kubectl kustomize cannot build it: .*missing\.yaml/);

@@ -7,9 +7,9 @@ import { shippedConfig, withApp } from './fixtures';
 
 describe('TOML', () => {
   it('writes top-level keys before tables and escapes strings', () => {
-    expect(toToml({ listen: '[::]:8080', 'allowed-hosts': ['a.org'], database: { url: 'x"y\\z' }, 'odd key': true })).toBe(
-      'listen = "[::]:8080"\nallowed-hosts = ["a.org"]\n"odd key" = true\n\n[database]\nurl = "x\\"y\\\\z"\n',
-    );
+    expect(
+      toToml({ listen: '[::]:8080', 'allowed-hosts': ['a.org'], database: { url: 'x"y\\z' }, 'odd key': true }),
+    ).toBe('listen = "[::]:8080"\nallowed-hosts = ["a.org"]\n"odd key" = true\n\n[database]\nurl = "x\\"y\\\\z"\n');
   });
 });
 
@@ -22,8 +22,13 @@ describe('backups', () => {
   });
 
   it('refuses a backup of a claim the app does not have, naming the ones it has', () => {
-    const config = withApp('eth-node', (app) => ({ ...app, backup: { to: 'cold', schedule: '0 3 * * 0', keep: 4, claims: ['wallet'] } }));
-    expect(() => renderTree(config)).toThrow('apps: eth-node.backup.claims names "wallet", but the app has no such claim; allowed: keys');
+    const config = withApp('eth-node', (app) => ({
+      ...app,
+      backup: { to: 'cold', schedule: '0 3 * * 0', keep: 4, claims: ['wallet'] },
+    }));
+    expect(() => renderTree(config)).toThrow(
+      'apps: eth-node.backup.claims names "wallet", but the app has no such claim; allowed: keys',
+    );
   });
 
   it('backs up every claim of an app whose declaration names none', () => {
@@ -40,10 +45,14 @@ describe('apps', () => {
   it('refuses an app the layer has no module for, naming the ones it has', () => {
     const config = shippedConfig();
     const unknown = { ...config, apps: [...config.apps, { ...config.apps[0]!, name: 'blog' }] };
-    expect(() => renderTree(unknown)).toThrow('apps: "blog" has no module projects/k8s-apps/apps/blog.ts; allowed: analysis, eth-node, nix-cache, website');
+    expect(() => renderTree(unknown)).toThrow(
+      'apps: "blog" has no module projects/k8s-apps/apps/blog.ts; allowed: analysis, eth-node, nix-cache, website',
+    );
   });
 
   it('needs the GitOps repository in the config', () => {
-    expect(() => renderTree({ ...shippedConfig(), gitops: undefined })).toThrow(/^gitops: the k8s-apps layer needs the GitOps repository/);
+    expect(() => renderTree({ ...shippedConfig(), gitops: undefined })).toThrow(
+      /^gitops: the k8s-apps layer needs the GitOps repository/,
+    );
   });
 });

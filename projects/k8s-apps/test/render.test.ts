@@ -49,17 +49,21 @@ describe('render', () => {
     await writeTree(join(a, 'render'), tree.files);
     await writeTree(join(b, 'render'), again.files);
     expect(await readTree(join(a, 'render'))).toEqual(await readTree(join(b, 'render')));
-    expect(await readFile(join(a, 'render/apps/eth-node/statefulset.yaml'), 'utf8')).toBe(tree.files.get('apps/eth-node/statefulset.yaml'));
+    expect(await readFile(join(a, 'render/apps/eth-node/statefulset.yaml'), 'utf8')).toBe(
+      tree.files.get('apps/eth-node/statefulset.yaml'),
+    );
   });
 
   it('writes one file per object kind per app, with apiVersion, kind and metadata first', () => {
     expect([...tree.files.keys()].filter((f) => f.startsWith('apps/website/')).sort()).toEqual(
-      ['certificate', 'deployment', 'ingress', 'kustomization', 'namespace', 'poddisruptionbudget', 'service'].map((k) => `apps/website/${k}.yaml`),
+      ['certificate', 'deployment', 'ingress', 'kustomization', 'namespace', 'poddisruptionbudget', 'service'].map(
+        (k) => `apps/website/${k}.yaml`,
+      ),
     );
     expect(tree.files.get('apps/website/service.yaml')).toMatch(/^apiVersion: v1\nkind: Service\nmetadata:\n/);
   });
 
-  it('changes only that app\'s files when one app changes', () => {
+  it("changes only that app's files when one app changes", () => {
     const changed = renderTree(withApp('website', (app) => ({ ...app, replicas: 3 })));
     const differing = [...changed.files.keys()].filter((file) => changed.files.get(file) !== tree.files.get(file));
     expect(differing).toEqual(['apps/website/deployment.yaml']);
@@ -88,16 +92,27 @@ describe('render', () => {
 
 describe('eth-node', () => {
   it('backs up only the small keys claim, with VolSync restic, copyMethod Direct, into the cold bucket', () => {
-    const sources = treeObjects(tree.files).filter((p) => p.object.kind === 'ReplicationSource' && p.owner === 'eth-node');
+    const sources = treeObjects(tree.files).filter(
+      (p) => p.object.kind === 'ReplicationSource' && p.owner === 'eth-node',
+    );
     expect(sources.map((p) => p.object.spec)).toEqual([
       {
         sourcePVC: 'eth-node-keys',
         trigger: { schedule: '0 3 * * 0' },
-        restic: { repository: 'eth-node-keys-restic', copyMethod: 'Direct', pruneIntervalDays: 7, retain: { weekly: 4 }, cacheCapacity: '1Gi', cacheStorageClassName: 'warm-block' },
+        restic: {
+          repository: 'eth-node-keys-restic',
+          copyMethod: 'Direct',
+          pruneIntervalDays: 7,
+          retain: { weekly: 4 },
+          cacheCapacity: '1Gi',
+          cacheStorageClassName: 'warm-block',
+        },
       },
     ]);
     const repository = tree.secrets.find((s) => s.name === 'eth-node-keys-restic')!.keys.RESTIC_REPOSITORY;
-    expect(repository).toEqual({ value: 's3:https://fsn1.your-objectstorage.com/personal-cloud-backups/eth-node/keys' });
+    expect(repository).toEqual({
+      value: 's3:https://fsn1.your-objectstorage.com/personal-cloud-backups/eth-node/keys',
+    });
   });
 
   it('fails check with the numbers when the chain is on the hot tier, as the config first had it', () => {
@@ -110,8 +125,11 @@ describe('eth-node', () => {
   });
 
   it('exposes P2P only on the ports the firewall opens', () => {
-    const execution = treeObjects(tree.files).find((p) => p.object.metadata.name === 'eth-node-execution' && p.object.kind === 'StatefulSet')!;
-    const ports = (execution.object.spec as { template: { spec: { containers: { ports: unknown[] }[] } } }).template.spec.containers[0]!.ports;
+    const execution = treeObjects(tree.files).find(
+      (p) => p.object.metadata.name === 'eth-node-execution' && p.object.kind === 'StatefulSet',
+    )!;
+    const ports = (execution.object.spec as { template: { spec: { containers: { ports: unknown[] }[] } } }).template
+      .spec.containers[0]!.ports;
     expect(ports).toEqual([
       { name: 'engine', containerPort: 8551 },
       { name: 'p2p-tcp', containerPort: 30303, hostPort: 30303, protocol: 'TCP' },
@@ -121,17 +139,21 @@ describe('eth-node', () => {
 });
 
 describe('nix-cache', () => {
-  it('keeps chunks in the cold bucket once cold exists, with the config\'s garbage collection', () => {
+  it("keeps chunks in the cold bucket once cold exists, with the config's garbage collection", () => {
     const configMap = treeObjects(tree.files).find((p) => p.owner === 'nix-cache' && p.object.kind === 'ConfigMap')!;
     const toml = (configMap.object.data as Record<string, string>)['server.toml'];
-    expect(toml).toContain('[storage]\ntype = "s3"\nregion = "fsn1"\nbucket = "personal-cloud-cache"\nendpoint = "https://fsn1.your-objectstorage.com"\n');
+    expect(toml).toContain(
+      '[storage]\ntype = "s3"\nregion = "fsn1"\nbucket = "personal-cloud-cache"\nendpoint = "https://fsn1.your-objectstorage.com"\n',
+    );
     expect(toml).toContain('[garbage-collection]\ninterval = "12 hours"\ndefault-retention-period = "90 days"\n');
   });
 
-  it('keeps chunks on a warm claim before the cold tier\'s phase', () => {
+  it("keeps chunks on a warm claim before the cold tier's phase", () => {
     const phase2 = { ...config, phase: 2 as const };
     const files = renderTree(phase2).files;
-    const claims = treeObjects(files).filter((p) => p.owner === 'nix-cache' && p.object.kind === 'PersistentVolumeClaim').map((p) => p.object.metadata.name);
+    const claims = treeObjects(files)
+      .filter((p) => p.owner === 'nix-cache' && p.object.kind === 'PersistentVolumeClaim')
+      .map((p) => p.object.metadata.name);
     expect(claims).toEqual(['nix-cache-chunks', 'nix-cache-db']);
     expect(checkTree(files, phase2, {})).toEqual([]);
   });

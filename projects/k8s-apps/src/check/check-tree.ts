@@ -19,12 +19,18 @@ export function treeDirectories(files: ReadonlyMap<string, string>): Set<string>
   return dirs;
 }
 
-export function checkTree(files: ReadonlyMap<string, string>, config: ClusterConfig, tokens: Readonly<Record<string, string>>): string[] {
+export function checkTree(
+  files: ReadonlyMap<string, string>,
+  config: ClusterConfig,
+  tokens: Readonly<Record<string, string>>,
+): string[] {
   const objects = treeObjects(files);
   const tiers = storageTiers(config);
   const context: RuleContext = { claimClasses: claimClasses(tiers), hot: tiers.hot, claims: claimIndex(objects) };
   const objectProblems = objects.flatMap(({ file, owner, object }) =>
-    OBJECT_RULES.flatMap((rule) => rule(object, context)).map((problem) => `${owner}: ${describeObject(object)} (${file}): ${problem}`),
+    OBJECT_RULES.flatMap((rule) => rule(object, context)).map(
+      (problem) => `${owner}: ${describeObject(object)} (${file}): ${problem}`,
+    ),
   );
   return [
     ...objectProblems,

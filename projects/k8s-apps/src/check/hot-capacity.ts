@@ -13,7 +13,18 @@ export interface HotTier {
   osReserveGb: number;
 }
 
-const UNITS: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
 
 /** A storage quantity in GB as Hetzner counts disks (GiB); undefined when it is not one. */
 export function quantityGb(quantity: string): number | undefined {
@@ -34,11 +45,16 @@ export function podFitsNode(spec: IPodSpec, labels: Record<string, string>): boo
     (term.matchExpressions ?? []).every((e) => {
       const value = labels[e.key];
       switch (e.operator) {
-        case 'In': return value !== undefined && (e.values ?? []).includes(value);
-        case 'NotIn': return value === undefined || !(e.values ?? []).includes(value);
-        case 'Exists': return value !== undefined;
-        case 'DoesNotExist': return value === undefined;
-        default: return false;
+        case 'In':
+          return value !== undefined && (e.values ?? []).includes(value);
+        case 'NotIn':
+          return value === undefined || !(e.values ?? []).includes(value);
+        case 'Exists':
+          return value !== undefined;
+        case 'DoesNotExist':
+          return value === undefined;
+        default:
+          return false;
       }
     }),
   );
@@ -53,12 +69,26 @@ interface HotClaim {
 
 const gb = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} GB`;
 
-export function hotCapacityProblems(objects: readonly PlacedObject[], nodes: readonly NodeModel[], hot: HotTier): string[] {
-  const hotNodes = nodes.filter((node) => Object.entries(hot.nodeLabels).every(([k, v]) => node.kubernetes.labels[k] === v));
-  const standalone = new Map(objects.filter((p) => p.object.kind === 'PersistentVolumeClaim').map((p) => [`${p.object.metadata.namespace ?? 'default'}/${p.object.metadata.name}`, p]));
+export function hotCapacityProblems(
+  objects: readonly PlacedObject[],
+  nodes: readonly NodeModel[],
+  hot: HotTier,
+): string[] {
+  const hotNodes = nodes.filter((node) =>
+    Object.entries(hot.nodeLabels).every(([k, v]) => node.kubernetes.labels[k] === v),
+  );
+  const standalone = new Map(
+    objects
+      .filter((p) => p.object.kind === 'PersistentVolumeClaim')
+      .map((p) => [`${p.object.metadata.namespace ?? 'default'}/${p.object.metadata.name}`, p]),
+  );
   const claims = new Map<string, HotClaim>();
-  const sizeOf = (spec: { storageClassName?: string | null; resources?: { requests?: Record<string, unknown> } } | undefined) =>
-    spec?.storageClassName === hot.storageClass ? quantityGb(String(spec.resources?.requests?.storage ?? '')) : undefined;
+  const sizeOf = (
+    spec: { storageClassName?: string | null; resources?: { requests?: Record<string, unknown> } } | undefined,
+  ) =>
+    spec?.storageClassName === hot.storageClass
+      ? quantityGb(String(spec.resources?.requests?.storage ?? ''))
+      : undefined;
 
   for (const { owner, object } of objects) {
     const template = podTemplate(object);
@@ -69,7 +99,12 @@ export function hotCapacityProblems(objects: readonly PlacedObject[], nodes: rea
       const size = sizeOf(claimTemplate.spec);
       if (size === undefined) continue;
       const what = `${describeObject(object)} claim ${claimTemplate.metadata?.name} ${gb(size)}${podsPerNode > 1 ? ` × ${podsPerNode} pods` : ''}`;
-      claims.set(`${describeObject(object)}/${claimTemplate.metadata?.name}`, { owner, what, gb: size * podsPerNode, nodes: new Set(eligible) });
+      claims.set(`${describeObject(object)}/${claimTemplate.metadata?.name}`, {
+        owner,
+        what,
+        gb: size * podsPerNode,
+        nodes: new Set(eligible),
+      });
     }
     const namespace = object.metadata.namespace ?? 'default';
     for (const name of mountedClaims(template.spec)) {
@@ -77,7 +112,12 @@ export function hotCapacityProblems(objects: readonly PlacedObject[], nodes: rea
       const size = sizeOf(claim?.object.spec as never);
       if (!claim || size === undefined) continue;
       const key = `${namespace}/${name}`;
-      const known = claims.get(key) ?? { owner: claim.owner, what: `${describeObject(claim.object)} ${gb(size)}`, gb: size, nodes: new Set<string>() };
+      const known = claims.get(key) ?? {
+        owner: claim.owner,
+        what: `${describeObject(claim.object)} ${gb(size)}`,
+        gb: size,
+        nodes: new Set<string>(),
+      };
       for (const node of eligible) known.nodes.add(node);
       claims.set(key, known);
     }

@@ -42,7 +42,9 @@ export const namesAreRfc1123: ObjectRule = (object) => {
       `name ${JSON.stringify(name)} is not an RFC 1123 ${label ? 'label' : 'subdomain'}: lowercase letters, digits and "-"${label ? '' : ' (and "." between parts)'}, starting and ending with a letter or digit, at most ${label ? 63 : 253} characters`,
     );
   if (namespace !== undefined && !DNS_LABEL.test(namespace))
-    out.push(`namespace ${JSON.stringify(namespace)} is not an RFC 1123 label: lowercase letters, digits and "-", at most 63 characters`);
+    out.push(
+      `namespace ${JSON.stringify(namespace)} is not an RFC 1123 label: lowercase letters, digits and "-", at most 63 characters`,
+    );
   return out;
 };
 
@@ -60,7 +62,10 @@ export const fluxDurationsParse: ObjectRule = (object) => {
   if (!object.apiVersion.includes('.toolkit.fluxcd.io/')) return [];
   return durations(object.spec, 'spec')
     .filter((d) => typeof d.value !== 'string' || !GO_DURATION.test(d.value))
-    .map((d) => `${d.at} is ${JSON.stringify(d.value)}, not a Flux duration; allowed: a Go duration such as 30s, 5m or 1h30m`);
+    .map(
+      (d) =>
+        `${d.at} is ${JSON.stringify(d.value)}, not a Flux duration; allowed: a Go duration such as 30s, 5m or 1h30m`,
+    );
 };
 
 function containersOf(spec: IPodSpec) {
@@ -72,9 +77,15 @@ export const containersAreSized: ObjectRule = (object) => {
   if (!template) return [];
   return containersOf(template.spec).flatMap((container) => {
     const missing = (['requests', 'limits'] as const).flatMap((kind) =>
-      (['cpu', 'memory'] as const).filter((r) => container.resources?.[kind]?.[r] === undefined).map((r) => `${kind}.${r}`),
+      (['cpu', 'memory'] as const)
+        .filter((r) => container.resources?.[kind]?.[r] === undefined)
+        .map((r) => `${kind}.${r}`),
     );
-    return missing.length ? [`container ${container.name} has no resources ${missing.join(', ')}; every container needs cpu and memory requests and limits`] : [];
+    return missing.length
+      ? [
+          `container ${container.name} has no resources ${missing.join(', ')}; every container needs cpu and memory requests and limits`,
+        ]
+      : [];
   });
 };
 
@@ -92,26 +103,41 @@ export const imagesArePinned: ObjectRule = (object) => {
     const image = container.image ?? '';
     if (image.includes('@sha256:')) return [];
     const tag = imageTag(image);
-    if (tag === undefined) return [`container ${container.name} image ${JSON.stringify(image)} has no tag; pin a version, e.g. ${image}:1.2.3, or a digest`];
-    if (tag === 'latest') return [`container ${container.name} image ${JSON.stringify(image)} is tagged latest; pin a version or a digest`];
+    if (tag === undefined)
+      return [
+        `container ${container.name} image ${JSON.stringify(image)} has no tag; pin a version, e.g. ${image}:1.2.3, or a digest`,
+      ];
+    if (tag === 'latest')
+      return [`container ${container.name} image ${JSON.stringify(image)} is tagged latest; pin a version or a digest`];
     return [];
   });
 };
 
 export const secretsHaveNoData: ObjectRule = (object) => {
   if (object.kind !== 'Secret') return [];
-  const fields = (['data', 'stringData'] as const).filter((field) => Object.keys((object[field] as object | undefined) ?? {}).length > 0);
-  return fields.length ? [`is a Secret with ${fields.join(' and ')} in git; Secrets are created from the vault at deploy time: render only their names`] : [];
+  const fields = (['data', 'stringData'] as const).filter(
+    (field) => Object.keys((object[field] as object | undefined) ?? {}).length > 0,
+  );
+  return fields.length
+    ? [
+        `is a Secret with ${fields.join(' and ')} in git; Secrets are created from the vault at deploy time: render only their names`,
+      ]
+    : [];
 };
 
 function claimClassProblems(what: string, storageClassName: string | undefined | null, context: RuleContext): string[] {
   if (storageClassName && context.claimClasses.includes(storageClassName)) return [];
-  return [`${what} has storage class ${storageClassName ? JSON.stringify(storageClassName) : '(none: the cluster default)'}; allowed: ${context.claimClasses.join(', ')}`];
+  return [
+    `${what} has storage class ${storageClassName ? JSON.stringify(storageClassName) : '(none: the cluster default)'}; allowed: ${context.claimClasses.join(', ')}`,
+  ];
 }
 
 export const claimsUseTiers: ObjectRule = (object, context) => {
-  if (object.kind === 'PersistentVolumeClaim') return claimClassProblems('the claim', (object.spec as { storageClassName?: string }).storageClassName, context);
-  return (podTemplate(object)?.claimTemplates ?? []).flatMap((template) => claimClassProblems(`claim template ${template.metadata?.name}`, template.spec?.storageClassName, context));
+  if (object.kind === 'PersistentVolumeClaim')
+    return claimClassProblems('the claim', (object.spec as { storageClassName?: string }).storageClassName, context);
+  return (podTemplate(object)?.claimTemplates ?? []).flatMap((template) =>
+    claimClassProblems(`claim template ${template.metadata?.name}`, template.spec?.storageClassName, context),
+  );
 };
 
 /** Whether every way the pod may be scheduled keeps it on nodes with all of these labels. */
@@ -121,7 +147,11 @@ function pinnedTo(spec: IPodSpec, labels: Record<string, string>): boolean {
     ([key, value]) =>
       spec.nodeSelector?.[key] === value ||
       (terms.length > 0 &&
-        terms.every((term) => (term.matchExpressions ?? []).some((e) => e.key === key && e.operator === 'In' && !!e.values?.length && e.values.every((v) => v === value)))),
+        terms.every((term) =>
+          (term.matchExpressions ?? []).some(
+            (e) => e.key === key && e.operator === 'In' && !!e.values?.length && e.values.every((v) => v === value),
+          ),
+        )),
   );
 }
 
@@ -130,14 +160,24 @@ export const hotPodsArePinned: ObjectRule = (object, context) => {
   if (!template) return [];
   const namespace = object.metadata.namespace ?? 'default';
   const hotClaims = [
-    ...template.claimTemplates.filter((t) => t.spec?.storageClassName === context.hot.storageClass).map((t) => `claim template ${t.metadata?.name}`),
+    ...template.claimTemplates
+      .filter((t) => t.spec?.storageClassName === context.hot.storageClass)
+      .map((t) => `claim template ${t.metadata?.name}`),
     ...mountedClaims(template.spec)
-      .filter((name) => (context.claims.get(`${namespace}/${name}`)?.spec as { storageClassName?: string } | undefined)?.storageClassName === context.hot.storageClass)
+      .filter(
+        (name) =>
+          (context.claims.get(`${namespace}/${name}`)?.spec as { storageClassName?: string } | undefined)
+            ?.storageClassName === context.hot.storageClass,
+      )
       .map((name) => `claim ${name}`),
   ];
   if (!hotClaims.length || pinnedTo(template.spec, context.hot.nodeLabels)) return [];
-  const wanted = Object.entries(context.hot.nodeLabels).map(([k, v]) => `${k}=${v}`).join(', ');
-  return [`uses the hot tier (${hotClaims.join(', ')}) but is not pinned to the nodes that have it: require ${wanted} in a nodeSelector or required node affinity`];
+  const wanted = Object.entries(context.hot.nodeLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return [
+    `uses the hot tier (${hotClaims.join(', ')}) but is not pinned to the nodes that have it: require ${wanted} in a nodeSelector or required node affinity`,
+  ];
 };
 
 export const OBJECT_RULES: readonly ObjectRule[] = [
@@ -154,6 +194,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
 /** The claims of the tree, by `namespace/name`. */
 export function claimIndex(objects: readonly PlacedObject[]): Map<string, Manifest> {
   return new Map(
-    objects.filter((p) => p.object.kind === 'PersistentVolumeClaim').map((p) => [`${p.object.metadata.namespace ?? 'default'}/${p.object.metadata.name}`, p.object]),
+    objects
+      .filter((p) => p.object.kind === 'PersistentVolumeClaim')
+      .map((p) => [`${p.object.metadata.namespace ?? 'default'}/${p.object.metadata.name}`, p.object]),
   );
 }

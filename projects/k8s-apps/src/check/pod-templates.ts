@@ -26,10 +26,24 @@ export function podTemplate(object: Manifest): PodTemplate | undefined {
     case 'StatefulSet':
     case 'DaemonSet':
     case 'Job':
-      return spec.template?.spec ? { spec: spec.template.spec, labels: spec.template.metadata?.labels ?? {}, claimTemplates: spec.volumeClaimTemplates ?? [], replicas: spec.replicas ?? spec.parallelism ?? 1 } : undefined;
+      return spec.template?.spec
+        ? {
+            spec: spec.template.spec,
+            labels: spec.template.metadata?.labels ?? {},
+            claimTemplates: spec.volumeClaimTemplates ?? [],
+            replicas: spec.replicas ?? spec.parallelism ?? 1,
+          }
+        : undefined;
     case 'CronJob': {
       const job = spec.jobTemplate?.spec;
-      return job?.template?.spec ? { spec: job.template.spec, labels: job.template.metadata?.labels ?? {}, claimTemplates: [], replicas: job.parallelism ?? 1 } : undefined;
+      return job?.template?.spec
+        ? {
+            spec: job.template.spec,
+            labels: job.template.metadata?.labels ?? {},
+            claimTemplates: [],
+            replicas: job.parallelism ?? 1,
+          }
+        : undefined;
     }
     default:
       return undefined;
@@ -38,7 +52,9 @@ export function podTemplate(object: Manifest): PodTemplate | undefined {
 
 /** The names of the standalone claims the pods mount. */
 export function mountedClaims(spec: IPodSpec): string[] {
-  return (spec.volumes ?? []).flatMap((volume) => (volume.persistentVolumeClaim ? [volume.persistentVolumeClaim.claimName] : []));
+  return (spec.volumes ?? []).flatMap((volume) =>
+    volume.persistentVolumeClaim ? [volume.persistentVolumeClaim.claimName] : [],
+  );
 }
 
 /** Whether the pods must be on different nodes from each other (required anti-affinity on their own labels by hostname). */

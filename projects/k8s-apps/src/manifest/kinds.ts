@@ -18,10 +18,24 @@ import { built, type Manifest, type TypedModel } from './manifest';
 type ModelClass = new (data: never) => TypedModel;
 
 const MODELS: ModelClass[] = [
-  Namespace, Service, ConfigMap, Secret, PersistentVolumeClaim,
-  Deployment, StatefulSet, DaemonSet, CronJob, Job,
-  Ingress, PodDisruptionBudget, PriorityClass, StorageClass,
-  GitRepository, HelmRepository, Kustomization, HelmRelease,
+  Namespace,
+  Service,
+  ConfigMap,
+  Secret,
+  PersistentVolumeClaim,
+  Deployment,
+  StatefulSet,
+  DaemonSet,
+  CronJob,
+  Job,
+  Ingress,
+  PodDisruptionBudget,
+  PriorityClass,
+  StorageClass,
+  GitRepository,
+  HelmRepository,
+  Kustomization,
+  HelmRelease,
 ] as unknown as ModelClass[];
 
 const CUSTOM = [ReplicationSource, ReplicationDestination, ClusterIssuer, Certificate];
@@ -33,7 +47,9 @@ const VALIDATORS = new Map<string, (object: Manifest) => void>([
     const sample = new Model({} as never);
     return [key(sample.apiVersion, sample.kind), (object: Manifest) => void built(new Model(object as never))] as const;
   }),
-  ...CUSTOM.map((resource) => [key(resource.apiVersion, resource.kind), (object: Manifest) => resource.validate(object)] as const),
+  ...CUSTOM.map(
+    (resource) => [key(resource.apiVersion, resource.kind), (object: Manifest) => resource.validate(object)] as const,
+  ),
 ]);
 
 /** The kinds check can validate, as `apiVersion/kind`. */
@@ -42,6 +58,9 @@ export const KNOWN_KINDS: readonly string[] = [...VALIDATORS.keys()].sort();
 /** Validates an object read back from YAML; throws a CloudError naming it and the field at fault. */
 export function validateManifest(object: Manifest): void {
   const validate = VALIDATORS.get(key(object.apiVersion, object.kind));
-  if (!validate) throw new CloudError(`${object.apiVersion} ${object.kind} is not a kind this layer renders; allowed: ${KNOWN_KINDS.join(', ')}`);
+  if (!validate)
+    throw new CloudError(
+      `${object.apiVersion} ${object.kind} is not a kind this layer renders; allowed: ${KNOWN_KINDS.join(', ')}`,
+    );
   validate(object);
 }

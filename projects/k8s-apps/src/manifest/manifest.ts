@@ -36,7 +36,9 @@ export function built(model: TypedModel): Manifest {
     model.validate();
   } catch (error) {
     const name = (model as unknown as Manifest).metadata?.name;
-    throw new CloudError(`${model.kind} ${name ?? '(unnamed)'} is not a valid ${model.apiVersion} ${model.kind}: ${(error as Error).message}`);
+    throw new CloudError(
+      `${model.kind} ${name ?? '(unnamed)'} is not a valid ${model.apiVersion} ${model.kind}: ${(error as Error).message}`,
+    );
   }
   return JSON.parse(JSON.stringify(model.toJSON())) as Manifest;
 }

@@ -1,6 +1,12 @@
 // The parts every app module is made of: its namespace, labels, claims on a tier, sized
 // containers, placement on the nodes that have its tier, and a security context that is not root.
-import type { IContainer, IPodSecurityContext, IAffinity, INodeSelectorRequirement, ISecurityContext } from 'kubernetes-models/v1';
+import type {
+  IContainer,
+  IPodSecurityContext,
+  IAffinity,
+  INodeSelectorRequirement,
+  ISecurityContext,
+} from 'kubernetes-models/v1';
 import { Namespace, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { built, type Manifest } from '../manifest/manifest';
 import type { AppContext } from './app-context';
@@ -32,8 +38,16 @@ export function tierClass(context: AppContext, tier: Tier): string {
 export function claim(context: AppContext, name: string, tier: Tier, sizeGb: number): Manifest {
   return built(
     new PersistentVolumeClaim({
-      metadata: { name: `${context.app.name}-${name}`, namespace: context.app.name, labels: { ...appLabels(context), [CLAIM_LABEL]: name } },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: tierClass(context, tier), resources: { requests: { storage: `${sizeGb}Gi` } } },
+      metadata: {
+        name: `${context.app.name}-${name}`,
+        namespace: context.app.name,
+        labels: { ...appLabels(context), [CLAIM_LABEL]: name },
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: tierClass(context, tier),
+        resources: { requests: { storage: `${sizeGb}Gi` } },
+      },
     }),
   );
 }
@@ -49,15 +63,24 @@ export function sized(cpu: string, memory: string): IContainer['resources'] {
  */
 export function placement(context: AppContext, tiers: readonly Tier[]): IAffinity | undefined {
   const requirements: INodeSelectorRequirement[] = [];
-  if (context.app.pools?.length) requirements.push({ key: POOL_LABEL, operator: 'In', values: [...context.app.pools].sort() });
+  if (context.app.pools?.length)
+    requirements.push({ key: POOL_LABEL, operator: 'In', values: [...context.app.pools].sort() });
   if (tiers.includes('hot'))
-    for (const [key, value] of Object.entries(context.tiers.hot.nodeLabels).sort()) requirements.push({ key, operator: 'In', values: [value] });
+    for (const [key, value] of Object.entries(context.tiers.hot.nodeLabels).sort())
+      requirements.push({ key, operator: 'In', values: [value] });
   if (!requirements.length) return undefined;
-  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: requirements }] } } };
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: requirements }] },
+    },
+  };
 }
 
 /** Keeps pods with these labels on different nodes: always (required), or when the scheduler can (preferred). */
-export function spreadAcrossNodes(labels: Record<string, string>, how: 'required' | 'preferred'): IAffinity['podAntiAffinity'] {
+export function spreadAcrossNodes(
+  labels: Record<string, string>,
+  how: 'required' | 'preferred',
+): IAffinity['podAntiAffinity'] {
   const term = { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' };
   return how === 'required'
     ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
@@ -66,8 +89,18 @@ export function spreadAcrossNodes(labels: Record<string, string>, how: 'required
 
 /** Pods run as an unprivileged user with the runtime's default seccomp profile. */
 export function nonRootPod(uid = 10001): IPodSecurityContext {
-  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    fsGroup: uid,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
 }
 
 /** Containers cannot gain privileges and keep no Linux capabilities. */
-export const NO_PRIVILEGES: ISecurityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true };
+export const NO_PRIVILEGES: ISecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+};

@@ -39,17 +39,26 @@ export function renderBackups(app: AppConfig, appObjects: readonly Manifest[], t
   if (app.backup === 'none') return none;
   const backup = app.backup;
   if (backup.to !== 'cold')
-    throw new CloudError(`apps: ${app.name}.backup.to is ${backup.to}; VolSync's restic mover writes to object storage: allowed: cold`);
-  if (!tiers.cold) throw new CloudError(`apps: ${app.name} backs up to cold storage, which this phase does not have yet`);
+    throw new CloudError(
+      `apps: ${app.name}.backup.to is ${backup.to}; VolSync's restic mover writes to object storage: allowed: cold`,
+    );
+  if (!tiers.cold)
+    throw new CloudError(`apps: ${app.name} backs up to cold storage, which this phase does not have yet`);
   const claims = appObjects.filter((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.labels?.[CLAIM_LABEL]);
   const byName = new Map(claims.map((c) => [c.metadata.labels![CLAIM_LABEL]!, c]));
   const wanted = backup.claims ?? [...byName.keys()];
   const cold = tiers.cold;
-  const out: AppBackups = { sources: [], restore: [built(new Namespace({ metadata: { name: restoreNamespace(app.name) } }))], secrets: [] };
+  const out: AppBackups = {
+    sources: [],
+    restore: [built(new Namespace({ metadata: { name: restoreNamespace(app.name) } }))],
+    secrets: [],
+  };
   for (const name of wanted) {
     const pvc = byName.get(name);
     if (!pvc)
-      throw new CloudError(`apps: ${app.name}.backup.claims names "${name}", but the app has no such claim; allowed: ${[...byName.keys()].sort().join(', ') || 'none'}`);
+      throw new CloudError(
+        `apps: ${app.name}.backup.claims names "${name}", but the app has no such claim; allowed: ${[...byName.keys()].sort().join(', ') || 'none'}`,
+      );
     const spec = pvc.spec as { storageClassName: string; resources: { requests: { storage: string } } };
     const repository = `${pvc.metadata.name}-restic`;
     const keys = {
@@ -58,7 +67,10 @@ export function renderBackups(app: AppConfig, appObjects: readonly Manifest[], t
       AWS_ACCESS_KEY_ID: { token: 'S3_ACCESS_KEY_ID' },
       AWS_SECRET_ACCESS_KEY: { token: 'S3_SECRET_ACCESS_KEY' },
     };
-    out.secrets.push({ namespace: app.name, name: repository, keys }, { namespace: restoreNamespace(app.name), name: repository, keys });
+    out.secrets.push(
+      { namespace: app.name, name: repository, keys },
+      { namespace: restoreNamespace(app.name), name: repository, keys },
+    );
     out.sources.push(
       ReplicationSource.build({
         metadata: { name: pvc.metadata.name, namespace: app.name, labels: { [CLAIM_LABEL]: name } },

@@ -22,8 +22,20 @@ export const FLUX_SOURCE = 'flux-system';
  * WaitForFirstConsumer class stays Pending while its CronJob is suspended, and that is fine.
  */
 export const STAGES = [
-  { name: 'infra-controllers', path: 'infrastructure/controllers', dependsOn: [] as string[], file: 'infrastructure.yaml', wait: true },
-  { name: 'infra-configs', path: 'infrastructure/configs', dependsOn: ['infra-controllers'], file: 'infrastructure.yaml', wait: true },
+  {
+    name: 'infra-controllers',
+    path: 'infrastructure/controllers',
+    dependsOn: [] as string[],
+    file: 'infrastructure.yaml',
+    wait: true,
+  },
+  {
+    name: 'infra-configs',
+    path: 'infrastructure/configs',
+    dependsOn: ['infra-controllers'],
+    file: 'infrastructure.yaml',
+    wait: true,
+  },
   { name: 'apps', path: 'apps', dependsOn: ['infra-configs'], file: 'apps.yaml', wait: false },
 ] as const;
 
@@ -60,7 +72,12 @@ export function fluxSync(config: ClusterConfig & { gitops: NonNullable<ClusterCo
     built(
       new GitRepository({
         metadata: { name: FLUX_SOURCE, namespace: FLUX_NAMESPACE },
-        spec: { interval: '1m', url: config.gitops.url, ref: { branch: config.gitops.branch }, secretRef: { name: FLUX_SOURCE } },
+        spec: {
+          interval: '1m',
+          url: config.gitops.url,
+          ref: { branch: config.gitops.branch },
+          secretRef: { name: FLUX_SOURCE },
+        },
       }),
     ),
     fluxKustomization(FLUX_SOURCE, clusterDir(config), [], false),
@@ -70,6 +87,10 @@ export function fluxSync(config: ClusterConfig & { gitops: NonNullable<ClusterCo
 /** The stage Kustomizations, grouped by the file of the cluster directory they live in. */
 export function stageKustomizations(): Map<string, Manifest[]> {
   const files = new Map<string, Manifest[]>();
-  for (const stage of STAGES) files.set(stage.file, [...(files.get(stage.file) ?? []), fluxKustomization(stage.name, stage.path, stage.dependsOn, stage.wait)]);
+  for (const stage of STAGES)
+    files.set(stage.file, [
+      ...(files.get(stage.file) ?? []),
+      fluxKustomization(stage.name, stage.path, stage.dependsOn, stage.wait),
+    ]);
   return files;
 }

@@ -14,10 +14,18 @@ export interface PinnedChart {
 }
 
 export function helmRepository(chart: PinnedChart): Manifest {
-  return built(new HelmRepository({ metadata: { name: chart.repository, namespace: FLUX_NAMESPACE }, spec: { interval: '24h', url: chart.url } }));
+  return built(
+    new HelmRepository({
+      metadata: { name: chart.repository, namespace: FLUX_NAMESPACE },
+      spec: { interval: '24h', url: chart.url },
+    }),
+  );
 }
 
-export function helmRelease(chart: PinnedChart, release: { name: string; namespace: string; values: Record<string, unknown> }): Manifest {
+export function helmRelease(
+  chart: PinnedChart,
+  release: { name: string; namespace: string; values: Record<string, unknown> },
+): Manifest {
   return built(
     new HelmRelease({
       metadata: { name: release.name, namespace: release.namespace },
@@ -25,7 +33,14 @@ export function helmRelease(chart: PinnedChart, release: { name: string; namespa
         interval: '1h',
         timeout: '10m',
         releaseName: release.name,
-        chart: { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: chart.repository, namespace: FLUX_NAMESPACE }, interval: '24h' } },
+        chart: {
+          spec: {
+            chart: chart.chart,
+            version: chart.version,
+            sourceRef: { kind: 'HelmRepository', name: chart.repository, namespace: FLUX_NAMESPACE },
+            interval: '24h',
+          },
+        },
         install: { crds: 'CreateReplace', remediation: { retries: 3 } },
         upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
         values: release.values,

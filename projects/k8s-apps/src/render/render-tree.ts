@@ -41,7 +41,10 @@ function activeApps(config: ClusterConfig): AppConfig[] {
 }
 
 export function renderTree(config: ClusterConfig): RenderedTree {
-  if (!config.gitops) throw new CloudError('gitops: the k8s-apps layer needs the GitOps repository Flux follows: set gitops: { url, branch, path } in the config');
+  if (!config.gitops)
+    throw new CloudError(
+      'gitops: the k8s-apps layer needs the GitOps repository Flux follows: set gitops: { url, branch, path } in the config',
+    );
   const gitopsConfig = { ...config, gitops: config.gitops };
   const files = new Map<string, string>();
   const secrets: RuntimeSecret[] = [];
@@ -69,7 +72,10 @@ export function renderTree(config: ClusterConfig): RenderedTree {
   const apps = activeApps(config);
   for (const app of apps) {
     const module = APP_MODULES[app.name];
-    if (!module) throw new CloudError(`apps: "${app.name}" has no module projects/k8s-apps/apps/${app.name}.ts; allowed: ${Object.keys(APP_MODULES).sort().join(', ')}`);
+    if (!module)
+      throw new CloudError(
+        `apps: "${app.name}" has no module projects/k8s-apps/apps/${app.name}.ts; allowed: ${Object.keys(APP_MODULES).sort().join(', ')}`,
+      );
     const context: AppContext = { ...platform, app };
     const rendered = module(context);
     const backups = renderBackups(app, rendered.objects, tiers);

@@ -16,14 +16,21 @@ export function storageTiers(config: ClusterConfig): StorageTiers {
   const volumes = config.pools.flatMap((pool) => pool.volumes);
   const volume = volumes.find((v) => v.name === warm.volume);
   if (!volume)
-    throw new CloudError(`storage.warm.volume: "${warm.volume}" is not a volume of any pool; allowed: ${[...new Set(volumes.map((v) => v.name))].join(', ') || 'none (add a volume to a pool)'}`);
+    throw new CloudError(
+      `storage.warm.volume: "${warm.volume}" is not a volume of any pool; allowed: ${[...new Set(volumes.map((v) => v.name))].join(', ') || 'none (add a volume to a pool)'}`,
+    );
   return {
     hot: { storageClass: hot.storageClass, path: hot.path, nodeLabels: hot.nodeLabels, osReserveGb: hot.osReserveGb },
     warm: { storageClass: warm.storageClass, path: volume.mountPath ?? `/mnt/${volume.name}` },
     movable: { storageClass: warm.movableStorageClass },
     cold:
       config.phase >= cold.fromPhase
-        ? { endpoint: cold.endpoint, region: cold.region, backupsBucket: cold.buckets.backups, cacheBucket: cold.buckets.cache ?? cold.buckets.archive }
+        ? {
+            endpoint: cold.endpoint,
+            region: cold.region,
+            backupsBucket: cold.buckets.backups,
+            cacheBucket: cold.buckets.cache ?? cold.buckets.archive,
+          }
         : undefined,
   };
 }

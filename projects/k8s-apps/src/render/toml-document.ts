@@ -11,7 +11,8 @@ function tomlKey(key: string): string {
 
 function tomlValue(value: TomlScalar, at: string): string {
   if (Array.isArray(value)) return `[${value.map((v) => tomlValue(v, at)).join(', ')}]`;
-  if (typeof value === 'number' && !Number.isInteger(value)) throw new Error(`${at}: only integers are written, not ${value}`);
+  if (typeof value === 'number' && !Number.isInteger(value))
+    throw new Error(`${at}: only integers are written, not ${value}`);
   // A JSON string is a valid TOML basic string: the same quotes and the same escapes.
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
@@ -25,7 +26,8 @@ export function toToml(document: TomlDocument): string {
   }
   for (const [table, entries] of tables) {
     lines.push('', `[${tomlKey(table)}]`);
-    for (const [key, value] of Object.entries(entries)) lines.push(`${tomlKey(key)} = ${tomlValue(value, `${table}.${key}`)}`);
+    for (const [key, value] of Object.entries(entries))
+      lines.push(`${tomlKey(key)} = ${tomlValue(value, `${table}.${key}`)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,8 +12,12 @@ export async function readTree(root: string): Promise<Map<string, string>> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => {
     throw new CloudError(`${root} does not exist: run k8s-apps:render first`);
   });
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name)).split('\\').join('/'));
-  return new Map(await Promise.all(files.sort().map(async (file) => [file, await readFile(join(root, file), 'utf8')] as const)));
+  const files = entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split('\\').join('/'));
+  return new Map(
+    await Promise.all(files.sort().map(async (file) => [file, await readFile(join(root, file), 'utf8')] as const)),
+  );
 }
 
 export async function run(): Promise<void> {
@@ -22,6 +26,11 @@ export async function run(): Promise<void> {
   const problems = checkTree(files, config, await readTokens());
   const directories = kustomizationDirectories(files.keys());
   problems.push(...(await kustomizeBuildProblems(RENDER_DIR, directories)));
-  if (problems.length) throw new CloudError(`${RENDER_DIR} fails ${problems.length} check${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  console.log(`k8s-apps: ${files.size} files valid; ${directories.length} kustomizations build; no vault token in any file.`);
+  if (problems.length)
+    throw new CloudError(
+      `${RENDER_DIR} fails ${problems.length} check${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+  console.log(
+    `k8s-apps: ${files.size} files valid; ${directories.length} kustomizations build; no vault token in any file.`,
+  );
 }

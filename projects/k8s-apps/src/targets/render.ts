@@ -21,5 +21,7 @@ export async function run(): Promise<void> {
   const config = await loadConfig();
   const tree = renderTree(config);
   await writeTree(RENDER_DIR, tree.files);
-  console.log(`k8s-apps: ${tree.files.size} files (${treeObjects(tree.files).length} objects) under ${RENDER_DIR}; ${tree.secrets.length} Secrets to create at deploy time.`);
+  console.log(
+    `k8s-apps: ${tree.files.size} files (${treeObjects(tree.files).length} objects) under ${RENDER_DIR}; ${tree.secrets.length} Secrets to create at deploy time.`,
+  );
 }

@@ -9,7 +9,11 @@ const acmeIssuer = z.strictObject({
   email: z.string().min(3),
   server: z.url(),
   privateKeySecretRef: z.strictObject({ name: z.string().min(1) }),
-  solvers: z.array(z.strictObject({ http01: z.strictObject({ ingress: z.strictObject({ ingressClassName: z.string().min(1) }) }) })).min(1),
+  solvers: z
+    .array(
+      z.strictObject({ http01: z.strictObject({ ingress: z.strictObject({ ingressClassName: z.string().min(1) }) }) }),
+    )
+    .min(1),
 });
 
 export const ClusterIssuer = customResource(
@@ -24,6 +28,10 @@ export const Certificate = customResource(
   z.strictObject({
     secretName: z.string().min(1),
     dnsNames: z.array(z.string().min(1)).min(1),
-    issuerRef: z.strictObject({ name: z.string().min(1), kind: z.enum(['Issuer', 'ClusterIssuer']), group: z.literal('cert-manager.io').optional() }),
+    issuerRef: z.strictObject({
+      name: z.string().min(1),
+      kind: z.enum(['Issuer', 'ClusterIssuer']),
+      group: z.literal('cert-manager.io').optional(),
+    }),
   }),
 );

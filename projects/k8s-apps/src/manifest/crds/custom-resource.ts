@@ -14,7 +14,9 @@ export const objectMeta = z.strictObject({
 });
 
 /** A Kubernetes quantity such as 1Gi or 500M. */
-export const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/, 'must be a Kubernetes quantity, e.g. 10Gi');
+export const quantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/, 'must be a Kubernetes quantity, e.g. 10Gi');
 
 export interface CustomResource<S extends z.ZodType> {
   apiVersion: string;
@@ -26,13 +28,20 @@ export interface CustomResource<S extends z.ZodType> {
 }
 
 export function customResource<Spec extends z.ZodType>(apiVersion: string, kind: string, spec: Spec) {
-  const schema = z.strictObject({ apiVersion: z.literal(apiVersion), kind: z.literal(kind), metadata: objectMeta, spec });
+  const schema = z.strictObject({
+    apiVersion: z.literal(apiVersion),
+    kind: z.literal(kind),
+    metadata: objectMeta,
+    spec,
+  });
   const validate = (object: unknown): void => {
     const parsed = schema.safeParse(object);
     if (parsed.success) return;
     const issue = parsed.error.issues[0]!;
     const name = (object as Manifest).metadata?.name ?? '(unnamed)';
-    throw new CloudError(`${kind} ${name} is not a valid ${apiVersion} ${kind}: ${issue.path.join('.') || '(root)'} ${issue.message}`);
+    throw new CloudError(
+      `${kind} ${name} is not a valid ${apiVersion} ${kind}: ${issue.path.join('.') || '(root)'} ${issue.message}`,
+    );
   };
   const resource: CustomResource<typeof schema> = {
     apiVersion,

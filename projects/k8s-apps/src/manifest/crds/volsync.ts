@@ -20,7 +20,13 @@ export const ReplicationSource = customResource(
   'ReplicationSource',
   z.strictObject({
     sourcePVC: z.string().min(1),
-    trigger: z.strictObject({ schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule').optional(), manual: z.string().optional() }),
+    trigger: z.strictObject({
+      schedule: z
+        .string()
+        .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule')
+        .optional(),
+      manual: z.string().optional(),
+    }),
     restic: z.strictObject({
       /** The Secret holding RESTIC_REPOSITORY, RESTIC_PASSWORD and the S3 credentials. */
       repository: z.string().min(1),
@@ -52,4 +58,3 @@ export const ReplicationDestination = customResource(
     }),
   }),
 );
-
