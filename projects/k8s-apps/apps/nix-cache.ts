@@ -4,12 +4,11 @@
 // keys are Secrets made from the vault at deploy time: git holds only their names. Garbage
 // collection runs inside atticd on the config's interval, with the config's retention.
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
-import { ConfigMap, Service, type IEnvVar } from 'kubernetes-models/v1';
+import { ConfigMap, type IEnvVar } from 'kubernetes-models/v1';
 import { CloudError } from '@personal-cloud/cluster';
-import { Certificate } from '../src/manifest/crds/cert-manager';
 import { built } from '../src/manifest/manifest';
 import type { AppModule } from '../src/render/app-context';
+import { httpsService } from '../src/render/https-service';
 import {
   appLabels,
   appNamespace,
@@ -36,7 +35,6 @@ const nixCache: AppModule = (context) => {
   const labels = appLabels(context, 'server');
   const serverSecret = `${app.name}-server`;
   const s3Secret = `${app.name}-s3`;
-  const tlsSecret = `${app.name}-tls`;
   const db = claim(context, 'db', 'warm', DB_GB);
   const chunks = tiers.cold ? undefined : claim(context, 'chunks', app.storage.tier, app.storage.sizeGb);
   const claimTiers: Tier[] = chunks ? ['warm', app.storage.tier] : ['warm'];
@@ -144,39 +142,7 @@ const nixCache: AppModule = (context) => {
           },
         }),
       ),
-      built(
-        new Service({
-          metadata: { name: app.name, namespace, labels },
-          spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-        }),
-      ),
-      Certificate.build({
-        metadata: { name: app.name, namespace, labels },
-        spec: {
-          secretName: tlsSecret,
-          dnsNames: [app.host],
-          issuerRef: { name: context.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' },
-        },
-      }),
-      built(
-        new Ingress({
-          metadata: { name: app.name, namespace, labels },
-          spec: {
-            ingressClassName: 'traefik',
-            tls: [{ hosts: [app.host], secretName: tlsSecret }],
-            rules: [
-              {
-                host: app.host,
-                http: {
-                  paths: [
-                    { path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } },
-                  ],
-                },
-              },
-            ],
-          },
-        }),
-      ),
+      ...httpsService(context, labels),
     ],
     secrets,
   };

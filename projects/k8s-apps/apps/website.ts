@@ -1,13 +1,11 @@
 // website: the phase-1 proof. A Deployment behind a Service and an Ingress on k3s's Traefik, with a
 // cert-manager certificate, a disruption budget, probes, and no root anywhere.
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Service } from 'kubernetes-models/v1';
 import { CloudError } from '@personal-cloud/cluster';
-import { Certificate } from '../src/manifest/crds/cert-manager';
 import { built } from '../src/manifest/manifest';
 import type { AppModule } from '../src/render/app-context';
+import { httpsService } from '../src/render/https-service';
 import { objectsOnly } from '../src/render/runtime-secrets';
 import {
   appLabels,
@@ -24,7 +22,6 @@ const website: AppModule = (context) => {
   if (!app.port || !app.host) throw new CloudError(`apps: ${app.name} is a website and needs port and host`);
   const labels = appLabels(context, 'web');
   const namespace = app.name;
-  const tlsSecret = `${app.name}-tls`;
   const probe = { httpGet: { path: '/', port: 'http' }, periodSeconds: 10 };
   return objectsOnly([
     appNamespace(context),
@@ -58,44 +55,12 @@ const website: AppModule = (context) => {
       }),
     ),
     built(
-      new Service({
-        metadata: { name: app.name, namespace, labels },
-        spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-      }),
-    ),
-    built(
       new PodDisruptionBudget({
         metadata: { name: app.name, namespace, labels },
         spec: { minAvailable: 1, selector: { matchLabels: labels } },
       }),
     ),
-    Certificate.build({
-      metadata: { name: app.name, namespace, labels },
-      spec: {
-        secretName: tlsSecret,
-        dnsNames: [app.host],
-        issuerRef: { name: context.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' },
-      },
-    }),
-    built(
-      new Ingress({
-        metadata: { name: app.name, namespace, labels },
-        spec: {
-          ingressClassName: 'traefik',
-          tls: [{ hosts: [app.host], secretName: tlsSecret }],
-          rules: [
-            {
-              host: app.host,
-              http: {
-                paths: [
-                  { path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } },
-                ],
-              },
-            },
-          ],
-        },
-      }),
-    ),
+    ...httpsService(context, labels),
   ]);
 };
 export default website;

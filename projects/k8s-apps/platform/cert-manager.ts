@@ -1,7 +1,5 @@
 // cert-manager, from Jetstack's chart, with its CRDs; the issuers are in certificate-issuers.ts.
-import { Namespace } from 'kubernetes-models/v1';
-import { built } from '../src/manifest/manifest';
-import { helmRelease, helmRepository, type PinnedChart } from '../src/render/helm-release';
+import { chartInOwnNamespace, type PinnedChart } from '../src/render/helm-release';
 import type { PlatformPart } from '../src/render/platform-context';
 import { objectsOnly } from '../src/render/runtime-secrets';
 
@@ -13,13 +11,11 @@ export const CERT_MANAGER_CHART: PinnedChart = {
 };
 
 const certManager: PlatformPart = () =>
-  objectsOnly([
-    built(new Namespace({ metadata: { name: 'cert-manager' } })),
-    helmRepository(CERT_MANAGER_CHART),
-    helmRelease(CERT_MANAGER_CHART, {
+  objectsOnly(
+    chartInOwnNamespace(CERT_MANAGER_CHART, {
       name: 'cert-manager',
       namespace: 'cert-manager',
       values: { crds: { enabled: true, keep: true } },
     }),
-  ]);
+  );
 export default certManager;

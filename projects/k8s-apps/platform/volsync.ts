@@ -1,7 +1,5 @@
 // VolSync, from Backube's chart: the restic mover behind every per-app backup and restore.
-import { Namespace } from 'kubernetes-models/v1';
-import { built } from '../src/manifest/manifest';
-import { helmRelease, helmRepository, type PinnedChart } from '../src/render/helm-release';
+import { chartInOwnNamespace, type PinnedChart } from '../src/render/helm-release';
 import type { PlatformPart } from '../src/render/platform-context';
 import { objectsOnly } from '../src/render/runtime-secrets';
 
@@ -13,9 +11,7 @@ export const VOLSYNC_CHART: PinnedChart = {
 };
 
 const volsync: PlatformPart = () =>
-  objectsOnly([
-    built(new Namespace({ metadata: { name: 'volsync-system' } })),
-    helmRepository(VOLSYNC_CHART),
-    helmRelease(VOLSYNC_CHART, { name: 'volsync', namespace: 'volsync-system', values: { manageCRDs: true } }),
-  ]);
+  objectsOnly(
+    chartInOwnNamespace(VOLSYNC_CHART, { name: 'volsync', namespace: 'volsync-system', values: { manageCRDs: true } }),
+  );
 export default volsync;

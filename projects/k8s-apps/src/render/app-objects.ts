@@ -2,6 +2,7 @@
 // containers, placement on the nodes that have its tier, and a security context that is not root.
 import type {
   IContainer,
+  IPersistentVolumeClaimSpec,
   IPodSecurityContext,
   IAffinity,
   INodeSelectorRequirement,
@@ -34,6 +35,15 @@ export function tierClass(context: AppContext, tier: Tier): string {
   return context.tiers[tier].storageClass;
 }
 
+/** The spec of a ReadWriteOnce claim of `sizeGb` on a tier. */
+export function claimSpec(context: AppContext, tier: Tier, sizeGb: number): IPersistentVolumeClaimSpec {
+  return {
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: tierClass(context, tier),
+    resources: { requests: { storage: `${sizeGb}Gi` } },
+  };
+}
+
 /** A standalone claim `<app>-<claim>` on a tier: what backups and restores name. */
 export function claim(context: AppContext, name: string, tier: Tier, sizeGb: number): Manifest {
   return built(
@@ -43,11 +53,7 @@ export function claim(context: AppContext, name: string, tier: Tier, sizeGb: num
         namespace: context.app.name,
         labels: { ...appLabels(context), [CLAIM_LABEL]: name },
       },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: tierClass(context, tier),
-        resources: { requests: { storage: `${sizeGb}Gi` } },
-      },
+      spec: claimSpec(context, tier, sizeGb),
     }),
   );
 }

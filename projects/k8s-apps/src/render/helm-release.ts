@@ -1,6 +1,7 @@
 // A Helm chart delivered by Flux: its repository and a HelmRelease pinned to one chart version.
 import { HelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2';
 import { HelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
+import { Namespace } from 'kubernetes-models/v1';
 import { built, type Manifest } from '../manifest/manifest';
 import { FLUX_NAMESPACE } from './platform-context';
 
@@ -47,4 +48,16 @@ export function helmRelease(
       },
     }),
   );
+}
+
+/** A chart in a namespace of its own: the namespace, the repository and the release. */
+export function chartInOwnNamespace(
+  chart: PinnedChart,
+  release: { name: string; namespace: string; values: Record<string, unknown> },
+): Manifest[] {
+  return [
+    built(new Namespace({ metadata: { name: release.namespace } })),
+    helmRepository(chart),
+    helmRelease(chart, release),
+  ];
 }
