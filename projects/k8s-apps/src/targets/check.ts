@@ -20,17 +20,24 @@ export async function readTree(root: string): Promise<Map<string, string>> {
   );
 }
 
-export async function run(): Promise<void> {
-  const config = await loadConfig();
-  const files = await readTree(RENDER_DIR);
-  const problems = checkTree(files, config, await readTokens());
+/** Checks the tree under `root`; throws one CloudError listing every problem. */
+export async function checkRendered(
+  root = RENDER_DIR,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ files: number; kustomizations: number }> {
+  const config = await loadConfig(env);
+  const files = await readTree(root);
+  const problems = checkTree(files, config, await readTokens(env));
   const directories = kustomizationDirectories(files.keys());
-  problems.push(...(await kustomizeBuildProblems(RENDER_DIR, directories)));
+  problems.push(...(await kustomizeBuildProblems(root, directories)));
   if (problems.length)
     throw new CloudError(
-      `${RENDER_DIR} fails ${problems.length} check${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+      `${root} fails ${problems.length} check${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
     );
-  console.log(
-    `k8s-apps: ${files.size} files valid; ${directories.length} kustomizations build; no vault token in any file.`,
-  );
+  return { files: files.size, kustomizations: directories.length };
+}
+
+export async function run(): Promise<void> {
+  const { files, kustomizations } = await checkRendered();
+  console.log(`k8s-apps: ${files} files valid; ${kustomizations} kustomizations build; no vault token in any file.`);
 }
