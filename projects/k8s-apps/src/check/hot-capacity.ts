@@ -123,16 +123,31 @@ export function hotCapacityProblems(
     }
   }
 
-  return hotNodes.flatMap((node) => {
+  // Nodes of one server type that could receive the same claims overflow alike: one line for all of them.
+  const overflowing = new Map<string, { nodes: string[]; text: (where: string) => string }>();
+  for (const node of hotNodes) {
     const landing = [...claims.values()].filter((claim) => claim.nodes.has(node.name));
     const total = landing.reduce((sum, claim) => sum + claim.gb, 0);
     const disk = SERVER_TYPE_DISK_GB[node.serverType as ServerType];
-    if (disk === undefined || !landing.length) return [];
+    if (disk === undefined || !landing.length) continue;
     const available = disk - hot.osReserveGb;
-    if (total <= available) return [];
+    if (total <= available) continue;
     const owners = [...new Set(landing.map((claim) => claim.owner))].sort().join(', ');
-    return [
-      `${owners}: hot claims of up to ${gb(total)} could land on ${node.name}, which has ${gb(available)} of hot storage (${node.serverType}: ${gb(disk)} of disk less ${gb(hot.osReserveGb)} reserved for the OS and images): ${landing.map((claim) => claim.what).join('; ')}. Move the large claims to the warm tier or choose a larger server type`,
-    ];
-  });
+    const claimList = landing.map((claim) => claim.what).join('; ');
+    const key = `${node.serverType}|${claimList}`;
+    const group = overflowing.get(key) ?? {
+      nodes: [],
+      text: (where: string) =>
+        `${owners}: hot claims of up to ${gb(total)} could land on ${where} ${gb(available)} of hot storage (${node.serverType}: ${gb(disk)} of disk less ${gb(hot.osReserveGb)} reserved for the OS and images): ${claimList}. Move the large claims to the warm tier or choose a larger server type`,
+    };
+    group.nodes.push(node.name);
+    overflowing.set(key, group);
+  }
+  return [...overflowing.values()].map(({ nodes, text }) =>
+    text(
+      nodes.length === 1
+        ? `${nodes[0]}, which has`
+        : `${nodes.slice(0, -1).join(', ')} or ${nodes.at(-1)}, each of which has`,
+    ),
+  );
 }
