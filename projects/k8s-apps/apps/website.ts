@@ -57,7 +57,8 @@ const website: AppModule = (context) => {
     built(
       new PodDisruptionBudget({
         metadata: { name: app.name, namespace, labels },
-        spec: { minAvailable: 1, selector: { matchLabels: labels } },
+        // One pod at a time may go: a drain never stalls, and with two or more replicas the site stays up.
+        spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
       }),
     ),
     ...httpsService(context, labels),
