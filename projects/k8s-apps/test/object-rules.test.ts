@@ -13,6 +13,7 @@ import {
   secretsHaveNoData,
   type RuleContext,
 } from '../src/check/object-rules';
+import { creatableSecrets, secretsAreCreated } from '../src/check/secret-references';
 import { treeObjects } from '../src/check/tree-objects';
 import type { Manifest } from '../src/manifest/manifest';
 import { toYamlDocuments } from '../src/manifest/yaml-documents';
@@ -26,6 +27,7 @@ const context: RuleContext = {
   claimClasses: ['hot-nvme', 'warm-block', 'hcloud-volumes'],
   hot: { storageClass: 'hot-nvme', nodeLabels: { 'personal-cloud/storage': 'nvme' } },
   claims: claimIndex(objects),
+  secrets: creatableSecrets(objects, tree.secrets),
 };
 const find = (kind: string, name: string): Manifest =>
   structuredClone(objects.find((p) => p.object.kind === kind && p.object.metadata.name === name)!.object);
@@ -189,13 +191,36 @@ describe('an app on the hot tier is pinned to the nodes that have it', () => {
   });
 });
 
+describe('every Secret an object names is one something creates', () => {
+  it('accepts the rendered references: runtime Secrets, restic repositories, and Certificate secrets for TLS', () => {
+    for (const p of objects) expect(secretsAreCreated(p.object, context)).toEqual([]);
+  });
+  it('refuses a Secret nothing creates, and a key the Secret does not have', () => {
+    const deployment = find('Deployment', 'nix-cache');
+    const env = podSpec(deployment).containers[0]!.env as {
+      valueFrom: { secretKeyRef: { name: string; key: string } };
+    }[];
+    env[0]!.valueFrom.secretKeyRef.key = 'token';
+    env[1]!.valueFrom.secretKeyRef.name = 'nix-cache-s4';
+    expect(secretsAreCreated(deployment, context)).toEqual([
+      'container atticd env ATTIC_SERVER_TOKEN_HS256_SECRET_BASE64 references key token of Secret nix-cache/nix-cache-server, which has only signing-key, token-hs256-secret',
+      "container atticd env AWS_ACCESS_KEY_ID references Secret nix-cache/nix-cache-s4, which nothing creates: declare it among the module's runtime Secrets",
+    ]);
+    const ingress = find('Ingress', 'website');
+    (ingress.spec as { tls: { secretName: string }[] }).tls[0]!.secretName = 'website-cert';
+    expect(secretsAreCreated(ingress, context)).toEqual([
+      "tls references Secret website/website-cert, which nothing creates: declare it among the module's runtime Secrets",
+    ]);
+  });
+});
+
 describe('check', () => {
   it('names the app, the object and the file of each problem', () => {
     const files = new Map(tree.files);
     const deployment = find('Deployment', 'website');
     podSpec(deployment).containers[0]!.image = 'ghcr.io/personal-cloud/website:latest';
     files.set('apps/website/deployment.yaml', toYamlDocuments([deployment]));
-    expect(checkTree(files, config, {})).toEqual([
+    expect(checkTree({ files, config, tokens: {}, secrets: tree.secrets })).toEqual([
       'website: Deployment website/website (apps/website/deployment.yaml): container web image "ghcr.io/personal-cloud/website:latest" is tagged latest; pin a version or a digest',
     ]);
   });

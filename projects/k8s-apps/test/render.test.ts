@@ -70,7 +70,7 @@ describe('render', () => {
   });
 
   it('passes every check with the shipped config', () => {
-    expect(checkTree(tree.files, config, {})).toEqual([]);
+    expect(checkTree({ files: tree.files, config, tokens: {}, secrets: tree.secrets })).toEqual([]);
   });
 
   it('renders no Secret, and names the Secrets to create at deploy time with their vault tokens', () => {
@@ -82,6 +82,7 @@ describe('render', () => {
       'eth-node-restore/eth-node-keys-restic',
       'eth-node/eth-node-jwt',
       'eth-node/eth-node-keys-restic',
+      'flux-system/flux-system',
       'kube-system/hcloud-csi',
       'nix-cache/nix-cache-s3',
       'nix-cache/nix-cache-server',
@@ -117,7 +118,7 @@ describe('eth-node', () => {
 
   it('fails check with the numbers when the chain is on the hot tier, as the config first had it', () => {
     const hot = withApp('eth-node', (app) => ({ ...app, storage: { tier: 'hot', sizeGb: 500 } }));
-    const problems = checkTree(renderTree(hot).files, hot, {});
+    const problems = checkTree({ ...renderTree(hot), config: hot, tokens: {} });
     expect(problems).toEqual([
       'eth-node: hot claims of up to 500 GB could land on worker-1, worker-2, worker-3, worker-4 or worker-5, each of which has 120 GB of hot storage (ccx23: 160 GB of disk less 40 GB reserved for the OS and images): StatefulSet eth-node/eth-node-execution claim chain 500 GB. Move the large claims to the warm tier or choose a larger server type',
     ]);
@@ -149,11 +150,11 @@ describe('nix-cache', () => {
 
   it("keeps chunks on a warm claim before the cold tier's phase", () => {
     const phase2 = { ...config, phase: 2 as const };
-    const files = renderTree(phase2).files;
+    const { files, secrets } = renderTree(phase2);
     const claims = treeObjects(files)
       .filter((p) => p.owner === 'nix-cache' && p.object.kind === 'PersistentVolumeClaim')
       .map((p) => p.object.metadata.name);
     expect(claims).toEqual(['nix-cache-chunks', 'nix-cache-db']);
-    expect(checkTree(files, phase2, {})).toEqual([]);
+    expect(checkTree({ files, config: phase2, tokens: {}, secrets })).toEqual([]);
   });
 });

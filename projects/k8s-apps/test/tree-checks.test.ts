@@ -62,7 +62,7 @@ describe("no value of the vault's tokens in any rendered file", () => {
       'apps/website/secret.yaml',
       `apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\ndata:\n  key: ${Buffer.from(tokens.S3_SECRET_ACCESS_KEY).toString('base64')}\n`,
     );
-    const problems = checkTree(files, config, tokens);
+    const problems = checkTree({ files, config, tokens, secrets: tree.secrets });
     expect(problems).toContain(
       "apps/nix-cache/configmap.yaml contains the value of the vault's token S3_SECRET_ACCESS_KEY; reference a Secret created at deploy time instead",
     );
@@ -82,7 +82,7 @@ describe('the hot tier fits the disks', () => {
     );
   it("accepts hot claims that fit each node: 70 GB of a CCX23's 120", () => {
     const cfg = hotApp('eth-node', 70);
-    expect(checkTree(renderTree(cfg).files, cfg, {})).toEqual([]);
+    expect(checkTree({ ...renderTree(cfg), config: cfg, tokens: {} })).toEqual([]);
   });
   it('adds up the claims of different apps that could share a node, and names each', () => {
     const cfg = withApp(

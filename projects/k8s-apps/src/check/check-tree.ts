@@ -2,10 +2,12 @@
 // schema and the rules, the hot tier's capacity, the Flux graph, and the vault's tokens.
 import { nodesInPhase, type ClusterConfig } from '@personal-cloud/cluster';
 import { describeObject } from '../manifest/manifest';
+import type { RuntimeSecret } from '../render/runtime-secrets';
 import { claimClasses, storageTiers } from '../render/storage-tiers';
 import { fluxGraphProblems } from './flux-graph';
 import { hotCapacityProblems } from './hot-capacity';
 import { claimIndex, OBJECT_RULES, type RuleContext } from './object-rules';
+import { creatableSecrets } from './secret-references';
 import { tokenLeakProblems } from './token-leaks';
 import { treeObjects } from './tree-objects';
 
@@ -19,14 +21,24 @@ export function treeDirectories(files: ReadonlyMap<string, string>): Set<string>
   return dirs;
 }
 
-export function checkTree(
-  files: ReadonlyMap<string, string>,
-  config: ClusterConfig,
-  tokens: Readonly<Record<string, string>>,
-): string[] {
+export interface CheckInputs {
+  files: ReadonlyMap<string, string>;
+  config: ClusterConfig;
+  /** The vault's tokens: none of their values may appear in a file. */
+  tokens: Readonly<Record<string, string>>;
+  /** The Secrets provision creates at deploy time, as render declares them. */
+  secrets: readonly RuntimeSecret[];
+}
+
+export function checkTree({ files, config, tokens, secrets }: CheckInputs): string[] {
   const objects = treeObjects(files);
   const tiers = storageTiers(config);
-  const context: RuleContext = { claimClasses: claimClasses(tiers), hot: tiers.hot, claims: claimIndex(objects) };
+  const context: RuleContext = {
+    claimClasses: claimClasses(tiers),
+    hot: tiers.hot,
+    claims: claimIndex(objects),
+    secrets: creatableSecrets(objects, secrets),
+  };
   const objectProblems = objects.flatMap(({ file, owner, object }) =>
     OBJECT_RULES.flatMap((rule) => rule(object, context)).map(
       (problem) => `${owner}: ${describeObject(object)} (${file}): ${problem}`,

@@ -3,7 +3,9 @@
 import type { IPodSpec } from 'kubernetes-models/v1';
 import { validateManifest } from '../manifest/kinds';
 import type { Manifest } from '../manifest/manifest';
+import type { RuntimeSecret } from '../render/runtime-secrets';
 import { mountedClaims, podTemplate } from './pod-templates';
+import { secretsAreCreated } from './secret-references';
 import type { PlacedObject } from './tree-objects';
 
 export interface RuleContext {
@@ -12,6 +14,8 @@ export interface RuleContext {
   hot: { storageClass: string; nodeLabels: Record<string, string> };
   /** Every standalone claim of the tree, by `namespace/name`, for the pods that mount them. */
   claims: ReadonlyMap<string, Manifest>;
+  /** The Secrets something creates, by `namespace/name`: declared for deploy time, or by a Certificate. */
+  secrets: { declared: ReadonlyMap<string, RuntimeSecret>; certificates: ReadonlySet<string> };
 }
 
 export type ObjectRule = (object: Manifest, context: RuleContext) => string[];
@@ -187,6 +191,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   containersAreSized,
   imagesArePinned,
   secretsHaveNoData,
+  secretsAreCreated,
   claimsUseTiers,
   hotPodsArePinned,
 ];

@@ -11,10 +11,22 @@ import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.
 import type { ClusterConfig } from '@personal-cloud/cluster';
 import { built, type Manifest } from '../manifest/manifest';
 import { FLUX_NAMESPACE } from './platform-context';
+import type { RuntimeSecret } from './runtime-secrets';
 
 export const KUSTOMIZE_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 /** The GitRepository and the deploy-key Secret flux bootstrap names flux-system. */
 export const FLUX_SOURCE = 'flux-system';
+
+/** The deploy key Flux reads the repository with, in the keys `flux bootstrap` gives it; its key pair lives in the vault. */
+export const DEPLOY_KEY_SECRET: RuntimeSecret = {
+  namespace: FLUX_NAMESPACE,
+  name: FLUX_SOURCE,
+  keys: {
+    identity: { token: 'GITOPS_DEPLOY_KEY' },
+    'identity.pub': { token: 'GITOPS_DEPLOY_KEY_PUB' },
+    known_hosts: { token: 'GITOPS_KNOWN_HOSTS' },
+  },
+};
 
 /**
  * The stages. The infrastructure stages wait for what they applied to be healthy, so the next

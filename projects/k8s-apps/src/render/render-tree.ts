@@ -8,7 +8,7 @@ import type { Manifest } from '../manifest/manifest';
 import { toYamlDocuments } from '../manifest/yaml-documents';
 import type { AppContext } from './app-context';
 import { renderBackups } from './backups';
-import { clusterDir, fluxSync, kustomizeFile, stageKustomizations } from './flux-layout';
+import { clusterDir, DEPLOY_KEY_SECRET, fluxSync, kustomizeFile, stageKustomizations } from './flux-layout';
 import type { PlatformContext, PlatformPart } from './platform-context';
 import type { RuntimeSecret } from './runtime-secrets';
 import { storageTiers } from './storage-tiers';
@@ -47,7 +47,7 @@ export function renderTree(config: ClusterConfig): RenderedTree {
     );
   const gitopsConfig = { ...config, gitops: config.gitops };
   const files = new Map<string, string>();
-  const secrets: RuntimeSecret[] = [];
+  const secrets: RuntimeSecret[] = [DEPLOY_KEY_SECRET];
   const tiers = storageTiers(config);
   const platform: PlatformContext = { config, tiers, nodes: nodesInPhase(config), issuer: issuerName(config.acme) };
 

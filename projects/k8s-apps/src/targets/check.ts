@@ -7,6 +7,7 @@ import { CloudError } from '@personal-cloud/cluster';
 import { checkTree } from '../check/check-tree';
 import { kustomizationDirectories, kustomizeBuildProblems } from '../check/kustomize-build';
 import { loadConfig, readTokens, RENDER_DIR } from '../k8s-apps-inputs';
+import { renderTree } from '../render/render-tree';
 
 export async function readTree(root: string): Promise<Map<string, string>> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => {
@@ -27,7 +28,9 @@ export async function checkRendered(
 ): Promise<{ files: number; kustomizations: number }> {
   const config = await loadConfig(env);
   const files = await readTree(root);
-  const problems = checkTree(files, config, await readTokens(env));
+  // What provision will create comes from the same modules that wrote the tree.
+  const { secrets } = renderTree(config);
+  const problems = checkTree({ files, config, tokens: await readTokens(env), secrets });
   const directories = kustomizationDirectories(files.keys());
   problems.push(...(await kustomizeBuildProblems(root, directories)));
   if (problems.length)
