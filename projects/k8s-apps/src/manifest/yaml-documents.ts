@@ -2,6 +2,7 @@
 // apiVersion, kind and metadata lead each object, every other map is sorted by key, and lists
 // keep their order (in Kubernetes a list's order means something).
 import { parseAllDocuments, stringify } from 'yaml';
+import { CloudError } from '@personal-cloud/cluster';
 
 const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
 
@@ -28,7 +29,7 @@ export function toYamlDocuments(objects: readonly unknown[]): string {
 /** Parses a YAML stream; a syntax error names the file. */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
   return parseAllDocuments(text).map((document) => {
-    if (document.errors.length) throw new Error(`${file}: ${document.errors[0]!.message}`);
+    if (document.errors.length) throw new CloudError(`${file} is not valid YAML: ${document.errors[0]!.message}`);
     return document.toJS() as unknown;
   });
 }
