@@ -1,18 +1,20 @@
-// End to end: scripts/state.ts run by tsx as an operator would, against temp dirs only.
+// End to end: scripts/state.ts run under tsx's loader as an operator would (one node process, not
+// the `tsx` wrapper and its child), against temp dirs only.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeWithTool } from '../tools/test-support/external-tools';
+import { describeNeeding, describeWithTool } from '../tools/test-support/external-tools';
 import { startTsx, type Child } from '../projects/vault/test/support/child-process';
+import { writeNewIdentity } from '../projects/vault/test/support/temp-vault';
 import { snapshotTree } from '../projects/vault/test/support/tree-snapshot';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const EDITOR_SCRIPT = join(ROOT, 'projects/vault/test/fixtures/editor.mjs');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const HOLD_LOCK = join(ROOT, 'projects/vault/test/fixtures/hold-lock.ts');
 
 let root: string;
@@ -47,16 +49,19 @@ interface Run {
 }
 
 function state(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+  // One node process with tsx as a loader, not tsx's own launcher and a second node.
+  return run(process.execPath, ['--import', 'tsx', 'scripts/state.ts', ...args], extraEnv);
+}
+
+function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/state.ts', ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
     child.on('close', (code) => {
-      clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
@@ -81,6 +86,7 @@ describe('scripts/state.ts', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ version: 1, layers: {} });
     expect(run.stderr).toContain(`Created a new age identity at ${identity()}`);
+    expect(run.stderr).toMatch(new RegExp(`Created the secrets repo ${secrets()}, encrypted to age1\\w+ \\(its recipients\\.txt\\)\\.`));
     expect(existsSync(join(secrets(), '.git'))).toBe(true);
     expect(subjects()).toEqual(['Initialize the secrets repository']);
   });
@@ -124,9 +130,12 @@ describe('scripts/state.ts', () => {
     expect(existsSync(env.EDITOR_REPORT!)).toBe(false);
   });
 
-  it('in the Hetzner world (HCLOUD_TOKEN set) a missing identity is an error, not created', async () => {
-    const run = await state(['show'], { HCLOUD_TOKEN: 'x' });
-    expectOneLineError(run, new RegExp(`the age identity ${identity()} does not exist`));
+  // Issue 11, defect 6: a mistyped CLOUD_SECRETS_DIR must not become an empty vault against Hetzner.
+  it('in the Hetzner world (HCLOUD_TOKEN set) a missing vault is reported, naming state init, and nothing is made', async () => {
+    for (const args of [['show'], ['edit', 'vars'], ['rotate'], ['commit']]) {
+      const run = await state(args, { HCLOUD_TOKEN: 'x', EDITOR: editor });
+      expectOneLineError(run, new RegExp(`^error: ${secrets()} holds no vault \\(no secrets repo there\\); check CLOUD_SECRETS_DIR, or create one with \`npm run state -- init\`\\.$`));
+    }
     expect(existsSync(identity())).toBe(false);
     expect(existsSync(secrets())).toBe(false);
   });
@@ -169,5 +178,227 @@ describeWithTool('age', 'scripts/state.ts with the age CLI', () => {
     const printed = execFileSync('age', ['-d', '-i', identity(), join(secrets(), 'cluster/vars.json.age')], { encoding: 'utf8' });
     expect(JSON.parse(printed)).toEqual({ A: 'b' });
     expect(JSON.parse((await state(['show', 'vars'])).stdout)).toEqual({ A: 'b' });
+  });
+});
+
+describeWithTool('age-keygen', 'state init with age-keygen', () => {
+  it('adopts an identity age-keygen made, named by CLOUD_AGE_IDENTITY', async () => {
+    const keyFile = join(root, 'keygen.txt');
+    execFileSync('age-keygen', ['-o', keyFile], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim();
+    const run = await state(['init'], { HCLOUD_TOKEN: 'x', CLOUD_AGE_IDENTITY: keyFile });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`encrypted to ${recipient} (recipients.txt).\nYour age identity (the one that was there, adopted) is ${keyFile}; back it up`);
+    expect(existsSync(identity())).toBe(false);
+  });
+});
+
+// Issue 11, defect 13: the Hetzner world's first step.
+describe('state init', () => {
+  const hetzner = { HCLOUD_TOKEN: 'x' };
+
+  it('creates the identity, recipients.txt and the repo, prints the public key and where the identity is, and says to back it up', async () => {
+    const run = await state(['init'], hetzner);
+    expect(run.code, run.stderr).toBe(0);
+    const recipient = (await readFile(identity(), 'utf8')).match(/# public key: (age1\w+)/)![1]!;
+    expect(run.stdout).toBe(
+      `Created the secrets repo ${secrets()}, encrypted to ${recipient} (recipients.txt).\n` +
+        `Your age identity (new) is ${identity()}; back it up somewhere safe now, since nothing in the secrets repo can be read without it.\n` +
+        'Next: npm run state -- edit vars\n',
+    );
+    expect((await stat(identity())).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(secrets(), 'recipients.txt'), 'utf8')).toContain(`\n${recipient}\n`);
+    expect(subjects()).toEqual(['Initialize the secrets repository']);
+    expect(JSON.parse((await state(['show', 'vars'], hetzner)).stdout)).toEqual({});
+  });
+
+  it('refuses to run again, and changes nothing', async () => {
+    await state(['init'], hetzner);
+    const before = await snapshotTree(root);
+    expectOneLineError(await state(['init'], hetzner), new RegExp(`^error: ${secrets()} already holds a secrets repo; init refuses to overwrite anything`));
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+
+  it('adopts an existing identity instead of replacing it', async () => {
+    await mkdir(join(root, 'identity'));
+    const recipient = await writeNewIdentity(identity());
+    const text = await readFile(identity(), 'utf8');
+    const run = await state(['init'], hetzner);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`encrypted to ${recipient} (recipients.txt)`);
+    expect(run.stdout).toContain(`Your age identity (the one that was there, adopted) is ${identity()}`);
+    expect(await readFile(identity(), 'utf8')).toBe(text);
+  });
+});
+
+describe('a vault that is not whole', () => {
+  // Issue 11, defect 2.
+  it('a missing identity is not made for an existing repo: the repo\'s recipients are named, nothing is written', async () => {
+    await state(['show']);
+    const recipient = (await readFile(identity(), 'utf8')).match(/# public key: (age1\w+)/)![1]!;
+    await rename(identity(), `${identity()}.moved`);
+    const before = await snapshotTree(root);
+    for (const extra of [{}, { CLOUD_AGE_IDENTITY: join(root, 'nowhere', 'id.txt') }]) {
+      const run = await state(['show'], extra);
+      const path = (extra as NodeJS.ProcessEnv).CLOUD_AGE_IDENTITY ?? identity();
+      expectOneLineError(run, new RegExp(`^error: the age identity ${path} does not exist, and the secrets repo ${secrets()} is encrypted to ${recipient}; `));
+    }
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+
+  // Issue 11, defect 5.
+  it('without .git, reads create no repository; the error names both ways out, and commit --init starts a new history', async () => {
+    await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"b"}' });
+    await rm(join(secrets(), '.git'), { recursive: true });
+    for (const args of [['show', 'vars'], ['diff', 'vars'], ['commit']]) {
+      expectOneLineError(
+        await state(args),
+        new RegExp(`^error: ${secrets()} holds vault files \\(recipients\\.txt, cluster/vars\\.json\\.age[^)]*\\) but no \\.git, so its history is missing; restore its \\.git from a backup or clone, or start a new history with \`npm run state -- commit --init\`\\.$`),
+      );
+      expect(existsSync(join(secrets(), '.git'))).toBe(false);
+    }
+    const init = await state(['commit', '--init']);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/^Committed .*cluster\/vars\.json\.age.*: Start a new history from the files on disk: /);
+    expect(subjects()).toHaveLength(1);
+    expect(execFileSync('git', ['-C', secrets(), 'status', '--porcelain'], { encoding: 'utf8' })).toBe('');
+    expect(JSON.parse((await state(['show', 'vars'])).stdout)).toEqual({ A: 'b' });
+    expectOneLineError(await state(['commit', '--init']), /already has a \.git; run `npm run state -- commit` without --init\.$/);
+  });
+
+  // Issue 11, defect 7.
+  it('CLOUD_SECRETS_DIR at a file, or under one, is one sentence naming it (ENOTDIR)', async () => {
+    const file = join(root, 'not-a-dir');
+    await writeFile(file, 'x');
+    expectOneLineError(await state(['show'], { CLOUD_SECRETS_DIR: file }), new RegExp(`^error: the secrets repo ${file} is a file, not a directory; .*\\(ENOTDIR\\)\\.$`));
+    expectOneLineError(await state(['edit', 'vars'], { CLOUD_SECRETS_DIR: join(file, 'secrets'), EDITOR: editor }), new RegExp(`^error: the secrets repo ${file}/secrets lies under a file, not a directory; `));
+  });
+});
+
+/**
+ * Runs the state script with the secrets dir read-only, honestly: as root (whom chmod does not
+ * stop) through a read-only bind mount in a private mount namespace; otherwise with chmod 0500.
+ */
+const canUnshare = (() => {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('unshare', ['-m', 'sh', '-c', 'd=$(mktemp -d) && mount --bind "$d" "$d" && mount -o remount,ro,bind "$d" "$d"; s=$?; rmdir "$d"; exit $s'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const READ_ONLY_SH = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && exec "$@"';
+
+describeNeeding({ what: 'a way to make a directory read-only (unshare -m as root, or a non-root user)', available: canUnshare || process.getuid?.() !== 0 }, 'a read-only secrets dir', () => {
+  it('edit, rotate and infra:provision say so in one sentence naming the directory, and change nothing', async () => {
+    await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"b"}' });
+    const before = await snapshotTree(root);
+    const readOnly = async (args: string[]): Promise<Run> => {
+      if (!canUnshare) {
+        await chmod(secrets(), 0o500);
+        try {
+          return await state(args, { EDITOR: editor, EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"c"}' });
+        } finally {
+          await chmod(secrets(), 0o700);
+        }
+      }
+      return run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, 'scripts/state.ts', ...args], { EDITOR: editor, EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"c"}' });
+    };
+    const code = canUnshare ? 'EROFS' : 'EACCES';
+    const problem = canUnshare ? 'is on a read-only file system' : 'is not writable by this user';
+    const sentence = new RegExp(`^error: ${secrets()} ${problem} \\(${code}\\), so nothing could be written there; make it writable, nothing was changed\\.$`);
+    for (const args of [['edit', 'vars'], ['rotate']]) expectOneLineError(await readOnly(args), sentence);
+    // infra:provision, as Nx runs it: its first write (the vault lock) meets the same wall.
+    const provision = ['tools/nx-plugin/src/run-target.ts', 'projects/infra', 'provision'];
+    const provisionEnv = { CI: 'true', NO_COLOR: '1', SANDBOX_DIR: join(root, 'sandbox') };
+    const provisioned = canUnshare
+      ? await run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, ...provision], provisionEnv)
+      : await (async () => {
+          await chmod(secrets(), 0o500);
+          try {
+            return await run(TSX, provision, provisionEnv);
+          } finally {
+            await chmod(secrets(), 0o700);
+          }
+        })();
+    expect(provisioned.stderr.trimEnd().split('\n').filter((line) => line.startsWith('error: '))).toEqual([expect.stringMatching(sentence)]);
+    expect(provisioned.code).toBe(1);
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+});
+
+// Issue 11, defect 1: an interrupted edit leaves no plaintext and no lock behind.
+describe('an interrupted edit', () => {
+  /** `npm run -s state -- edit tokens` in a process group of its own, with an editor that waits until it is killed. */
+  async function blockedEdit() {
+    const child = spawn('npm', ['run', '-s', 'state', '--', 'edit', 'tokens'], {
+      cwd: ROOT,
+      env: { ...env, EDITOR: editor, EDITOR_ACTION: 'block' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const editing = new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const file = /^editing (.+)$/m.exec(stdout)?.[1];
+        if (file) resolve(file);
+      });
+      child.on('exit', () => reject(new Error(`the edit ended before the editor opened: ${stderr}`)));
+    });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const groupAlive = () => {
+      try {
+        process.kill(-child.pid!, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return {
+      file: await editing,
+      kill: (signal: NodeJS.Signals) => process.kill(-child.pid!, signal),
+      /** Resolves when no process of the group is left: the vault's process may outlive npm's for a moment. */
+      async gone() {
+        await exited;
+        while (groupAlive()) await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    };
+  }
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('by %s removes the decrypted file and its folder, and releases the lock', async (signal) => {
+    await edit('tokens', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"hcloud":"secret-token"}' });
+    const edit1 = await blockedEdit();
+    const folder = dirname(edit1.file);
+    expect(basename(folder)).toMatch(/^personal-cloud-\d+-[0-9a-f]{12}$/);
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
+    expect((await stat(edit1.file)).mode & 0o777).toBe(0o600);
+    expect(await readFile(edit1.file, 'utf8')).toContain('secret-token');
+    expect(existsSync(join(secrets(), '.lock'))).toBe(true);
+    edit1.kill(signal);
+    await edit1.gone();
+    expect(existsSync(folder)).toBe(false);
+    expect(existsSync(join(secrets(), '.lock'))).toBe(false);
+  });
+
+  it('by SIGKILL is cleaned up by the next state command, which says so', async () => {
+    await edit('tokens', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"hcloud":"secret-token"}' });
+    const edit1 = await blockedEdit();
+    const folder = dirname(edit1.file);
+    edit1.kill('SIGKILL');
+    await edit1.gone();
+    expect(existsSync(edit1.file)).toBe(true);
+    expect(existsSync(join(secrets(), '.lock'))).toBe(true);
+    const show = await state(['show', 'tokens']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stderr).toContain(`Removed a leftover temp folder of an interrupted run, which held decrypted secrets: ${folder}.`);
+    expect(existsSync(folder)).toBe(false);
+    const again = await edit('tokens', { EDITOR_ACTION: 'keep' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/warning: removed the stale lock .*\.lock of pid \d+ .*for "edit tokens"/);
+    expect(existsSync(join(secrets(), '.lock'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-// The secrets repo's operator workflow: show, edit, diff, rotate, commit.
+// The secrets repo's operator workflow: init, show, edit, diff, rotate, commit.
 // Thin on purpose: every command lives, tested, in projects/vault/src/operator.
 import { isCloudError } from '@personal-cloud/cluster';
 import { runStateCommand, vaultOptionsFromEnv } from '@personal-cloud/vault';

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { LIMITS, LOCATIONS, NETWORK_ZONES, SERVER_TYPES } from './hetzner-catalog';
 import { isIpv4, parseCidr } from './ipv4';
+import { sshPublicKeyProblem } from './ssh-public-key';
 import { isVarRef, type VarRef } from './vars';
 
 export const PHASES = [1, 2, 3, 4] as const;
@@ -25,7 +26,10 @@ export const ipv4AddressOrNetwork = z
   .string()
   .refine((text) => isIpv4(text) || parseCidr(text) !== undefined, 'must be an IPv4 address (198.51.100.7) or a network with no host bits set (198.51.100.0/24)');
 
-export const sshPublicKey = z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, 'must be an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*)');
+export const sshPublicKey = z.string().superRefine((text, context) => {
+  const problem = sshPublicKeyProblem(text);
+  if (problem) context.addIssue({ code: 'custom', message: problem, input: text });
+});
 
 /** A value that may be written in the config or, better, referenced from the vault with `vars.X.y`. */
 const secretOr = <T extends z.ZodType>(schema: T) => z.union([schema, z.custom<VarRef>(isVarRef, 'must be a vars.* reference')]);
@@ -39,10 +43,25 @@ export const perPhaseCount = z.union([
 
 const phase = z.number().int().min(1, 'must be a phase from 1 to 4').max(4, 'must be a phase from 1 to 4');
 
-// Kubernetes label keys: optional DNS prefix + name of ≤ 63 characters.
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a Kubernetes label key, e.g. example.com/tier');
+// Label keys as Hetzner and Kubernetes both take them: an optional DNS-subdomain prefix (at most 253
+// characters) and "/", then a name of at most 63 characters. Hetzner reserves the hetzner.cloud/ prefix.
+const LABEL_KEY_FORMAT =
+  'an optional DNS-subdomain prefix and "/", then 1–63 letters, digits, "-", "_" or "." starting and ending with a letter or digit, e.g. example.com/tier';
+const labelKey = z
+  .string()
+  .regex(/^((?=[-a-z0-9.]{1,253}\/)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, `must be ${LABEL_KEY_FORMAT}`)
+  .refine((key) => !key.startsWith('hetzner.cloud/'), 'uses the prefix hetzner.cloud/, which Hetzner reserves for itself');
 const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'must be a label value: at most 63 letters, digits, "-", "_" or "." starting and ending with a letter or digit');
-const labels = z.record(labelKey, labelValue);
+/**
+ * A key named __proto__ never reaches a record: zod skips it and plain objects turn it into a
+ * prototype, so the label would vanish without a word. It is refused here, where the raw object
+ * is still visible; every other key, "constructor" included, is an own property and round-trips.
+ */
+const labels = z.preprocess((value, context) => {
+  if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
+    context.issues.push({ code: 'custom', path: ['__proto__'], input: '__proto__', message: `"__proto__" is not a valid key: must be ${LABEL_KEY_FORMAT}` });
+  return value;
+}, z.record(labelKey, labelValue));
 const taint = z
   .string()
   .regex(/^[^=:\s]+(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, 'must be a taint key[=value]:NoSchedule|PreferNoSchedule|NoExecute');

@@ -1,17 +1,6 @@
 // What Hetzner Cloud offers, as far as a config can name it. Checked before any API call so a
 // typo fails in milliseconds with the allowed values, not minutes later as a 422.
 
-/** Server types Hetzner Cloud sells (shared x86, shared AMD, dedicated AMD, Arm). */
-export const SERVER_TYPES = [
-  'cx22', 'cx32', 'cx42', 'cx52',
-  'cx23', 'cx33', 'cx43', 'cx53',
-  'cpx11', 'cpx21', 'cpx31', 'cpx41', 'cpx51',
-  'cpx12', 'cpx22', 'cpx32', 'cpx42', 'cpx52', 'cpx62',
-  'ccx13', 'ccx23', 'ccx33', 'ccx43', 'ccx53', 'ccx63',
-  'cax11', 'cax21', 'cax31', 'cax41',
-] as const;
-export type ServerType = (typeof SERVER_TYPES)[number];
-
 /** Locations and the network zone each belongs to; a private network spans one zone. */
 export const LOCATION_ZONES = {
   fsn1: 'eu-central',
@@ -24,6 +13,69 @@ export const LOCATION_ZONES = {
 export type Location = keyof typeof LOCATION_ZONES;
 export const LOCATIONS = Object.keys(LOCATION_ZONES) as [Location, ...Location[]];
 
+/**
+ * The German and Finnish sites: the only ones that sell Arm (CAX) and the cost-optimised CX lines;
+ * elsewhere Hetzner answers a create with 422 invalid_input "unsupported location for server type".
+ * The CPX and CCX lines are modelled as sold in every location. Hetzner's own answer is per type in
+ * `GET /server_types` (`locations`); update this table when it changes.
+ */
+const EU_ONLY = ['fsn1', 'nbg1', 'hel1'] as const satisfies readonly Location[];
+const EVERYWHERE = LOCATIONS;
+
+export interface ServerTypeOffer {
+  architecture: 'x86' | 'arm';
+  /** The local disk in GB, as Hetzner publishes it: what the hot storage tier shares with the OS. */
+  diskGb: number;
+  /** The locations where Hetzner sells the type: what `/server_types` lists under `locations` and `prices`. */
+  locations: readonly Location[];
+}
+
+/**
+ * The server types a config may name and where each is sold. This is the one table of it: validation
+ * refuses a type outside its locations, and the sandbox's `/server_types` answer and server create
+ * read the same entries, so the local Hetzner cannot sell what the real one refuses.
+ */
+export const SERVER_TYPE_OFFERS = {
+  cx22: { architecture: 'x86', diskGb: 40, locations: EU_ONLY },
+  cx32: { architecture: 'x86', diskGb: 80, locations: EU_ONLY },
+  cx42: { architecture: 'x86', diskGb: 160, locations: EU_ONLY },
+  cx52: { architecture: 'x86', diskGb: 320, locations: EU_ONLY },
+  cx23: { architecture: 'x86', diskGb: 40, locations: EU_ONLY },
+  cx33: { architecture: 'x86', diskGb: 80, locations: EU_ONLY },
+  cx43: { architecture: 'x86', diskGb: 160, locations: EU_ONLY },
+  cx53: { architecture: 'x86', diskGb: 320, locations: EU_ONLY },
+  cpx11: { architecture: 'x86', diskGb: 40, locations: EVERYWHERE },
+  cpx21: { architecture: 'x86', diskGb: 80, locations: EVERYWHERE },
+  cpx31: { architecture: 'x86', diskGb: 160, locations: EVERYWHERE },
+  cpx41: { architecture: 'x86', diskGb: 240, locations: EVERYWHERE },
+  cpx51: { architecture: 'x86', diskGb: 360, locations: EVERYWHERE },
+  cpx12: { architecture: 'x86', diskGb: 40, locations: EVERYWHERE },
+  cpx22: { architecture: 'x86', diskGb: 80, locations: EVERYWHERE },
+  cpx32: { architecture: 'x86', diskGb: 160, locations: EVERYWHERE },
+  cpx42: { architecture: 'x86', diskGb: 320, locations: EVERYWHERE },
+  cpx52: { architecture: 'x86', diskGb: 480, locations: EVERYWHERE },
+  cpx62: { architecture: 'x86', diskGb: 640, locations: EVERYWHERE },
+  ccx13: { architecture: 'x86', diskGb: 80, locations: EVERYWHERE },
+  ccx23: { architecture: 'x86', diskGb: 160, locations: EVERYWHERE },
+  ccx33: { architecture: 'x86', diskGb: 240, locations: EVERYWHERE },
+  ccx43: { architecture: 'x86', diskGb: 360, locations: EVERYWHERE },
+  ccx53: { architecture: 'x86', diskGb: 600, locations: EVERYWHERE },
+  ccx63: { architecture: 'x86', diskGb: 960, locations: EVERYWHERE },
+  cax11: { architecture: 'arm', diskGb: 40, locations: EU_ONLY },
+  cax21: { architecture: 'arm', diskGb: 80, locations: EU_ONLY },
+  cax31: { architecture: 'arm', diskGb: 160, locations: EU_ONLY },
+  cax41: { architecture: 'arm', diskGb: 320, locations: EU_ONLY },
+} as const satisfies Record<string, ServerTypeOffer>;
+
+export type ServerType = keyof typeof SERVER_TYPE_OFFERS;
+/** Server types Hetzner Cloud sells (shared x86, shared AMD, dedicated AMD, Arm). */
+export const SERVER_TYPES = Object.keys(SERVER_TYPE_OFFERS) as [ServerType, ...ServerType[]];
+
+/** Whether Hetzner sells `type` in `location`. */
+export function isSoldIn(type: ServerType, location: string): boolean {
+  return (SERVER_TYPE_OFFERS[type].locations as readonly string[]).includes(location);
+}
+
 export const NETWORK_ZONES = ['eu-central', 'us-east', 'us-west', 'ap-southeast'] as const;
 export type NetworkZone = (typeof NETWORK_ZONES)[number];
 
@@ -33,18 +85,16 @@ export const LIMITS = {
   serversPerNetwork: 100,
   firewallsPerServer: 5,
   rulesPerFirewall: 50,
+  /** Volumes attached to one server at a time. */
+  volumesPerServer: 16,
   volumeMinGb: 10,
   volumeMaxGb: 10240,
   labelValueMax: 63,
   resourceNameMax: 63,
 } as const;
 
-/** Each server type's local disk in GB, as Hetzner publishes it: what the hot storage tier shares with the OS. */
-export const SERVER_TYPE_DISK_GB: Readonly<Record<ServerType, number>> = {
-  cx22: 40, cx32: 80, cx42: 160, cx52: 320,
-  cx23: 40, cx33: 80, cx43: 160, cx53: 320,
-  cpx11: 40, cpx21: 80, cpx31: 160, cpx41: 240, cpx51: 360,
-  cpx12: 40, cpx22: 80, cpx32: 160, cpx42: 320, cpx52: 480, cpx62: 640,
-  ccx13: 80, ccx23: 160, ccx33: 240, ccx43: 360, ccx53: 600, ccx63: 960,
-  cax11: 40, cax21: 80, cax31: 160, cax41: 320,
-};
+/** Why `count` volumes cannot all hang on one server, or undefined when they can: one rule for validation and infra:check. */
+export function volumesPerServerProblem(count: number): string | undefined {
+  if (count <= LIMITS.volumesPerServer) return undefined;
+  return `${count} volumes on one server; Hetzner attaches at most ${LIMITS.volumesPerServer} to a server`;
+}

@@ -3,6 +3,7 @@ export * from './config-error';
 export * from './config-schema';
 export * from './hetzner-catalog';
 export * from './ipv4';
+export * from './ssh-public-key';
 export * from './vars';
 export * from './naming';
 export * from './validate-config';

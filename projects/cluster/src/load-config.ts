@@ -1,5 +1,6 @@
 // Reading cluster.config.ts is the only I/O of this library: everything after it is pure.
 import { existsSync } from 'node:fs';
+import { register } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClusterConfig } from './config-schema';
@@ -11,13 +12,36 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.CLOUD_CONFIG || 'cluster.config.ts');
 }
 
+let hooksRegistered = false;
+
+/** Lets a config anywhere on disk import this library and get this very instance (see config-loader-hooks.mjs). */
+function registerConfigHooks(): void {
+  if (hooksRegistered) return;
+  hooksRegistered = true;
+  register(new URL('./config-loader-hooks.mjs', import.meta.url), {
+    data: { library: new URL('./index.ts', import.meta.url).href, loader: import.meta.url },
+  });
+}
+
+/** Where a syntax error is, from the transform's error: its `loc`, or the "file:line:column: ERROR:" line esbuild writes. */
+function syntaxErrorAt(error: Error): { line: number; column: number; text: string } | undefined {
+  const loc = (error as { loc?: { line?: number; column?: number } }).loc;
+  const match = error.message.match(/:(\d+):(\d+): ERROR: (.*)/);
+  if (match) return { line: Number(match[1]), column: Number(match[2]), text: match[3]! };
+  if (loc?.line !== undefined) return { line: loc.line, column: loc.column ?? 0, text: error.message.split('\n')[0]! };
+  return undefined;
+}
+
 export async function loadClusterConfig(file: string = configPath()): Promise<ClusterConfig> {
   const shown = relative(process.cwd(), file) || file;
   if (!existsSync(file)) throw new CloudError(`${shown} does not exist: create it with a default export of defineCluster({...}), or point CLOUD_CONFIG at one.`);
+  registerConfigHooks();
   let module: { default?: unknown };
   try {
     module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
+    const at = syntaxErrorAt(error as Error);
+    if (at) throw new CloudError(`${shown}:${at.line}:${at.column} is not valid TypeScript: ${at.text}.`);
     throw new CloudError(`${shown} could not be loaded: ${(error as Error).message.split('\n')[0]}`);
   }
   if (module.default === undefined) throw new CloudError(`${shown} has no default export: end it with export default defineCluster({...}).`);

@@ -34,7 +34,11 @@ export interface NodeModel {
   /** The Hetzner name of its own primary IPv4, if the pool keeps one. */
   primaryIpv4?: string;
   ipv6: boolean;
-  k3s: { role: 'server' | 'agent'; clusterInit: boolean };
+  /**
+   * The k3s role only. Whether a server bootstraps a new cluster is not the model's to say: it
+   * depends on whether a cluster exists yet, which only the hosts layer's state knows.
+   */
+  k3s: { role: 'server' | 'agent' };
   kubernetes: { labels: Record<string, string>; taints: string[] };
   volumes: NodeVolume[];
 }
@@ -50,7 +54,7 @@ export function placementGroupOf(cluster: string, pool: PoolConfig, index: numbe
 export function nodesInPhase(config: ClusterConfig, phase: Phase = config.phase as Phase): NodeModel[] {
   const subnets = new Map(config.networks.flatMap((n) => n.subnets.map((s) => [s.name, { network: n.name, cidr: parseCidr(s.ipRange)! }] as const)));
   const controlPlanes = config.pools.filter((p) => p.role === 'control-plane').reduce((sum, p) => sum + countInPhase(p.count, phase), 0);
-  const nodes = config.pools.flatMap((pool) =>
+  return config.pools.flatMap((pool) =>
     Array.from({ length: countInPhase(pool.count, phase) }, (_, i): NodeModel => {
       const index = i + 1;
       const name = poolNodeName(pool.name, index);
@@ -72,7 +76,7 @@ export function nodesInPhase(config: ClusterConfig, phase: Phase = config.phase 
         placementGroup: placementGroupOf(config.name, pool, index),
         primaryIpv4: pool.primaryIpv4 ? hetznerName(config.name, `${name}-ipv4`) : undefined,
         ipv6: pool.ipv6,
-        k3s: { role: isServer ? 'server' : 'agent', clusterInit: false },
+        k3s: { role: isServer ? 'server' : 'agent' },
         kubernetes: { labels: { ...pool.labels, 'personal-cloud/pool': pool.name }, taints: pool.taints },
         volumes: pool.volumes
           .filter((v) => v.fromPhase <= phase)
@@ -86,8 +90,4 @@ export function nodesInPhase(config: ClusterConfig, phase: Phase = config.phase 
       };
     }),
   );
-  // The first k3s server initialises the embedded etcd; the others join it.
-  const first = nodes.find((n) => n.k3s.role === 'server');
-  if (first) first.k3s.clusterInit = true;
-  return nodes;
 }

@@ -1,7 +1,7 @@
 // Parsing plus the rules that relate fields to each other. Everything here is pure and runs
 // before any I/O, so a bad config costs milliseconds and names every field at fault.
 import type { z } from 'zod';
-import { ConfigError, formatPath, type ConfigProblem } from './config-error';
+import { ConfigError, describeValue, formatPath, isThenable, type ConfigProblem } from './config-error';
 import {
   clusterConfigSchema,
   countInPhase,
@@ -9,38 +9,74 @@ import {
   type ClusterConfig,
   type PoolConfig,
 } from './config-schema';
-import { LIMITS, LOCATION_ZONES } from './hetzner-catalog';
+import { isSoldIn, LIMITS, LOCATION_ZONES, SERVER_TYPE_OFFERS, volumesPerServerProblem } from './hetzner-catalog';
+import { CloudError } from './errors';
 import { containsCidr, containsIp, intToIp, last, overlaps, parseCidr, PRIVATE_IPV4_RANGES, type Cidr } from './ipv4';
 import { defaultHostOffset, hetznerName, poolNodeName } from './naming';
 
 /** Parses and validates a config; throws one ConfigError naming every problem. */
 export function parseClusterConfig(input: unknown, source = 'cluster.config.ts'): ClusterConfig {
-  const parsed = clusterConfigSchema.safeParse(input, { reportInput: true });
+  if (isThenable(input))
+    throw new ConfigError(source, [{ path: '', message: 'is a Promise; export the config object itself (export default defineCluster({...})), not a promise or the result of an async function' }]);
+  let parsed: ReturnType<typeof clusterConfigSchema.safeParse>;
+  try {
+    parsed = clusterConfigSchema.safeParse(input, { reportInput: true });
+  } catch (error) {
+    // Only the config's own code runs while parsing: a getter or a Proxy trap that throws.
+    throw new CloudError(`${source} could not be read: reading its default export threw ${(error as Error)?.name ?? 'an error'} "${(error as Error)?.message ?? String(error)}".`);
+  }
   if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map((issue) => describeIssue(issue)));
   const problems = crossFieldProblems(parsed.data);
   if (problems.length) throw new ConfigError(source, problems);
   return parsed.data;
 }
 
+/** What zod calls a type, as the message names it. */
+const TYPE_NAMES: Record<string, string> = { object: 'an object', array: 'an array', string: 'a string', number: 'a number', boolean: 'true or false', int: 'a whole number' };
+
+/** zod's own words ("Too small: expected number to be >=1") stand in only where the schema gave none. */
+const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big))/;
+
+/** One zod issue as one problem: the field, what was given and what is allowed. The one place zod's wording is replaced. */
 function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): ConfigProblem {
   const at = [...prefix, ...issue.path];
   const path = formatPath(at);
   const input = (issue as { input?: unknown }).input;
+  const got = `got ${describeValue(input)}`;
   switch (issue.code) {
-    case 'invalid_value':
-      return { path, message: `${JSON.stringify(input)} is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'invalid_value': {
+      const allowed = `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return { path, message: input === undefined ? `is required; ${allowed}` : `${describeValue(input)} is not allowed; ${allowed}` };
+    }
     case 'unrecognized_keys':
       return { path, message: `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` };
-    case 'invalid_type':
-      return { path, message: input === undefined ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${Array.isArray(input) ? 'array' : typeof input}` };
+    case 'invalid_type': {
+      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+      if (input === undefined) return { path, message: `is required (${expected})` };
+      return { path, message: `must be ${expected}, ${got}` };
+    }
+    case 'invalid_key': {
+      // A record key is the field here: say which key and what keys may look like.
+      const inner = issue.issues[0];
+      return { path, message: `${describeValue(input)} is not a valid key: ${inner ? describeIssue(inner as z.core.$ZodIssue).message : issue.message}` };
+    }
     case 'invalid_union': {
       // Each branch of a union complains; the branch that got deepest into the value is the one the user meant.
       const branches = issue.errors.filter((b) => b.length);
       const deepest = branches.flat().sort((a, b) => b.path.length - a.path.length)[0];
       return deepest ? describeIssue(deepest, at) : { path, message: issue.message };
     }
+    case 'too_small':
+    case 'too_big': {
+      if (!ZOD_DEFAULT_MESSAGE.test(issue.message)) return { path, message: issue.message };
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const word = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+      const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' || issue.origin === 'set' ? ' items' : '';
+      const given = typeof input === 'string' || Array.isArray(input) ? `got ${input.length}` : got;
+      return { path, message: `must be ${word} ${String(bound)}${unit}, ${given}` };
+    }
     default:
-      return { path, message: issue.message };
+      return { path, message: ZOD_DEFAULT_MESSAGE.test(issue.message) ? `${issue.message.replace(/^Invalid input: /, '')}, ${got}` : issue.message };
   }
 }
 
@@ -148,6 +184,13 @@ function poolProblems(config: ClusterConfig): ConfigProblem[] {
     const location = pool.location ?? config.location;
     if (LOCATION_ZONES[location] !== home.subnet.zone)
       problems.push({ path: `${at}.location`, message: `${location} is in zone ${LOCATION_ZONES[location]}, but subnet ${pool.subnet} is in ${home.subnet.zone}; choose a location in ${home.subnet.zone}` });
+    if (!isSoldIn(pool.serverType, location))
+      problems.push({
+        path: `${at}.serverType`,
+        message: `${pool.serverType} is not sold in ${location} (${pool.location ? `${at}.location` : 'location'}); Hetzner sells it in ${SERVER_TYPE_OFFERS[pool.serverType].locations.join(', ')}: choose one of those locations or another server type`,
+      });
+    const tooManyVolumes = volumesPerServerProblem(pool.volumes.length);
+    if (tooManyVolumes) problems.push({ path: `${at}.volumes`, message: `gives each server ${tooManyVolumes}: use fewer, larger volumes` });
     if (pool.role === 'gpu' && maxCount(pool) > 0)
       problems.push({ path: `${at}.count`, message: 'no Hetzner Cloud server type has a GPU yet; role gpu is reserved for the future: keep its count at 0' });
     const reserved = maxCount(pool);

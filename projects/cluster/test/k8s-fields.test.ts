@@ -43,7 +43,7 @@ describe('k8s-apps fields', () => {
       'apps[1].backup.claims[0]: must be an RFC 1123 name',
     );
     expect(problemsOf((c) => (c.apps[0].gc = { intervalHours: 12 }))).toContain(
-      'apps[0].gc.retentionDays: is required (number)',
+      'apps[0].gc.retentionDays: is required (a number)',
     );
   });
 });

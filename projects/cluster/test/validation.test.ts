@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseClusterConfig } from '../src';
+import { CloudError, ConfigError, parseClusterConfig } from '../src';
 import { seedConfig } from './fixtures';
 
 type Config = ReturnType<typeof seedConfig>;
@@ -68,6 +68,41 @@ const CASES: { name: string; change: (c: Config) => void; path: string; says: Re
   { name: 'a malformed taint', change: (c) => (c.pools[0].taints = ['dedicated']), path: 'pools[0].taints[0]', says: /NoSchedule\|PreferNoSchedule\|NoExecute/ },
   { name: 'a per-phase count missing a phase', change: (c) => (c.pools[1].count = { 1: 1, 2: 1, 4: 5 }), path: 'pools[1].count.3', says: /is required/ },
   { name: 'a malformed operator key', change: (c) => (c.operator.sshPublicKey = 'not a key'), path: 'operator.sshPublicKey', says: /OpenSSH public key/ },
+  { name: 'an SSH key with four letters of key data', change: (c) => (c.operator.sshPublicKey = 'ssh-ed25519 AAAA'), path: 'operator.sshPublicKey', says: /truncated or corrupt ssh-ed25519 key/ },
+  {
+    name: 'an Arm server type in a US location',
+    change: (c) => {
+      c.location = 'ash';
+      c.networks[0].subnets[0].zone = 'us-east';
+      c.pools[1].serverType = 'cax21';
+    },
+    path: 'pools[1].serverType',
+    says: /cax21 is not sold in ash \(location\); Hetzner sells it in fsn1, nbg1, hel1/,
+  },
+  {
+    name: 'an Arm server type in a pool placed in Singapore',
+    change: (c) => {
+      c.networks[0].subnets.push({ name: 'asia', ipRange: '10.0.2.0/24', zone: 'ap-southeast' });
+      c.pools.push({ name: 'arm', role: 'worker', serverType: 'cax11', count: 1, subnet: 'asia', location: 'sin' });
+    },
+    path: 'pools[2].serverType',
+    says: /cax11 is not sold in sin \(pools\[2\]\.location\)/,
+  },
+  {
+    name: '17 volumes on each server of a pool',
+    change: (c) => (c.pools[1].volumes = Array.from({ length: 17 }, (_, i) => ({ name: `v${i}`, sizeGb: 10 }))),
+    path: 'pools[1].volumes',
+    says: /17 volumes on one server; Hetzner attaches at most 16/,
+  },
+  { name: 'a __proto__ label key', change: (c) => (c.pools[1].labels = JSON.parse('{"__proto__": "x"}')), path: 'pools[1].labels.__proto__', says: /"__proto__" is not a valid key: must be an optional DNS-subdomain prefix/ },
+  { name: 'a label key with a space', change: (c) => (c.pools[1].labels = { 'Bad Key': 'x' }), path: 'pools[1].labels["Bad Key"]', says: /"Bad Key" is not a valid key: must be .*1–63 letters, digits/ },
+  { name: 'a label key whose prefix passes 253 characters', change: (c) => (c.pools[1].labels = { [`${'a'.repeat(254)}/tier`]: 'x' }), path: `pools[1].labels["${'a'.repeat(254)}/tier"]`, says: /DNS-subdomain prefix/ },
+  { name: 'a label key with Hetzner’s reserved prefix', change: (c) => (c.oxygen.labels = { 'hetzner.cloud/x': 'y' }), path: 'oxygen.labels["hetzner.cloud/x"]', says: /reserves/ },
+  { name: 'a count that is not a number', change: (c) => (c.pools[1].count = NaN), path: 'pools[1].count', says: /^must be a number, got NaN$/ },
+  { name: 'a fractional count', change: (c) => (c.pools[1].count = 2.5), path: 'pools[1].count', says: /^must be a whole number, got 2\.5$/ },
+  { name: 'a count above the range', change: (c) => (c.pools[1].count = 5000), path: 'pools[1].count', says: /^must be at most 1000, got 5000$/ },
+  { name: 'a missing location', change: (c) => delete c.location, path: 'location', says: /^is required; allowed: "fsn1", "nbg1"/ },
+  { name: 'a string where an object belongs', change: (c) => (c.storage = 'fast'), path: 'storage', says: /^must be an object, got "fast"$/ },
 ];
 
 describe('config validation catalogue', () => {
@@ -96,6 +131,17 @@ describe('config validation catalogue', () => {
     expect((error as ConfigError).message).toContain('cluster.config.ts is not a valid cluster description');
   });
 
+  it('keeps label keys "constructor", "prototype" and a 253-character prefix: they are valid keys and round-trip', () => {
+    const config = seedConfig();
+    config.pools[1].labels = { constructor: 'a', prototype: 'b', [`${'a'.repeat(253)}/tier`]: 'c' };
+    const labels = parseClusterConfig(config).pools[1]!.labels;
+    expect(Object.entries(labels)).toEqual([
+      ['constructor', 'a'],
+      ['prototype', 'b'],
+      [`${'a'.repeat(253)}/tier`, 'c'],
+    ]);
+  });
+
   it('reports every problem of a config at once', () => {
     const config = seedConfig();
     config.pools[0].count = 2;
@@ -110,5 +156,36 @@ describe('config validation catalogue', () => {
     })();
     expect(error?.problems.map((p) => p.path).sort()).toEqual(['location', 'pools[1].serverType']);
     // Cross-field rules run only once the shapes are right, so the even count is reported on the next try.
+  });
+});
+
+describe('what the whole default export may be', () => {
+  const refusal = (value: unknown) => {
+    try {
+      parseClusterConfig(value);
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('accepted');
+  };
+
+  it('says "got null" for export default null, in one sentence', () => {
+    expect(refusal(null).message).toBe('cluster.config.ts is not a valid cluster description: its default export must be an object, got null.');
+  });
+
+  it('gives one sentence about a default-exported Promise instead of a line per missing field', () => {
+    const error = refusal(Promise.resolve(seedConfig()));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(
+      'cluster.config.ts is not a valid cluster description: its default export is a Promise; export the config object itself (export default defineCluster({...})), not a promise or the result of an async function.',
+    );
+  });
+
+  it('turns a getter that throws into one sentence naming the file and the error', () => {
+    const config = seedConfig();
+    Object.defineProperty(config, 'phase', { enumerable: true, get: () => { throw new Error('no phase today'); } });
+    const error = refusal(config);
+    expect(error).toBeInstanceOf(CloudError);
+    expect(error.message).toBe('cluster.config.ts could not be read: reading its default export threw Error "no phase today".');
   });
 });

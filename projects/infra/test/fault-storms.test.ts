@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { desiredResources, parseClusterConfig } from '@personal-cloud/cluster';
 import { provisionInfra } from '../src/provision';
 import { readInfraState } from '../src/state/infra-state';
-import { FAST_CLIENT, quietProgress, testCloud, fileExchanges } from './support/cloud';
+import { quietProgress, testCloud, fileExchanges } from './support/cloud';
 import { describeContract } from '../../sandbox/test/contract';
 import { SECRETS, seedConfig } from './fixtures';
 
@@ -21,7 +21,7 @@ describe(`fault storms (${RUNS} seeded runs, faults ${FAULTS})`, () => {
   it.each(Array.from({ length: RUNS }, (_, i) => i + 1))('seed %i converges to exactly the desired set', async (seed) => {
     const cloud = await testCloud({ phase: 4, faults: `${FAULTS},seed=${seed}` });
     try {
-      await provisionInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+      await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
       const stats = cloud.sandbox.stats();
       requests += stats.reads + stats.writes;
       for (const [kind, n] of Object.entries(stats.faults)) injected[kind] = (injected[kind] ?? 0) + n;

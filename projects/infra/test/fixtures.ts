@@ -43,6 +43,7 @@ export function observedTwin(desired: DesiredResource[]): Observed[] {
           ...base,
           type: 'server',
           serverType: d.serverType,
+          image: d.image,
           location: d.location,
           status: 'running',
           networks: [{ ...d.network }],

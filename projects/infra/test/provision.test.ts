@@ -6,8 +6,9 @@ import { destroyInfra, provisionInfra } from '../src/provision';
 import { planChanges } from '../src/reconcile/plan-changes';
 import { readInfraState } from '../src/state/infra-state';
 import type { ObservedServer } from '../src/reconcile/observed';
+import type { Action } from '../src/hcloud/resources/actions';
 import { runTargetProcess } from './support/child-target';
-import { FAST_CLIENT, fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
+import { fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 import { SECRETS, seedConfig } from './fixtures';
 
 let cloud: TestCloud | undefined;
@@ -16,7 +17,7 @@ afterEach(async () => {
   cloud = undefined;
 });
 
-const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: FAST_CLIENT, ...extra });
+const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: c.fast, ...extra });
 const writes = (c: TestCloud) => c.sandbox.stats().writes;
 const names = (observed: { type: string; name: string }[]) => observed.map((o) => `${o.type}/${o.name}`).sort();
 const expected = (phase: number) => {
@@ -36,10 +37,22 @@ describe('provision against the sandbox', () => {
     const vault = await cloud.vault();
     const state = readInfraState(await vault.read('state'));
     for (const o of observed) expect(state.resources[`${o.type}/${o.name}`]?.id).toBe(o.id);
-    const vars = (await vault.read('vars')) as { CLUSTER: Record<string, Record<string, string>> };
+    const vars = (await vault.read('vars')) as { CLUSTER: Record<string, Record<string, unknown>> };
     const master = observed.find((o): o is ObservedServer => o.name === 'pc-master-1')!;
-    expect(vars.CLUSTER.MASTER_1).toEqual({ hetzner_id: String(master.id), hetzner_name: 'pc-master-1', ip: '10.0.1.10', public_ipv4: master.publicIpv4, public_ipv6: master.publicIpv6 });
-    expect(master.networks).toEqual([{ name: 'pc-cloud', ip: '10.0.1.10' }]);
+    const mac = master.networks[0]?.mac;
+    expect(mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+    expect(master.networks).toEqual([{ name: 'pc-cloud', ip: '10.0.1.10', mac }]);
+    expect(vars.CLUSTER.MASTER_1).toEqual({
+      hetzner_id: String(master.id),
+      hetzner_name: 'pc-master-1',
+      ip: '10.0.1.10',
+      private_mac: mac,
+      public_ipv4: master.publicIpv4,
+      public_ipv6: master.publicIpv6,
+    });
+    // The hosts layer mounts each volume by its Hetzner id.
+    const volume = observed.find((o) => o.name === 'pc-worker-1-data')!;
+    expect(vars.CLUSTER.WORKER_1!.volumes).toEqual({ data: { hetzner_id: String(volume.id) } });
 
     const before = cloud.sandbox.stats();
     const second = await run(cloud);
@@ -108,9 +121,9 @@ describe('provision against the sandbox', () => {
     cloud = await testCloud({ phase: 2 });
     await run(cloud);
     const master = (await cloud.observed()).find((o): o is ObservedServer => o.name === 'pc-master-2')!;
-    await cloud.client.request('POST', `/servers/${master.id}/actions/poweroff`);
+    const poweroff = await cloud.client.request<{ action: Action }>('POST', `/servers/${master.id}/actions/poweroff`);
     await cloud.client.request('PUT', `/servers/${master.id}`, { body: { labels: { ...master.labels, role: 'tampered' } } });
-    await new Promise((r) => setTimeout(r, 20));
+    await cloud.client.actionWaiter.waitFor(poweroff.action);
     const drift = await runTargetProcess('drift', cloud.env).done;
     expect(drift.code, drift.stderr).toBe(0);
     expect(drift.stdout).toContain('changed outside personal-cloud\n  server/pc-master-2: status off → running; labels differ');
@@ -163,7 +176,7 @@ describe('provision against the sandbox', () => {
     expect(vars.CLUSTER.MASTER_1!.public_ipv4).toBe(masters.find((m) => m.name === 'pc-master-1')!.publicIpv4);
     expect(vars.CLUSTER.MASTER_1!.public_ipv6).toBeUndefined();
     expect((await run(cloud)).plan.changes).toEqual([]);
-    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     // Nothing billed is left: automatic addresses went with their servers.
     expect(await cloud.client.listAll('/primary_ips', 'primary_ips')).toEqual([]);
   });
@@ -196,7 +209,7 @@ describe('provision against the sandbox', () => {
   it('destroys everything it made, and the sweep finds nothing', async () => {
     cloud = await testCloud({ phase: 4 });
     await run(cloud);
-    const result = await destroyInfra({ env: cloud.env, progress: quietProgress(), client: FAST_CLIENT });
+    const result = await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
     expect(result.plan.changes.every((c) => c.action === 'delete')).toBe(true);
     expect(await cloud.observed()).toEqual([]);
     const servers = await cloud.client.listAll('/servers', 'servers');

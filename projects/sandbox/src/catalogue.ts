@@ -1,3 +1,5 @@
+import { SERVER_TYPE_OFFERS, type ServerType as ServerTypeName } from '@personal-cloud/cluster';
+
 // What the sandbox's Hetzner sells: locations, datacenters, server types, images and prices. Static
 // data, never persisted; the seed's prices are the ones the project's cost model is checked against
 // (CPX11 €3.29, CCX23 €14.62, a volume €0.05 per GB-month, a primary IPv4 €0.50 a month; all net).
@@ -57,7 +59,7 @@ export const RECOMMENDED_DATACENTER = 4;
 
 export interface ServerType {
   id: number;
-  name: string;
+  name: ServerTypeName;
   description: string;
   cores: number;
   memory: number;
@@ -67,14 +69,17 @@ export interface ServerType {
   architecture: 'x86' | 'arm';
   storage_type: 'local' | 'network';
   monthly: number;
+  /** Names of the locations that sell it, from the cluster library's catalogue (the one validation checks against). */
+  locations: readonly string[];
 }
 
 /**
  * Every type the cluster model accepts, with Hetzner's published sizes. The seed's two prices are
  * exact (the cost model is checked against them); the others are the sandbox's list prices,
- * close to Hetzner's but not a quote.
+ * close to Hetzner's but not a quote. Architecture and locations come from the cluster library's
+ * SERVER_TYPE_OFFERS, so the sandbox sells a type exactly where validation allows it.
  */
-const type = (id: number, name: string, cores: number, memory: number, disk: number, cpu_type: 'shared' | 'dedicated', category: string, monthly: number, architecture: 'x86' | 'arm' = 'x86'): ServerType => ({
+const type = (id: number, name: ServerTypeName, cores: number, memory: number, disk: number, cpu_type: 'shared' | 'dedicated', category: string, monthly: number): ServerType => ({
   id,
   name,
   description: name.toUpperCase(),
@@ -83,9 +88,10 @@ const type = (id: number, name: string, cores: number, memory: number, disk: num
   disk,
   cpu_type,
   category,
-  architecture,
+  architecture: SERVER_TYPE_OFFERS[name].architecture,
   storage_type: 'local',
   monthly,
+  locations: SERVER_TYPE_OFFERS[name].locations,
 });
 
 export const SERVER_TYPES: readonly ServerType[] = [
@@ -114,10 +120,10 @@ export const SERVER_TYPES: readonly ServerType[] = [
   type(99, 'ccx43', 16, 64, 360, 'dedicated', 'general_purpose', 99.9),
   type(100, 'ccx53', 32, 128, 600, 'dedicated', 'general_purpose', 199.9),
   type(105, 'ccx63', 48, 192, 960, 'dedicated', 'general_purpose', 299.9),
-  type(45, 'cax11', 2, 4, 40, 'shared', 'cost_optimized', 3.79, 'arm'),
-  type(93, 'cax21', 4, 8, 80, 'shared', 'cost_optimized', 6.49, 'arm'),
-  type(94, 'cax31', 8, 16, 160, 'shared', 'cost_optimized', 12.49, 'arm'),
-  type(95, 'cax41', 16, 32, 320, 'shared', 'cost_optimized', 24.49, 'arm'),
+  type(45, 'cax11', 2, 4, 40, 'shared', 'cost_optimized', 3.79),
+  type(93, 'cax21', 4, 8, 80, 'shared', 'cost_optimized', 6.49),
+  type(94, 'cax31', 8, 16, 160, 'shared', 'cost_optimized', 12.49),
+  type(95, 'cax41', 16, 32, 320, 'shared', 'cost_optimized', 24.49),
 ];
 
 export interface Image {

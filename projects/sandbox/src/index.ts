@@ -1,4 +1,5 @@
 // The local Hetzner Cloud: start one in-process, or find the one already serving a directory.
+export { ControllableClock } from './controllable-clock';
 export { startSandbox, type RunningSandbox } from './sandbox';
 export { sandboxOptionsFromEnv, type Exchange, type SandboxOptions } from './options';
 export { findRunningSandbox } from './serve-record';

@@ -126,6 +126,39 @@ describe('a delete that runs', () => {
   });
 });
 
+describe('a server being deleted', () => {
+  it('has let go of everything it held while its delete action still runs, in every handler', async () => {
+    const { api } = fixture;
+    const network = (await api.post('/networks', { name: 'going-net', ip_range: '10.9.0.0/16', subnets: [{ type: 'cloud', network_zone: 'eu-central', ip_range: '10.9.1.0/24' }] })).body.network;
+    const group = (await api.post('/placement_groups', { name: 'going-group', type: 'spread' })).body.placement_group;
+    const volume = (await api.post('/volumes', { name: 'going-data', size: 10, location: 'fsn1' })).body.volume;
+    const direct = (await api.post('/firewalls', { name: 'going-direct' })).body.firewall;
+    const selector = (await api.post('/firewalls', { name: 'going-selector', apply_to: [{ type: 'label_selector', label_selector: { selector: 'going=yes' } }] })).body.firewall;
+    advance(1000);
+    const created = await api.post('/servers', {
+      name: 'going', server_type: 'cpx11', image: 'debian-12', location: 'fsn1', labels: { going: 'yes' },
+      networks: [network.id], placement_group: group.id, volumes: [volume.id], firewalls: [{ firewall: direct.id }],
+    });
+    expect(created.status).toBe(201);
+    advance(5000);
+    const id = created.body.server.id;
+    expect((await api.get(`/firewalls/${selector.id}`)).body.firewall.applied_to[0].applied_to_resources).toEqual([{ type: 'server', server: { id } }]);
+
+    const deleting = await api.delete(`/servers/${id}`);
+    expect(deleting.status).toBe(200);
+    expect((await api.get(`/servers/${id}`)).body.server).toMatchObject({ status: 'deleting', private_net: [], placement_group: null, volumes: [] });
+    expect((await api.get(`/firewalls/${selector.id}`)).body.firewall.applied_to[0].applied_to_resources).toEqual([]);
+    expect((await api.get(`/volumes/${volume.id}`)).body.volume.server).toBeNull();
+    expect((await api.delete(`/firewalls/${direct.id}`)).status).toBe(204);
+    expect((await api.delete(`/placement_groups/${group.id}`)).status).toBe(204);
+    expect((await api.delete(`/networks/${network.id}`)).status).toBe(204);
+    expect((await api.delete(`/volumes/${volume.id}`)).status).toBe(204);
+    advance(1000);
+    expect((await api.get(`/servers/${id}`)).status).toBe(404);
+    expect((await api.get(`/actions/${deleting.body.action.id}`)).body.action.status).toBe('success');
+  });
+});
+
 describe('rate limiting', () => {
 
   it('answers 429 rate_limit_exceeded when the bucket is empty, and refills one per second', async () => {

@@ -9,17 +9,38 @@ import { describeContract } from './contract';
 import { TOKEN, sshPublicKey, useSandbox } from './sandbox-fixture';
 
 const fixture = useSandbox({ actionMs: 20 });
+
+/**
+ * A sandbox whose clock can be held still, so a request can arrive while an action is still
+ * running however slowly the CLI starts: the order of events, not the timing, decides.
+ */
+let held: number | undefined;
+let skew = 0;
+const heldClock = {
+  now: () => held ?? Date.now() + skew,
+  hold: () => (held = heldClock.now()),
+  release: () => {
+    skew = held! - Date.now();
+    held = undefined;
+  },
+};
+// Its exchanges join the file's one contract check.
+const stillFixture = useSandbox({ actionMs: 20, clock: heldClock.now, onExchange: (e) => fixture.recorder.onExchange(e) });
 const home = mkdtempSync(join(tmpdir(), 'sandbox-hcloud-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** Runs hcloud asynchronously: a synchronous run would block the sandbox serving it in this process. */
 function hcloud(...args: string[]): Promise<string> {
+  return hcloudOn(fixture, ...args);
+}
+
+function hcloudOn(on: { sandbox: { url: string } }, ...args: string[]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       'hcloud',
       ['--poll-interval', '20ms', ...args],
       {
-        env: { PATH: process.env.PATH, HOME: home, HCLOUD_CONFIG: join(home, 'cli.toml'), HCLOUD_ENDPOINT: fixture.sandbox.url, HCLOUD_TOKEN: TOKEN },
+        env: { PATH: process.env.PATH, HOME: home, HCLOUD_CONFIG: join(home, 'cli.toml'), HCLOUD_ENDPOINT: on.sandbox.url, HCLOUD_TOKEN: TOKEN },
         timeout: 20_000,
       },
       (error, stdout, stderr) => (error ? reject(new Error(`hcloud ${args.join(' ')} failed: ${stderr || error.message}`)) : resolvePromise(stdout)),
@@ -96,6 +117,29 @@ describeWithTool('hcloud', 'the hcloud CLI against the sandbox', () => {
     expect(await json('firewall', 'list')).toEqual([]);
     expect(await json('ssh-key', 'list')).toEqual([]);
     expect(await json('primary-ip', 'list')).toEqual([]);
+  });
+
+  it('deletes a firewall, network and placement group at once after the server they served, as a script would', async () => {
+    const cli = (...args: string[]) => hcloudOn(stillFixture, ...args);
+    await cli('firewall', 'create', '--name', 'edge');
+    await cli('network', 'create', '--name', 'lan', '--ip-range', '10.1.0.0/16');
+    await cli('network', 'add-subnet', 'lan', '--type', 'cloud', '--network-zone', 'eu-central', '--ip-range', '10.1.1.0/24');
+    await cli('placement-group', 'create', '--name', 'spread', '--type', 'spread');
+    await cli('volume', 'create', '--name', 'data', '--size', '10', '--location', 'fsn1');
+    await cli('server', 'create', '--name', 'z', '--type', 'cpx11', '--image', 'ubuntu-24.04', '--location', 'fsn1', '--firewall', 'edge', '--network', 'lan', '--placement-group', 'spread', '--volume', 'data');
+    await cli('volume', 'detach', 'data');
+    await cli('volume', 'delete', 'data');
+    // From here on the server's delete action is still running when each next request arrives.
+    heldClock.hold();
+    try {
+      expect(await cli('server', 'delete', 'z')).toMatch(/Server z deleted/);
+      expect(await cli('firewall', 'delete', 'edge')).toMatch(/deleted/);
+      expect(await cli('placement-group', 'delete', 'spread')).toMatch(/deleted/);
+      expect(await cli('network', 'delete', 'lan')).toMatch(/deleted/);
+    } finally {
+      heldClock.release();
+    }
+    expect(await cli('firewall', 'list', '-o', 'json')).toMatch(/^null|\[\]/);
   });
 
   it('lists the catalogue', async () => {

@@ -129,24 +129,18 @@ describe('persistence', () => {
   });
 });
 
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+/** The first match of `pattern` in the child's output; rejects when the child exits without one. */
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
   return new Promise((resolvePromise, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output: ${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match);
-      }
+      if (match) resolvePromise(match);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the process exited (${code}) before printing ${pattern}; output: ${output}`));
-    });
+    child.once('exit', (code) => reject(new Error(`the process exited (${code}) before printing ${pattern}; output: ${output}`)));
   });
 }
 

@@ -93,6 +93,27 @@ describe('volumes', () => {
     expect((await api.get(`/volumes/${volume.id}`)).body.volume.size).toBe(600);
     expect((await api.put(`/volumes/${volume.id}`, { name: 'renamed', labels: { a: '1' } })).body.volume).toMatchObject({ name: 'renamed', labels: { a: '1' } });
   });
+
+  it('attaches at most 16 volumes to one server, as Hetzner does: created beside it, attached, or given at creation', async () => {
+    const { api } = fixture;
+    const full = await createServer('full', 'hel1');
+    for (let i = 0; i < 16; i++) expect(settle(await api.post('/volumes', { name: `full-${i}`, size: 10, server: full.id })).status).toBe(201);
+    const count = async () => (await api.get('/volumes')).body.meta.pagination.total_entries;
+    const before = await count();
+    const beside = await api.post('/volumes', { name: 'full-16', size: 10, server: full.id });
+    expect(beside).toMatchObject({ status: 403, body: { error: { code: 'resource_limit_exceeded', details: { limits: [{ name: 'volumes_per_server' }] } } } });
+    expect(beside.body.error.message).toMatch(/has 16 volumes attached; a server can have at most 16/);
+    const loose = settle(await api.post('/volumes', { name: 'full-loose', size: 10, location: 'hel1' })).body.volume;
+    expect(await api.post(`/volumes/${loose.id}/actions/attach`, { server: full.id })).toMatchObject({ status: 403, body: { error: { code: 'resource_limit_exceeded' } } });
+    expect((await api.get(`/volumes/${loose.id}`)).body.volume.server).toBeNull();
+    expect(await count()).toBe(before + 1);
+
+    const spare = [];
+    for (let i = 0; i < 16; i++) spare.push(settle(await api.post('/volumes', { name: `spare-${i}`, size: 10, location: 'hel1' })).body.volume.id);
+    const crowded = await api.post('/servers', { name: 'crowded', server_type: 'cpx11', image: 'debian-12', location: 'hel1', volumes: [...spare, loose.id] });
+    expect(crowded).toMatchObject({ status: 403, body: { error: { code: 'resource_limit_exceeded', details: { limits: [{ name: 'volumes_per_server' }] } } } });
+    expect((await api.get('/servers?name=crowded')).body.servers).toEqual([]);
+  });
 });
 
 describeContract(fixture.recorder);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, link, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from './node-error-code';
+import { VaultError } from './vault-error';
 
 const TEMP_SUFFIX = '.tmp';
 
@@ -109,7 +110,9 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 
 async function writeTempFile(path: string, data: string | Uint8Array, mode: number): Promise<string> {
   const temp = tempPathFor(path);
-  const handle = await open(temp, 'wx', mode);
+  const handle = await open(temp, 'wx', mode).catch((error: unknown) => {
+    throw unwritableDirectoryError(dirname(path), error);
+  });
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -120,6 +123,14 @@ async function writeTempFile(path: string, data: string | Uint8Array, mode: numb
   }
   await handle.close();
   return temp;
+}
+
+/** Every write starts with a temp file, so this is where a directory that takes no writes shows. */
+function unwritableDirectoryError(dir: string, error: unknown): unknown {
+  const code = errorCode(error);
+  const problem = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : undefined;
+  if (problem === undefined) return error;
+  return new VaultError(`${dir} ${problem} (${code}), so nothing could be written there; make it writable, nothing was changed.`);
 }
 
 /** The current version becomes `<path>.backup`; a hard link costs no copy and keeps the inode intact. */

@@ -19,5 +19,16 @@ export {
   type VarsLeaf,
 } from './documents';
 export { VaultError } from './vault-error';
+// Every file that holds a secret during a run goes in one of these: private, in memory where the
+// system allows, removed on exit and on signals, swept after a SIGKILL.
+export {
+  createSecureTempDir,
+  secureTempPlaces,
+  sweepLeftoverTempDirs,
+  withSecureTempDir,
+  type SecureTempDir,
+  type SecureTempPlaces,
+} from './secure-temp-dir';
+export { onExitOrSignal } from './exit-cleanup';
 // The operator workflows behind scripts/state.ts.
 export { runStateCommand, STATE_USAGE, type StateCommandIo } from './operator/state-command';

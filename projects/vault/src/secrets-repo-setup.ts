@@ -26,6 +26,7 @@ export async function prepareSecretsRepo(dir: string, ownRecipient: string, log:
     await createFileExclusively(join(dir, '.gitignore'), GITIGNORE_TEXT, 0o644);
     await createFileExclusively(join(dir, RECIPIENTS_FILE), renderRecipientsFile([ownRecipient]), 0o644);
     await git.commit(['.gitignore', RECIPIENTS_FILE], 'Initialize the secrets repository');
+    log(`Created the secrets repo ${dir}, encrypted to ${ownRecipient} (its recipients.txt).`);
   } finally {
     await lock.release();
   }

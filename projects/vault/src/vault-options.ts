@@ -6,8 +6,8 @@ export interface VaultOptions {
   dir: string;
   /** The age identity file. */
   identityPath: string;
-  /** True in the local sandbox world: generate the identity if the file is missing. */
-  createMissingIdentity: boolean;
+  /** True in the local sandbox world: a missing vault is created on first use (and its identity, when that is missing too). */
+  createOnFirstUse: boolean;
   /** Warnings such as a stale-lock takeover; default console.error. */
   log?: (line: string) => void;
 }
@@ -15,13 +15,14 @@ export interface VaultOptions {
 /**
  * Where the vault is, from the environment: CLOUD_SECRETS_DIR (default ./.secrets) and
  * CLOUD_AGE_IDENTITY (default $XDG_CONFIG_HOME/personal-cloud/age-identity.txt). Only the
- * sandbox world may invent an identity; against Hetzner a missing key must stop everything.
+ * sandbox world creates a vault on first use; against Hetzner that takes `npm run state -- init`,
+ * so a mistyped CLOUD_SECRETS_DIR is reported instead of becoming an empty vault.
  */
 export function vaultOptionsFromEnv(env: NodeJS.ProcessEnv, world: { sandbox: boolean }): VaultOptions {
   const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   return {
     dir: resolve(process.cwd(), env.CLOUD_SECRETS_DIR || './.secrets'),
     identityPath: resolve(process.cwd(), env.CLOUD_AGE_IDENTITY || join(configHome, 'personal-cloud', 'age-identity.txt')),
-    createMissingIdentity: world.sandbox,
+    createOnFirstUse: world.sandbox,
   };
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { loadIdentity, type IdentityKey } from './age-identity-file';
+import type { IdentityKey } from './age-identity-file';
 import { RECIPIENTS_FILE } from './age-recipients-file';
 import { removeStaleTempFiles } from './atomic-file-write';
 import { DocumentStore, canonicalJson, serializeDocument } from './document-store';
@@ -8,6 +8,10 @@ import { documentPath, type DocName, type Docs } from './documents';
 import { fingerprintDocuments } from './fingerprint';
 import { SecretsGit } from './secrets-git';
 import { prepareSecretsRepo } from './secrets-repo-setup';
+import { secretsDirStatus } from './secrets-repo-status';
+import { describeSweep, sweepLeftoverTempDirs } from './secure-temp-dir';
+import { openVaultIdentity } from './vault-identity';
+import { VaultError } from './vault-error';
 import type { VaultOptions } from './vault-options';
 import { acquireWriterLock, type HeldLock } from './writer-lock';
 
@@ -41,8 +45,8 @@ export interface VaultSession {
 }
 
 /**
- * Opens the secrets repo: reads the identity (the sandbox world creates it when missing),
- * creates the repo on first use. Nothing is decrypted until a document is read.
+ * Opens the secrets repo: reads the identity and, in the sandbox world, creates the repo (and
+ * the identity, when both are new) on first use. Nothing is decrypted until a document is read.
  */
 export async function openVault(options: VaultOptions): Promise<Vault> {
   return (await openVaultParts(options)).vault;
@@ -58,12 +62,31 @@ export interface VaultParts {
   log: (line: string) => void;
 }
 
-export async function openVaultParts(options: VaultOptions): Promise<VaultParts> {
+export interface OpenOptions {
+  /** For `state commit --init`: vault files without .git are accepted, to be given a new history. */
+  acceptMissingGit?: boolean;
+}
+
+export async function openVaultParts(options: VaultOptions, opening: OpenOptions = {}): Promise<VaultParts> {
   const log = options.log ?? ((line: string) => console.error(line));
   const dir = resolve(options.dir);
-  const keys = await loadIdentity(options.identityPath, { createMissing: options.createMissingIdentity, log });
+  // Before anything else, so a run after a SIGKILL never leaves the plaintext it finds lying there.
+  const swept = describeSweep(await sweepLeftoverTempDirs());
+  if (swept) log(swept);
+  const status = await secretsDirStatus(dir);
+  if (status.kind === 'absent' && !options.createOnFirstUse) {
+    throw new VaultError(`${dir} holds no vault (no secrets repo there); check CLOUD_SECRETS_DIR, or create one with \`npm run state -- init\`.`);
+  }
+  if (status.kind === 'foreign') {
+    const shown = status.files.slice(0, 3).join(', ') + (status.files.length > 3 ? ', …' : '');
+    throw new VaultError(`${dir} is not a secrets repo (it holds other files, ${shown}, and no recipients.txt or .git); point CLOUD_SECRETS_DIR at your secrets repo, nothing was written.`);
+  }
+  if (status.kind === 'files-without-git' && !opening.acceptMissingGit) {
+    throw new VaultError(`${dir} holds vault files (${status.files.join(', ')}) but no .git, so its history is missing; restore its .git from a backup or clone, or start a new history with \`npm run state -- commit --init\`.`);
+  }
+  const keys = await openVaultIdentity(options.identityPath, dir, options.createOnFirstUse, log);
   const recipient = keys[0]!.recipient;
-  await prepareSecretsRepo(dir, recipient, log);
+  if (status.kind !== 'files-without-git') await prepareSecretsRepo(dir, recipient, log);
   const store = new DocumentStore(dir, { keys, identityPath: options.identityPath });
   const git = new SecretsGit(dir, log);
 

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { readFile, rm, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createFileExclusively } from './atomic-file-write';
+import { onExitOrSignal } from './exit-cleanup';
 import { errorCode } from './node-error-code';
 import { VaultError } from './vault-error';
 
@@ -119,11 +121,16 @@ async function takeOver(
 
 function heldLock(path: string, ours: LockHolder, log: (line: string) => void): HeldLock {
   let released = false;
+  // An interrupted command gives the lock back too; only SIGKILL leaves it, for the stale-lock takeover.
+  const forget = onExitOrSignal(() => {
+    if (parseHolder(readFileSync(path, 'utf8'))?.token === ours.token) rmSync(path, { force: true });
+  });
   return {
     holder: ours,
     async release() {
       if (released) return;
       released = true;
+      forget();
       const current = await readLock(path).catch(() => 'absent' as const);
       if (current !== 'absent' && current.token === ours.token) {
         await rm(path, { force: true });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { openVault, type Vault } from '../src/index';
-import { makeTempVault, type TempVault } from './support/temp-vault';
+import { makeTempVault, writeNewIdentity, type TempVault } from './support/temp-vault';
 
 let temp: TempVault;
 let vault: Vault;
@@ -32,9 +32,11 @@ describeWithTool('age', 'files the vault writes, read by the age CLI', () => {
   it('the CLI refuses the file with an unrelated identity (the vault really encrypts)', async () => {
     await vault.withLock('test', (session) => session.write('vars', vars, 'vars'));
     const stranger = join(temp.root, 'stranger.txt');
+    await writeNewIdentity(stranger);
     const other = await openVault(temp.optionsWith(stranger));
     expect(other.recipient).not.toBe(vault.recipient);
-    expect(() => age(['-d', '-i', stranger, join(temp.dir, 'cluster/vars.json.age')], undefined)).toThrow();
+    // Refused for the right reason: the key, not a missing file or a broken command line.
+    expect(() => age(['-d', '-i', stranger, join(temp.dir, 'cluster/vars.json.age')], undefined)).toThrow(/no identity matched any of the recipients/);
   });
 });
 
@@ -65,7 +67,7 @@ describeWithTool('age-keygen', 'identities made by age-keygen', () => {
     const keyFile = join(temp.root, 'keygen.txt');
     execFileSync('age-keygen', ['-o', keyFile], { stdio: 'ignore' });
     const recipient = execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim();
-    const separate = await openVault({ ...temp.optionsWith(keyFile, false), dir: join(temp.root, 'other-repo') });
+    const separate = await openVault({ ...temp.optionsWith(keyFile), dir: join(temp.root, 'other-repo') });
     expect(separate.recipient).toBe(recipient);
     await separate.withLock('test', (session) => session.write('vars', vars, 'vars'));
     expect(JSON.parse(age(['-d', '-i', keyFile, join(separate.dir, 'cluster/vars.json.age')]).toString('utf8'))).toEqual(vars);

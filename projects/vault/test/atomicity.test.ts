@@ -8,6 +8,7 @@ import { openVault, openVaultParts, type Vault } from '../src/vault';
 import { startTsx, type Child } from './support/child-process';
 import { commitSubjects, git, makeTempVault, type TempVault } from './support/temp-vault';
 import { filesContaining } from './support/tree-snapshot';
+import { seededRandom } from '../../../tools/test-support/seeded-random';
 
 const CRASH_ON_RENAME = fileURLToPath(new URL('./fixtures/crash-on-rename.ts', import.meta.url));
 const WRITE_FOREVER = fileURLToPath(new URL('./fixtures/write-forever.ts', import.meta.url));
@@ -69,19 +70,24 @@ describe.each([
 
 describe('a writer killed at a random instant', () => {
   it('always leaves a whole version (the last committed or the next), never a torn file or plaintext', async () => {
+    // Seeded, and named in every failure, so a failing instant can be replayed.
+    const seed = Number(process.env.ATOMICITY_SEED ?? 20261202);
+    const random = seededRandom(seed);
     for (let round = 0; round < 3; round++) {
       const marker = `PLAINTEXT-MARKER-loop-${round}`;
       const child = start(WRITE_FOREVER, [temp.dir, temp.identityPath, marker]);
       const seen = Number((await child.waitForLine(/^wrote [3-9]$/)).split(' ')[1]);
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 60)));
+      const delayMs = Math.floor(random() * 60);
+      const replay = `seed ${seed} (ATOMICITY_SEED=${seed} replays it), round ${round + 1}, killed ${delayMs} ms after "wrote ${seen}"`;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       child.process.kill('SIGKILL');
       await child.exited;
       const last = Math.max(seen, ...[...child.stdout().matchAll(/^wrote (\d+)$/gm)].map((match) => Number(match[1])));
 
       const vars = (await vault.read('vars')) as { MARKER: string; n: number };
-      expect(vars.MARKER).toBe(marker);
-      expect([last, last + 1]).toContain(vars.n);
-      expect(await filesContaining(temp.root, temp.dir, marker)).toEqual([]);
+      expect(vars.MARKER, replay).toBe(marker);
+      expect([last, last + 1], replay).toContain(vars.n);
+      expect(await filesContaining(temp.root, temp.dir, marker), replay).toEqual([]);
       // Clears the dead writer's lock for the next round, and proves the repo still takes writes.
       await vault.withLock('between rounds', (session) => session.write('vars', { round }, `round ${round}`));
     }

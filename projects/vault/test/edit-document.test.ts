@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,6 @@ import { describeNeeding } from '../../../tools/test-support/external-tools';
 import { openVault, type Vault } from '../src/index';
 import { editCommitMessage, editDocument, type EditOptions } from '../src/operator/edit-document';
 import { editorFromEnv } from '../src/operator/editor-command';
-import { chooseMemoryDir, memoryDirCandidates, withScratchFile } from '../src/operator/memory-scratch-file';
 import { vaultFailure } from './support/one-sentence';
 import { commitSubjects, makeTempVault, type TempVault } from './support/temp-vault';
 import { snapshotTree } from './support/tree-snapshot';
@@ -16,7 +15,6 @@ import { snapshotTree } from './support/tree-snapshot';
 const EDITOR_SCRIPT = fileURLToPath(new URL('./fixtures/editor.mjs', import.meta.url));
 const SHM = '/dev/shm';
 const shmIsTmpfs = await statfs(SHM).then((info) => info.type === 0x01021994, () => false);
-const tmpIsOnDisk = await statfs(tmpdir()).then((info) => info.type !== 0x01021994 && info.type !== 0x858458f6, () => false);
 
 let temp: TempVault;
 beforeEach(async () => (temp = await makeTempVault()));
@@ -36,51 +34,6 @@ describe('the editor', () => {
   });
 });
 
-describe('the memory-backed scratch directory', () => {
-  it('is /dev/shm, else $XDG_RUNTIME_DIR', () => {
-    expect(memoryDirCandidates({ XDG_RUNTIME_DIR: '/run/user/1000' })).toEqual(['/dev/shm', '/run/user/1000']);
-    expect(memoryDirCandidates({})).toEqual(['/dev/shm']);
-  });
-
-  it('is refused when no candidate exists, in one sentence', async () => {
-    const message = await vaultFailure(chooseMemoryDir([join(temp.root, 'no-shm'), join(temp.root, 'no-runtime')]));
-    expect(message).toMatch(/^no memory-backed directory to hold the decrypted text for editing \(tried .*no-shm and .*no-runtime\)/);
-  });
-
-  it.runIf(process.platform === 'linux' && tmpIsOnDisk)('is refused when it lives on a persistent disk (the temp dir here)', async () => {
-    const disk = await mkdtemp(join(tmpdir(), 'vault-test-disk-'));
-    try {
-      expect(await vaultFailure(chooseMemoryDir([disk]))).toMatch(/no memory-backed directory/);
-    } finally {
-      await rm(disk, { recursive: true, force: true });
-    }
-  });
-
-  describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'with /dev/shm', () => {
-    it('holds a 0600 file in a private directory that is removed afterwards, even on failure', async () => {
-      expect(await chooseMemoryDir([join(temp.root, 'missing'), SHM])).toBe(SHM);
-      let seen = '';
-      const result = await withScratchFile(SHM, 'vars.json', 'before', async (path) => {
-        seen = path;
-        expect((await stat(path)).mode & 0o777).toBe(0o600);
-        await writeFile(path, 'after');
-      });
-      expect(result).toBe('after');
-      expect(seen.startsWith(`${SHM}/personal-cloud-edit-`)).toBe(true);
-      expect(existsSync(seen)).toBe(false);
-      let failed = '';
-      const crash = (path: string) => {
-        failed = path;
-        return Promise.reject(new Error('editor crashed'));
-      };
-      await expect(withScratchFile(SHM, 'x.json', 'x', crash)).rejects.toThrow('editor crashed');
-      expect(failed).not.toBe('');
-      expect(existsSync(failed)).toBe(false);
-      expect(await readdir(SHM)).not.toContain(failed.split('/')[3]);
-    });
-  });
-});
-
 describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDocument', () => {
   let vault: Vault;
   let report: string;
@@ -93,7 +46,7 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
   const options = (env: Record<string, string>): EditOptions => ({
     editor: `"${process.execPath}" "${EDITOR_SCRIPT}"`,
     env: { ...process.env, EDITOR_REPORT: report, ...env },
-    memoryDirs: [SHM],
+    tempPlaces: { memoryDirs: [SHM], fallbackDir: temp.root },
   });
   const reports = async () =>
     (await readFile(report, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { file: string; mode: string; content: string });
@@ -141,8 +94,17 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
     expect(existsSync(join(temp.dir, '.lock'))).toBe(false);
   });
 
-  it('refuses before decrypting anything when no memory-backed directory exists', async () => {
-    await vaultFailure(editDocument(vault, 'vars', { ...options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"X":"y"}' }), memoryDirs: [join(tmpdir(), 'definitely-missing-dir')] }));
-    expect(existsSync(report)).toBe(false);
+  it('falls back to a private folder in the temp dir when no memory-backed directory exists, and says it is on disk', async () => {
+    const fallbackDir = join(temp.root, 'fallback');
+    await mkdir(fallbackDir);
+    const places = { memoryDirs: [join(tmpdir(), 'definitely-missing-dir')], fallbackDir };
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    await editDocument(vault, 'vars', { ...options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"X":"y"}' }), tempPlaces: places, warn });
+    const [seen] = await reports();
+    expect(seen!.file.startsWith(`${fallbackDir}/personal-cloud-${process.pid}-`)).toBe(true);
+    expect(warnings).toEqual([`warning: no memory-backed folder here; ${seen!.file} is on disk (mode 0600) until the edit ends.`]);
+    expect(seen!.mode).toBe('600');
+    expect(await readdir(fallbackDir)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openVault, type Vault } from '../src/index';
 import { vaultFailure } from './support/one-sentence';
-import { commitSubjects, git, makeTempVault, type TempVault } from './support/temp-vault';
+import { commitSubjects, git, makeTempVault, writeNewIdentity, type TempVault } from './support/temp-vault';
 import { snapshotTree } from './support/tree-snapshot';
 
 let temp: TempVault;
@@ -42,6 +42,7 @@ const tryUpdate = () => vault.withLock('test', (session) => session.update('vars
 describe('a document that cannot be decrypted', () => {
   it('is refused as not encrypted to this identity (wrong key), for reads and writes', async () => {
     const otherIdentity = join(temp.root, 'other-identity.txt');
+    await writeNewIdentity(otherIdentity);
     const other = await openVault(temp.optionsWith(otherIdentity));
     // The other key may write (it is a recipient now), but the existing file was never encrypted to it.
     await writeFile(join(temp.dir, 'recipients.txt'), `${vault.recipient}\n${other.recipient}\n`);
@@ -160,11 +161,23 @@ describe('refused writes', () => {
 
 describe('identity problems', () => {
   it('a missing identity that may not be created stops before anything is made', async () => {
-    const fresh = join(temp.root, 'fresh-repo');
+    await mkdir(join(temp.root, 'half-made', '.git'), { recursive: true });
     const before = await snapshotTree(temp.root);
-    const message = await vaultFailure(openVault({ ...temp.optionsWith(join(temp.root, 'nope', 'id.txt'), false), dir: fresh }));
+    const message = await vaultFailure(openVault({ ...temp.optionsWith(join(temp.root, 'nope', 'id.txt'), false), dir: join(temp.root, 'half-made') }));
     expect(message).toMatch(/the age identity .*nope\/id\.txt does not exist; set CLOUD_AGE_IDENTITY/);
     expect(await snapshotTree(temp.root)).toEqual(before);
+  });
+
+  // Issue 11, defect 2: a new key for a repo encrypted to another one is useless.
+  it.each([
+    ['the sandbox world', true],
+    ['the Hetzner world', false],
+  ])('in %s, a missing identity for an existing repo is not created: the repo\'s recipients are named', async (_world, createOnFirstUse) => {
+    const missing = join(temp.root, 'moved-away', 'age-identity.txt');
+    const message = await failsChangingNothing(() => openVault(temp.optionsWith(missing, createOnFirstUse)));
+    expect(message).toBe(
+      `the age identity ${missing} does not exist, and the secrets repo ${temp.dir} is encrypted to ${vault.recipient}; point CLOUD_AGE_IDENTITY at the identity of one of those keys or restore it from your backup, nothing was written.`,
+    );
   });
 
   it('a malformed identity file is named with its line and nothing is made', async () => {

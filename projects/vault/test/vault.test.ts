@@ -223,9 +223,9 @@ describe('vaultOptionsFromEnv', () => {
     expect(options).toEqual({
       dir: join(process.cwd(), '.secrets'),
       identityPath: '/home/ada/.config/personal-cloud/age-identity.txt',
-      createMissingIdentity: true,
+      createOnFirstUse: true,
     });
-    expect(vaultOptionsFromEnv({ HOME: '/home/ada' }, { sandbox: false }).createMissingIdentity).toBe(false);
+    expect(vaultOptionsFromEnv({ HOME: '/home/ada' }, { sandbox: false }).createOnFirstUse).toBe(false);
   });
 
   it('honours XDG_CONFIG_HOME, CLOUD_SECRETS_DIR and CLOUD_AGE_IDENTITY, resolving relative paths', () => {

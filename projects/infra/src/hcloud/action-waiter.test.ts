@@ -3,9 +3,9 @@ import { ActionWaiter, defaultPollPolicy, pollInterval, type PollPolicy } from '
 import { HcloudClient } from './client';
 import { HcloudError } from './errors';
 import type { Action } from './resources/actions';
-import { EPOCH, FakeClock } from './testing/fake-clock';
-import { FakeHetzner } from './testing/fake-hetzner';
-import { action } from './testing/fixtures';
+import { EPOCH, FakeClock } from '../../test/support/hcloud/fake-clock';
+import { FakeHetzner } from '../../test/support/hcloud/fake-hetzner';
+import { action } from '../../test/support/hcloud/fixtures';
 
 /**
  * Actions that run in virtual time: each starts when added, takes `duration` ms, and reports

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HcloudClient, queryString, userAgent, type HcloudClientOptions } from './client';
 import { HcloudError } from './errors';
-import { apiError, FakeHetzner, type Reply } from './testing/fake-hetzner';
+import { apiError, FakeHetzner, type Reply } from '../../test/support/hcloud/fake-hetzner';
 
 const token = 'a'.repeat(64);
 const now = Date.parse('2026-01-01T00:00:00Z');
@@ -335,9 +335,13 @@ describe('HcloudClient DELETE', () => {
   });
 
   it('reports a 404 after a 503: that attempt did nothing', async () => {
-    fake.on('DELETE', '/servers/1', [apiError(503, 'unavailable'), apiError(404, 'not_found')]);
+    fake.on('DELETE', '/servers/1', [apiError(503, 'unavailable'), apiError(404, 'not_found', 'server with ID 1 not found')]);
     const { client } = clientFor();
-    await failure(client.request('DELETE', '/servers/1'));
+    const error = await failure(client.request('DELETE', '/servers/1'));
+    // The 404 itself, after the retry: not the 503 it followed, and not "done".
+    expect(error).toMatchObject({ status: 404, code: 'not_found', attempts: 2 });
+    expect(error.message).toContain('server with ID 1 not found');
+    expect(fake.requests).toHaveLength(2);
   });
 });
 

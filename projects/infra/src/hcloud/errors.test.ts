@@ -2,7 +2,7 @@ import { CloudError } from '@personal-cloud/cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HcloudClient } from './client';
 import { HcloudError, isHcloudError } from './errors';
-import { apiError, FakeHetzner, type Reply } from './testing/fake-hetzner';
+import { apiError, FakeHetzner, type Reply } from '../../test/support/hcloud/fake-hetzner';
 
 let fake: FakeHetzner;
 beforeAll(async () => {

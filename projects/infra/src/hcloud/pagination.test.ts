@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HcloudClient } from './client';
 import { labelSelector, sameLabels } from './labels';
 import { listQuery, paginate } from './pagination';
-import { FakeHetzner } from './testing/fake-hetzner';
-import { page } from './testing/fixtures';
+import { FakeHetzner } from '../../test/support/hcloud/fake-hetzner';
+import { page } from '../../test/support/hcloud/fixtures';
 
 let fake: FakeHetzner;
 let client: HcloudClient;

@@ -10,6 +10,7 @@ import type { ApplyContext } from './kind';
 import { KINDS } from './kinds';
 import { observedKey, type Observed } from './observed';
 import type { Change, Plan } from './plan-types';
+import { replaceResource, updateResource } from './replacement';
 import { runDag, type DagOutcome } from './run-dag';
 
 export interface ApplyOptions {
@@ -68,9 +69,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<DagO
       const ctx = contextFor(change);
       progress.begin(change.key, change.action === 'create' ? 'create' : `${change.action} (${change.reason})`);
       try {
-        if (change.action === 'delete' || change.action === 'replace') await kind.remove(ctx, change.observed!);
-        if (change.action === 'create' || change.action === 'replace') await kind.create(ctx, change.desired!);
-        if (change.action === 'update') await kind.update(ctx, change.desired!, change.observed!, change.differences);
+        if (change.action === 'delete') await kind.remove(ctx, change.observed!);
+        if (change.action === 'create') await kind.create(ctx, change.desired!);
+        if (change.action === 'replace') await replaceResource(kind, ctx, change.desired!, change.observed!, change.leftover);
+        if (change.action === 'update') await updateResource(kind, ctx, change.desired!, change.observed!, change.differences);
         progress.end(change.key, true, DONE[change.action]);
       } catch (error) {
         progress.end(change.key, false, error instanceof Error ? error.message : String(error));

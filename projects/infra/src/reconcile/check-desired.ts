@@ -1,6 +1,6 @@
 // Hetzner's rules for names, labels and limits, checked on the rendered resources so a breach
 // is reported before the first request rather than as a 422 halfway through a run.
-import { LIMITS, type DesiredResource } from '@personal-cloud/cluster';
+import { LIMITS, volumesPerServerProblem, type DesiredResource } from '@personal-cloud/cluster';
 
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -23,6 +23,8 @@ export function checkDesired(resources: DesiredResource[]): string[] {
     if (r.type === 'firewall' && r.rules.length > LIMITS.rulesPerFirewall) problems.push(`${at}: ${r.rules.length} rules; Hetzner allows ${LIMITS.rulesPerFirewall}`);
     if (r.type === 'volume' && (r.sizeGb < LIMITS.volumeMinGb || r.sizeGb > LIMITS.volumeMaxGb)) problems.push(`${at}: ${r.sizeGb} GB is outside ${LIMITS.volumeMinGb}–${LIMITS.volumeMaxGb} GB`);
     if (r.type === 'server') {
+      const tooManyVolumes = volumesPerServerProblem(r.volumes.length);
+      if (tooManyVolumes) problems.push(`${at}: ${tooManyVolumes}`);
       if (r.placementGroup) perGroup.set(r.placementGroup, (perGroup.get(r.placementGroup) ?? 0) + 1);
       perNetwork.set(r.network.name, (perNetwork.get(r.network.name) ?? 0) + 1);
     }

@@ -42,8 +42,17 @@ export interface Kind<D extends DesiredResource = DesiredResource, O extends Obs
   holds(observed: O): string[];
   /** Why deleting the observed resource would lose data, if it would. */
   holdsData(observed: O): string | undefined;
+  /** Differences no change applies (they take effect only when the resource is made anew): shown in the plan, never executed. */
+  notices?(desired: D, observed: O): string[];
   /** Whether the change interrupts what runs on the resource (a power cycle, a replacement): such changes go one at a time per role. */
   disrupts?(action: 'update' | 'replace', differences: Difference[]): boolean;
+  /**
+   * Gives the resource another name. Kinds that have it are replaced by creating the new one under
+   * a temporary name first; the others must be deleted first, so they check the create beforehand.
+   */
+  rename?(ctx: ApplyContext, id: number, name: string): Promise<void>;
+  /** Throws one sentence if the API would refuse to create `desired` (asked before deleting what it replaces). */
+  preflight?(ctx: ApplyContext, desired: D): Promise<void>;
   create(ctx: ApplyContext, desired: D): Promise<void>;
   update(ctx: ApplyContext, desired: D, observed: O, differences: Difference[]): Promise<void>;
   remove(ctx: ApplyContext, observed: O): Promise<void>;

@@ -51,9 +51,12 @@ export interface ObservedVolume extends Base<'volume'> {
 }
 export interface ObservedServer extends Base<'server'> {
   serverType: string;
+  /** The image it was installed from, by name (`#id` for one without a name, null when unknown). */
+  image: string | null;
   location: string;
   status: string;
-  networks: { name: string; ip: string }[];
+  /** `mac` is the private interface's MAC address: the hosts layer matches the interface by it. */
+  networks: { name: string; ip: string; mac?: string }[];
   placementGroup: string | null;
   /** The name of its IPv4 primary IP (`#id` for an automatic one, which is not ours). */
   primaryIpv4: string | null;
@@ -167,9 +170,12 @@ export function observe(listings: Listings): Observed[] {
         name: s.name,
         labels: s.labels ?? {},
         serverType: s.server_type.name,
+        image: s.image ? (s.image.name ?? `#${s.image.id}`) : null,
         location: s.location?.name ?? s.datacenter.location.name,
         status: s.status,
-        networks: s.private_net.flatMap((p) => (p.network !== undefined && p.ip ? [{ name: network(p.network)!, ip: p.ip }] : [])),
+        networks: s.private_net.flatMap((p) =>
+          p.network !== undefined && p.ip ? [{ name: network(p.network)!, ip: p.ip, ...(p.mac_address ? { mac: p.mac_address } : {}) }] : [],
+        ),
         placementGroup: group(s.placement_group?.id),
         primaryIpv4: s.public_net.ipv4?.id !== undefined ? primaryIp(s.public_net.ipv4.id) : null,
         ipv4Id: s.public_net.ipv4?.id ?? null,

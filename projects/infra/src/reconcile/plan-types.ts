@@ -25,6 +25,8 @@ export interface Change {
   destroysData?: string;
   /** Set when the change interrupts what runs on the resource (a power cycle, a replacement). */
   interrupts?: boolean;
+  /** For a replacement: the new half an interrupted earlier run left under its temporary name. */
+  leftover?: Observed;
 }
 
 export interface Orphan {
@@ -33,10 +35,20 @@ export interface Orphan {
   id: number;
 }
 
+/** A difference the plan reports but no run applies, e.g. an image that matters only at (re)installation. */
+export interface Notice {
+  key: string;
+  type: ResourceType;
+  name: string;
+  text: string;
+}
+
 export interface Plan {
   changes: Change[];
   /** Ours by label but not desired: reported, and deleted only with --prune or by destroy. */
   orphans: Orphan[];
+  /** Informational: provision leaves these alone. */
+  notices: Notice[];
 }
 
 export interface PlanSummary {
@@ -58,5 +70,6 @@ export function planDocument(plan: Plan) {
     changes: plan.changes.map(({ action, type, name, reason }) => ({ action, type, name, reason })),
     summary: summarize(plan),
     orphans: plan.orphans,
+    notices: plan.notices.map(({ type, name, text }) => ({ type, name, text })),
   };
 }

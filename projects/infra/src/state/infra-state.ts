@@ -42,6 +42,8 @@ export function specHash(resource: DesiredResource): string {
 export interface ServerFacts {
   id: number;
   privateIp?: string;
+  /** The private interface's MAC address; known from a listing, not from the create answer. */
+  privateMac?: string;
   publicIpv4?: string | null;
   publicIpv6?: string | null;
 }
@@ -53,9 +55,26 @@ export function withServerVars(vars: Vars, node: NodeModel, facts: ServerFacts):
   // Other layers may keep their own facts here; only ours are replaced, and an address that is gone is removed.
   const { public_ipv4: _v4, public_ipv6: _v6, ...others } = previous;
   const entry: Vars = { ...others, hetzner_id: String(facts.id), hetzner_name: node.hetznerName, ip: facts.privateIp ?? node.privateIp };
+  if (facts.privateMac) entry.private_mac = facts.privateMac;
   if (facts.publicIpv4) entry.public_ipv4 = facts.publicIpv4;
   if (facts.publicIpv6) entry.public_ipv6 = facts.publicIpv6;
   return { ...vars, CLUSTER: { ...cluster, [node.varsKey]: entry } };
+}
+
+/**
+ * vars.CLUSTER.<NODE>.volumes.<volume>.hetzner_id: the hosts layer mounts a volume by this id
+ * (/dev/disk/by-id/scsi-0HC_Volume_<id>). Without an id the entry is removed: the volume is gone.
+ */
+export function withVolumeVars(vars: Vars, node: NodeModel, volume: string, id: number | undefined): Vars {
+  const cluster = (vars.CLUSTER as Vars | undefined) ?? {};
+  const entry = (cluster[node.varsKey] as Vars | undefined) ?? {};
+  const { [volume]: _previous, ...others } = (entry.volumes as Vars | undefined) ?? {};
+  const volumes: Vars = id === undefined ? others : { ...others, [volume]: { hetzner_id: String(id) } };
+  const { volumes: _old, ...rest } = entry;
+  const next: Vars = Object.keys(volumes).length ? { ...rest, volumes } : rest;
+  if (Object.keys(next).length) return { ...vars, CLUSTER: { ...cluster, [node.varsKey]: next } };
+  const { [node.varsKey]: _gone, ...nodes } = cluster;
+  return { ...vars, CLUSTER: nodes };
 }
 
 /** vars without the node: its server is gone. */

@@ -10,8 +10,41 @@ export interface Recorded {
 
 type Mutation = (current: Recorded) => Recorded;
 
+/**
+ * What one record changed, by kind only: commit messages in the secrets repo are plaintext, so
+ * they name no resource and no ID (those live encrypted in the documents).
+ */
+export interface RecordedChange {
+  layer: string;
+  /** `recorded`, `deleted`, or a whole phrase when there is no kind (`state matches the cloud`). */
+  verb: string;
+  /** A noun that takes a plural `s`: `server`, `SSH key`. */
+  kind?: string;
+}
+
+/** `infra: 3 servers recorded, 1 network deleted`: each kind and verb once, with its count, in order of first appearance. */
+export function commitMessageFor(changes: readonly RecordedChange[]): string {
+  const layers = new Map<string, Map<string, { change: RecordedChange; count: number }>>();
+  for (const change of changes) {
+    const groups = layers.get(change.layer) ?? new Map<string, { change: RecordedChange; count: number }>();
+    layers.set(change.layer, groups);
+    const key = `${change.kind ?? ''}\0${change.verb}`;
+    const group = groups.get(key) ?? { change, count: 0 };
+    group.count += 1;
+    groups.set(key, group);
+  }
+  return [...layers]
+    .map(([layer, groups]) => {
+      const phrases = [...groups.values()].map(({ change, count }) =>
+        change.kind === undefined ? change.verb : `${count} ${change.kind}${count === 1 ? '' : 's'} ${change.verb}`,
+      );
+      return `${layer}: ${phrases.join(', ')}`;
+    })
+    .join('; ');
+}
+
 export class StateRecorder {
-  private pending: { change: Mutation; message: string }[] = [];
+  private pending: { change: Mutation; what: RecordedChange }[] = [];
   private writing: Promise<void> | undefined;
   private failure: unknown;
   /** What the vault holds since our last write: we hold its lock, so nobody else changes it. */
@@ -20,9 +53,9 @@ export class StateRecorder {
   constructor(private readonly session: VaultSession) {}
 
   /** Queues a change; it is written soon, together with any others queued meanwhile. */
-  record(message: string, change: Mutation): void {
+  record(what: RecordedChange, change: Mutation): void {
     if (this.failure) throw this.failure;
-    this.pending.push({ change, message });
+    this.pending.push({ change, what });
     this.writing ??= this.drain();
   }
 
@@ -38,8 +71,7 @@ export class StateRecorder {
         const batch = this.pending.splice(0);
         const before = (this.current ??= { state: await this.session.read('state'), vars: await this.session.read('vars') });
         const after = batch.reduce((current, { change }) => change(current), before);
-        const message = batch.length === 1 ? batch[0]!.message : `${batch[0]!.message} (+${batch.length - 1} more)\n\n${batch.map((b) => `- ${b.message}`).join('\n')}`;
-        await this.session.writeAll({ state: after.state, vars: after.vars }, message);
+        await this.session.writeAll({ state: after.state, vars: after.vars }, commitMessageFor(batch.map((b) => b.what)));
         this.current = after;
       }
     } catch (error) {

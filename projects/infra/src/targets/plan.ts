@@ -8,6 +8,7 @@ import { listCluster } from '../reconcile/list-cluster';
 import { observe } from '../reconcile/observed';
 import { planChanges } from '../reconcile/plan-changes';
 import { planDocument, type Plan } from '../reconcile/plan-types';
+import { readInfraState } from '../state/infra-state';
 import { formatPlan } from '../ui/format-plan';
 
 export const options = { prune: { type: 'boolean' } } as const;
@@ -18,7 +19,9 @@ export async function writePlan(plan: Plan): Promise<void> {
 }
 
 export async function run({ values }: TargetArgs): Promise<void> {
-  const { config, desired } = await loadInfraInputs();
+  const { config, vault, desired } = await loadInfraInputs();
+  // Read what provision will read: a damaged state fails the plan as it would fail the run.
+  readInfraState(await vault.read('state'));
   const plan = await withHcloud(process.env, async (client) => planChanges(desired, observe(await listCluster(client, config.name)), { prune: values.prune === true }));
   await writePlan(plan);
   console.log(formatPlan(plan));

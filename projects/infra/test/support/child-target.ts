@@ -1,13 +1,13 @@
-// Runs a target the way Nx does, as its own process: `tsx run-target.ts projects/infra <target>`.
+// Runs a target the way Nx does, as its own process: run-target.ts under tsx's loader. One node
+// process rather than the `tsx` wrapper and its child: the same code, one process start less.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 
 export const WORKSPACE = fileURLToPath(new URL('../../../..', import.meta.url));
 
 export interface ChildRun {
   child: ChildProcess;
-  /** Signals the whole process group: tsx runs the target in a child process of its own. */
+  /** Signals the whole process group, so anything the target started goes too. */
   kill(signal: NodeJS.Signals): void;
   /** Resolves once no process of the group is left (a killed grandchild may outlive its parent briefly). */
   gone(): Promise<void>;
@@ -15,7 +15,7 @@ export interface ChildRun {
 }
 
 export function runTargetProcess(target: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildRun {
-  const child = spawn(join(WORKSPACE, 'node_modules/.bin/tsx'), ['tools/nx-plugin/src/run-target.ts', 'projects/infra', target, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/nx-plugin/src/run-target.ts', 'projects/infra', target, ...args], {
     cwd: WORKSPACE,
     env: { ...env, CI: 'true', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,13 +1,14 @@
 // A private cloud for one test: a sandbox on an ephemeral port (in memory), a vault in a temp
 // dir, and a config file; `env` is what the targets would see. Every exchange is recorded so
-// the test can check it against Hetzner's OpenAPI spec.
+// the test can check it against Hetzner's OpenAPI spec. The sandbox runs on a controllable clock
+// that in-process runs share (`cloud.fast`), so their waits cost no wall time.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Exchange, type RunningSandbox } from '@personal-cloud/sandbox';
+import { ControllableClock, startSandbox, type Exchange, type RunningSandbox } from '@personal-cloud/sandbox';
 import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 import { recordExchanges, type ExchangeRecorder } from '../../../sandbox/test/contract';
-import { HcloudClient } from '../../src/hcloud/client';
+import { HcloudClient, type HcloudClientOptions } from '../../src/hcloud/client';
 import { listCluster } from '../../src/reconcile/list-cluster';
 import { observe } from '../../src/reconcile/observed';
 import { PlainProgress } from '../../src/ui/progress';
@@ -19,7 +20,13 @@ export interface TestCloud {
   env: NodeJS.ProcessEnv;
   sandbox: RunningSandbox;
   recorder: ExchangeRecorder;
+  /** The sandbox's clock: tests may pause or advance it. */
+  clock: ControllableClock;
+  /** Client options for runs in this process: the cloud's clock, so sleeps skip ahead instead of waiting. */
+  fast: Partial<HcloudClientOptions>;
   client: HcloudClient;
+  /** Calls `listener` with every exchange, as it is answered; returns the unsubscribe. */
+  onExchange(listener: (exchange: Exchange) => void): () => void;
   /** Rewrites the config file (e.g. another phase). */
   setConfig(change: (c: ReturnType<typeof seedConfig>) => void): Promise<void>;
   observed(): Promise<ReturnType<typeof observe>>;
@@ -33,19 +40,27 @@ export interface TestCloud {
  */
 export const fileExchanges = recordExchanges();
 
-/** Retries fast in tests: the sandbox's faults are instant, nothing needs real backoff. */
-export const FAST_CLIENT = { retry: { baseDelayMs: 2, maxDelayMs: 20, maxRateLimitWaitMs: 20, minRateLimitWaitMs: 1 } } as const;
-
 export const quietProgress = () => new PlainProgress({ write: () => true });
 
 export async function testCloud(options: { phase?: number; actionMs?: number; faults?: string; serverLimit?: number } = {}): Promise<TestCloud> {
   const dir = await mkdtemp(join(tmpdir(), 'pc-cloud-'));
   const recorder = recordExchanges();
+  const listeners = new Set<(exchange: Exchange) => void>();
   const onExchange = (exchange: Exchange) => {
     recorder.onExchange(exchange);
     fileExchanges.onExchange(exchange);
+    for (const listener of listeners) listener(exchange);
   };
-  const sandbox = await startSandbox({ port: 0, dir: null, actionMs: options.actionMs ?? 5, faults: options.faults ?? '', serverLimit: options.serverLimit, onExchange });
+  const clock = new ControllableClock();
+  const sandbox = await startSandbox({
+    port: 0,
+    dir: null,
+    actionMs: options.actionMs ?? 5,
+    faults: options.faults ?? '',
+    serverLimit: options.serverLimit,
+    onExchange,
+    clock: clock.now,
+  });
   const configFile = join(dir, 'cluster.config.ts');
   let version = 0;
   const env: NodeJS.ProcessEnv = {
@@ -68,13 +83,20 @@ export async function testCloud(options: { phase?: number; actionMs?: number; fa
   await setConfig(() => {});
   // Made here, quietly: the vault announces a new identity, which would only clutter test output.
   await openVault({ ...vaultOptionsFromEnv(env, { sandbox: true }), log: () => {} });
-  const client = new HcloudClient({ endpoint: sandbox.url, token: SANDBOX_TOKEN });
+  const fast = { now: clock.now, sleep: clock.sleep };
+  const client = new HcloudClient({ endpoint: sandbox.url, token: SANDBOX_TOKEN, ...fast });
   return {
     dir,
     env,
     sandbox,
     recorder,
+    clock,
+    fast,
     client,
+    onExchange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     setConfig,
     observed: async () => observe(await listCluster(client, 'pc')),
     vault: () => openVault(vaultOptionsFromEnv(env, { sandbox: true })),

@@ -2,7 +2,7 @@
 // hot tier, add up every hot claim that could land there (each workload's claims per pod, as many
 // pods as may share the node) and refuse what cannot fit, with the numbers.
 import type { IPodSpec } from 'kubernetes-models/v1';
-import { SERVER_TYPE_DISK_GB, type NodeModel, type ServerType } from '@personal-cloud/cluster';
+import { SERVER_TYPE_OFFERS, type NodeModel, type ServerType } from '@personal-cloud/cluster';
 import { describeObject } from '../manifest/manifest';
 import { mountedClaims, podTemplate, spreadOnePerNode } from './pod-templates';
 import type { PlacedObject } from './tree-objects';
@@ -128,7 +128,7 @@ export function hotCapacityProblems(
   for (const node of hotNodes) {
     const landing = [...claims.values()].filter((claim) => claim.nodes.has(node.name));
     const total = landing.reduce((sum, claim) => sum + claim.gb, 0);
-    const disk = SERVER_TYPE_DISK_GB[node.serverType as ServerType];
+    const disk = SERVER_TYPE_OFFERS[node.serverType as ServerType]?.diskGb;
     if (disk === undefined || !landing.length) continue;
     const available = disk - hot.osReserveGb;
     if (total <= available) continue;

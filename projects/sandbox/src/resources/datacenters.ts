@@ -1,4 +1,4 @@
-// Datacenters: catalogue data, read only; every datacenter offers every server type.
+// Datacenters: catalogue data, read only; a datacenter offers the server types its location sells.
 import { DATACENTERS, RECOMMENDED_DATACENTER, SERVER_TYPES, locationById, type Datacenter } from '../catalogue';
 import type { Handler } from '../http/handler';
 import type { Router } from '../http/router';
@@ -7,12 +7,13 @@ import { recordAt } from './fields';
 import { renderLocation } from './locations';
 
 export function renderDatacenter(datacenter: Datacenter) {
-  const ids = SERVER_TYPES.map((t) => t.id);
+  const location = locationById(datacenter.location)!;
+  const ids = SERVER_TYPES.filter((t) => t.locations.includes(location.name)).map((t) => t.id);
   return {
     id: datacenter.id,
     name: datacenter.name,
     description: datacenter.description,
-    location: renderLocation(locationById(datacenter.location)!),
+    location: renderLocation(location),
     server_types: { supported: ids, available: ids, available_for_migration: ids },
   };
 }

@@ -1,5 +1,6 @@
 // Firewalls: rules and the servers they apply to (directly or by label selector). A server takes at
 // most five firewalls, counting those that reach it through a selector.
+import { LIMITS } from '@personal-cloud/cluster';
 import { z } from 'zod';
 import { ApiError, invalidField, resourceLimitExceeded } from '../http/api-error';
 import type { Handler } from '../http/handler';
@@ -14,8 +15,8 @@ import type { FirewallRecord, FirewallRule, FirewallTarget } from '../world/worl
 import { nextId } from '../world/world';
 import { assertUniqueName, copyLabels, idField, labelsField, plainName, recordAt } from './fields';
 
-export const FIREWALLS_PER_SERVER = 5;
-export const RULES_PER_FIREWALL = 50;
+export const FIREWALLS_PER_SERVER = LIMITS.firewallsPerServer;
+export const RULES_PER_FIREWALL = LIMITS.rulesPerFirewall;
 
 const ruleBody = z.object({
   description: z.string().max(255).nullable().optional(),

@@ -1,4 +1,5 @@
 // Placement groups: synchronous; a spread group holds at most ten servers.
+import { LIMITS } from '@personal-cloud/cluster';
 import { z } from 'zod';
 import type { Handler } from '../http/handler';
 import { parseBody } from '../http/request-body';
@@ -13,7 +14,7 @@ import { assertUniqueName, copyLabels, labelsField, plainName, recordAt } from '
 import { ApiError } from '../http/api-error';
 
 /** Hetzner places the servers of a spread group on distinct hosts, ten at most. */
-export const SPREAD_GROUP_LIMIT = 10;
+export const SPREAD_GROUP_LIMIT = LIMITS.serversPerSpreadGroup;
 
 const createBody = z.object({ name: plainName, labels: labelsField.optional(), type: z.enum(['spread']) });
 const updateBody = z.object({ name: plainName.optional(), labels: labelsField.optional() });

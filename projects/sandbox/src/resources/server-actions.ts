@@ -2,7 +2,7 @@
 // refused while another action holds the server (423 locked); its change is made only when the
 // action is going to succeed, and the server shows a transitional status while it runs.
 import { z } from 'zod';
-import { IMAGES, SERVER_TYPES, findByIdOrName } from '../catalogue';
+import { IMAGES, SERVER_TYPES, datacenterById, findByIdOrName } from '../catalogue';
 import { ApiError, invalidField, resourceLimitExceeded } from '../http/api-error';
 import type { Handler } from '../http/handler';
 import { parseBody } from '../http/request-body';
@@ -14,6 +14,7 @@ import type { ActionRecord, ServerRecord } from '../world/world';
 import { idField, protectedAgainst, referenced } from './fields';
 import { privateAddress } from './networks';
 import { SPREAD_GROUP_LIMIT, isGroupFull } from './placement-groups';
+import { assertSoldIn } from './server-types';
 import { SERVERS_PER_NETWORK, rootPassword, serverAt, serverZone } from './servers';
 
 const rebuildBody = z.object({ image: z.union([z.string(), z.number().int()]), user_data: z.string().optional() });
@@ -148,6 +149,7 @@ const changeType: Handler = (request, context) => {
   const type = findByIdOrName(SERVER_TYPES, body.server_type);
   if (!type) throw invalidField('server_type', `server type "${body.server_type}" not found`);
   requireOff(server);
+  assertSoldIn(type, datacenterById(server.datacenter)!.location);
   if (type.disk < server.primary_disk_size)
     throw new ApiError(422, 'invalid_server_type', `server type ${type.name} has a ${type.disk} GB disk, smaller than the server's ${server.primary_disk_size} GB`);
   const action = startAction(context, { command: 'change_server_type', resources: [serverRef(server)] });

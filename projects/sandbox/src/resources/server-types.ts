@@ -1,12 +1,24 @@
-// Server types: catalogue data with a price per location.
-import { INCLUDED_TRAFFIC, LOCATIONS, PRICES, SERVER_TYPES, hourly, price, type ServerType } from '../catalogue';
+// Server types: catalogue data with a price per location, listed only where the type is sold.
+import { INCLUDED_TRAFFIC, LOCATIONS, PRICES, SERVER_TYPES, hourly, locationById, price, type ServerType } from '../catalogue';
+import { ApiError } from '../http/api-error';
 import type { Handler } from '../http/handler';
 import type { Router } from '../http/router';
 import { listResponse } from '../listing/list-resources';
 import { recordAt } from './fields';
 
+/** The locations that sell `type`, as Hetzner lists them: a type has prices and a `locations` entry only where it is sold. */
+function salesLocations(type: ServerType) {
+  return LOCATIONS.filter((location) => type.locations.includes(location.name));
+}
+
+/** Hetzner's answer to creating (or rescaling to) a type where it is not sold: 422 invalid_input. */
+export function assertSoldIn(type: ServerType, locationId: number): void {
+  const location = locationById(locationId);
+  if (!location || !type.locations.includes(location.name)) throw new ApiError(422, 'invalid_input', 'unsupported location for server type');
+}
+
 export function serverTypePrices(type: ServerType) {
-  return LOCATIONS.map((location) => ({
+  return salesLocations(type).map((location) => ({
     location: location.name,
     price_hourly: price(hourly(type.monthly)),
     price_monthly: price(type.monthly),
@@ -30,7 +42,7 @@ export function renderServerType(type: ServerType) {
     category: type.category,
     architecture: type.architecture,
     deprecation: null,
-    locations: LOCATIONS.map((l) => ({ id: l.id, name: l.name, deprecation: null, recommended: l.name === 'fsn1', available: true })),
+    locations: salesLocations(type).map((l) => ({ id: l.id, name: l.name, deprecation: null, recommended: l.name === 'fsn1', available: true })),
   };
 }
 

@@ -1,5 +1,6 @@
 // Servers: create (with its public IPs, networks, volumes, firewalls and placement), read, update,
 // delete. The power and attachment actions live in server-actions.ts.
+import { LIMITS } from '@personal-cloud/cluster';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
@@ -23,6 +24,7 @@ import type { Router } from '../http/router';
 import { enumParam, listResponse } from '../listing/list-resources';
 import { formatTime, renderAction, runningOn } from '../world/actions';
 import { macAddress } from '../world/addresses';
+import { releaseServer } from '../world/removal';
 import { assertUnlocked, followingFailure, isLocked, startAction, type WorldContext } from '../world/context';
 import type { PrimaryIpRecord, ServerRecord } from '../world/world';
 import { nextId } from '../world/world';
@@ -34,9 +36,10 @@ import { renderLocation } from './locations';
 import { privateAddress } from './networks';
 import { isGroupFull, renderPlacementGroup } from './placement-groups';
 import { freePublicAddress, newPrimaryIp, reverseDns } from './primary-ips';
-import { renderServerType } from './server-types';
+import { assertSoldIn, renderServerType } from './server-types';
+import { VOLUMES_PER_SERVER } from './volumes';
 
-export const SERVERS_PER_NETWORK = 100;
+export const SERVERS_PER_NETWORK = LIMITS.serversPerNetwork;
 
 export const SERVER_STATUSES = ['running', 'initializing', 'starting', 'stopping', 'off', 'deleting', 'migrating', 'rebuilding', 'unknown'] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
@@ -195,6 +198,7 @@ const create: Handler = (request, context) => {
   const datacenterId = chooseDatacenter(body);
   const locationId = datacenterById(datacenterId)!.location;
   const zone = locationById(locationId)!.network_zone;
+  assertSoldIn(type, locationId);
   assertUniqueName(world.servers, body.name, 'Server');
 
   (body.ssh_keys ?? []).forEach((key) => {
@@ -207,6 +211,8 @@ const create: Handler = (request, context) => {
     if (volume.location !== locationId) throw invalidField('volumes', `volume ${id} is in another location than the server`);
     return volume;
   });
+  if (volumes.length > VOLUMES_PER_SERVER)
+    throw resourceLimitExceeded('volumes_per_server', `a server can have at most ${VOLUMES_PER_SERVER} volumes, not ${volumes.length}`);
   if (Object.keys(world.servers).length >= context.serverLimit)
     throw resourceLimitExceeded('project_limit', `server limit exceeded: this project may have ${context.serverLimit} servers`);
   const relations = context.relations();
@@ -311,11 +317,16 @@ const remove: Handler = (request, context) => {
   if (server.protection.delete) throw protectedAgainst(`Server ${server.id}`, 'deletion');
   assertUnlocked(context, { type: 'server', id: server.id });
   // The server shows `deleting` until the action ends, then it is gone (unless the action fails).
+  // What it held is let go at once, so every handler sees the same server-less truth meanwhile.
   const action = startAction(context, {
     command: 'delete_server',
     resources: [{ id: server.id, type: 'server' }],
     onSuccess: { remove: { type: 'server', id: server.id } },
   });
+  if (!action.failure) {
+    releaseServer(context.world, server.id);
+    context.changed();
+  }
   return { status: 200, body: { action: renderAction(action, context.now) } };
 };
 

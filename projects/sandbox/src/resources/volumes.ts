@@ -1,8 +1,9 @@
 // Volumes: block storage in one location. A volume attaches only to a server of its own location,
 // and cannot be deleted while attached.
+import { LIMITS } from '@personal-cloud/cluster';
 import { z } from 'zod';
 import { LOCATIONS, datacenterById, findByIdOrName, locationById } from '../catalogue';
-import { ApiError, invalidField } from '../http/api-error';
+import { ApiError, invalidField, resourceLimitExceeded } from '../http/api-error';
 import type { Handler } from '../http/handler';
 import { parseBody } from '../http/request-body';
 import type { Router } from '../http/router';
@@ -15,8 +16,10 @@ import { nextId } from '../world/world';
 import { assertUniqueName, copyLabels, idField, labelsField, protectedAgainst, recordAt, referenced, volumeName } from './fields';
 import { renderLocation } from './locations';
 
-export const VOLUME_MIN_GB = 10;
-export const VOLUME_MAX_GB = 10240;
+// Hetzner's limits come from the one catalogue that config validation also uses.
+export const VOLUME_MIN_GB = LIMITS.volumeMinGb;
+export const VOLUME_MAX_GB = LIMITS.volumeMaxGb;
+export const VOLUMES_PER_SERVER = LIMITS.volumesPerServer;
 
 const size = z.number().int().min(VOLUME_MIN_GB, `must be at least ${VOLUME_MIN_GB} GB`).max(VOLUME_MAX_GB, `must be at most ${VOLUME_MAX_GB} GB`);
 const createBody = z.object({
@@ -53,6 +56,13 @@ export function renderVolume(context: WorldContext, volume: VolumeRecord) {
   };
 }
 
+/** 403 resource_limit_exceeded when `adding` more volumes would put the server past its limit. */
+export function assertVolumeRoom(context: WorldContext, serverId: number, adding: number): void {
+  const attached = context.relations().volumesOf(serverId).length;
+  if (attached + adding > VOLUMES_PER_SERVER)
+    throw resourceLimitExceeded('volumes_per_server', `server ${serverId} has ${attached} volumes attached; a server can have at most ${VOLUMES_PER_SERVER}`);
+}
+
 function serverLocation(context: WorldContext, serverId: number): number {
   return datacenterById(context.world.servers[serverId]!.datacenter)!.location;
 }
@@ -84,6 +94,7 @@ const create: Handler = (request, context) => {
     assertUnlocked(context, { type: 'server', id: server.id });
     const at = serverLocation(context, server.id);
     if (locationId !== undefined && locationId !== at) throw invalidField('location', `server ${server.id} is in another location; a volume attaches only to a server of its own location`);
+    assertVolumeRoom(context, server.id, 1);
     locationId = at;
   }
   if (locationId === undefined) throw invalidField('location', 'is required unless a server is given');
@@ -158,6 +169,7 @@ const attach: Handler = (request, context) => {
   if (volume.server !== null) throw invalidField('server', `volume ${volume.id} is already attached to server ${volume.server}; detach it first`);
   if (serverLocation(context, server.id) !== volume.location)
     throw invalidField('server', `server ${server.id} is in another location than volume ${volume.id}; a volume attaches only to a server of its own location`);
+  assertVolumeRoom(context, server.id, 1);
   const action = startAction(context, {
     command: 'attach_volume',
     resources: [

@@ -34,6 +34,14 @@ export function buildRelations(world: World): Relations {
   const selectorMatches = new Map<string, number[]>();
 
   const servers = Object.values(world.servers);
+  // A server whose deletion was accepted has let go of everything (releaseServer); a label
+  // selector no longer reaches it either.
+  const leaving = new Set(
+    world.running.flatMap((id) => {
+      const action = world.actions[id];
+      return action?.command === 'delete_server' && !action.failure ? action.resources.filter((r) => r.type === 'server').map((r) => r.id) : [];
+    }),
+  );
   for (const server of servers) {
     for (const net of server.private_net) {
       push(networks, net.network, server.id);
@@ -62,7 +70,7 @@ export function buildRelations(world: World): Relations {
       } catch {
         parsed = undefined;
       }
-      ids = parsed ? servers.filter((s) => matchesSelector(s.labels, parsed)).map((s) => s.id) : [];
+      ids = parsed ? servers.filter((s) => !leaving.has(s.id) && matchesSelector(s.labels, parsed)).map((s) => s.id) : [];
       selectorMatches.set(selector, ids);
     }
     return ids;

@@ -1,6 +1,6 @@
 // Removing a resource and everything that only made sense with it, the way Hetzner does on delete:
 // a deleted server leaves its volumes detached, its auto-delete primary IPs gone, the others
-// unassigned, and no firewall still naming it.
+// unassigned, no firewall still naming it, and its networks and placement group free.
 import type { ResourceType, World } from './world';
 
 export function removeResource(world: World, type: ResourceType, id: number): void {
@@ -32,6 +32,18 @@ export function removeResource(world: World, type: ResourceType, id: number): vo
 
 function removeServer(world: World, id: number): void {
   if (!world.servers[id]) return;
+  releaseServer(world, id);
+  delete world.servers[id];
+}
+
+/**
+ * What a server lets go of as soon as its deletion is accepted: Hetzner detaches volumes, primary
+ * IPs, firewalls, networks and placement groups "while the server is deleted", so a script may
+ * delete them right after the server without waiting for the delete action.
+ */
+export function releaseServer(world: World, id: number): void {
+  const server = world.servers[id];
+  if (!server) return;
   for (const volume of Object.values(world.volumes)) if (volume.server === id) volume.server = null;
   for (const ip of Object.values(world.primary_ips)) {
     if (ip.assignee_id !== id) continue;
@@ -40,5 +52,6 @@ function removeServer(world: World, id: number): void {
   }
   for (const firewall of Object.values(world.firewalls))
     firewall.applied_to = firewall.applied_to.filter((t) => !(t.type === 'server' && t.server.id === id));
-  delete world.servers[id];
+  server.private_net = [];
+  server.placement_group = null;
 }

@@ -7,7 +7,8 @@ import { commitPending } from './commit-pending';
 import { diffDocument } from './diff-document';
 import { editDocument } from './edit-document';
 import { editorFromEnv } from './editor-command';
-import { memoryDirCandidates } from './memory-scratch-file';
+import { describeInit, initVault } from './init-vault';
+import { secureTempPlaces, type SecureTempPlaces } from '../secure-temp-dir';
 import { rotateIdentity } from './rotate-identity';
 
 export const STATE_USAGE = [
@@ -16,6 +17,8 @@ export const STATE_USAGE = [
   '       state.ts diff [state|vars|tokens]   decrypted diff of the working file against HEAD',
   '       state.ts rotate                     new identity, every document re-encrypted to it',
   '       state.ts commit [message]           validate every document, commit what is pending',
+  '       state.ts commit --init [message]    the same, in a new git history for vault files whose .git was lost',
+  '       state.ts init                       new identity (or adopt the existing one), recipients.txt, secrets repo',
 ].join('\n');
 
 export interface StateCommandIo {
@@ -24,8 +27,8 @@ export interface StateCommandIo {
   out: (text: string) => void;
   /** Usage (stderr). */
   err: (text: string) => void;
-  /** Where decrypted text may be put for editing; defaults to /dev/shm, then $XDG_RUNTIME_DIR. */
-  memoryDirs?: readonly string[];
+  /** Where decrypted text may be put for editing; defaults to /dev/shm, then $XDG_RUNTIME_DIR, else the temp dir. */
+  tempPlaces?: SecureTempPlaces;
 }
 
 /**
@@ -35,6 +38,11 @@ export interface StateCommandIo {
 export async function runStateCommand(args: readonly string[], options: VaultOptions, io: StateCommandIo): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
+    case 'init': {
+      noMoreArguments('init', rest);
+      io.out(describeInit(await initVault(options)));
+      return 0;
+    }
     case 'show': {
       const parts = await openVaultParts(options);
       io.out(serializeDocument(await parts.vault.read(docArgument(rest))));
@@ -46,7 +54,8 @@ export async function runStateCommand(args: readonly string[], options: VaultOpt
       const outcome = await editDocument(parts.vault, doc, {
         editor: editorFromEnv(io.env),
         env: io.env,
-        memoryDirs: io.memoryDirs ?? memoryDirCandidates(io.env),
+        tempPlaces: io.tempPlaces ?? secureTempPlaces(io.env),
+        warn: (line) => io.err(`${line}\n`),
       });
       io.out(outcome.written ? `${doc}: written and committed (${outcome.message}).\n` : `${doc}: unchanged; nothing was written.\n`);
       return 0;
@@ -66,7 +75,9 @@ export async function runStateCommand(args: readonly string[], options: VaultOpt
       return 0;
     }
     case 'commit': {
-      const outcome = await commitPending(await openVaultParts(options), rest.join(' '));
+      const startHistory = rest[0] === '--init';
+      const words = startHistory ? rest.slice(1) : rest;
+      const outcome = await commitPending(await openVaultParts(options, { acceptMissingGit: startHistory }), words.join(' '), startHistory);
       io.out(outcome.committed ? `Committed ${outcome.files.join(', ')}: ${outcome.message}\n` : 'Nothing to commit: the secrets repo has no pending changes.\n');
       return 0;
     }

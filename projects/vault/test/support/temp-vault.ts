@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { generateIdentityKey, renderIdentityKey } from '../../src/age-identity-file';
 import type { VaultOptions } from '../../src/vault-options';
 
 /** A secrets repo and identity path in a fresh temp dir, with the vault's log captured. */
@@ -12,7 +13,7 @@ export interface TempVault {
   logs: string[];
   options: VaultOptions;
   /** Options for the same repo with another identity file. */
-  optionsWith(identityPath: string, createMissingIdentity?: boolean): VaultOptions;
+  optionsWith(identityPath: string, createOnFirstUse?: boolean): VaultOptions;
   cleanup(): Promise<void>;
 }
 
@@ -21,10 +22,10 @@ export async function makeTempVault(): Promise<TempVault> {
   const dir = join(root, 'secrets');
   const identityPath = join(root, 'config', 'personal-cloud', 'age-identity.txt');
   const logs: string[] = [];
-  const optionsWith = (path: string, createMissingIdentity = true): VaultOptions => ({
+  const optionsWith = (path: string, createOnFirstUse = true): VaultOptions => ({
     dir,
     identityPath: path,
-    createMissingIdentity,
+    createOnFirstUse,
     log: (line) => logs.push(line),
   });
   return {
@@ -47,4 +48,12 @@ export function git(dir: string, ...args: string[]): string {
 /** Commit subjects, newest first. */
 export function commitSubjects(dir: string): string[] {
   return git(dir, 'log', '--format=%s').trim().split('\n');
+}
+
+/** Writes a new age identity at `path` (an existing repo never gets one made for it) and returns its public key. */
+export async function writeNewIdentity(path: string): Promise<string> {
+  const key = await generateIdentityKey();
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, renderIdentityKey(key, new Date()), { mode: 0o600 });
+  return key.recipient;
 }

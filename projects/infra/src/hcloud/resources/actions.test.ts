@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { action, page } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { action, page } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as actions from './actions';
 
 const api = useFakeHetzner();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { datacenter, image, location, page, serverType } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { datacenter, image, location, page, serverType } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as catalog from './catalog';
 
 const api = useFakeHetzner();

@@ -3,9 +3,9 @@ import { describeWithFile } from '../../../../../tools/test-support/external-too
 import { loadContract, type Contract } from '../../../../../tools/test-support/openapi-contract';
 import { openapiSpecPath } from '../../../../../tools/test-support/openapi-spec';
 import type { HcloudClient } from '../client';
-import type { ReceivedRequest } from '../testing/fake-hetzner';
-import * as fx from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import type { ReceivedRequest } from '../../../test/support/hcloud/fake-hetzner';
+import * as fx from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as actions from './actions';
 import * as catalog from './catalog';
 import * as firewalls from './firewalls';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { action, firewall, page } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { action, firewall, page } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as firewalls from './firewalls';
 
 const api = useFakeHetzner();

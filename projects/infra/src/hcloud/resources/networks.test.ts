@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { action, network, page } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { action, network, page } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as networks from './networks';
 
 const api = useFakeHetzner();

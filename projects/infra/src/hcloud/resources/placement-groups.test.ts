@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { action, page, placementGroup } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { action, page, placementGroup } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as placementGroups from './placement-groups';
 
 const api = useFakeHetzner();

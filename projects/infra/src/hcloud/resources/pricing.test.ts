@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pricing } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { pricing } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as prices from './pricing';
 
 const api = useFakeHetzner();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { action, page, primaryIp } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { action, page, primaryIp } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as primaryIps from './primary-ips';
 
 const api = useFakeHetzner();

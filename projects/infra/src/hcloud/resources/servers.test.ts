@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiError } from '../testing/fake-hetzner';
-import { action, createServerBody, page, server } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { apiError } from '../../../test/support/hcloud/fake-hetzner';
+import { action, createServerBody, page, server } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as servers from './servers';
 
 const api = useFakeHetzner();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { page, sshKey } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { page, sshKey } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as sshKeys from './ssh-keys';
 
 const api = useFakeHetzner();

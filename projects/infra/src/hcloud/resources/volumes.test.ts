@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { action, page, volume } from '../testing/fixtures';
-import { useFakeHetzner } from '../testing/harness';
+import { action, page, volume } from '../../../test/support/hcloud/fixtures';
+import { useFakeHetzner } from '../../../test/support/hcloud/harness';
 import * as volumes from './volumes';
 
 const api = useFakeHetzner();

@@ -49,6 +49,9 @@ export const networkKind: Kind<DesiredNetwork, ObservedNetwork> = {
     if (fields.has('labels')) await networks.update(ctx.client, observed.id, { labels: desired.labels });
     await ctx.settled('network', desired.name, observed.id);
   },
+  async rename(ctx, id, name) {
+    await networks.update(ctx.client, id, { name });
+  },
   async remove(ctx, observed) {
     if (observed.protectDelete) await ctx.wait(await networks.changeProtection(ctx.client, observed.id, { delete: false }));
     await networks.delete(ctx.client, observed.id);

@@ -24,6 +24,9 @@ export const placementGroupKind: Kind<DesiredPlacementGroup, ObservedPlacementGr
     await placementGroups.update(ctx.client, observed.id, { labels: desired.labels });
     await ctx.settled('placement_group', desired.name, observed.id);
   },
+  async rename(ctx, id, name) {
+    await placementGroups.update(ctx.client, id, { name });
+  },
   async remove(ctx, observed) {
     await placementGroups.delete(ctx.client, observed.id);
     await ctx.removed('placement_group', observed.name);

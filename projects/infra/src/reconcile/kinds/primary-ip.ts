@@ -35,6 +35,9 @@ export const primaryIpKind: Kind<DesiredPrimaryIp, ObservedPrimaryIp> = {
     if (fields.has('auto_delete') || fields.has('labels')) await primaryIps.update(ctx.client, observed.id, { labels: desired.labels, auto_delete: false });
     await ctx.settled('primary_ip', desired.name, observed.id);
   },
+  async rename(ctx, id, name) {
+    await primaryIps.update(ctx.client, id, { name });
+  },
   async remove(ctx, observed) {
     if (observed.protectDelete) await ctx.wait(await primaryIps.changeProtection(ctx.client, observed.id, { delete: false }));
     // Look again: a server deleted earlier in this run let go of its address.

@@ -5,6 +5,7 @@ import * as volumes from '../../hcloud/resources/volumes';
 import { labelDifference, verdict, type ApplyContext, type Kind } from '../kind';
 import type { ObservedServer } from '../observed';
 import type { Difference } from '../plan-types';
+import { preflightServer } from './server-preflight';
 
 /** Changes Hetzner makes only while the server is off: they interrupt what runs on it. */
 const NEEDS_POWER_OFF = new Set(['server_type', 'placement_group', 'primary_ipv4', 'ipv6']);
@@ -15,7 +16,10 @@ const isNamed = (name: string | null) => name !== null && !name.startsWith('#');
 export const serverKind: Kind<DesiredServer, ObservedServer> = {
   type: 'server',
   // The image and SSH keys matter only at creation: nixos-anywhere replaces the image's system,
-  // and Hetzner puts keys in only once. Neither is compared afterwards.
+  // and Hetzner puts keys in only once. Neither is changed afterwards; an image that differs is
+  // reported (a notice), since a reinstall would use the new one.
+  notices: (desired, observed) =>
+    observed.image !== null && observed.image !== desired.image ? [`image ${observed.image} → ${desired.image}: image differs; takes effect on reinstall`] : [],
   diff(desired, observed) {
     const differences: Difference[] = [];
     if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
@@ -51,6 +55,9 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
   ],
   holdsData: (observed) => (observed.volumes.length ? `server ${observed.name} has volume ${observed.volumes.join(', ')} attached` : undefined),
   disrupts: (action, differences) => action === 'replace' || differences.some((d) => NEEDS_POWER_OFF.has(d.field)),
+  // No rename: the replacement needs this one's private IP, named address and volumes, so it is
+  // deleted first, once the API has confirmed everything the new one's create needs.
+  preflight: preflightServer,
   async create(ctx, desired) {
     const volumeIds = desired.volumes.flatMap((v) => ctx.findId('volume', v) ?? []);
     const created = await servers.create(ctx.client, {

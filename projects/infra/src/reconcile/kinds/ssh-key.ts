@@ -48,6 +48,10 @@ export const sshKeyKind: Kind<DesiredSshKey, ObservedSshKey> = {
     await sshKeys.update(ctx.client, observed.id, { labels: desired.labels });
     await ctx.settled('ssh_key', desired.name, observed.id);
   },
+  // Names and fingerprints are unique: a new key (another fingerprint) can exist beside the old one.
+  async rename(ctx, id, name) {
+    await sshKeys.update(ctx.client, id, { name });
+  },
   async remove(ctx, observed) {
     await sshKeys.delete(ctx.client, observed.id);
     await ctx.removed('ssh_key', observed.name);

@@ -51,6 +51,9 @@ export const volumeKind: Kind<DesiredVolume, ObservedVolume> = {
     if (fields.has('labels')) await volumes.update(ctx.client, observed.id, { labels: desired.labels });
     await ctx.settled('volume', desired.name, observed.id);
   },
+  async rename(ctx, id, name) {
+    await volumes.update(ctx.client, id, { name });
+  },
   async remove(ctx, observed) {
     if (observed.protectDelete) await ctx.wait(await volumes.changeProtection(ctx.client, observed.id, { delete: false }));
     // Look again: a server deleted earlier in this run took its volumes off with it.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
-import { HcloudClient, type HcloudClientOptions } from '../client';
+import { HcloudClient, type HcloudClientOptions } from '../../../src/hcloud/client';
 import { FakeHetzner } from './fake-hetzner';
 
 /**

@@ -1,4 +1,4 @@
-import type { Sleep } from '../clock';
+import type { Sleep } from '../../../src/hcloud/clock';
 
 /** 2026-01-01T00:00:00Z: fake time starts here so RFC 3339 timestamps in fixtures read naturally. */
 export const EPOCH = Date.parse('2026-01-01T00:00:00Z');

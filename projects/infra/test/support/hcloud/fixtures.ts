@@ -1,13 +1,13 @@
-import type { Action } from '../resources/actions';
-import type { Datacenter, Image, Location, ServerType } from '../resources/catalog';
-import type { Firewall } from '../resources/firewalls';
-import type { Network } from '../resources/networks';
-import type { PlacementGroup } from '../resources/placement-groups';
-import type { Pricing } from '../resources/pricing';
-import type { PrimaryIp } from '../resources/primary-ips';
-import type { CreateServer, Server } from '../resources/servers';
-import type { SshKey } from '../resources/ssh-keys';
-import type { Volume } from '../resources/volumes';
+import type { Action } from '../../../src/hcloud/resources/actions';
+import type { Datacenter, Image, Location, ServerType } from '../../../src/hcloud/resources/catalog';
+import type { Firewall } from '../../../src/hcloud/resources/firewalls';
+import type { Network } from '../../../src/hcloud/resources/networks';
+import type { PlacementGroup } from '../../../src/hcloud/resources/placement-groups';
+import type { Pricing } from '../../../src/hcloud/resources/pricing';
+import type { PrimaryIp } from '../../../src/hcloud/resources/primary-ips';
+import type { CreateServer, Server } from '../../../src/hcloud/resources/servers';
+import type { SshKey } from '../../../src/hcloud/resources/ssh-keys';
+import type { Volume } from '../../../src/hcloud/resources/volumes';
 
 /** Answers shaped exactly as Hetzner's spec says (the contract tests check them against it). */
 

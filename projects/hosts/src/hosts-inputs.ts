@@ -1,0 +1,22 @@
+// What the hosts targets start from: the validated config, the nodes of its phase, and the
+// vault's vars and state, read (never written) in memory.
+import { configPath, loadClusterConfig, nodesInPhase, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
+import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
+import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
+import { readHostsState, type HostsState } from './state/hosts-state';
+
+export interface HostsInputs {
+  config: ClusterConfig;
+  nodes: NodeModel[];
+  vault: Vault;
+  vars: VarsDocument;
+  hostsState: HostsState;
+}
+
+export async function loadHostsInputs(env: NodeJS.ProcessEnv = process.env): Promise<HostsInputs> {
+  checkWorldSettings(env);
+  const config = await loadClusterConfig(configPath(env));
+  const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+  const [vars, state] = await Promise.all([vault.read('vars'), vault.read('state')]);
+  return { config, nodes: nodesInPhase(config), vault, vars: vars as VarsDocument, hostsState: readHostsState(state) };
+}

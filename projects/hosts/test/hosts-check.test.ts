@@ -1,0 +1,114 @@
+// hosts:check's report: which checks ran, which were skipped and why, and leaks of the vault's
+// tokens named by token and file, never shown.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeNeeding } from '../../../tools/test-support/external-tools';
+import { runHostsChecks, type CheckInputs } from '../src/check/hosts-checks';
+import { findLeaks, secretNeedles } from '../src/check/token-leaks';
+import { renderAt, writeHostsJson } from './fixtures';
+import { NIX_DIR, NIX_NEEDS, SHARED } from './support';
+
+const K3S_TOKEN = 'K10f3a9c2e7b14d8a6c5e2f1b0a9d8c7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0::server:5d4c3b2a1f0e';
+const HOST_KEY = [
+  '-----BEGIN OPENSSH PRIVATE KEY-----',
+  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+  'QyNTUxOQAAACDx3pQ8Tq1cUuQm7n0a8cV1Wf2m9cEw3pZl0GnqO8K0YwAAAJg0GQb1NBkG',
+  '-----END OPENSSH PRIVATE KEY-----',
+].join('\n');
+
+describe('finding the vault’s tokens', () => {
+  it('looks for whole values and for each long line of a key, and skips values too short to be secret', () => {
+    const needles = secretNeedles({ K3S_TOKEN, HOST_KEY, PIN: '1234' });
+    expect(needles.filter((n) => n.token === 'HOST_KEY').map((n) => n.needle)).toEqual([HOST_KEY, HOST_KEY.split('\n')[1], HOST_KEY.split('\n')[2]]);
+    expect(needles.some((n) => n.token === 'PIN')).toBe(false);
+  });
+
+  it('finds a key copied with other line breaks, by the token’s name', () => {
+    const files = [
+      { path: 'a.nix', text: `{ key = "${HOST_KEY.split('\n')[2]}"; }` },
+      { path: 'b.md', text: 'nothing here' },
+    ];
+    expect(findLeaks(files, { K3S_TOKEN, HOST_KEY })).toEqual([{ token: 'HOST_KEY', path: 'a.nix' }]);
+  });
+});
+
+/** A git work tree with one tracked file and a dist/ folder, as a workspace would have. */
+function workspaceWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-hosts-check-'));
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  execFileSync('git', ['add', '.'], { cwd: dir });
+  return dir;
+}
+
+function inputs(workspace: string, extra: Partial<CheckInputs> = {}): CheckInputs {
+  const document = renderAt(4);
+  return {
+    workspace,
+    nixDir: NIX_DIR,
+    hostsFile: writeHostsJson(document),
+    document,
+    tokens: { K3S_TOKEN, HOST_KEY },
+    sharedLooked: '/nowhere/shared/nix',
+    nixInstantiate: false,
+    ...extra,
+  };
+}
+
+describe('hosts:check without Nix', () => {
+  it('says what it skipped and why, and still scans for tokens', async () => {
+    const report = await runHostsChecks(inputs(workspaceWith({ 'README.md': 'hello\n' })));
+    expect(report.problems).toEqual([]);
+    expect(report.skipped).toEqual([
+      'nix-instantiate --parse and the module evaluation: nix-instantiate is not on PATH (install Nix)',
+      "the evaluation with nixpkgs' lib and disko's types, and the nixos-anywhere flags: /nowhere/shared/nix is absent (set CLOUD_SHARED_NIX to its folder)",
+    ]);
+    expect(report.ran).toEqual([
+      expect.stringMatching(/^the flake reads no dist\/ path and nothing outside its folder \(\d+ \.nix files\)$/),
+      expect.stringMatching(/^no value of the vault's 2 token\(s\) in \d+ files \(\.nix files, dist\/ and git-tracked files\)$/),
+    ]);
+  });
+
+  it('fails while a node could not be rendered, naming what it lacks', async () => {
+    const document = { ...renderAt(4), pending: [{ node: 'worker-5', missingVars: ['vars.CLUSTER.WORKER_5.hetzner_id'] }] };
+    const report = await runHostsChecks(inputs(workspaceWith({}), { document }));
+    expect(report.problems).toEqual([
+      "worker-5 could not be rendered: the vault's vars lack vars.CLUSTER.WORKER_5.hetzner_id, which `npx nx run infra:provision` records when it creates the servers and volumes: run it first.",
+    ]);
+  });
+
+  it('names a token found in a tracked file or in dist/, without showing it', async () => {
+    const workspace = workspaceWith({ 'docs/notes.md': `token: ${K3S_TOKEN}\n` });
+    mkdirSync(join(workspace, 'dist/hosts/render'), { recursive: true });
+    writeFileSync(join(workspace, 'dist/hosts/render/hosts.json'), JSON.stringify({ key: HOST_KEY }));
+    const report = await runHostsChecks(inputs(workspace));
+    expect(report.problems).toEqual([
+      "the vault's tokens.HOST_KEY appears in dist/hosts/render/hosts.json: remove it and rotate the token",
+      "the vault's tokens.K3S_TOKEN appears in docs/notes.md: remove it and rotate the token",
+    ]);
+    expect(report.problems.join('\n')).not.toContain(K3S_TOKEN);
+  });
+});
+
+describeNeeding(NIX_NEEDS, 'hosts:check with Nix and ../shared/nix', () => {
+  it('runs every check on a good render and finds nothing', async () => {
+    const report = await runHostsChecks(inputs(workspaceWith({ 'README.md': 'hello\n' }), { shared: SHARED, nixInstantiate: true }));
+    expect(report.problems).toEqual([]);
+    expect(report.skipped).toEqual([]);
+    expect(report.ran).toHaveLength(5);
+    expect(report.ran).toEqual(expect.arrayContaining([expect.stringMatching(/^lib\.evalModules of 8 node\(s\)/), expect.stringMatching(/^the nixos-anywhere flags against/)]));
+  });
+
+  it('names the node whose layout is wrong', async () => {
+    const document = renderAt(4);
+    document.nodes['worker-4']!.disks.root = '/dev/sdb';
+    const report = await runHostsChecks(inputs(workspaceWith({}), { document, hostsFile: writeHostsJson(document), shared: SHARED, nixInstantiate: true }));
+    expect(report.problems).toEqual([expect.stringMatching(/^node worker-4 does not evaluate: A definition for option `personalCloud\.node\.disks\.root'/)]);
+  });
+});
