@@ -4,6 +4,11 @@ import type { ParseArgsConfig } from 'node:util';
 export interface TargetArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
+  /**
+   * Aborted when the run is interrupted (Ctrl-C, SIGTERM or SIGHUP to nx, or nx gone). A target
+   * with side effects stops at a safe point on it; the runner then exits 130 whatever run() does.
+   */
+  stop?: AbortSignal;
 }
 
 /** What a target module (`<project>/src/targets/<target>.ts`) exports. */

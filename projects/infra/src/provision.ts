@@ -8,6 +8,7 @@ import type { Plan } from './reconcile/plan-types';
 import { reconcile, type ReconcileResult } from './reconcile/reconcile';
 import { InfraBook } from './state/infra-book';
 import { StateRecorder } from './state/state-recorder';
+import { stopAtSafePoint } from './stop-at-safe-point';
 import { createProgress, type Progress } from './ui/progress';
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
   onPlan?: (plan: Plan) => void;
   /** Client settings for tests (shorter retry delays). */
   client?: Partial<HcloudClientOptions>;
+  /** Aborted to stop at a safe point (see stop-at-safe-point.ts). */
+  stop?: AbortSignal;
 }
 
 export interface ProvisionOptions extends RunOptions {
@@ -45,7 +48,7 @@ export async function provisionInfra(options: ProvisionOptions): Promise<Reconci
             concurrency: options.concurrency,
             onPlan: (plan, round) => round === 1 && options.onPlan?.(plan),
           }),
-        options.client,
+        stopAtSafePoint(options.client, options.stop),
       );
     } finally {
       progress.close();
@@ -76,7 +79,7 @@ export async function destroyInfra(options: RunOptions): Promise<ReconcileResult
             concurrency: options.concurrency,
             onPlan: (plan, round) => round === 1 && options.onPlan?.(plan),
           }),
-        options.client,
+        stopAtSafePoint(options.client, options.stop),
       );
       return { ...result, selector: clusterSelector(config.name) };
     } finally {

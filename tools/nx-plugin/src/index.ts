@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { CreateNodes, NxPlugin, PreTasksExecution } from '@nx/devkit';
+import type { CreateNodes, NxPlugin, PostTasksExecution, PreTasksExecution } from '@nx/devkit';
+import { noteTaskResults, watchRunOutcome } from './exit-code';
 import { LAYER_TARGETS, layerTargets } from './layer-targets';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
@@ -24,6 +25,7 @@ export const createNodes: CreateNodes = [
  * so the second run is a cache hit. It costs one file check once the vault exists.
  */
 export const preTasksExecution: PreTasksExecution = (_options, context) => {
+  watchRunOutcome();
   if (process.env.HCLOUD_TOKEN?.trim()) return;
   // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
   const asked = context.argv.flatMap((arg) => arg.split(/[=,:]/));
@@ -36,5 +38,10 @@ export const preTasksExecution: PreTasksExecution = (_options, context) => {
   });
 };
 
-const plugin: NxPlugin = { name: 'personal-cloud/layers', createNodes, preTasksExecution };
+/** Gives the exit-code correction the tasks' results (see exit-code.ts). */
+export const postTasksExecution: PostTasksExecution = (_options, context) => {
+  noteTaskResults(Object.values(context.taskResults));
+};
+
+const plugin: NxPlugin = { name: 'personal-cloud/layers', createNodes, preTasksExecution, postTasksExecution };
 export default plugin;

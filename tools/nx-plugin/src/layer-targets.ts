@@ -4,7 +4,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 export const LAYER_TARGETS = ['render', 'check', 'plan', 'provision', 'destroy'] as const;
 export type LayerTarget = (typeof LAYER_TARGETS)[number];
 
-const RUNNER = 'tsx tools/nx-plugin/src/run-target.ts';
+const RUNNER = 'node tools/nx-plugin/src/run-target.mjs';
 
 /** Which vault documents a target reads, hashed as a runtime input so a cache hit never hides a change in them. */
 const VAULT_INPUTS: Record<'render' | 'plan', string> = {

@@ -6,7 +6,7 @@ describe('inferred layer targets', () => {
 
   it('gives every layer the five standard targets, each run through the target runner', () => {
     expect(Object.keys(targets)).toEqual([...LAYER_TARGETS]);
-    for (const name of LAYER_TARGETS) expect(targets[name].command).toBe(`tsx tools/nx-plugin/src/run-target.ts projects/infra ${name}`);
+    for (const name of LAYER_TARGETS) expect(targets[name].command).toBe(`node tools/nx-plugin/src/run-target.mjs projects/infra ${name}`);
   });
 
   it('caches the pure targets and never the ones with side effects', () => {

@@ -71,13 +71,13 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
 
   it('reports a bad flag in one line', () => {
     const bad = nx('run', 'infra:provision', '--bogus');
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(1);
     expect(bad.out).toContain('infra:provision does not take --bogus; allowed: --prune, --allow-destroy, --concurrency.');
   }, 60_000);
 
   it('destroys only when confirmed, then sweeps everything away', () => {
     const refused = nx('run', 'infra:destroy');
-    expect(refused.code).not.toBe(0);
+    expect(refused.code).toBe(1);
     expect(refused.out).toContain('pass --yes to confirm');
     const destroyed = nx('run', 'infra:destroy', '--yes');
     expect(destroyed.code, destroyed.out).toBe(0);

@@ -16,9 +16,9 @@ async function confirm(cluster: string): Promise<void> {
   if (answer.trim() !== cluster) throw new CloudError(`"${answer.trim()}" is not "${cluster}"; nothing was destroyed.`);
 }
 
-export async function run({ values }: TargetArgs): Promise<void> {
+export async function run({ values, stop }: TargetArgs): Promise<void> {
   if (values.yes !== true) await confirm((await loadClusterConfig()).name);
-  const result = await destroyInfra({ env: process.env, onPlan: (plan) => console.log(formatPlan(plan)) });
+  const result = await destroyInfra({ env: process.env, stop, onPlan: (plan) => console.log(formatPlan(plan)) });
   // The last round listed every type by the cluster's labels and found nothing: that is the sweep.
   console.log(`Destroyed ${result.plan.changes.length} resource(s). Sweep: no resource labelled ${result.selector} remains.`);
 }

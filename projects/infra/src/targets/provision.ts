@@ -17,7 +17,7 @@ export function namesOf(value: TargetArgs['values'][string]): string[] {
   return list.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
-export async function run({ values }: TargetArgs): Promise<void> {
+export async function run({ values, stop }: TargetArgs): Promise<void> {
   const concurrency = values.concurrency === undefined ? 10 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50)
     throw new CloudError(`--concurrency must be a whole number from 1 to 50, not "${values.concurrency}".`);
@@ -27,6 +27,7 @@ export async function run({ values }: TargetArgs): Promise<void> {
     prune: values.prune === true,
     allowDestroy: namesOf(values['allow-destroy']),
     concurrency,
+    stop,
     onPlan: (plan) => console.log(formatPlan(plan)),
   });
   await writePlan(result.plan);
