@@ -20,8 +20,15 @@ export interface RenderedTree {
   secrets: RuntimeSecret[];
 }
 
+/** Code-point order: the same on every machine, whatever its locale. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byNamespaceAndName = (a: Manifest, b: Manifest) =>
-  `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`);
+  byCodePoint(`${a.metadata.namespace ?? ''}/${a.metadata.name}`, `${b.metadata.namespace ?? ''}/${b.metadata.name}`);
+
+/** The file a kind's objects go in; a Flux Kustomization must not take kustomize's own file name. */
+function kindFile(kind: string): string {
+  return kind === 'Kustomization' ? 'flux-kustomization.yaml' : `${kind.toLowerCase()}.yaml`;
+}
 
 /** One file per object kind, and the kustomize file listing them. */
 function writeDirectory(files: Map<string, string>, dir: string, objects: readonly Manifest[]): void {
@@ -29,7 +36,7 @@ function writeDirectory(files: Map<string, string>, dir: string, objects: readon
   for (const object of objects) byKind.set(object.kind, [...(byKind.get(object.kind) ?? []), object]);
   const names: string[] = [];
   for (const [kind, group] of byKind) {
-    const name = `${kind.toLowerCase()}.yaml`;
+    const name = kindFile(kind);
     names.push(name);
     files.set(`${dir}/${name}`, toYamlDocuments([...group].sort(byNamespaceAndName)));
   }
@@ -84,5 +91,5 @@ export function renderTree(config: ClusterConfig): RenderedTree {
     secrets.push(...rendered.secrets, ...backups.secrets);
   }
   files.set('apps/kustomization.yaml', toYamlDocuments([kustomizeFile(apps.map((app) => app.name))]));
-  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), secrets };
+  return { files: new Map([...files].sort(([a], [b]) => byCodePoint(a, b))), secrets };
 }
