@@ -69,8 +69,12 @@ describe('render', () => {
     expect(differing).toEqual(['apps/website/deployment.yaml']);
   });
 
-  it('passes every check with the shipped config', () => {
+  it('passes every check with the shipped config, in every phase', () => {
     expect(checkTree({ files: tree.files, config, tokens: {}, secrets: tree.secrets })).toEqual([]);
+    for (const phase of [1, 2, 3] as const) {
+      const earlier = { ...config, phase };
+      expect(checkTree({ ...renderTree(earlier), config: earlier, tokens: {} }), `phase ${phase}`).toEqual([]);
+    }
   });
 
   it('renders no Secret, and names the Secrets to create at deploy time with their vault tokens', () => {
