@@ -50,7 +50,13 @@ export default defineCluster({
   firewall: {
     rules: [
       { name: 'ssh', protocol: 'tcp', port: 22, from: ['tailscale', 'operator'] },
-      { name: 'kube-api', protocol: 'tcp', port: 6443, from: ['private-network', 'tailscale'], roles: ['control-plane'] },
+      {
+        name: 'kube-api',
+        protocol: 'tcp',
+        port: 6443,
+        from: ['private-network', 'tailscale'],
+        roles: ['control-plane'],
+      },
       { name: 'http', protocol: 'tcp', port: 80, from: ['any'], roles: ['worker'] },
       { name: 'https', protocol: 'tcp', port: 443, from: ['any'], roles: ['worker'] },
       { name: 'eth-p2p-tcp', protocol: 'tcp', port: 30303, from: ['any'], roles: ['worker'] },

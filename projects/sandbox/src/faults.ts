@@ -31,12 +31,15 @@ export function parseFaults(text: string | undefined, defaultSeed: number = Date
     const key = (eq < 0 ? entry : entry.slice(0, eq)).trim();
     const raw = eq < 0 ? '' : entry.slice(eq + 1).trim();
     if (!ALLOWED_KEYS.includes(key))
-      throw new Error(`SANDBOX_FAULTS: unknown key "${key}"; allowed keys are ${ALLOWED_KEYS.join(', ')} (e.g. "server_error=0.05,seed=42")`);
+      throw new Error(
+        `SANDBOX_FAULTS: unknown key "${key}"; allowed keys are ${ALLOWED_KEYS.join(', ')} (e.g. "server_error=0.05,seed=42")`,
+      );
     if (seen.has(key)) throw new Error(`SANDBOX_FAULTS: "${key}" is given twice`);
     seen.add(key);
     const value = Number(raw);
     if (key === 'seed') {
-      if (raw === '' || !Number.isSafeInteger(value) || value < 0) throw new Error(`SANDBOX_FAULTS: seed must be a non-negative integer, not "${raw}"`);
+      if (raw === '' || !Number.isSafeInteger(value) || value < 0)
+        throw new Error(`SANDBOX_FAULTS: seed must be a non-negative integer, not "${raw}"`);
       config.seed = value;
     } else {
       if (raw === '' || !Number.isFinite(value) || value < 0 || value > 1)

@@ -40,7 +40,11 @@ describe('project graph', () => {
 describe('nx affected', () => {
   // A private copy of the working tree with its own git history, so each change is one commit.
   let work: string;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], { cwd: work, encoding: 'utf8' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], {
+      cwd: work,
+      encoding: 'utf8',
+    });
   const affectedBy = (file: string) => {
     mkdirSync(dirname(join(work, file)), { recursive: true });
     appendFileSync(join(work, file), '\n// touched\n');
@@ -57,7 +61,9 @@ describe('nx affected', () => {
   }, 60_000);
 
   it('marks every layer affected by a change to cluster.config.ts', () => {
-    expect(affectedBy('cluster.config.ts')).toEqual(expect.arrayContaining(['cluster', 'infra', 'hosts', 'k8s-apps', 'builder']));
+    expect(affectedBy('cluster.config.ts')).toEqual(
+      expect.arrayContaining(['cluster', 'infra', 'hosts', 'k8s-apps', 'builder']),
+    );
   });
 
   it('marks a layer and the layers after it, never the ones before', () => {

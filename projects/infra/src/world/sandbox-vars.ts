@@ -9,17 +9,24 @@ import type { Vault } from '@personal-cloud/vault';
 export const SANDBOX_OPERATOR_ADDRESS = '198.51.100.7/32';
 
 /** An ed25519 key pair: the public half in OpenSSH form, the private half as PKCS#8 PEM. */
-export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator'): { publicKey: string; privateKey: string } {
+export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator'): {
+  publicKey: string;
+  privateKey: string;
+} {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
   const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
   const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
-  return { publicKey: `ssh-ed25519 ${blob.toString('base64')} ${comment}`, privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+  return {
+    publicKey: `ssh-ed25519 ${blob.toString('base64')} ${comment}`,
+    privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
 }
 
 /** Adds whatever of the operator's vars is missing (writing nothing when all are there); returns the vars. */
 export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
-  const complete = (vars: VarsDocument) => lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined;
+  const complete = (vars: VarsDocument) =>
+    lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined;
   const vars = (await vault.read('vars')) as VarsDocument;
   if (complete(vars)) return vars;
   return vault.withLock('sandbox: operator vars', async (session) => {
@@ -31,7 +38,8 @@ export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
       current = setVar(current, 'OPERATOR.ssh_public_key', key.publicKey);
       tokens = { ...tokens, OPERATOR_SSH_PRIVATE_KEY: key.privateKey };
     }
-    if (lookupVar(current, 'OPERATOR.address') === undefined) current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
+    if (lookupVar(current, 'OPERATOR.address') === undefined)
+      current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
     await session.writeAll({ vars: current, tokens }, 'sandbox: operator SSH key and address');
     return current;
   });

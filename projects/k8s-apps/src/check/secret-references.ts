@@ -35,13 +35,14 @@ function podReferences(spec: IPodSpec): Reference[] {
 }
 
 function references(object: Manifest): Reference[] {
-  const spec = object.spec as Record<string, any> | undefined;
+  // The fields read here, of the kinds that have them: Ingress tls, VolSync restic, Flux sources.
+  const spec = object.spec as
+    | { tls?: { secretName?: string }[]; restic?: { repository?: string }; secretRef?: { name?: string } }
+    | undefined;
   const template = podTemplate(object);
   if (template) return podReferences(template.spec);
   if (object.kind === 'Ingress')
-    return ((spec?.tls ?? []) as { secretName?: string }[]).flatMap((t) =>
-      t.secretName ? [{ name: t.secretName, via: 'tls' }] : [],
-    );
+    return (spec?.tls ?? []).flatMap((t) => (t.secretName ? [{ name: t.secretName, via: 'tls' }] : []));
   if (object.apiVersion.startsWith('volsync.backube/'))
     return spec?.restic?.repository ? [{ name: spec.restic.repository, via: 'restic.repository' }] : [];
   if (object.apiVersion.startsWith('source.toolkit.fluxcd.io/'))
