@@ -116,7 +116,7 @@ export default defineCluster({
     },
   ],
 
-  // The repository Flux follows. In the sandbox it is a local bare repository under .sandbox/.
+  // The repository Flux follows (k8s-apps renders its tree; pushing to it is not built yet).
   gitops: { url: 'ssh://git@github.com/personal-cloud/gitops.git', branch: 'main' },
   acme: { email: 'admin@example.org' },
 });
