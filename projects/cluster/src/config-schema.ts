@@ -182,12 +182,30 @@ const bucket = z
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3–63 lowercase letters, digits, "." or "-"');
 
 export const storageSchema = z.strictObject({
-  hot: z.strictObject({ storageClass: name, path: z.string().regex(/^\//, 'must be an absolute path') }),
-  warm: z.strictObject({ storageClass: name }),
+  hot: z.strictObject({
+    storageClass: name,
+    path: z.string().regex(/^\//, 'must be an absolute path'),
+    /** The node labels that mark a node as having the hot NVMe tier; hot claims must be pinned to them. */
+    nodeLabels: labels.default({ 'personal-cloud/storage': 'nvme' }),
+    /** What a node's disk keeps for the OS, k3s and images; hot claims share the rest. */
+    osReserveGb: z.number().int().min(0).max(10240).default(40),
+  }),
+  warm: z.strictObject({
+    storageClass: name,
+    /** The pool volume whose mount path roots the warm tier on each node that has it. */
+    volume: name.default('data'),
+    /** The hcloud CSI class, for a claim that must move between nodes: a new, billed Hetzner volume. */
+    movableStorageClass: name.default('hcloud-volumes'),
+  }),
   cold: z.strictObject({
     endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
     region: z.string().min(1),
-    buckets: z.strictObject({ backups: bucket, archive: bucket }),
+    buckets: z.strictObject({
+      backups: bucket,
+      archive: bucket,
+      /** The binary cache's chunks (attic); the archive bucket when omitted. */
+      cache: bucket.optional(),
+    }),
     /** The phase from which the object storage is bought. */
     fromPhase: phase.default(1),
   }),
@@ -268,11 +286,45 @@ export const appSchema = z.strictObject({
         to: z.enum(['warm', 'cold']),
         schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule'),
         keep: z.number().int().min(1).max(365),
+        /** Which of the app's claims (by the name its module gives them); all of them when omitted. */
+        claims: z.array(name).min(1).optional(),
       }),
     ])
     .default('none'),
   /** Run only on nodes of these pools (or "oxygen"). */
   pools: z.array(name).optional(),
+  /** For an app that keeps a cache (nix-cache): how often it collects garbage and how long unused entries stay. */
+  gc: z
+    .strictObject({
+      intervalHours: z.number().int().min(1).max(720).default(12),
+      retentionDays: z.number().int().min(1).max(3650),
+    })
+    .optional(),
+});
+
+/** The GitOps repository Flux follows: render writes its tree; the cluster's files live under `path`. */
+export const gitopsSchema = z.strictObject({
+  url: z.string().regex(/^(ssh|https|file):\/\/\S+$/, 'must be an ssh://, https:// or file:// git URL'),
+  branch: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git branch name')
+    .default('main'),
+  /** The cluster's directory in the repository; `clusters/<cluster name>` when omitted, as `flux bootstrap` does. */
+  path: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/,
+      'must be a relative path of lowercase names, e.g. clusters/personal-cloud',
+    )
+    .optional(),
+});
+
+/** cert-manager's ACME issuer (Let's Encrypt by default); without it certificates are self-signed. */
+export const acmeSchema = z.strictObject({
+  email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address'),
+  server: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .default('https://acme-v02.api.letsencrypt.org/directory'),
 });
 
 export const pricesSchema = z.strictObject({
@@ -304,6 +356,8 @@ export const clusterConfigSchema = z.strictObject({
   storage: storageSchema,
   oxygen: oxygenSchema.optional(),
   apps: z.array(appSchema).default([]),
+  gitops: gitopsSchema.optional(),
+  acme: acmeSchema.optional(),
   prices: pricesSchema.partial().optional(),
 });
 

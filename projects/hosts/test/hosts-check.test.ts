@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeNeeding } from '../../../tools/test-support/external-tools';
 import { runHostsChecks, type CheckInputs } from '../src/check/hosts-checks';
-import { findLeaks, secretNeedles } from '../src/check/token-leaks';
+import { findLeaks, secretNeedles } from '@personal-cloud/vault';
 import { renderAt, writeHostsJson } from './fixtures';
 import { NIX_DIR, NIX_NEEDS, SHARED } from './support';
 

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { changeDependencies } from '../src/reconcile/dependencies';
 import { blockedChanges, guardPlan } from '../src/reconcile/guards';
@@ -47,7 +48,7 @@ describe('planning', () => {
         text: 'image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall',
       },
     ]);
-    const shown = formatPlan(plan);
+    const shown = stripVTControlCharacters(formatPlan(plan));
     expect(shown).toContain(
       'server pc-worker-1 (image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall)',
     );
@@ -249,7 +250,7 @@ describe('dependencies', () => {
     expect(deps.get('server/pc-master-3')).toEqual(['server/pc-master-2']);
     expect(deps.get('server/pc-worker-1')).toEqual([]);
     expect(deps.get('server/pc-worker-2')).toEqual(['server/pc-worker-1']);
-    const shown = formatPlan(plan).replace(/\x1b\[[0-9;]*m/g, '');
+    const shown = stripVTControlCharacters(formatPlan(plan));
     expect(shown).toContain(
       '~ server pc-master-2 (update: server_type cpx11 → ccx23; labels differ)\n    ! interrupts the server (one at a time per role)',
     );

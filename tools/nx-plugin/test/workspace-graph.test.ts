@@ -68,6 +68,8 @@ describe('nx affected', () => {
 
   it('marks a layer and the layers after it, never the ones before', () => {
     expect(affectedBy('projects/k8s-apps/src/touched.ts')).toEqual(['builder', 'k8s-apps']);
+    // An app's module, outside src/: still k8s-apps' own input, and nothing before it.
+    expect(affectedBy('projects/k8s-apps/apps/website.ts')).toEqual(['builder', 'k8s-apps']);
     expect(affectedBy('projects/hosts/src/touched.ts')).toEqual(['builder', 'hosts', 'k8s-apps']);
     const infra = affectedBy('projects/infra/src/touched.ts');
     expect(infra).toEqual(expect.arrayContaining(['infra', 'hosts', 'k8s-apps', 'builder']));

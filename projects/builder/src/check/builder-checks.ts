@@ -2,7 +2,7 @@
 // check that cannot run is reported as skipped with the reason, never passed silently.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { findLeaks } from '../../../hosts/src/check/token-leaks';
+import { findLeaks } from '@personal-cloud/vault';
 import { missingBuilderVarsSentence } from '../render/builder-facts';
 import { HOST_KEY_IN_CONTAINER } from '../render/container-files';
 import type { K3sAgentConfig } from '../render/k3s-agent';

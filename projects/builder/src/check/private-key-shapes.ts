@@ -1,6 +1,6 @@
 // Private keys by their shape, whoever made them: PEM and OpenSSH private key blocks, and Nix
 // secret keys (`name:` and the base64 of 64 bytes). The vault's own token values are looked for
-// separately (hosts' token-leaks); this finds a key the vault has never seen.
+// separately (the vault's token-leaks); this finds a key the vault has never seen.
 
 const PEM_PRIVATE = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----/;
 const NIX_SECRET = /(?:^|[\s"'=])([A-Za-z0-9][A-Za-z0-9._-]*):([A-Za-z0-9+/]{86}==)/m;

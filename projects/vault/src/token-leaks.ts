@@ -1,6 +1,6 @@
-// The vault's tokens are secrets: no value may appear in a .nix file, in dist/ or in a file git
-// tracks. (Vars are topology: they may be in dist/ and the Nix store, though never tracked.)
-// Found values are reported by their token's name, never shown.
+// The vault's tokens are secrets: no value may appear in what a layer renders (hosts' .nix files
+// and dist/, k8s-apps' GitOps tree) or in a file git tracks. (Vars are topology: they may.) Every
+// layer scans with these needles; found values are reported by their token's name, never shown.
 
 export interface ScannedFile {
   path: string;
