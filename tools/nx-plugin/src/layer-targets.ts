@@ -25,13 +25,33 @@ const WORLD_INPUTS = [
   { env: 'HCLOUD_TOKEN' },
 ];
 
+/** Where a layer sits: the layers built directly on it (their implicitDependencies name it). */
+export interface LayerOrder {
+  above: readonly string[];
+}
+
+/**
+ * The layers built directly on each layer, from the layers' own `implicitDependencies`: the one
+ * place the layer order is written, so destroy's reverse order cannot disagree with provision's.
+ */
+export function layersAbove(
+  layers: readonly { name: string; implicitDependencies?: string[] }[],
+): Map<string, string[]> {
+  const above = new Map(layers.map((layer) => [layer.name, [] as string[]]));
+  for (const layer of layers) for (const below of layer.implicitDependencies ?? []) above.get(below)?.push(layer.name);
+  return above;
+}
+
 /**
  * The inferred targets of one layer. Pure targets (render, check, plan) are cached on the
  * layer's sources, the config, what its upstream layers' sources are and the vault's fingerprint;
  * the targets with side effects (provision, destroy) are never cached, so a cache hit can
  * never stand in for a change to the world.
  */
-export function layerTargets(projectRoot: string): Record<LayerTarget, TargetConfiguration> {
+export function layerTargets(
+  projectRoot: string,
+  order: LayerOrder = { above: [] },
+): Record<LayerTarget, TargetConfiguration> {
   const run = (target: LayerTarget): Pick<TargetConfiguration, 'command' | 'metadata'> => ({
     command: `${RUNNER} ${projectRoot} ${target}`,
     metadata: { technologies: ['personal-cloud'], description: DESCRIPTIONS[target] },
@@ -67,6 +87,10 @@ export function layerTargets(projectRoot: string): Record<LayerTarget, TargetCon
       ...run('destroy'),
       cache: false,
       parallelism: false,
+      // Nx has no "dependents first", so each layer names the layers built on it: theirs runs before
+      // its own, and `run-many -t destroy` goes builder → k8s-apps → hosts → infra. Forwarded
+      // flags (--yes) reach them when only this layer's destroy was asked for.
+      dependsOn: order.above.length ? [{ projects: [...order.above], target: 'destroy', params: 'forward' }] : [],
     },
   };
 }
@@ -76,5 +100,6 @@ const DESCRIPTIONS: Record<LayerTarget, string> = {
   check: "Validate what render made with the field's own tools.",
   plan: 'Compare desired with actual and write dist/<project>/plan.json.',
   provision: 'Apply the plan: idempotent, resumable, a no-op when nothing changed.',
-  destroy: 'Tear the layer down in reverse, behind guards.',
+  destroy:
+    'Tear the layer down, after the layers built on it (builder → k8s-apps → hosts → infra); asks once per run, or --yes.',
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAYER_TARGETS, layerTargets } from '../src/layer-targets';
+import { LAYER_TARGETS, layersAbove, layerTargets } from '../src/layer-targets';
 
 describe('inferred layer targets', () => {
   const targets = layerTargets('projects/infra');
@@ -40,5 +40,27 @@ describe('inferred layer targets', () => {
         { env: 'SANDBOX_DIR' },
       ]),
     );
+  });
+
+  it('destroys the layers built on a layer before the layer itself, forwarding --yes to them', () => {
+    expect(layerTargets('projects/hosts', { above: ['k8s-apps'] }).destroy.dependsOn).toEqual([
+      { projects: ['k8s-apps'], target: 'destroy', params: 'forward' },
+    ]);
+    expect(layerTargets('projects/builder', { above: [] }).destroy.dependsOn).toEqual([]);
+  });
+
+  it('reads which layers sit on which from their implicitDependencies', () => {
+    const above = layersAbove([
+      { name: 'infra' },
+      { name: 'hosts', implicitDependencies: ['infra'] },
+      { name: 'k8s-apps', implicitDependencies: ['hosts'] },
+      { name: 'builder', implicitDependencies: ['k8s-apps', 'cluster'] },
+    ]);
+    expect(Object.fromEntries(above)).toEqual({
+      infra: ['hosts'],
+      hosts: ['k8s-apps'],
+      'k8s-apps': ['builder'],
+      builder: [],
+    });
   });
 });

@@ -81,7 +81,7 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
   it('destroys only when confirmed, then sweeps everything away', () => {
     const refused = nx('run', 'infra:destroy');
     expect(refused.code).toBe(1);
-    expect(refused.out).toContain('pass --yes to confirm');
+    expect(refused.out).toContain('pass --yes or set CLOUD_CONFIRM_DESTROY=personal-cloud to confirm');
     const destroyed = nx('run', 'infra:destroy', '--yes');
     expect(destroyed.code, destroyed.out).toBe(0);
     expect(destroyed.out).toContain(
