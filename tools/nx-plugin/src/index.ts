@@ -5,7 +5,7 @@ import type { CreateNodes, NxPlugin, PostTasksExecution, PreTasksExecution } fro
 // The file alone, not the package: its index loads zod and the schemas into every nx command.
 import { CONFIRM_DESTROY_ENV } from '../../../projects/cluster/src/destroy-confirmation';
 import { noteTaskResults, watchRunOutcome } from './exit-code';
-import { LAYER_TARGETS, layersAbove, layerTargets } from './layer-targets';
+import { LAYER_TARGETS, type LayerProject, layerOrder, layerTargets } from './layer-targets';
 import { styleTargets } from './style-targets';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
@@ -17,21 +17,19 @@ export const createNodes: CreateNodes = [
   (files, _options, context) => {
     const projects = files.map((file) => {
       const json = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as ProjectJson;
-      return { file, root: dirname(file), name: json.name ?? basename(dirname(file)), ...json };
+      return { ...json, file, root: dirname(file), name: json.name ?? basename(dirname(file)) };
     });
-    const above = layersAbove(projects.filter((project) => project.tags?.includes(LAYER_TAG)));
+    const order = layerOrder(projects.filter((project) => project.tags?.includes(LAYER_TAG)));
     return projects.map(({ file, root, name }) => {
-      const layer = above.get(name);
-      const targets = { ...styleTargets(root), ...(layer ? layerTargets(root, { above: layer }) : {}) };
+      const layer = order.get(name);
+      const targets = { ...styleTargets(root), ...(layer ? layerTargets(root, layer) : {}) };
       return [file, { projects: { [root]: { targets } } }] as const;
     });
   },
 ];
 
-interface ProjectJson {
-  name?: string;
+interface ProjectJson extends Partial<LayerProject> {
   tags?: string[];
-  implicitDependencies?: string[];
 }
 
 /**

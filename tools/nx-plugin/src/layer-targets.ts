@@ -6,12 +6,6 @@ export type LayerTarget = (typeof LAYER_TARGETS)[number];
 
 const RUNNER = 'node tools/nx-plugin/src/run-target.mjs';
 
-/** Which vault documents a target reads, hashed as a runtime input so a cache hit never hides a change in them. */
-const VAULT_INPUTS: Record<'render' | 'plan', string> = {
-  render: 'node tools/nx-plugin/src/vault-fingerprint.mjs vars',
-  plan: 'node tools/nx-plugin/src/vault-fingerprint.mjs vars state',
-};
-
 /**
  * Where a layer's targets reach: another config file, vault, sandbox or Hetzner endpoint means
  * other inputs, so each is part of the key (the config file by its content).
@@ -25,21 +19,54 @@ const WORLD_INPUTS = [
   { env: 'HCLOUD_TOKEN' },
 ];
 
-/** Where a layer sits: the layers built directly on it (their implicitDependencies name it). */
+/** A layer as its project.json describes it. */
+export interface LayerProject {
+  name: string;
+  implicitDependencies?: string[];
+  /** Vault slices the layer writes besides its `state.layers.<name>` (e.g. `tokens.kubeconfig`). */
+  metadata?: { vaultWrites?: string[] };
+}
+
+/** Where a layer sits in the order. */
 export interface LayerOrder {
+  /** The layers built directly on it (their implicitDependencies name it). */
   above: readonly string[];
+  /** The vault slices that the layers built on it, at any distance, write; it never reads them. */
+  writtenAbove: readonly string[];
 }
 
 /**
- * The layers built directly on each layer, from the layers' own `implicitDependencies`: the one
- * place the layer order is written, so destroy's reverse order cannot disagree with provision's.
+ * Each layer's place, from the layers' own `implicitDependencies`: the one place the layer order
+ * is written, so destroy's reverse order and the vault slices a layer reads follow provision's order.
  */
-export function layersAbove(
-  layers: readonly { name: string; implicitDependencies?: string[] }[],
-): Map<string, string[]> {
+export function layerOrder(layers: readonly LayerProject[]): Map<string, LayerOrder> {
   const above = new Map(layers.map((layer) => [layer.name, [] as string[]]));
   for (const layer of layers) for (const below of layer.implicitDependencies ?? []) above.get(below)?.push(layer.name);
-  return above;
+  const writes = new Map(
+    layers.map((layer) => [layer.name, [`state.layers.${layer.name}`, ...(layer.metadata?.vaultWrites ?? [])]]),
+  );
+  const allAbove = (name: string, seen = new Set<string>()): Set<string> => {
+    for (const upper of above.get(name) ?? []) if (!seen.has(upper)) allAbove(upper, seen.add(upper));
+    return seen;
+  };
+  return new Map(
+    layers.map((layer) => [
+      layer.name,
+      {
+        above: above.get(layer.name) ?? [],
+        writtenAbove: [...allAbove(layer.name)].flatMap((upper) => writes.get(upper) ?? []).sort(),
+      },
+    ]),
+  );
+}
+
+/**
+ * What a layer may read from the vault, as a fingerprint of slices (see vault-fingerprint.mjs):
+ * everything but what the layers built on it write, so their writes never touch its cache keys.
+ */
+function vaultInput(order: LayerOrder): { runtime: string } {
+  const except = order.writtenAbove.length ? ` --except=${order.writtenAbove.join(',')}` : '';
+  return { runtime: `node tools/nx-plugin/src/vault-fingerprint.mjs${except}` };
 }
 
 /**
@@ -50,8 +77,9 @@ export function layersAbove(
  */
 export function layerTargets(
   projectRoot: string,
-  order: LayerOrder = { above: [] },
+  order: LayerOrder = { above: [], writtenAbove: [] },
 ): Record<LayerTarget, TargetConfiguration> {
+  const vault = vaultInput(order);
   const run = (target: LayerTarget): Pick<TargetConfiguration, 'command' | 'metadata'> => ({
     command: `${RUNNER} ${projectRoot} ${target}`,
     metadata: { technologies: ['personal-cloud'], description: DESCRIPTIONS[target] },
@@ -61,20 +89,20 @@ export function layerTargets(
       ...run('render'),
       cache: true,
       dependsOn: ['^render'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
       outputs: ['{workspaceRoot}/dist/{projectName}/render'],
     },
     check: {
       ...run('check'),
       cache: true,
       dependsOn: ['render'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
     },
     plan: {
       ...run('plan'),
       cache: true,
       dependsOn: ['check'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.plan }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
       outputs: ['{workspaceRoot}/dist/{projectName}/plan.json'],
     },
     provision: {
