@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 
 /** The five targets every infrastructure layer has, in the order a run goes through them. */
@@ -82,7 +83,7 @@ export function layerTargets(
   const vault = vaultInput(order);
   const run = (target: LayerTarget): Pick<TargetConfiguration, 'command' | 'metadata'> => ({
     command: `${RUNNER} ${projectRoot} ${target}`,
-    metadata: { technologies: ['personal-cloud'], description: DESCRIPTIONS[target] },
+    metadata: { technologies: ['personal-cloud'], description: describe(basename(projectRoot), target) },
   });
   return {
     render: {
@@ -123,11 +124,18 @@ export function layerTargets(
   };
 }
 
-const DESCRIPTIONS: Record<LayerTarget, string> = {
-  render: 'Compute the desired state and artifacts under dist/<project>/render from config and vars.',
-  check: "Validate what render made with the field's own tools.",
-  plan: 'Compare desired with actual and write dist/<project>/plan.json.',
-  provision: 'Apply the plan: idempotent, resumable, a no-op when nothing changed.',
-  destroy:
-    'Tear the layer down, after the layers built on it (builder → k8s-apps → hosts → infra); asks once per run, or --yes.',
-};
+/** What each target does, in the words `nx show project <layer>` prints. */
+function describe(project: string, target: LayerTarget): string {
+  switch (target) {
+    case 'render':
+      return `Compute ${project}'s desired state and artifacts under dist/${project}/render, from the config and the vault's vars.`;
+    case 'check':
+      return `Validate what ${project}:render made with the field's own tools.`;
+    case 'plan':
+      return `Compare ${project}'s desired state with what exists; write dist/${project}/plan.json and print the diff.`;
+    case 'provision':
+      return `Apply ${project}'s plan after the layers below it: idempotent, resumable, a no-op when nothing changed.`;
+    case 'destroy':
+      return `Tear ${project} down after the layers built on it (builder → k8s-apps → hosts → infra); asks once per run, or --yes.`;
+  }
+}
