@@ -51,7 +51,8 @@ describe('findGraphviz', async () => {
   it.skipIf(!render)(
     'renders the DOT to an SVG naming every project (skipped: no Graphviz renderer installed)',
     async () => {
-      const svg = await render!(projectGraphDot(file));
+      // Graphviz writes a hyphen as &#45;.
+      const svg = (await render!(projectGraphDot(file))).replaceAll('&#45;', '-');
       expect(svg).toMatch(/^<\?xml[\s\S]*<svg /);
       for (const name of Object.keys(file.graph.nodes)) expect(svg).toContain(`>${name}</text>`);
     },
