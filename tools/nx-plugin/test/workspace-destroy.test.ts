@@ -1,7 +1,7 @@
 // `nx run-many -t destroy` on a copy of this workspace: one question for the whole run, then the
 // layers torn down in reverse (builder → k8s-apps → hosts → infra), infra last.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,7 @@ describe('nx run-many -t destroy', () => {
     expect(out).toContain('pass --yes or set CLOUD_CONFIRM_DESTROY=personal-cloud to confirm');
     expect(out).not.toContain(':destroy —');
     expect(out).not.toContain('Destroyed');
+    expect(existsSync(join(work, '.secrets')), 'a refused destroy creates no vault').toBe(false);
   }, 60_000);
 
   it.skipIf(!hasScript && !process.env.CLOUD_REQUIRE_TOOLS)(
