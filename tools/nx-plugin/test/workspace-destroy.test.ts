@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyWorkspace, NX, WORKSPACE } from './support/workspace-copy';
+import { copyWorkspace, freshCloneEnv, NX, WORKSPACE } from './support/workspace-copy';
 
 const plain = (text: string) => text.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
 // `script` (util-linux) gives nx a terminal, as an operator's shell does: the one way to see the question asked.
@@ -17,7 +17,7 @@ describe('nx run-many -t destroy', () => {
 
   beforeAll(() => {
     work = copyWorkspace('pc-destroy-');
-    env = { PATH: process.env.PATH, HOME: join(work, '.home'), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+    env = freshCloneEnv(work);
   });
 
   it('makes each layer’s destroy wait for the layers built on it', () => {

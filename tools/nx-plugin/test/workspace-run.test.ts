@@ -1,27 +1,21 @@
 // The README's main command, on a copy of this workspace: `nx run-many -t provision` builds the
 // cloud in the sandbox, a second run changes nothing, and pure targets come from the cache.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyWorkspace, NX } from './support/workspace-copy';
+import { copyWorkspace, freshCloneEnv, NX, runNx } from './support/workspace-copy';
 
 const readIfThere = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : 'absent');
 
 describe('npx nx run-many -t provision on a fresh copy', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
-  const nx = (...args: string[]) => {
-    const result = spawnSync(NX, args, { cwd: work, env, encoding: 'utf8' });
-    // Without colours, whatever the environment asks for: the assertions read plain text.
-    return { code: result.status, out: `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
-  };
+  const nx = (...args: string[]) => runNx(work, env, ...args);
 
   beforeAll(() => {
     work = copyWorkspace('pc-workspace-');
-    const home = join(work, '.home');
-    // Nothing from the developer's environment: no token, no vault, no sandbox, a fresh HOME.
-    env = { PATH: process.env.PATH, HOME: home, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+    env = freshCloneEnv(work);
   });
 
   it('builds the sandbox cloud, then finds nothing to change', () => {

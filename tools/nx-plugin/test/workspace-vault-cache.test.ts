@@ -1,22 +1,18 @@
 // Through nx, on a copy of this workspace: a write to the vault by a layer built on infra and hosts
 // (k8s-apps' part of state) leaves their cache keys as they were; a slice they read moves them.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
-import { copyWorkspace, NX } from './support/workspace-copy';
+import { copyWorkspace, freshCloneEnv, runNx } from './support/workspace-copy';
 
 describe('vault writes and the cache', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
-  const nx = (...args: string[]) => {
-    const result = spawnSync(NX, args, { cwd: work, env, encoding: 'utf8' });
-    return { code: result.status, out: `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
-  };
+  const nx = (...args: string[]) => runNx(work, env, ...args);
 
   beforeAll(() => {
     work = copyWorkspace('pc-vault-cache-');
-    env = { PATH: process.env.PATH, HOME: join(work, '.home'), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+    env = freshCloneEnv(work);
   });
 
   it('serves infra’s and hosts’ render from the cache after k8s-apps writes its part of state', async () => {
