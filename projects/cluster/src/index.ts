@@ -15,3 +15,4 @@ export * from './cost';
 export * from './resolve-vars';
 export * from './load-config';
 export * from './target-module';
+export * from './destroy-confirmation';

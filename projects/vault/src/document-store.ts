@@ -6,6 +6,7 @@ import { replaceFileAtomically } from './atomic-file-write';
 import { parseDocumentText } from './document-validation';
 import { documentPath, emptyDocument, type DocName, type Docs } from './documents';
 import { errorCode } from './node-error-code';
+import { fingerprintDocument, fingerprintKey, recordDocumentFingerprints } from './slice-fingerprints';
 import { VaultError } from './vault-error';
 
 const DOCUMENT_MODE = 0o600;
@@ -78,10 +79,17 @@ export class DocumentStore {
     return recipients;
   }
 
-  /** Encrypts to every recipient and replaces the file atomically, keeping the old one as `.backup`. */
+  /**
+   * Encrypts to every recipient and replaces the file atomically, keeping the old one as `.backup`;
+   * then records the document's slice fingerprints beside it (see slice-fingerprints.ts). A crash
+   * in between leaves an entry for the old ciphertext, which readers then ignore.
+   */
   async writeEncrypted(doc: DocName, plaintext: string, recipients: readonly string[]): Promise<void> {
     const armored = await encryptArmored(plaintext, recipients, join(this.dir, RECIPIENTS_FILE));
     await replaceFileAtomically(this.file(doc), armored, { mode: DOCUMENT_MODE, keepBackup: true });
+    const value = JSON.parse(plaintext) as Docs[typeof doc];
+    const key = fingerprintKey(this.reader.keys);
+    await recordDocumentFingerprints(this.dir, doc, fingerprintDocument(doc, value, Buffer.from(armored), key));
   }
 }
 
@@ -90,11 +98,5 @@ export function serializeDocument(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** JSON with sorted keys: two documents are the same change-wise when these are equal. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
-}
+// Where it always lived; it has a file of its own so that slice-fingerprints.ts can use it too.
+export { canonicalJson } from './canonical-json';

@@ -6,8 +6,8 @@ import { errorCode } from './node-error-code';
 
 /**
  * sha256 over the documents' ciphertext (an absent file hashes as a marker), without decrypting.
- * It must equal what tools/nx-plugin/src/vault-fingerprint.mjs prints for the same documents,
- * since Nx caches `plan` on that and layers compare it with this. No documents means all of them.
+ * It changes with every write of a document. Nx keys its cache on slice-fingerprints.ts instead,
+ * which changes only with the slices a layer reads. No documents means all of them.
  */
 export function fingerprintDocuments(dir: string, docs: readonly DocName[]): string {
   const hash = createHash('sha256');

@@ -1,10 +1,8 @@
 import { Decrypter, armor, generateX25519Identity, identityToRecipient } from 'age-encryption';
-import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openVault, vaultOptionsFromEnv, type Vault } from '../src/index';
-import { WORKSPACE_ROOT } from './support/child-process';
 import { commitSubjects, git, makeTempVault, type TempVault } from './support/temp-vault';
 
 let temp: TempVault;
@@ -217,21 +215,6 @@ describe('git commits', () => {
 });
 
 describe('fingerprint', () => {
-  it('hashes ciphertext exactly as the Nx runtime input (vault-fingerprint.mjs) does', async () => {
-    const vault = await openVault(temp.options);
-    const script = join(WORKSPACE_ROOT, 'tools/nx-plugin/src/vault-fingerprint.mjs');
-    const nx = (...docs: string[]) =>
-      execFileSync(process.execPath, [script, ...docs], {
-        env: { ...process.env, CLOUD_SECRETS_DIR: temp.dir },
-        encoding: 'utf8',
-      }).trim();
-    expect(vault.fingerprint('vars', 'state')).toBe(nx('vars', 'state'));
-    await vault.withLock('test', (session) => session.write('vars', vars, 'vars'));
-    expect(vault.fingerprint('vars', 'state')).toBe(nx('vars', 'state'));
-    expect(vault.fingerprint('vars')).toBe(nx('vars'));
-    expect(vault.fingerprint()).toBe(nx('state', 'vars', 'tokens'));
-  });
-
   it('changes when a document’s ciphertext changes, and only for that document', async () => {
     const vault = await openVault(temp.options);
     const before = { vars: vault.fingerprint('vars'), state: vault.fingerprint('state') };

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { CreateNodes, NxPlugin, PostTasksExecution, PreTasksExecution } from '@nx/devkit';
+// The file alone, not the package: its index loads zod and the schemas into every nx command.
+import { CONFIRM_DESTROY_ENV } from '../../../projects/cluster/src/destroy-confirmation';
 import { noteTaskResults, watchRunOutcome } from './exit-code';
-import { LAYER_TARGETS, layerTargets } from './layer-targets';
+import { LAYER_TARGETS, type LayerProject, layerOrder, layerTargets } from './layer-targets';
 import { styleTargets } from './style-targets';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
@@ -12,14 +14,23 @@ export const LAYER_TAG = 'layer';
 /** Every project gets `lint` and `format`; a layer also gets the five layer targets. */
 export const createNodes: CreateNodes = [
   '{projects,tools}/*/project.json',
-  (files, _options, context) =>
-    files.map((file) => {
-      const project = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as { tags?: string[] };
-      const root = dirname(file);
-      const targets = { ...styleTargets(root), ...(project.tags?.includes(LAYER_TAG) ? layerTargets(root) : {}) };
+  (files, _options, context) => {
+    const projects = files.map((file) => {
+      const json = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as ProjectJson;
+      return { ...json, file, root: dirname(file), name: json.name ?? basename(dirname(file)) };
+    });
+    const order = layerOrder(projects.filter((project) => project.tags?.includes(LAYER_TAG)));
+    return projects.map(({ file, root, name }) => {
+      const layer = order.get(name);
+      const targets = { ...styleTargets(root), ...(layer ? layerTargets(root, layer) : {}) };
       return [file, { projects: { [root]: { targets } } }] as const;
-    }),
+    });
+  },
 ];
+
+interface ProjectJson extends Partial<LayerProject> {
+  tags?: string[];
+}
 
 /**
  * In the sandbox world the vault makes its identity and operator vars on first use. Doing that
@@ -28,17 +39,46 @@ export const createNodes: CreateNodes = [
  */
 export const preTasksExecution: PreTasksExecution = (_options, context) => {
   watchRunOutcome();
-  if (process.env.HCLOUD_TOKEN?.trim()) return;
   // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
   const asked = context.argv.flatMap((arg) => arg.split(/[=,:]/));
   if (!asked.some((word) => (LAYER_TARGETS as readonly string[]).includes(word))) return;
-  const secrets = resolve(context.workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+  // The question first: a destroy that is not confirmed leaves everything as it was, a new vault included.
+  if (asked.includes('destroy')) confirmDestroyOnce(context.workspaceRoot, context.argv);
+  prepareSandboxVault(context.workspaceRoot);
+};
+
+/**
+ * In the sandbox world the vault makes its identity and operator vars on first use. Doing that
+ * before Nx hashes anything means the first render is cached under the vars it actually read,
+ * so the second run is a cache hit. It costs one file check once the vault exists.
+ */
+function prepareSandboxVault(workspaceRoot: string): void {
+  if (process.env.HCLOUD_TOKEN?.trim()) return;
+  const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
   if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
-  spawnSync(join(context.workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {
-    cwd: context.workspaceRoot,
+  spawnSync(join(workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {
+    cwd: workspaceRoot,
     stdio: 'inherit',
   });
-};
+}
+
+/**
+ * A destroy run asks once, here, rather than once per layer: the answer (the cluster's name)
+ * reaches every layer's destroy as CLOUD_CONFIRM_DESTROY, which Nx passes to the tasks it starts.
+ * `--yes` (forwarded to each destroy) or that variable set beforehand (as CI does) skip the question.
+ * Without a terminal to ask on, the run stops here, before any layer has torn anything down.
+ */
+function confirmDestroyOnce(workspaceRoot: string, argv: readonly string[]): void {
+  if (argv.some((arg) => arg === '--yes' || arg === '--yes=true') || process.env[CONFIRM_DESTROY_ENV]?.trim()) return;
+  // tsx registered in this node: the tsx command would start a second node, which has no fd 3.
+  const asked = spawnSync(process.execPath, ['--import', 'tsx', 'tools/nx-plugin/src/confirm-destroy-cli.ts'], {
+    cwd: workspaceRoot,
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+  });
+  const cluster = asked.output?.[3]?.toString().trim();
+  if (asked.status !== 0 || !cluster) throw new Error('destroy was not confirmed; nothing was destroyed.');
+  process.env[CONFIRM_DESTROY_ENV] = cluster;
+}
 
 /** Gives the exit-code correction the tasks' results (see exit-code.ts). */
 export const postTasksExecution: PostTasksExecution = (_options, context) => {

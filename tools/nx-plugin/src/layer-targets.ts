@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 
 /** The five targets every infrastructure layer has, in the order a run goes through them. */
@@ -5,12 +6,6 @@ export const LAYER_TARGETS = ['render', 'check', 'plan', 'provision', 'destroy']
 export type LayerTarget = (typeof LAYER_TARGETS)[number];
 
 const RUNNER = 'node tools/nx-plugin/src/run-target.mjs';
-
-/** Which vault documents a target reads, hashed as a runtime input so a cache hit never hides a change in them. */
-const VAULT_INPUTS: Record<'render' | 'plan', string> = {
-  render: 'node tools/nx-plugin/src/vault-fingerprint.mjs vars',
-  plan: 'node tools/nx-plugin/src/vault-fingerprint.mjs vars state',
-};
 
 /**
  * Where a layer's targets reach: another config file, vault, sandbox or Hetzner endpoint means
@@ -25,36 +20,90 @@ const WORLD_INPUTS = [
   { env: 'HCLOUD_TOKEN' },
 ];
 
+/** A layer as its project.json describes it. */
+export interface LayerProject {
+  name: string;
+  implicitDependencies?: string[];
+  /** Vault slices the layer writes besides its `state.layers.<name>` (e.g. `tokens.kubeconfig`). */
+  metadata?: { vaultWrites?: string[] };
+}
+
+/** Where a layer sits in the order. */
+export interface LayerOrder {
+  /** The layers built directly on it (their implicitDependencies name it). */
+  above: readonly string[];
+  /** The vault slices that the layers built on it, at any distance, write; it never reads them. */
+  writtenAbove: readonly string[];
+}
+
+/**
+ * Each layer's place, from the layers' own `implicitDependencies`: the one place the layer order
+ * is written, so destroy's reverse order and the vault slices a layer reads follow provision's order.
+ */
+export function layerOrder(layers: readonly LayerProject[]): Map<string, LayerOrder> {
+  const above = new Map(layers.map((layer) => [layer.name, [] as string[]]));
+  for (const layer of layers) for (const below of layer.implicitDependencies ?? []) above.get(below)?.push(layer.name);
+  const writes = new Map(
+    layers.map((layer) => [layer.name, [`state.layers.${layer.name}`, ...(layer.metadata?.vaultWrites ?? [])]]),
+  );
+  const allAbove = (name: string, seen = new Set<string>()): Set<string> => {
+    for (const upper of above.get(name) ?? []) if (!seen.has(upper)) allAbove(upper, seen.add(upper));
+    return seen;
+  };
+  return new Map(
+    layers.map((layer) => [
+      layer.name,
+      {
+        above: above.get(layer.name) ?? [],
+        writtenAbove: [...allAbove(layer.name)].flatMap((upper) => writes.get(upper) ?? []).sort(),
+      },
+    ]),
+  );
+}
+
+/**
+ * What a layer may read from the vault, as a fingerprint of slices (see vault-fingerprint.mjs):
+ * everything but what the layers built on it write, so their writes never touch its cache keys.
+ */
+function vaultInput(order: LayerOrder): { runtime: string } {
+  const except = order.writtenAbove.length ? ` --except=${order.writtenAbove.join(',')}` : '';
+  return { runtime: `node tools/nx-plugin/src/vault-fingerprint.mjs${except}` };
+}
+
 /**
  * The inferred targets of one layer. Pure targets (render, check, plan) are cached on the
  * layer's sources, the config, what its upstream layers' sources are and the vault's fingerprint;
  * the targets with side effects (provision, destroy) are never cached, so a cache hit can
  * never stand in for a change to the world.
  */
-export function layerTargets(projectRoot: string): Record<LayerTarget, TargetConfiguration> {
+export function layerTargets(
+  projectRoot: string,
+  order: LayerOrder = { above: [], writtenAbove: [] },
+): Record<LayerTarget, TargetConfiguration> {
+  const vault = vaultInput(order);
   const run = (target: LayerTarget): Pick<TargetConfiguration, 'command' | 'metadata'> => ({
     command: `${RUNNER} ${projectRoot} ${target}`,
-    metadata: { technologies: ['personal-cloud'], description: DESCRIPTIONS[target] },
+    metadata: { technologies: ['personal-cloud'], description: describe(basename(projectRoot), target) },
   });
   return {
     render: {
       ...run('render'),
       cache: true,
       dependsOn: ['^render'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
       outputs: ['{workspaceRoot}/dist/{projectName}/render'],
     },
     check: {
       ...run('check'),
       cache: true,
       dependsOn: ['render'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
     },
     plan: {
       ...run('plan'),
       cache: true,
       dependsOn: ['check'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.plan }],
+      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
       outputs: ['{workspaceRoot}/dist/{projectName}/plan.json'],
     },
     provision: {
@@ -67,14 +116,26 @@ export function layerTargets(projectRoot: string): Record<LayerTarget, TargetCon
       ...run('destroy'),
       cache: false,
       parallelism: false,
+      // Nx has no "dependents first", so each layer names the layers built on it: theirs runs before
+      // its own, and `run-many -t destroy` goes builder → k8s-apps → hosts → infra. Forwarded
+      // flags (--yes) reach them when only this layer's destroy was asked for.
+      dependsOn: order.above.length ? [{ projects: [...order.above], target: 'destroy', params: 'forward' }] : [],
     },
   };
 }
 
-const DESCRIPTIONS: Record<LayerTarget, string> = {
-  render: 'Compute the desired state and artifacts under dist/<project>/render from config and vars.',
-  check: "Validate what render made with the field's own tools.",
-  plan: 'Compare desired with actual and write dist/<project>/plan.json.',
-  provision: 'Apply the plan: idempotent, resumable, a no-op when nothing changed.',
-  destroy: 'Tear the layer down in reverse, behind guards.',
-};
+/** What each target does, in the words `nx show project <layer>` prints. */
+function describe(project: string, target: LayerTarget): string {
+  switch (target) {
+    case 'render':
+      return `Compute ${project}'s desired state and artifacts under dist/${project}/render, from the config and the vault's vars.`;
+    case 'check':
+      return `Validate what ${project}:render made with the field's own tools.`;
+    case 'plan':
+      return `Compare ${project}'s desired state with what exists; write dist/${project}/plan.json and print the diff.`;
+    case 'provision':
+      return `Apply ${project}'s plan after the layers below it: idempotent, resumable, a no-op when nothing changed.`;
+    case 'destroy':
+      return `Tear ${project} down after the layers built on it (builder → k8s-apps → hosts → infra); asks once per run, or --yes.`;
+  }
+}

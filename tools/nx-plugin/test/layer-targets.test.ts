@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAYER_TARGETS, layerTargets } from '../src/layer-targets';
+import { LAYER_TARGETS, layerOrder, layerTargets } from '../src/layer-targets';
 
 describe('inferred layer targets', () => {
   const targets = layerTargets('projects/infra');
@@ -26,11 +26,14 @@ describe('inferred layer targets', () => {
       expect.arrayContaining([
         'clusterConfig',
         '^production',
-        { runtime: expect.stringContaining('vault-fingerprint.mjs vars') },
+        { runtime: expect.stringContaining('vault-fingerprint.mjs') },
       ]),
     );
     expect(targets.plan.inputs).toEqual(
-      expect.arrayContaining([{ runtime: expect.stringContaining('vars state') }, { env: 'HCLOUD_ENDPOINT' }]),
+      expect.arrayContaining([
+        { runtime: expect.stringContaining('vault-fingerprint.mjs') },
+        { env: 'HCLOUD_ENDPOINT' },
+      ]),
     );
     // Another config file (CLOUD_CONFIG) or sandbox is another key, the file by its content.
     expect(targets.render.inputs).toEqual(
@@ -40,5 +43,45 @@ describe('inferred layer targets', () => {
         { env: 'SANDBOX_DIR' },
       ]),
     );
+  });
+
+  it('destroys the layers built on a layer before the layer itself, forwarding --yes to them', () => {
+    const hosts = layerTargets('projects/hosts', { above: ['k8s-apps'], writtenAbove: [] });
+    expect(hosts.destroy.dependsOn).toEqual([{ projects: ['k8s-apps'], target: 'destroy', params: 'forward' }]);
+    expect(layerTargets('projects/builder').destroy.dependsOn).toEqual([]);
+  });
+
+  const order = layerOrder([
+    { name: 'infra' },
+    { name: 'hosts', implicitDependencies: ['infra'] },
+    { name: 'k8s-apps', implicitDependencies: ['hosts'], metadata: { vaultWrites: ['tokens.kubeconfig'] } },
+    { name: 'builder', implicitDependencies: ['k8s-apps', 'cluster'] },
+  ]);
+
+  it('reads which layers sit on which from their implicitDependencies', () => {
+    expect(Object.fromEntries([...order].map(([name, { above }]) => [name, above]))).toEqual({
+      infra: ['hosts'],
+      hosts: ['k8s-apps'],
+      'k8s-apps': ['builder'],
+      builder: [],
+    });
+  });
+
+  it('keys a layer on every vault slice except what the layers built on it write', () => {
+    expect(order.get('hosts')?.writtenAbove).toEqual([
+      'state.layers.builder',
+      'state.layers.k8s-apps',
+      'tokens.kubeconfig',
+    ]);
+    expect(order.get('builder')?.writtenAbove).toEqual([]);
+    const hosts = layerTargets('projects/hosts', order.get('hosts'));
+    const input = {
+      runtime:
+        'node tools/nx-plugin/src/vault-fingerprint.mjs --except=state.layers.builder,state.layers.k8s-apps,tokens.kubeconfig',
+    };
+    for (const target of ['render', 'check', 'plan'] as const) expect(hosts[target].inputs).toContainEqual(input);
+    expect(layerTargets('projects/builder', order.get('builder')).render.inputs).toContainEqual({
+      runtime: 'node tools/nx-plugin/src/vault-fingerprint.mjs',
+    });
   });
 });

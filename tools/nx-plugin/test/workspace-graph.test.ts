@@ -6,15 +6,27 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, NX, WORKSPACE } from './support/workspace-copy';
 
+interface Described {
+  metadata?: { description?: string; technologies?: string[] };
+}
+interface ProjectData extends Described {
+  targets?: Record<string, Described>;
+}
+
 const env = { ...process.env, NX_DAEMON: 'false', NX_ISOLATE_PLUGINS: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const nx = (cwd: string, ...args: string[]) => execFileSync(NX, args, { cwd, env, encoding: 'utf8' });
 
 describe('project graph', () => {
   let deps: Record<string, { target: string }[]>;
+  let nodes: Record<string, { data: ProjectData }>;
   beforeAll(() => {
     const file = join(mkdtempSync(join(tmpdir(), 'pc-graph-')), 'graph.json');
     nx(WORKSPACE, 'graph', `--file=${file}`);
-    deps = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { dependencies: typeof deps } }).graph.dependencies;
+    const { graph } = JSON.parse(readFileSync(file, 'utf8')) as {
+      graph: { dependencies: typeof deps; nodes: typeof nodes };
+    };
+    deps = graph.dependencies;
+    nodes = graph.nodes;
   }, 60_000);
   const dependsOn = (project: string) => deps[project]?.map((d) => d.target) ?? [];
 
@@ -29,6 +41,20 @@ describe('project graph', () => {
     expect(dependsOn('infra')).toEqual(expect.arrayContaining(['vault', 'sandbox']));
     expect(dependsOn('vault')).toContain('cluster');
     expect(dependsOn('sandbox')).toContain('cluster');
+  });
+
+  it('describes every project and every target, with its technologies, for `nx show project`', () => {
+    const missing: string[] = [];
+    for (const [name, { data }] of Object.entries(nodes)) {
+      if (!data.metadata?.description || !data.metadata.technologies?.length) missing.push(name);
+      for (const [target, { metadata }] of Object.entries(data.targets ?? {}))
+        if (!metadata?.description || !metadata.technologies?.length) missing.push(`${name}:${target}`);
+    }
+    expect(missing).toEqual([]);
+    expect(Object.keys(nodes)).toEqual(
+      expect.arrayContaining(['builder', 'cluster', 'hosts', 'infra', 'k8s-apps', 'nx-plugin', 'sandbox', 'vault']),
+    );
+    expect(nodes.infra?.data.targets?.render?.metadata?.description).toContain('dist/infra/render');
   });
 
   it('has no edge backwards', () => {

@@ -1,25 +1,21 @@
 // The README's main command, on a copy of this workspace: `nx run-many -t provision` builds the
 // cloud in the sandbox, a second run changes nothing, and pure targets come from the cache.
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyWorkspace, NX } from './support/workspace-copy';
+import { copyWorkspace, freshCloneEnv, NX, runNx } from './support/workspace-copy';
+
+const readIfThere = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : 'absent');
 
 describe('npx nx run-many -t provision on a fresh copy', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
-  const nx = (...args: string[]) => {
-    const result = spawnSync(NX, args, { cwd: work, env, encoding: 'utf8' });
-    // Without colours, whatever the environment asks for: the assertions read plain text.
-    return { code: result.status, out: `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
-  };
+  const nx = (...args: string[]) => runNx(work, env, ...args);
 
   beforeAll(() => {
     work = copyWorkspace('pc-workspace-');
-    const home = join(work, '.home');
-    // Nothing from the developer's environment: no token, no vault, no sandbox, a fresh HOME.
-    env = { PATH: process.env.PATH, HOME: home, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+    env = freshCloneEnv(work);
   });
 
   it('builds the sandbox cloud, then finds nothing to change', () => {
@@ -28,9 +24,18 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
     expect(first.out).toContain('Plan: 19 to create, 0 to update, 0 to replace, 0 to delete.');
     expect(first.out).toMatch(/Applied: 19 created/);
     expect(first.out).toContain('hosts:provision — the hosts layer is not built yet; nothing was done.');
+    const vault = () =>
+      ['state', 'vars', 'tokens', 'fingerprints']
+        .map((doc) =>
+          readIfThere(join(work, '.secrets/cluster', doc === 'fingerprints' ? 'fingerprints.json' : `${doc}.json.age`)),
+        )
+        .concat(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: join(work, '.secrets'), encoding: 'utf8' }));
+    const before = vault();
     const second = nx('run-many', '-t', 'provision');
     expect(second.code, second.out).toBe(0);
     expect(second.out).toContain('No changes: the cloud matches the config.');
+    // A no-op writes nothing to the vault: no new ciphertext, fingerprint or commit.
+    expect(vault()).toEqual(before);
   }, 180_000);
 
   it('serves a second render entirely from the cache', () => {
@@ -81,7 +86,7 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
   it('destroys only when confirmed, then sweeps everything away', () => {
     const refused = nx('run', 'infra:destroy');
     expect(refused.code).toBe(1);
-    expect(refused.out).toContain('pass --yes to confirm');
+    expect(refused.out).toContain('pass --yes or set CLOUD_CONFIRM_DESTROY=personal-cloud to confirm');
     const destroyed = nx('run', 'infra:destroy', '--yes');
     expect(destroyed.code, destroyed.out).toBe(0);
     expect(destroyed.out).toContain(

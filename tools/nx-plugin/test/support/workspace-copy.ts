@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,4 +28,15 @@ export function copyWorkspace(prefix: string, from: string = WORKSPACE): string 
   }
   symlinkSync(join(from, 'node_modules'), join(work, 'node_modules'));
   return work;
+}
+
+/** A fresh clone's environment in `work`: no token, no vault, no sandbox, a HOME of its own; no daemon, no Nx Cloud. */
+export function freshCloneEnv(work: string): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: join(work, '.home'), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+}
+
+/** Runs nx in `work`; the output without colours, whatever the environment asks for: assertions read plain text. */
+export function runNx(work: string, env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; out: string } {
+  const result = spawnSync(NX, args, { cwd: work, env, encoding: 'utf8' });
+  return { code: result.status, out: `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
 }

@@ -1,0 +1,38 @@
+// Through nx, on a copy of this workspace: a write to the vault by a layer built on infra and hosts
+// (k8s-apps' part of state) leaves their cache keys as they were; a slice they read moves them.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
+import { copyWorkspace, freshCloneEnv, runNx } from './support/workspace-copy';
+
+describe('vault writes and the cache', () => {
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  const nx = (...args: string[]) => runNx(work, env, ...args);
+
+  beforeAll(() => {
+    work = copyWorkspace('pc-vault-cache-');
+    env = freshCloneEnv(work);
+  });
+
+  it('serves infra’s and hosts’ render from the cache after k8s-apps writes its part of state', async () => {
+    // The vault as a provisioned cloud has it: a state document exists before the layers render.
+    const vault = await openVault({
+      ...vaultOptionsFromEnv({ ...env, CLOUD_SECRETS_DIR: join(work, '.secrets') }, { sandbox: true }),
+      log: () => {},
+    });
+    const write = (layers: Record<string, unknown>) =>
+      vault.withLock('test', (session) => session.write('state', { version: 1, layers }, 'test: state'));
+    await write({});
+    const first = nx('run-many', '-t', 'render', '-p', 'infra', 'hosts');
+    expect(first.code, first.out).toBe(0);
+    await write({ 'k8s-apps': { deployed: 'by the test' } });
+    const again = nx('run-many', '-t', 'render', '-p', 'infra', 'hosts');
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/Cache:\s+3\/3 hit/);
+    // A slice infra reads (its own part of state) does reach its key.
+    await write({ infra: { resources: {} }, 'k8s-apps': { deployed: 'by the test' } });
+    const changed = nx('run-many', '-t', 'render', '-p', 'infra', 'hosts');
+    expect(changed.out).toMatch(/Cache:\s+1\/3 hit/);
+  }, 90_000);
+});
