@@ -19,12 +19,16 @@ const HOLD_LOCK = join(ROOT, 'projects/vault/test/fixtures/hold-lock.ts');
 
 let root: string;
 let env: NodeJS.ProcessEnv;
+let tempDir: string;
 const children: Child[] = [];
 const secrets = () => env.CLOUD_SECRETS_DIR!;
 const identity = () => env.CLOUD_AGE_IDENTITY!;
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'state-script-test-'));
+  // Its own folder for secure temp files: other test files' runs sweep the shared /dev/shm for
+  // leftovers of dead processes, and would take this test's SIGKILL leftover before it looks.
+  tempDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : root, 'state-script-test-'));
   await writeFile(join(root, 'gitconfig'), '');
   // Nothing from the developer's environment: no HCLOUD_TOKEN, no git identity, no editor.
   env = {
@@ -35,11 +39,13 @@ beforeEach(async () => {
     GIT_CONFIG_GLOBAL: join(root, 'gitconfig'),
     GIT_CONFIG_NOSYSTEM: '1',
     EDITOR_REPORT: join(root, 'editor-report.jsonl'),
+    CLOUD_TEMP_DIR: tempDir,
   };
 });
 afterEach(async () => {
   for (const child of children.splice(0)) child.process.kill('SIGKILL');
   await rm(root, { recursive: true, force: true });
+  await rm(tempDir, { recursive: true, force: true });
 });
 
 interface Run {

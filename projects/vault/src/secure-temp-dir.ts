@@ -27,8 +27,13 @@ export interface SecureTempPlaces {
   fallbackDir: string;
 }
 
-/** /dev/shm, then $XDG_RUNTIME_DIR; else the system temp dir. */
+/**
+ * $CLOUD_TEMP_DIR when set (the operator's choice, used alone); else /dev/shm, then
+ * $XDG_RUNTIME_DIR; else the system temp dir. The sweep looks in the same places.
+ */
 export function secureTempPlaces(env: NodeJS.ProcessEnv = process.env): SecureTempPlaces {
+  const chosen = env.CLOUD_TEMP_DIR?.trim();
+  if (chosen) return { memoryDirs: [chosen], fallbackDir: chosen };
   return {
     memoryDirs: ['/dev/shm', env.XDG_RUNTIME_DIR].filter((dir): dir is string => Boolean(dir)),
     fallbackDir: tmpdir(),

@@ -31,6 +31,11 @@ describe('the secure temp folder', () => {
     expect(secureTempPlaces({}).memoryDirs).toEqual(['/dev/shm']);
   });
 
+  it('is looked for only in $CLOUD_TEMP_DIR when the operator names one', () => {
+    const places = secureTempPlaces({ CLOUD_TEMP_DIR: '/run/secrets-here', XDG_RUNTIME_DIR: '/run/user/1000' });
+    expect(places).toEqual({ memoryDirs: ['/run/secrets-here'], fallbackDir: '/run/secrets-here' });
+  });
+
   it('falls back to the temp dir when no candidate is a memory-backed directory, and says it is not in memory', async () => {
     const notADir = join(temp.root, 'file');
     await writeFile(notADir, '');
