@@ -29,7 +29,7 @@ export const preTasksExecution: PreTasksExecution = (_options, context) => {
   if (process.env.HCLOUD_TOKEN?.trim()) return;
   // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
   const asked = context.argv.flatMap((arg) => arg.split(/[=,:]/));
-  if (!asked.some((word) => (LAYER_TARGETS as readonly string[]).includes(word))) return;
+  if (!asked.some((word) => [...LAYER_TARGETS, 'keys'].includes(word))) return;
   const secrets = resolve(context.workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
   if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
   spawnSync(join(context.workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {

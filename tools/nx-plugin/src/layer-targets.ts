@@ -1,10 +1,16 @@
-import type { TargetConfiguration } from '@nx/devkit';
+import type { TargetConfiguration, TargetDependencyConfig } from '@nx/devkit';
 
 /** The five targets every infrastructure layer has, in the order a run goes through them. */
 export const LAYER_TARGETS = ['render', 'check', 'plan', 'provision', 'destroy'] as const;
 export type LayerTarget = (typeof LAYER_TARGETS)[number];
 
 const RUNNER = 'node tools/nx-plugin/src/run-target.mjs';
+
+/**
+ * The one step that generates every key the layers list (projects/vault/src/targets/keys.ts):
+ * each layer renders after it, so a layer's render and provision find their keys in the vault.
+ */
+export const KEYS_STEP: TargetDependencyConfig = { projects: ['vault'], target: 'keys' };
 
 /** Which vault documents a target reads, hashed as a runtime input so a cache hit never hides a change in them. */
 const VAULT_INPUTS: Record<'render' | 'plan', string> = {
@@ -40,7 +46,7 @@ export function layerTargets(projectRoot: string): Record<LayerTarget, TargetCon
     render: {
       ...run('render'),
       cache: true,
-      dependsOn: ['^render'],
+      dependsOn: ['^render', KEYS_STEP],
       inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, { runtime: VAULT_INPUTS.render }],
       outputs: ['{workspaceRoot}/dist/{projectName}/render'],
     },
