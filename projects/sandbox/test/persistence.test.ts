@@ -180,7 +180,7 @@ describe('the serve entry point in a separate process', () => {
     child.stderr.on('data', (c) => (stderr += c));
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(1);
-    expect(stderr).toContain('SANDBOX_FAULTS: unknown key "chaos"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, seed');
+    expect(stderr).toContain('SANDBOX_FAULTS: unknown key "chaos"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed');
   });
 });
 
