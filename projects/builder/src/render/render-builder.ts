@@ -3,7 +3,7 @@
 import { CloudError, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { builderKeys, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts } from './builder-facts';
-import { BUILDER, OXYGEN_K3S } from './builder-settings';
+import { BUILDER, CACHE_APP, OXYGEN_K3S } from './builder-settings';
 import { buildMachines, type BuildMachine } from './build-machines';
 import {
   authorizedKeys,
@@ -18,9 +18,6 @@ import { k3sAgentConfig } from './k3s-agent';
 import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
 import { builderUnit, k3sAgentUnit } from './systemd-units';
 import { plainFileCommands } from './plain-file-commands';
-
-/** The app whose attic serves the cluster's binary cache (k8s-apps keys its app modules by this name). */
-export const CACHE_APP = 'nix-cache';
 
 export interface RenderBuilderInput {
   config: ClusterConfig;

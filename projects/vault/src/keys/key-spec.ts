@@ -13,6 +13,11 @@ export interface KeySpec {
   purpose: string;
   /** Makes a new value. Called only when the token is missing. */
   generate(): string;
+  /**
+   * Where the public half goes, for a key pair whose public half renders read (a pinned host key, a
+   * cache's trusted key): vars.<path>, derived from the token, so the two can never disagree.
+   */
+  publicHalf?: { varPath: string; of(privateValue: string): string };
 }
 
 /** What a layer's `key-specs.ts` exports as `keySpecs`: its keys for the configured cluster. */

@@ -14,14 +14,16 @@ export async function run(): Promise<void> {
   // The vault exists by now: the Nx plugin prepares the sandbox's before any task, and against
   // Hetzner `npm run state -- init` makes it; a missing one is reported, never created here.
   const vault = await openVault(vaultOptionsFromEnv(process.env, { sandbox: false }));
-  const { generated, total } = await ensureKeys(
+  const { generated, publicVars, total } = await ensureKeys(
     vault,
     layers.flatMap((layer) => layer.specs),
   );
   const from = layers.map((l) => `${l.project} ${l.specs.length}`).join(', ');
-  if (!generated.length) console.log(`keys: all ${total} key(s) present (${from}); nothing written.`);
-  else {
+  if (!generated.length && !publicVars.length)
+    console.log(`keys: all ${total} key(s) present (${from}); nothing written.`);
+  if (generated.length) {
     console.log(`keys: generated ${generated.length} of ${total} key(s) into the vault's tokens:`);
     for (const spec of generated) console.log(`  ${spec.token.padEnd(28)} ${spec.purpose}`);
   }
+  if (publicVars.length) console.log(`keys: public halves written to vars: ${publicVars.join(', ')}.`);
 }
