@@ -11,6 +11,7 @@ import { clusterView, type ClusterView } from './cluster-view';
 import { DEFAULT_MACHINE_DURATIONS, type MachineDurations } from './machine-durations';
 import { MachineJournal, type JournalEntry } from './machine-journal';
 import { HOSTS_STEPS, StepArgumentError, StepFailure, type StepHandler } from './machine-steps';
+import { OXYGEN_STEPS } from './oxygen-steps';
 import { emptyMachineWorld, MACHINE_WORLD_FORMAT, type MachineRecord, type MachineWorld } from './machine-world';
 
 export interface MachineStepRequest {
@@ -47,7 +48,7 @@ export interface MachineModelOptions {
 
 export class MachineModel {
   private world: MachineWorld;
-  private readonly steps = new Map<string, StepHandler>(Object.entries(HOSTS_STEPS));
+  private readonly steps = new Map<string, StepHandler>(Object.entries({ ...HOSTS_STEPS, ...OXYGEN_STEPS }));
   private faults: FaultInjector;
   readonly journal: MachineJournal;
   private readonly file: string | null;
