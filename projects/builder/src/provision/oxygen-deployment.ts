@@ -105,7 +105,10 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
     files,
     commands,
     summary: {
-      container: isBuilder && input.builder ? { image: BUILDER.image, ...input.builder } : null,
+      container:
+        isBuilder && input.builder
+          ? { image: BUILDER.image, cpus: input.builder.cpus, memoryGb: input.builder.memoryGb }
+          : null,
       agent: agent
         ? {
             serverAddr: agent.server,
