@@ -28,6 +28,9 @@ export interface OxygenProbe {
 export interface OxygenExecutor {
   /** 'ssh' or 'sandbox': for messages only; no caller branches on it. */
   readonly kind: string;
+  /** The generation Oxygen's marker names (null before the first deploy): all provision needs. */
+  generation(target: OxygenTarget): Promise<string | null>;
+  /** Everything status shows. */
   probe(target: OxygenTarget): Promise<OxygenProbe>;
   /** Copies the files, runs the commands in order, then writes the generation marker; stops at the first failure. */
   deploy(target: OxygenTarget, deployment: OxygenDeployment): Promise<void>;

@@ -14,7 +14,7 @@ export async function provisionOxygen(
 ): Promise<OxygenOutcome> {
   let running: string | null;
   try {
-    running = (await executor.probe(target)).generation;
+    running = await executor.generation(target);
   } catch (error) {
     if (!(error instanceof OxygenStepError) || error.reason !== 'unreachable') throw error;
     log(

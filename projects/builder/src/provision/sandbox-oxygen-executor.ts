@@ -31,6 +31,10 @@ export class SandboxOxygenExecutor implements OxygenExecutor {
     return (await this.step('oxygen-probe', target, {})) as OxygenProbe;
   }
 
+  async generation(target: OxygenTarget): Promise<string | null> {
+    return (await this.probe(target)).generation;
+  }
+
   async deploy(target: OxygenTarget, deployment: OxygenDeployment): Promise<void> {
     await this.step('oxygen-deploy', target, {
       generation: deployment.generation,

@@ -4,6 +4,7 @@
 // fails stops the deploy, names itself, and leaves the marker as it was, so the next run deploys
 // again. SSH trusts exactly Oxygen's host key when the vault has it (vars.OXYGEN.ssh_host_public_key),
 // else the operator's own known_hosts; never a key it has not seen.
+import { spawn } from 'node:child_process';
 import { $, type ProcessOutput } from 'zx';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
@@ -24,12 +25,20 @@ export interface SshOxygenExecutorOptions {
 export class SshOxygenExecutor implements OxygenExecutor {
   readonly kind = 'ssh';
   private files: Promise<{ dir: SecureTempDir; args: string[] }> | undefined;
+  private readonly knownHosts = new Map<string, Promise<string>>();
+  /** One SSH connection per address, shared by every step of a run (a deploy is many sessions). */
+  private readonly masters = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: SshOxygenExecutorOptions) {}
 
   async close(): Promise<void> {
+    for (const [address, master] of this.masters)
+      if (await master)
+        await runSsh([...(await this.connectionArgs(address)), '-O', 'exit', ...this.destination(address)]);
+    this.masters.clear();
     if (this.files) await (await this.files).dir.remove();
     this.files = undefined;
+    this.knownHosts.clear();
   }
 
   async probe(target: OxygenTarget): Promise<OxygenProbe> {
@@ -61,14 +70,21 @@ export class SshOxygenExecutor implements OxygenExecutor {
     };
   }
 
+  async generation(target: OxygenTarget): Promise<string | null> {
+    return (
+      (
+        await this.ssh(target, 'read the generation', `cat ${this.path(GENERATION_MARKER)} 2>/dev/null || true`)
+      ).trim() || null
+    );
+  }
+
   async deploy(target: OxygenTarget, deployment: OxygenDeployment): Promise<void> {
-    for (const file of deployment.files)
-      await this.ssh(
-        target,
-        `copy ${file.path}`,
-        `install -D -m ${file.mode.toString(8).padStart(4, '0')} /dev/stdin ${this.path(file.path)}`,
-        file.content,
-      );
+    // Every file in one session: each travels as base64, so no content is ever read as shell.
+    const copy = deployment.files.map(
+      (file) =>
+        `printf %s '${Buffer.from(file.content).toString('base64')}' | base64 -d | install -D -m ${file.mode.toString(8).padStart(4, '0')} /dev/stdin ${this.path(file.path)}`,
+    );
+    await this.ssh(target, `copy ${deployment.files.length} file(s)`, ['set -e', ...copy].join('\n'));
     for (const command of deployment.commands) await this.ssh(target, command, command);
     await this.ssh(
       target,
@@ -98,24 +114,57 @@ export class SshOxygenExecutor implements OxygenExecutor {
     return (await this.files).args;
   }
 
+  /** A known_hosts file holding only Oxygen's key under `pattern`, written once per address. */
+  private knownHostsFor(pattern: string): Promise<string> {
+    let file = this.knownHosts.get(pattern);
+    if (!file) {
+      file = (async () => {
+        const { dir } = await this.files!;
+        const key = this.options.hostPublicKey!.split(' ').slice(0, 2).join(' ');
+        return dir.writeFile(`oxygen-known-hosts-${this.knownHosts.size}`, `${pattern} ${key}\n`);
+      })();
+      this.knownHosts.set(pattern, file);
+    }
+    return file;
+  }
+
   private async ssh(target: OxygenTarget, step: string, script: string, input?: string): Promise<string> {
-    const [host, port] = splitAddress(target.sshAddress);
+    const base = await this.connectionArgs(target.sshAddress);
+    // The master is a speed-up only: when it cannot start, the session below connects by itself
+    // and says why it could not.
+    let master = this.masters.get(target.sshAddress);
+    if (!master) {
+      master = runSsh([...base, '-M', '-N', '-f', '-o', 'ControlPersist=60', ...this.destination(target.sshAddress)]);
+      this.masters.set(target.sshAddress, master);
+    }
+    await master;
+    const args = [...base, '-o', 'ControlMaster=no', ...this.destination(target.sshAddress), '--', script];
+    const output = await $({ nothrow: true, quiet: true, input: input ?? '' })`ssh ${args}`;
+    if (output.exitCode === 0) return output.stdout;
+    throw sshFailure(target, step, output);
+  }
+
+  /** Identity, pinned host key, control socket and timeouts for `address`. */
+  private async connectionArgs(address: string): Promise<string[]> {
+    const [host, port] = splitAddress(address);
     const identity = await this.sshArgs();
     const pinned: string[] = [];
     if (this.options.hostPublicKey) {
-      const { dir } = await this.files!;
       const pattern = port === '22' ? host : `[${host}]:${port}`;
-      const known = await dir.writeFile(
-        'oxygen-known-hosts',
-        `${pattern} ${this.options.hostPublicKey.split(' ').slice(0, 2).join(' ')}\n`,
+      pinned.push(
+        '-o',
+        `UserKnownHostsFile=${await this.knownHostsFor(pattern)}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
       );
-      pinned.push('-o', `UserKnownHostsFile=${known}`, '-o', 'GlobalKnownHostsFile=/dev/null');
     }
-    const args = [
+    return [
       '-F',
       '/dev/null',
       ...identity,
       ...pinned,
+      '-o',
+      `ControlPath=${(await this.files!).dir.path}/cm-%C`,
       '-o',
       'StrictHostKeyChecking=yes',
       '-o',
@@ -126,14 +175,21 @@ export class SshOxygenExecutor implements OxygenExecutor {
       'LogLevel=ERROR',
       '-p',
       port,
-      `${this.options.user ?? 'root'}@${host}`,
-      '--',
-      script,
     ];
-    const output = await $({ nothrow: true, quiet: true, input: input ?? '' })`ssh ${args}`;
-    if (output.exitCode === 0) return output.stdout;
-    throw sshFailure(target, step, output);
   }
+
+  private destination(address: string): string[] {
+    return [`${this.options.user ?? 'root'}@${splitAddress(address)[0]}`];
+  }
+}
+
+/** Runs ssh with no output kept (a control master or its exit); whether it succeeded. */
+function runSsh(args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('ssh', args, { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
 }
 
 /** One sentence for a failed ssh (exit 255: the connection) or a failed command on Oxygen. */
