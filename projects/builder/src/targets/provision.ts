@@ -1,8 +1,6 @@
 // builder:provision — puts what render made on Oxygen (the builder container, the k3s agent) when
 // Oxygen runs another generation; says so in one line and changes nothing when Oxygen does not
 // answer. Runs after check, and before hosts: the hosts' first builds may use Oxygen.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CloudError } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
@@ -11,7 +9,7 @@ import { builderKeys } from '../keys/builder-keys';
 import { chooseOxygenExecutor } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment } from '../provision/oxygen-deployment';
 import { provisionOxygen } from '../provision/provision-oxygen';
-import { MANIFEST, RENDER_DIR, type BuilderManifest } from './render';
+import { readRendered, RENDER_DIR } from './render';
 
 /** The hosts layer's k3s cluster token in the vault (hosts' key-specs.ts makes it). */
 export const K3S_TOKEN = 'K3S_TOKEN';
@@ -23,15 +21,12 @@ export async function run(): Promise<void> {
     console.log('builder: oxygen is not enabled in the config; nothing to provision.');
     return;
   }
-  const manifest = JSON.parse(await readFile(join(RENDER_DIR, MANIFEST), 'utf8')) as BuilderManifest;
+  const { manifest, files: rendered } = await readRendered();
   const facts = readBuilderFacts(builderKeys(config.name), vars).facts;
   if (!facts || manifest.missingVars.length)
     throw new CloudError(
       `${RENDER_DIR} is not complete: run \`npx nx run builder:check\`, which says what is missing.`,
     );
-  const rendered = Object.fromEntries(
-    await Promise.all(manifest.files.map(async (f) => [f, await readFile(join(RENDER_DIR, f), 'utf8')] as const)),
-  );
   const tokens = await vault.read('tokens');
   const deployment = oxygenDeployment({
     cluster: config.name,
