@@ -8,7 +8,7 @@ import { lookupVar, type ClusterConfig, type NodeModel, type VarsDocument } from
 import { builderKeys, HOST_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts } from '../render/builder-facts';
 import { BUILDER, builderAlias, CACHE_APP } from '../render/builder-settings';
-import { buildMachines } from '../render/build-machines';
+import { buildMachines, type BuildMachine } from '../render/build-machines';
 
 /** One `Host` block of the host's ssh_config: Nix's machine URIs carry no port, the alias does. */
 export interface HostSshAlias {
@@ -17,21 +17,8 @@ export interface HostSshAlias {
   port: number;
 }
 
-/** A build machine as NixOS's nix.buildMachines takes it. */
-export interface HostBuildMachine {
-  hostName: string;
-  protocol: 'ssh-ng';
-  systems: string[];
-  sshUser: string;
-  /** A file outside the store, delivered with the host's secrets. */
-  sshKey: string;
-  maxJobs: number;
-  speedFactor: number;
-  supportedFeatures: string[];
-  mandatoryFeatures: string[];
-  /** base64 of `ssh-ed25519 AAAA…`; null where the host's own known_hosts decides (the workers). */
-  publicHostKey: string | null;
-}
+/** A build machine as NixOS's nix.buildMachines takes it (render's machines file holds the same). */
+export type HostBuildMachine = BuildMachine;
 
 export interface HostNix {
   substituters: string[];
