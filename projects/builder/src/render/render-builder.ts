@@ -15,9 +15,13 @@ import {
   sshdConfig,
 } from './container-files';
 import { k3sAgentConfig } from './k3s-agent';
+import { oxygenModuleData } from './oxygen-module';
 import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
 import { builderUnit, k3sAgentUnit } from './systemd-units';
 import { plainFileCommands } from './plain-file-commands';
+
+/** The data of Oxygen's NixOS module, under dist/builder/render. */
+export const OXYGEN_MODULE_DATA = 'nixos/oxygen.json';
 
 export interface RenderBuilderInput {
   config: ClusterConfig;
@@ -69,11 +73,13 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       'operator/ssh_config': builderSshConfig(builderEndpoint(oxygen.hostname, OPERATOR_BUILDER_CLIENT_KEY)),
     });
   }
-  if (isWorker)
+  const agent = isWorker ? k3sAgentConfig(config, nodes, facts) : null;
+  if (agent)
     Object.assign(files, {
-      'k3s/config.yaml': `${JSON.stringify(k3sAgentConfig(config, nodes, facts), null, 2)}\n`,
+      'k3s/config.yaml': `${JSON.stringify(agent, null, 2)}\n`,
       [`systemd/${OXYGEN_K3S.unit}`]: k3sAgentUnit(),
     });
+  files[OXYGEN_MODULE_DATA] = `${JSON.stringify(oxygenModuleData(oxygen, agent), null, 2)}\n`;
   files['commands.txt'] = plainFileCommands({ builder: isBuilder, worker: isWorker });
   return {
     summary: summaryOf(oxygen, machines),

@@ -7,6 +7,7 @@ import { CloudError, lookupVar } from '@personal-cloud/cluster';
 import { loadBuilderInputs } from '../builder-inputs';
 import { runBuilderChecks } from '../check/builder-checks';
 import { hostsJsonKeyProblems } from '../check/hosts-json-keys';
+import { sharedNixLib } from '../check/oxygen-module-eval';
 import { hostNix } from '../hosts/host-nix';
 import { builderAlias } from '../render/builder-settings';
 import { builderKeys } from '../keys/builder-keys';
@@ -37,6 +38,7 @@ export async function run(): Promise<void> {
       unshare: canRun('unshare', ['--version']),
       root: process.getuid?.() === 0,
       nix: canRun('nix', ['--version']),
+      sharedNix: canRun('nix-instantiate', ['--version']) ? sharedNixLib(process.cwd()) : null,
     },
   });
   if (!existsSync(HOSTS_JSON))
