@@ -4,8 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeNeeding, onPath } from '../../../tools/test-support/external-tools';
+import { sharedNixLib } from '../src/check/oxygen-module-eval';
 import { runBuilderChecks, type BuilderCheckInputs } from '../src/check/builder-checks';
 import { generateNixSigningKey } from '../src/keys/nix-signing-key';
 import { MANIFEST, writeRendered, type BuilderManifest } from '../src/targets/render';
@@ -18,8 +20,10 @@ const tools = {
   unshare: onPath('unshare'),
   root: process.getuid?.() === 0,
   nix: onPath('nix'),
+  sharedNix: onPath('nix-instantiate') ? sharedNixLib(fileURLToPath(new URL('../../..', import.meta.url))) : null,
 };
-const allTools = tools.systemdAnalyze && tools.sshd !== null && tools.unshare && tools.root && tools.nix;
+const allTools =
+  tools.systemdAnalyze && tools.sshd !== null && tools.unshare && tools.root && tools.nix && tools.sharedNix !== null;
 
 const made: string[] = [];
 afterAll(() => {
@@ -51,6 +55,9 @@ describeNeeding({ what: 'systemd-analyze, sshd, unshare, nix and root', availabl
     expect(report.problems).toEqual([]);
     expect(report.ran.join('\n')).toContain('systemd-analyze verify of 2 unit(s)');
     expect(report.ran).toContain('sshd -t of container/sshd_config');
+    expect(report.ran).toContain(
+      "Oxygen's NixOS module evaluates with nixos/oxygen.json (nixpkgs' lib, declared NixOS options)",
+    );
     expect(report.ran).toContain('nix show-config of container/nix.conf and operator/nix.conf');
     expect(report.skipped).toEqual([
       'building container/Containerfile: podman is not part of the check (it runs on Oxygen, and fetches its base image)',
@@ -100,6 +107,17 @@ describeNeeding({ what: 'systemd-analyze, sshd, unshare, nix and root', availabl
     const other = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZj3QNycjVxQy9ypAZwVOL6KEhdoTk+KpsWGrUObCsn';
     expect((await runBuilderChecks({ ...inputs, vaultHostKey: other })).problems).toEqual([
       "operator/machines pins a builder host key that is not the vault's: render again",
+    ]);
+  });
+
+  it("fails Oxygen's module data the option tree refuses, naming the option", async () => {
+    const file = join(inputs.renderDir, 'nixos/oxygen.json');
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...data, agent: { ...data.agent, role: 'server' } }));
+    expect((await runBuilderChecks(inputs)).problems).toEqual([
+      expect.stringMatching(
+        /^nixos\/oxygen\.json: Oxygen's NixOS module does not evaluate: error: A definition for option `personalCloud\.oxygen\.agent\.role' is not of type `value "agent" \(singular enum\)'/,
+      ),
     ]);
   });
 

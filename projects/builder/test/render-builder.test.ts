@@ -135,6 +135,7 @@ describe("Oxygen's k3s agent", () => {
     expect(Object.keys(renderAt(4, (c) => (c.oxygen.roles = ['worker'])).files).sort()).toEqual([
       'commands.txt',
       'k3s/config.yaml',
+      'nixos/oxygen.json',
       'systemd/personal-cloud-k3s-agent.service',
     ]);
     expect(Object.keys(renderAt(4, (c) => (c.oxygen.roles = ['builder'])).files)).not.toContain('k3s/config.yaml');
@@ -152,7 +153,7 @@ describe('render as a whole', () => {
       dir,
       renderAt(4, (c) => (c.oxygen.roles = ['worker'])),
     );
-    expect(readdirSync(dir).sort()).toEqual(['builder.json', 'commands.txt', 'k3s', 'systemd']);
+    expect(readdirSync(dir).sort()).toEqual(['builder.json', 'commands.txt', 'k3s', 'nixos', 'systemd']);
     await writeRendered(dir, renderAt());
     expect(statSync(join(dir, 'container/entrypoint.sh')).mode & 0o777).toBe(0o755);
     rmSync(parent, { recursive: true, force: true });

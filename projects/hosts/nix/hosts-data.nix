@@ -2,7 +2,7 @@
 # Every value is typed again by the personalCloud.node options when a node is evaluated.
 { hostsFile }:
 let
-  version = 1;
+  version = 2;
   data =
     if builtins.pathExists hostsFile then
       builtins.fromJSON (builtins.readFile hostsFile)

@@ -106,17 +106,21 @@ describeNeeding(NIX_NEEDS, 'the hosts NixOS modules', () => {
   });
 
   it('hands remote builders to NixOS as build machines, with their key as a file', async () => {
-    const document = broken('worker-1', (n) =>
+    const document = broken('worker-1', (n) => {
+      n.nix.distributedBuilds = true;
       n.nix.builders.push({
         hostName: 'oxygen',
+        protocol: 'ssh-ng',
         systems: ['x86_64-linux'],
         sshUser: 'builder',
         sshKey: '/var/lib/personal-cloud/secrets/builder-key',
         maxJobs: 8,
         speedFactor: 4,
         supportedFeatures: ['kvm'],
-      }),
-    );
+        mandatoryFeatures: [],
+        publicHostKey: null,
+      });
+    });
     const result = await evaluate(document, 'worker-1');
     expect(result.nix).toMatchObject({
       distributedBuilds: true,
@@ -213,8 +217,8 @@ describeNeeding(NIX_NEEDS, 'the hosts NixOS modules', () => {
     await expect(evaluate({ version: 1, unset: true, nodes: {} }, 'worker-1')).rejects.toThrow(
       /no hosts\.json was given; pass --override-input render path:/,
     );
-    await expect(evaluate({ ...renderAt(1), version: 2 }, 'worker-1')).rejects.toThrow(
-      /has version 2, but these modules read version 1/,
+    await expect(evaluate({ ...renderAt(1), version: 1 }, 'worker-1')).rejects.toThrow(
+      /has version 1, but these modules read version 2/,
     );
   });
 });

@@ -7,18 +7,41 @@ describe('SANDBOX_FAULTS', () => {
       'rate_limit=0.1,server_error=0.05,unavailable=0.05,action_error=0.05,reset=0.02,seed=42',
     );
     expect(config).toEqual({
-      probabilities: { rate_limit: 0.1, server_error: 0.05, unavailable: 0.05, action_error: 0.05, reset: 0.02 },
+      probabilities: {
+        rate_limit: 0.1,
+        server_error: 0.05,
+        unavailable: 0.05,
+        action_error: 0.05,
+        reset: 0.02,
+        install_error: 0,
+        not_ready: 0,
+        slow_member: 0,
+      },
       seed: 42,
     });
+    expect(parseFaults('install_error=0.3,not_ready=0.2,slow_member=0.1').probabilities).toMatchObject({
+      install_error: 0.3,
+      not_ready: 0.2,
+      slow_member: 0.1,
+    });
     expect(parseFaults('', 7)).toEqual({
-      probabilities: { rate_limit: 0, server_error: 0, unavailable: 0, action_error: 0, reset: 0 },
+      probabilities: {
+        rate_limit: 0,
+        server_error: 0,
+        unavailable: 0,
+        action_error: 0,
+        reset: 0,
+        install_error: 0,
+        not_ready: 0,
+        slow_member: 0,
+      },
       seed: 7,
     });
   });
 
   it('names an unknown key and the allowed ones', () => {
     expect(() => parseFaults('timeout=0.1')).toThrow(
-      'SANDBOX_FAULTS: unknown key "timeout"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, seed',
+      'SANDBOX_FAULTS: unknown key "timeout"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed',
     );
   });
 

@@ -1,10 +1,21 @@
 // Fault injection, configured like `rate_limit=0.1,server_error=0.05,action_error=0.05,reset=0.02,seed=42`.
 // rate_limit, server_error and unavailable fail a request before it is processed (nothing changes);
 // action_error makes a new action end in `error`; reset drops the connection after the request was
-// processed and persisted, so the client cannot know whether it happened.
+// processed and persisted, so the client cannot know whether it happened. The machine model's
+// faults are drawn the same way: install_error fails an install, not_ready leaves a node's k3s
+// not Ready until its next deploy, slow_member makes a joining etcd member slow to be healthy.
 import { seededRandom, type Random } from './seeded-random';
 
-export const FAULT_KINDS = ['rate_limit', 'server_error', 'unavailable', 'action_error', 'reset'] as const;
+export const MACHINE_FAULT_KINDS = ['install_error', 'not_ready', 'slow_member'] as const;
+export type MachineFaultKind = (typeof MACHINE_FAULT_KINDS)[number];
+export const FAULT_KINDS = [
+  'rate_limit',
+  'server_error',
+  'unavailable',
+  'action_error',
+  'reset',
+  ...MACHINE_FAULT_KINDS,
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type RequestFault = 'rate_limit' | 'server_error' | 'unavailable';
 
@@ -16,7 +27,10 @@ export interface FaultConfig {
 const ALLOWED_KEYS = [...FAULT_KINDS, 'seed'];
 
 export function noFaults(): FaultConfig {
-  return { probabilities: { rate_limit: 0, server_error: 0, unavailable: 0, action_error: 0, reset: 0 }, seed: 0 };
+  return {
+    probabilities: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>,
+    seed: 0,
+  };
 }
 
 /** Parses the SANDBOX_FAULTS syntax; throws one sentence naming the bad key or value and the allowed keys. */
@@ -61,11 +75,19 @@ export class FaultInjector {
   private readonly requests: Random;
   private readonly actions: Random;
   private readonly resets: Random;
+  private readonly machines: Random;
 
   constructor(readonly config: FaultConfig) {
     this.requests = seededRandom(config.seed);
     this.actions = seededRandom(config.seed ^ 0x9e3779b9);
     this.resets = seededRandom(config.seed ^ 0x85ebca6b);
+    this.machines = seededRandom(config.seed ^ 0xc2b2ae35);
+  }
+
+  /** Whether this machine step meets `kind`; machine steps draw from their own sequence. */
+  machineFault(kind: MachineFaultKind): boolean {
+    const p = this.config.probabilities[kind];
+    return p > 0 && this.machines() < p;
   }
 
   /** The fault that fails this request before it is processed, if any (one draw, shared by the three kinds). */

@@ -109,6 +109,18 @@ export class HetznerApi {
     this.faults = new FaultInjector(config);
   }
 
+  /** A server's settled power state, for the machine model: an off or deleted server does not answer. */
+  serverPower(id: number): 'running' | 'off' | 'absent' {
+    const server = this.world.servers[String(id)];
+    if (!server) return 'absent';
+    // A server being deleted is gone for whatever ran on it, though the API still lists it.
+    const deleting = this.world.running.some((actionId) => {
+      const action = this.world.actions[String(actionId)];
+      return action?.command === 'delete_server' && action.resources.some((r) => r.type === 'server' && r.id === id);
+    });
+    return deleting ? 'absent' : server.status;
+  }
+
   /** Route templates, e.g. for documentation and tests. */
   routes(): { method: string; template: string }[] {
     return this.router.templates();

@@ -6,6 +6,13 @@ export { findRunningSandbox } from './serve-record';
 export type { SandboxStats } from './stats';
 export type { RateLimit } from './rate-limiter';
 export { parseFaults, FAULT_KINDS, type FaultKind } from './faults';
+// The machine model: what runs on each server (see README "Machines").
+export { MachineModel, type MachineStepRequest, type MachineStepAnswer } from './machines/machine-model';
+export { StepFailure, type StepContext, type StepHandler, type StepResult } from './machines/machine-steps';
+export { clusterView, hasQuorum, type ClusterView } from './machines/cluster-view';
+export { readJournal, type JournalEntry } from './machines/machine-journal';
+export { parseMachineDurations, type MachineDurations } from './machines/machine-durations';
+export type { MachineRecord, MachineWorld, EtcdMember } from './machines/machine-world';
 export {
   startBinaryCache,
   type BinaryCacheOptions,

@@ -1,7 +1,8 @@
 // How a sandbox is configured: explicitly by the caller, else from the environment
-// (SANDBOX_PORT, SANDBOX_DIR, SANDBOX_ACTION_MS, SANDBOX_FAULTS), else by the defaults.
+// (SANDBOX_PORT, SANDBOX_DIR, SANDBOX_ACTION_MS, SANDBOX_FAULTS, SANDBOX_MACHINE_MS), else by the defaults.
 import { resolve } from 'node:path';
 import { parseFaults } from './faults';
+import { parseMachineDurations } from './machines/machine-durations';
 import type { RateLimit } from './rate-limiter';
 
 /** One request and its answer, as the exchange hook sees it (only for /v1 requests). */
@@ -29,6 +30,8 @@ export interface SandboxOptions {
   serverLimit?: number;
   /** SANDBOX_FAULTS syntax, e.g. `server_error=0.05,reset=0.02,seed=42`; default from SANDBOX_FAULTS or none. */
   faults?: string;
+  /** How long machine steps take (SANDBOX_MACHINE_MS syntax, e.g. `install=3000,rebuild=1000`); default from SANDBOX_MACHINE_MS or the model's defaults. */
+  machineMs?: string;
   onExchange?: (exchange: Exchange) => void;
   /** The rate-limit bucket; Hetzner's 3600 requests refilling one per second unless a test wants a small one. */
   rateLimit?: RateLimit;
@@ -52,6 +55,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number)
 export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
   const faults = env.SANDBOX_FAULTS ?? '';
   parseFaults(faults);
+  const machineMs = env.SANDBOX_MACHINE_MS ?? '';
+  parseMachineDurations(machineMs);
   return {
     port: integer(env, 'SANDBOX_PORT', 0, 65535) ?? DEFAULT_PORT,
     host: '127.0.0.1',
@@ -59,5 +64,6 @@ export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
     actionMs: integer(env, 'SANDBOX_ACTION_MS', 0, 3_600_000) ?? DEFAULT_ACTION_MS,
     serverLimit: integer(env, 'SANDBOX_SERVER_LIMIT', 0, 1_000_000),
     faults,
+    machineMs,
   };
 }

@@ -1,10 +1,14 @@
 // The sandbox as an HTTP service on loopback: /v1 is the Hetzner API, /__sandbox holds the
-// sandbox's own stats and reset (never faulted, never rate limited).
+// sandbox's own stats and reset (never faulted, never rate limited) and the machine model
+// (/__sandbox/machines…, /__sandbox/journal).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseFaults } from './faults';
 import { HetznerApi, type ApiAnswer } from './hetzner-api';
 import { sandboxOptionsFromEnv, type Exchange, type SandboxOptions } from './options';
+import { serveMachineRequest } from './machines/machine-http';
+import { parseMachineDurations } from './machines/machine-durations';
+import { MachineModel } from './machines/machine-model';
 import { HETZNER_RATE_LIMIT } from './rate-limiter';
 import { busyMessage, claimDirectory, liveServeRecord } from './serve-record';
 import type { SandboxStats } from './stats';
@@ -17,8 +21,10 @@ export interface RunningSandbox {
   /** The same data as GET /__sandbox/stats. */
   stats(): SandboxStats;
   reset(): void;
-  /** Changes fault injection at run time (SANDBOX_FAULTS syntax; '' for none). */
+  /** Changes fault injection at run time (SANDBOX_FAULTS syntax; '' for none), API and machines alike. */
   setFaults(faults: string): void;
+  /** The machine model: what runs on each server, etcd, the journal. */
+  machines: MachineModel;
   stop(): Promise<void>;
 }
 
@@ -43,6 +49,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     rateLimit: resolved.rateLimit ?? HETZNER_RATE_LIMIT,
     clock: resolved.clock ?? Date.now,
   });
+  const machines = new MachineModel({
+    dir,
+    clock: resolved.clock ?? Date.now,
+    durations: parseMachineDurations(resolved.machineMs),
+    faults,
+    serverPower: (id) => api.serverPower(id),
+  });
   const onExchange = resolved.onExchange;
 
   const server = createServer((req, res) => {
@@ -65,8 +78,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (url.pathname === '/__sandbox/stats' && method === 'GET') return send(res, 200, {}, api.stats());
     if (url.pathname === '/__sandbox/reset' && method === 'POST') {
       api.reset();
+      machines.reset();
       return send(res, 200, {}, { reset: true });
     }
+    const machineAnswer = serveMachineRequest(machines, method, url.pathname, body);
+    if (machineAnswer) return send(res, machineAnswer.status, {}, machineAnswer.body);
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/'))
       return send(
         res,
@@ -120,8 +136,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     url,
     port,
     stats: () => api.stats(),
-    reset: () => api.reset(),
-    setFaults: (text) => api.setFaults(parseFaults(text)),
+    reset: () => {
+      api.reset();
+      machines.reset();
+    },
+    setFaults: (text) => {
+      const config = parseFaults(text);
+      api.setFaults(config);
+      machines.setFaults(config);
+    },
+    machines,
     stop: async () => {
       if (stopped) return;
       stopped = true;

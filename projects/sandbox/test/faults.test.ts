@@ -158,7 +158,7 @@ describe('reset', () => {
 describe('configuration', () => {
   it('refuses an invalid fault string with the allowed keys', async () => {
     await expect(startSandbox({ port: 0, dir: null, faults: 'sever_error=0.1' })).rejects.toThrow(
-      'allowed keys are rate_limit, server_error, unavailable, action_error, reset, seed',
+      'allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed',
     );
     expect(() => fixture.sandbox.setFaults('reset=2')).toThrow(
       'SANDBOX_FAULTS: reset must be a probability between 0 and 1',

@@ -212,7 +212,7 @@ describe('the serve entry point in a separate process', () => {
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(1);
     expect(stderr).toContain(
-      'SANDBOX_FAULTS: unknown key "chaos"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, seed',
+      'SANDBOX_FAULTS: unknown key "chaos"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed',
     );
   });
 });

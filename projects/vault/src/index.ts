@@ -33,3 +33,5 @@ export {
 export { onExitOrSignal } from './exit-cleanup';
 // The operator workflows behind scripts/state.ts.
 export { runStateCommand, STATE_USAGE, type StateCommandIo } from './operator/state-command';
+// Keys and tokens that layers need generated once (vault:keys), and OpenSSH key forms.
+export * from './keys/index';

@@ -41,7 +41,7 @@ export const preTasksExecution: PreTasksExecution = (_options, context) => {
   watchRunOutcome();
   // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
   const asked = context.argv.flatMap((arg) => arg.split(/[=,:]/));
-  if (!asked.some((word) => (LAYER_TARGETS as readonly string[]).includes(word))) return;
+  if (!asked.some((word) => [...LAYER_TARGETS, 'keys'].includes(word))) return;
   // The question first: a destroy that is not confirmed leaves everything as it was, a new vault included.
   if (asked.includes('destroy')) confirmDestroyOnce(context.workspaceRoot, context.argv);
   prepareSandboxVault(context.workspaceRoot);

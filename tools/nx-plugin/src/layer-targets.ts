@@ -1,11 +1,17 @@
 import { basename } from 'node:path';
-import type { TargetConfiguration } from '@nx/devkit';
+import type { TargetConfiguration, TargetDependencyConfig } from '@nx/devkit';
 
 /** The five targets every infrastructure layer has, in the order a run goes through them. */
 export const LAYER_TARGETS = ['render', 'check', 'plan', 'provision', 'destroy'] as const;
 export type LayerTarget = (typeof LAYER_TARGETS)[number];
 
 const RUNNER = 'node tools/nx-plugin/src/run-target.mjs';
+
+/**
+ * The one step that generates every key the layers list (projects/vault/src/targets/keys.ts):
+ * each layer renders after it, so a layer's render and provision find their keys in the vault.
+ */
+export const KEYS_STEP: TargetDependencyConfig = { projects: ['vault'], target: 'keys' };
 
 /**
  * Where a layer's targets reach: another config file, vault, sandbox or Hetzner endpoint means
@@ -89,7 +95,7 @@ export function layerTargets(
     render: {
       ...run('render'),
       cache: true,
-      dependsOn: ['^render'],
+      dependsOn: ['^render', KEYS_STEP],
       inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
       outputs: ['{workspaceRoot}/dist/{projectName}/render'],
     },

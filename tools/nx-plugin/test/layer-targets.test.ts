@@ -16,7 +16,7 @@ describe('inferred layer targets', () => {
   });
 
   it('orders a run: upstream layers render and provision first', () => {
-    expect(targets.render.dependsOn).toEqual(['^render']);
+    expect(targets.render.dependsOn).toEqual(['^render', { projects: ['vault'], target: 'keys' }]);
     expect(targets.check.dependsOn).toEqual(['render']);
     expect(targets.provision.dependsOn).toEqual(['check', '^provision']);
   });

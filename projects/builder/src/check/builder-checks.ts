@@ -6,9 +6,11 @@ import { findLeaks } from '@personal-cloud/vault';
 import { missingBuilderVarsSentence } from '../render/builder-facts';
 import { HOST_KEY_IN_CONTAINER } from '../render/container-files';
 import type { K3sAgentConfig } from '../render/k3s-agent';
+import { OXYGEN_MODULE_DATA } from '../render/render-builder';
 import type { BuilderManifest } from '../targets/render';
 import { parseMachinesFile } from './machines-file';
 import { nixConfProblems } from './nix-conf-check';
+import { evaluateOxygenModule } from './oxygen-module-eval';
 import { privateKeyShape } from './private-key-shapes';
 import { sshdConfigProblem } from './sshd-config-test';
 import { verifyUnits } from './systemd-verify';
@@ -28,7 +30,15 @@ export interface BuilderCheckInputs {
   tokens: Record<string, string>;
   /** The builder's host key as the vault's vars hold it (`ssh-ed25519 AAAA…`), when they do. */
   vaultHostKey: string | undefined;
-  tools: { systemdAnalyze: boolean; sshd: string | null; unshare: boolean; root: boolean; nix: boolean };
+  tools: {
+    systemdAnalyze: boolean;
+    sshd: string | null;
+    unshare: boolean;
+    root: boolean;
+    nix: boolean;
+    /** nix-instantiate on PATH and ../shared/nix's nixpkgs lib: where it is, or null. */
+    sharedNix?: string | null;
+  };
 }
 
 /** Settings only a k3s server takes: any of them in Oxygen's config would make it one. */
@@ -142,6 +152,21 @@ export async function runBuilderChecks(inputs: BuilderCheckInputs): Promise<Chec
     if (!agent.server || !agent['node-ip'] || !agent['token-file'])
       report.problems.push('k3s/config.yaml lacks server, node-ip or token-file, which an agent needs to join');
     report.ran.push('k3s/config.yaml is an agent configuration');
+  }
+
+  if (has(OXYGEN_MODULE_DATA)) {
+    if (!inputs.tools.sharedNix)
+      report.skipped.push(
+        `the evaluation of Oxygen's NixOS module: it needs nix-instantiate and ../shared/nix (nixpkgs' lib; CLOUD_SHARED_NIX)`,
+      );
+    else {
+      const result = await evaluateOxygenModule(inputs.tools.sharedNix, join(renderDir, OXYGEN_MODULE_DATA));
+      if (!result.ok)
+        report.problems.push(`${OXYGEN_MODULE_DATA}: Oxygen's NixOS module does not evaluate: ${result.error}`);
+      report.ran.push(
+        `Oxygen's NixOS module evaluates with ${OXYGEN_MODULE_DATA} (nixpkgs' lib, declared NixOS options)`,
+      );
+    }
   }
 
   if (has('container/Containerfile'))

@@ -28,6 +28,9 @@ export function builderAlias(oxygenHostname: string): string {
   return `${oxygenHostname}-builder`;
 }
 
+/** The app whose attic serves the cluster's binary cache (k8s-apps keys its app modules by this name). */
+export const CACHE_APP = 'nix-cache';
+
 /** What Oxygen's k3s agent and its unit use. */
 export const OXYGEN_K3S = {
   configFile: '/etc/rancher/k3s/config.yaml',

@@ -9,6 +9,8 @@ type BuilderConfig = NonNullable<ClusterConfig['oxygen']>['builder'];
 
 export const HOST_KEY_IN_CONTAINER = `${BUILDER.keysMount}/ssh_host_ed25519_key`;
 const SCRIPTS = '/usr/local/bin';
+/** The health check podman runs in the container, in the unit and in Oxygen's NixOS module alike. */
+export const HEALTH_CMD = `${SCRIPTS}/healthcheck.sh`;
 /** OpenSSH's store path, linked (and so kept from garbage collection) outside the profile the image's Nix owns. */
 const OPENSSH = '/opt/openssh';
 
@@ -119,7 +121,7 @@ export function podmanRunArgs(builder: BuilderConfig): string[] {
     `--memory=${builder.memoryGb}g`,
     `--volume=${BUILDER.nixVolume}:/nix`,
     ...containerMounts().map(([from, to]) => `--volume=${from}:${to}:ro`),
-    `--health-cmd=${SCRIPTS}/healthcheck.sh`,
+    `--health-cmd=${HEALTH_CMD}`,
     '--health-interval=30s',
     '--health-retries=3',
     '--health-start-period=60s',

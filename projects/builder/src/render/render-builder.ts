@@ -3,7 +3,7 @@
 import { CloudError, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { builderKeys, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts } from './builder-facts';
-import { BUILDER, OXYGEN_K3S } from './builder-settings';
+import { BUILDER, CACHE_APP, OXYGEN_K3S } from './builder-settings';
 import { buildMachines, type BuildMachine } from './build-machines';
 import {
   authorizedKeys,
@@ -15,12 +15,13 @@ import {
   sshdConfig,
 } from './container-files';
 import { k3sAgentConfig } from './k3s-agent';
+import { oxygenModuleData } from './oxygen-module';
 import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
 import { builderUnit, k3sAgentUnit } from './systemd-units';
 import { plainFileCommands } from './plain-file-commands';
 
-/** The app whose attic serves the cluster's binary cache (k8s-apps keys its app modules by this name). */
-export const CACHE_APP = 'nix-cache';
+/** The data of Oxygen's NixOS module, under dist/builder/render. */
+export const OXYGEN_MODULE_DATA = 'nixos/oxygen.json';
 
 export interface RenderBuilderInput {
   config: ClusterConfig;
@@ -72,11 +73,13 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       'operator/ssh_config': builderSshConfig(builderEndpoint(oxygen.hostname, OPERATOR_BUILDER_CLIENT_KEY)),
     });
   }
-  if (isWorker)
+  const agent = isWorker ? k3sAgentConfig(config, nodes, facts) : null;
+  if (agent)
     Object.assign(files, {
-      'k3s/config.yaml': `${JSON.stringify(k3sAgentConfig(config, nodes, facts), null, 2)}\n`,
+      'k3s/config.yaml': `${JSON.stringify(agent, null, 2)}\n`,
       [`systemd/${OXYGEN_K3S.unit}`]: k3sAgentUnit(),
     });
+  files[OXYGEN_MODULE_DATA] = `${JSON.stringify(oxygenModuleData(oxygen, agent), null, 2)}\n`;
   files['commands.txt'] = plainFileCommands({ builder: isBuilder, worker: isWorker });
   return {
     summary: summaryOf(oxygen, machines),

@@ -6,18 +6,26 @@ import { readFile } from 'node:fs/promises';
 import { CloudError, lookupVar } from '@personal-cloud/cluster';
 import { loadBuilderInputs } from '../builder-inputs';
 import { runBuilderChecks } from '../check/builder-checks';
+import { hostsJsonKeyProblems } from '../check/hosts-json-keys';
+import { sharedNixLib } from '../check/oxygen-module-eval';
+import { hostNix } from '../hosts/host-nix';
+import { builderAlias } from '../render/builder-settings';
 import { builderKeys } from '../keys/builder-keys';
 import { MANIFEST, RENDER_DIR, type BuilderManifest } from './render';
 
 export const DIST_DIR = 'dist/builder';
+/** What the hosts deploy (hosts:render writes it; builder:check runs after it, see project.json). */
+export const HOSTS_JSON = 'dist/hosts/render/hosts.json';
 
 export async function run(): Promise<void> {
   const manifestFile = `${RENDER_DIR}/${MANIFEST}`;
   if (!existsSync(manifestFile))
     throw new CloudError(`${manifestFile} does not exist: run \`npx nx run builder:render\` first.`);
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as BuilderManifest;
-  const { config, vault, vars } = await loadBuilderInputs();
-  const hostKey = lookupVar(vars, builderKeys(config.name).sshHostKey.publicVar);
+  const { config, nodes, vault, vars } = await loadBuilderInputs();
+  const keys = builderKeys(config.name);
+  const hostKey = lookupVar(vars, keys.sshHostKey.publicVar);
+  const cacheKey = lookupVar(vars, keys.cacheSigningKey.publicVar);
   const report = await runBuilderChecks({
     distDir: DIST_DIR,
     renderDir: RENDER_DIR,
@@ -30,8 +38,21 @@ export async function run(): Promise<void> {
       unshare: canRun('unshare', ['--version']),
       root: process.getuid?.() === 0,
       nix: canRun('nix', ['--version']),
+      sharedNix: canRun('nix-instantiate', ['--version']) ? sharedNixLib(process.cwd()) : null,
     },
   });
+  if (!existsSync(HOSTS_JSON))
+    report.problems.push(`${HOSTS_JSON} does not exist: run \`npx nx run hosts:render\` first.`);
+  else {
+    const hosts = hostsJsonKeyProblems(HOSTS_JSON, JSON.parse(await readFile(HOSTS_JSON, 'utf8')), {
+      builderHost: config.oxygen ? builderAlias(config.oxygen.hostname) : '',
+      vaultHostKey:
+        hostKey === undefined || !hostNix(config, nodes, vars).builders.length ? undefined : String(hostKey),
+      vaultCacheKey: cacheKey === undefined ? undefined : String(cacheKey),
+    });
+    report.ran.push(hosts.ran);
+    report.problems.push(...hosts.problems);
+  }
   for (const line of report.ran) console.log(`builder: checked ${line}.`);
   for (const line of report.skipped) console.log(`builder: skipped ${line}.`);
   if (report.problems.length)

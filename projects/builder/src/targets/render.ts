@@ -1,6 +1,6 @@
 // builder:render — dist/builder/render/: Oxygen's builder container, its units, its k3s agent
 // settings and the operator's machines file and nix.conf snippet; builder.json says what is there.
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadBuilderInputs } from '../builder-inputs';
 import { missingBuilderVarsSentence } from '../render/builder-facts';
@@ -42,4 +42,15 @@ export async function writeRendered(dir: string, rendered: RenderedBuilder): Pro
     buildMachines: rendered.buildMachines,
   };
   await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** What the last render wrote: its manifest and each file's text by its path under the folder. */
+export async function readRendered(
+  dir: string = RENDER_DIR,
+): Promise<{ manifest: BuilderManifest; files: Record<string, string> }> {
+  const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as BuilderManifest;
+  const files = Object.fromEntries(
+    await Promise.all(manifest.files.map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const)),
+  );
+  return { manifest, files };
 }

@@ -130,9 +130,13 @@ in
       tailscale = mkOption { type = portSet; default = { }; };
     };
 
+    # Filled by the builder layer (projects/builder/src/hosts/host-nix.ts).
     nix = {
       substituters = mkOption { type = types.listOf types.str; default = [ ]; };
-      trustedPublicKeys = mkOption { type = types.listOf types.str; default = [ ]; };
+      trustedPublicKeys = mkOption { type = types.listOf (types.strMatching "[A-Za-z0-9._-]+:[A-Za-z0-9+/=]+"); default = [ ]; };
+      distributedBuilds = mkOption { type = types.bool; default = false; };
+      buildersUseSubstitutes = mkOption { type = types.bool; default = false; };
+      fallback = mkOption { type = types.bool; default = true; };
       # Remote builders (Oxygen), in the shape of NixOS's nix.buildMachines.
       builders = mkOption {
         default = [ ];
@@ -140,12 +144,28 @@ in
           types.submodule {
             options = {
               hostName = mkOption { type = types.str; };
+              protocol = mkOption { type = types.enum [ "ssh" "ssh-ng" ]; default = "ssh-ng"; };
               systems = mkOption { type = types.listOf types.str; };
               sshUser = mkOption { type = types.nullOr types.str; default = null; };
               sshKey = mkOption { type = types.nullOr secretFile; default = null; };
               maxJobs = mkOption { type = types.ints.positive; default = 1; };
               speedFactor = mkOption { type = types.ints.positive; default = 1; };
               supportedFeatures = mkOption { type = types.listOf types.str; default = [ ]; };
+              mandatoryFeatures = mkOption { type = types.listOf types.str; default = [ ]; };
+              publicHostKey = mkOption { type = types.nullOr (types.strMatching "[A-Za-z0-9+/=]+"); default = null; };
+            };
+          }
+        );
+      };
+      # Nix's machine URIs carry no port: an ssh alias per builder does.
+      sshAliases = mkOption {
+        default = [ ];
+        type = types.listOf (
+          types.submodule {
+            options = {
+              alias = mkOption { type = rfc1123; };
+              hostName = mkOption { type = types.str; };
+              port = mkOption { type = types.port; };
             };
           }
         );

@@ -62,6 +62,7 @@ else
     network = config.systemd.network;
     nix = {
       inherit (config.nix) settings distributedBuilds buildMachines;
+      sshConfig = config.programs.ssh.extraConfig;
     };
     tmpfiles = config.systemd.tmpfiles.rules;
     disko = {

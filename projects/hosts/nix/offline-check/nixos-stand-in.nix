@@ -134,9 +134,14 @@ in
           maxJobs = mkOption { type = types.int; default = 1; };
           speedFactor = mkOption { type = types.int; default = 1; };
           supportedFeatures = mkOption { type = types.listOf types.str; default = [ ]; };
+          mandatoryFeatures = mkOption { type = types.listOf types.str; default = [ ]; };
+          protocol = mkOption { type = types.nullOr (types.enum [ "ssh" "ssh-ng" ]); default = "ssh"; };
+          publicHostKey = mkOption { type = types.nullOr types.str; default = null; };
         };
       });
     };
+    # nixos/modules/programs/ssh.nix
+    programs.ssh.extraConfig = mkOption { type = types.lines; default = ""; };
     # nixos/modules/config/nix.nix
     nix.settings = mkOption {
       default = { };

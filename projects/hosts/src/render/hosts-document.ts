@@ -1,10 +1,11 @@
 // hosts.json: the data the NixOS modules read (builtins.fromJSON), one entry per node. A node's
 // entry is exactly the personalCloud.node option tree of projects/hosts/nix/modules/node-options.nix,
 // which types every value again; change both together, and HOSTS_DOCUMENT_VERSION with them.
+import type { HostNix } from '@personal-cloud/builder';
 import type { Role } from '@personal-cloud/cluster';
 import type { HostFirewall } from './host-firewall';
 
-export const HOSTS_DOCUMENT_VERSION = 1;
+export const HOSTS_DOCUMENT_VERSION = 2;
 
 export interface HostsDocument {
   version: typeof HOSTS_DOCUMENT_VERSION;
@@ -58,19 +59,9 @@ export interface HostNode {
   };
   tailscale: { enable: boolean; hostname: string; tags: string[]; authKeyFile: string | null };
   firewall: HostFirewall;
-  nix: { substituters: string[]; trustedPublicKeys: string[]; builders: RemoteBuilder[] };
+  /** The cache, the build machines and fallback: the builder layer's fields (its hostNix). */
+  nix: HostNix;
   access: { operatorKeys: string[]; hostKeyFile: string };
   /** Files nixos-anywhere delivers, relative to /: names only, never contents. */
   extraFiles: string[];
-}
-
-/** A remote builder, as NixOS's nix.buildMachines takes it; the builder layer fills these. */
-export interface RemoteBuilder {
-  hostName: string;
-  systems: string[];
-  sshUser: string | null;
-  sshKey: string | null;
-  maxJobs: number;
-  speedFactor: number;
-  supportedFeatures: string[];
 }

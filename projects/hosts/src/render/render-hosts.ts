@@ -7,6 +7,7 @@ import {
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
+import { hostNix, type HostNix } from '@personal-cloud/builder';
 import type { HostsState } from '../state/hosts-state';
 import { clusterJoin, type NodeJoin } from './cluster-join';
 import { extraFilesFor, SECRET_FILES } from './extra-files';
@@ -35,6 +36,7 @@ export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInpu
   // Joins are decided over every node of the phase, rendered or not, so they never shift.
   const join = clusterJoin(nodes, hostsState.k3sServers, config.phase);
   const rendered = nodes.filter((node) => facts.has(node.name));
+  const nix = hostNix(config, nodes, vars);
   return {
     version: HOSTS_DOCUMENT_VERSION,
     cluster: config.name,
@@ -43,7 +45,7 @@ export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInpu
     nodes: Object.fromEntries(
       rendered.map((node) => [
         node.name,
-        hostNode(config, node, facts.get(node.name)!, join.nodes.get(node.name)!, sshPublicKey),
+        hostNode(config, node, facts.get(node.name)!, join.nodes.get(node.name)!, sshPublicKey, nix),
       ]),
     ),
     pending: [...missing].map(([node, missingVars]) => ({ node, missingVars })),
@@ -56,6 +58,7 @@ function hostNode(
   facts: NodeVars,
   join: NodeJoin,
   operatorKey: string,
+  nix: HostNix,
 ): HostNode {
   const isServer = node.k3s.role === 'server';
   const network = config.networks.find((n) => n.name === node.network)!;
@@ -126,7 +129,7 @@ function hostNode(
       authKeyFile: config.tailscale.enabled ? SECRET_FILES.tailscaleAuthKey : null,
     },
     firewall: hostFirewall(config, node),
-    nix: { substituters: [], trustedPublicKeys: [], builders: [] },
+    nix,
     access: { operatorKeys: [operatorKey], hostKeyFile: SECRET_FILES.hostKey },
     extraFiles: extraFilesFor({ tailscale: config.tailscale.enabled, etcdS3: s3 }),
   };

@@ -1,32 +1,33 @@
 // The sandbox world needs the concrete values a real operator would put in the vault. On first
-// use it makes them: an operator SSH key pair and a documentation-range address. The Hetzner
-// world never invents them; there, a missing var is an error that says how to set it.
-import { generateKeyPairSync } from 'node:crypto';
+// use it makes them: an operator SSH key pair, a documentation-range address and Oxygen's tailnet
+// address. The Hetzner world never invents them; there, a missing var is an error that says how
+// to set it.
 import { lookupVar, setVar, type VarsDocument } from '@personal-cloud/cluster';
-import type { Vault } from '@personal-cloud/vault';
+import { generateOpenSshKeyPair, type Vault } from '@personal-cloud/vault';
 
 /** TEST-NET-2 (RFC 5737): never routed, so a sandbox rule can never open a real port to anyone. */
 export const SANDBOX_OPERATOR_ADDRESS = '198.51.100.7/32';
 
-/** An ed25519 key pair: the public half in OpenSSH form, the private half as PKCS#8 PEM. */
+/** Oxygen's tailnet address in the sandbox: Tailscale's CGNAT range, which no public route reaches. */
+export const SANDBOX_OXYGEN_TAILSCALE_IP = '100.64.0.7';
+
+/**
+ * An ed25519 key pair in OpenSSH's forms. Vaults made before kept the private half as PKCS#8 PEM;
+ * `toOpenSshPrivateKey` gives SSH the OpenSSH form of either.
+ */
 export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator'): {
   publicKey: string;
   privateKey: string;
 } {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
-  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
-  return {
-    publicKey: `ssh-ed25519 ${blob.toString('base64')} ${comment}`,
-    privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  };
+  return generateOpenSshKeyPair(comment);
 }
 
 /** Adds whatever of the operator's vars is missing (writing nothing when all are there); returns the vars. */
 export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
   const complete = (vars: VarsDocument) =>
-    lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined;
+    lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined &&
+    lookupVar(vars, 'OPERATOR.address') !== undefined &&
+    lookupVar(vars, 'OXYGEN.tailscale_ip') !== undefined;
   const vars = (await vault.read('vars')) as VarsDocument;
   if (complete(vars)) return vars;
   return vault.withLock('sandbox: operator vars', async (session) => {
@@ -40,7 +41,12 @@ export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
     }
     if (lookupVar(current, 'OPERATOR.address') === undefined)
       current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
-    await session.writeAll({ vars: current, tokens }, 'sandbox: operator SSH key and address');
+    if (lookupVar(current, 'OXYGEN.tailscale_ip') === undefined)
+      current = setVar(current, 'OXYGEN.tailscale_ip', SANDBOX_OXYGEN_TAILSCALE_IP);
+    await session.writeAll(
+      { vars: current, tokens },
+      "sandbox: operator SSH key and address, Oxygen's tailnet address",
+    );
     return current;
   });
 }

@@ -2,7 +2,7 @@
 // over the old one, fsync the directory) so a crash at any instant leaves the old or the new world,
 // never half of one.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WORLD_FORMAT, emptyWorld, type World } from './world';
 
 export class WorldStore {
@@ -34,18 +34,24 @@ export class WorldStore {
   }
 
   save(world: World): void {
-    mkdirSync(this.dir, { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(world));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.file);
-    syncDirectory(this.dir);
+    writeFileAtomically(this.file, JSON.stringify(world));
   }
+}
+
+/** Replaces `file` with `text` so that a crash leaves the old or the new content, never half. */
+export function writeFileAtomically(file: string, text: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  syncDirectory(dir);
 }
 
 function syncDirectory(dir: string): void {

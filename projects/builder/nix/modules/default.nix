@@ -1,0 +1,6 @@
+{
+  imports = [
+    ./oxygen-options.nix
+    ./oxygen.nix
+  ];
+}

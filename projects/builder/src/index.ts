@@ -1,0 +1,2 @@
+// What other layers take from the builder: the hosts' Nix fields (cache, build machines, fallback).
+export { hostNix, type HostBuildMachine, type HostNix, type HostSshAlias } from './hosts/host-nix';

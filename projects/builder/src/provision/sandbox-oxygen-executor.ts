@@ -1,0 +1,92 @@
+// Oxygen in the sandbox world: the machine model's Oxygen, a machine outside Hetzner. The first
+// step registers it at its tailnet address when the model does not know it yet (the sandbox's
+// stand-in for "the operator's desktop exists"); each step then goes to
+// POST /__sandbox/machines/steps with serverId null and the arguments the real tools would get,
+// file paths but never file contents.
+import type { OxygenDeployment } from './oxygen-deployment';
+import { OxygenStepError, type OxygenExecutor, type OxygenProbe, type OxygenTarget } from './oxygen-executor';
+
+export interface SandboxOxygenExecutorOptions {
+  /** The sandbox's origin, e.g. http://127.0.0.1:4646. */
+  origin: string;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface StepAnswer {
+  outcome: 'ok' | 'failed' | 'unreachable';
+  message?: string;
+  result?: unknown;
+  finishesAt: number;
+  error?: { message: string };
+}
+
+export class SandboxOxygenExecutor implements OxygenExecutor {
+  readonly kind = 'sandbox';
+  private registered = false;
+
+  constructor(private readonly options: SandboxOxygenExecutorOptions) {}
+
+  async probe(target: OxygenTarget): Promise<OxygenProbe> {
+    return (await this.step('oxygen-probe', target, {})) as OxygenProbe;
+  }
+
+  async generation(target: OxygenTarget): Promise<string | null> {
+    return (await this.probe(target)).generation;
+  }
+
+  async deploy(target: OxygenTarget, deployment: OxygenDeployment): Promise<void> {
+    await this.step('oxygen-deploy', target, {
+      generation: deployment.generation,
+      files: deployment.files.map((f) => f.path),
+      commands: deployment.commands,
+      ...deployment.summary,
+    });
+  }
+
+  async close(): Promise<void> {}
+
+  private async register(target: OxygenTarget): Promise<void> {
+    if (this.registered) return;
+    const machines = (await (await fetch(`${this.options.origin}/__sandbox/machines`)).json()) as {
+      machines: { machines: Record<string, unknown> };
+    };
+    if (!machines.machines.machines[target.name]) {
+      const response = await fetch(`${this.options.origin}/__sandbox/machines/external`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: target.name, address: target.tailscaleIp }),
+      });
+      if (!response.ok)
+        throw new OxygenStepError(
+          'register',
+          'failed',
+          `the sandbox refused to register ${target.name}: ${response.status}.`,
+        );
+    }
+    this.registered = true;
+  }
+
+  private async step(step: string, target: OxygenTarget, args: Record<string, unknown>): Promise<unknown> {
+    await this.register(target);
+    const response = await fetch(`${this.options.origin}/__sandbox/machines/steps`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ step, node: target.name, serverId: null, args }),
+    });
+    const answer = (await response.json()) as StepAnswer;
+    if (!response.ok)
+      throw new OxygenStepError(
+        step,
+        'failed',
+        `${step} on ${target.name}: the sandbox refused the step: ${answer.error?.message ?? response.status}.`,
+      );
+    if (answer.outcome === 'unreachable')
+      throw new OxygenStepError(step, 'unreachable', `${step} on ${target.name}: ${answer.message}.`);
+    if (answer.outcome === 'failed')
+      throw new OxygenStepError(step, 'failed', `${step} on ${target.name} failed: ${answer.message}.`);
+    const wait = answer.finishesAt - (this.options.now ?? Date.now)();
+    if (wait > 0) await (this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(wait);
+    return answer.result;
+  }
+}

@@ -1,0 +1,226 @@
+// Oxygen over SSH, as root on its own sshd (port 22 of its Tailscale name; the builder's sshd on
+// 2222 is the build user's only). A deploy copies each file with `install` (mode set, folders
+// made), runs the commands one by one, and writes the generation marker last: a command that
+// fails stops the deploy, names itself, and leaves the marker as it was, so the next run deploys
+// again. SSH trusts exactly Oxygen's host key when the vault has it (vars.OXYGEN.ssh_host_public_key),
+// else the operator's own known_hosts; never a key it has not seen.
+import { spawn } from 'node:child_process';
+import { $, type ProcessOutput } from 'zx';
+import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
+import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
+import { OxygenStepError, type OxygenExecutor, type OxygenProbe, type OxygenTarget } from './oxygen-executor';
+import { BUILDER, OXYGEN_K3S } from '../render/builder-settings';
+
+export interface SshOxygenExecutorOptions {
+  /** The operator's private key; null uses the operator's ssh agent and ~/.ssh as they are. */
+  operatorPrivateKey: string | null;
+  /** Oxygen's sshd host key (`ssh-ed25519 AAAA…`); null trusts the operator's known_hosts. */
+  hostPublicKey: string | null;
+  user?: string;
+  connectTimeoutSeconds?: number;
+  /** Prefixed to every path a deploy writes; tests point it at a temporary folder. Default none. */
+  root?: string;
+}
+
+export class SshOxygenExecutor implements OxygenExecutor {
+  readonly kind = 'ssh';
+  private files: Promise<{ dir: SecureTempDir; args: string[] }> | undefined;
+  private readonly knownHosts = new Map<string, Promise<string>>();
+  /** One SSH connection per address, shared by every step of a run (a deploy is many sessions). */
+  private readonly masters = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly options: SshOxygenExecutorOptions) {}
+
+  async close(): Promise<void> {
+    for (const [address, master] of this.masters)
+      if (await master)
+        await runSsh([...(await this.connectionArgs(address)), '-O', 'exit', ...this.destination(address)]);
+    this.masters.clear();
+    if (this.files) await (await this.files).dir.remove();
+    this.files = undefined;
+    this.knownHosts.clear();
+  }
+
+  async probe(target: OxygenTarget): Promise<OxygenProbe> {
+    const container = BUILDER.container;
+    const script = [
+      `echo "generation=$(cat ${this.path(GENERATION_MARKER)} 2>/dev/null)"`,
+      `echo "running=$(podman inspect --format '{{.State.Running}}' ${container} 2>/dev/null)"`,
+      `echo "nix=$(podman exec ${container} nix --version 2>/dev/null)"`,
+      `echo "free=$(podman exec ${container} df --output=avail -B1 /nix 2>/dev/null | tail -n1)"`,
+      `echo "agent=$(systemctl is-active ${OXYGEN_K3S.unit} 2>/dev/null)"`,
+    ].join('\n');
+    const fields = Object.fromEntries(
+      (await this.ssh(target, 'probe', script))
+        .split('\n')
+        .filter((line) => line.includes('='))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
+    );
+    const free = Number(fields.free);
+    return {
+      generation: fields.generation || null,
+      container: fields.running ? { running: fields.running === 'true' } : null,
+      nixVersion: fields.nix || null,
+      nixFreeBytes: fields.free && Number.isFinite(free) ? free : null,
+      // Over SSH Oxygen sees its agent's unit; whether the node is Ready is the cluster's to say (status).
+      k3s:
+        fields.agent && fields.agent !== 'inactive'
+          ? { role: 'agent', ready: fields.agent === 'active', labels: {}, taints: [] }
+          : null,
+    };
+  }
+
+  async generation(target: OxygenTarget): Promise<string | null> {
+    return (
+      (
+        await this.ssh(target, 'read the generation', `cat ${this.path(GENERATION_MARKER)} 2>/dev/null || true`)
+      ).trim() || null
+    );
+  }
+
+  async deploy(target: OxygenTarget, deployment: OxygenDeployment): Promise<void> {
+    // Every file in one session: each travels as base64, so no content is ever read as shell.
+    const copy = deployment.files.map(
+      (file) =>
+        `printf %s '${Buffer.from(file.content).toString('base64')}' | base64 -d | install -D -m ${file.mode.toString(8).padStart(4, '0')} /dev/stdin ${this.path(file.path)}`,
+    );
+    await this.ssh(target, `copy ${deployment.files.length} file(s)`, ['set -e', ...copy].join('\n'));
+    for (const command of deployment.commands) await this.ssh(target, command, command);
+    await this.ssh(
+      target,
+      'the generation marker',
+      `install -D -m 0644 /dev/stdin ${this.path(GENERATION_MARKER)}`,
+      `${deployment.generation}\n`,
+    );
+  }
+
+  private path(path: string): string {
+    return `${this.options.root ?? ''}${path}`;
+  }
+
+  private async sshArgs(): Promise<string[]> {
+    this.files ??= (async () => {
+      const dir = await createSecureTempDir();
+      const args: string[] = [];
+      if (this.options.operatorPrivateKey)
+        args.push(
+          '-i',
+          await dir.writeFile('operator-key', toOpenSshPrivateKey(this.options.operatorPrivateKey)),
+          '-o',
+          'IdentitiesOnly=yes',
+        );
+      return { dir, args };
+    })();
+    return (await this.files).args;
+  }
+
+  /** A known_hosts file holding only Oxygen's key under `pattern`, written once per address. */
+  private knownHostsFor(pattern: string): Promise<string> {
+    let file = this.knownHosts.get(pattern);
+    if (!file) {
+      file = (async () => {
+        const { dir } = await this.files!;
+        const key = this.options.hostPublicKey!.split(' ').slice(0, 2).join(' ');
+        return dir.writeFile(`oxygen-known-hosts-${this.knownHosts.size}`, `${pattern} ${key}\n`);
+      })();
+      this.knownHosts.set(pattern, file);
+    }
+    return file;
+  }
+
+  private async ssh(target: OxygenTarget, step: string, script: string, input?: string): Promise<string> {
+    const base = await this.connectionArgs(target.sshAddress);
+    // The master is a speed-up only: when it cannot start, the session below connects by itself
+    // and says why it could not.
+    let master = this.masters.get(target.sshAddress);
+    if (!master) {
+      master = runSsh([...base, '-M', '-N', '-f', '-o', 'ControlPersist=60', ...this.destination(target.sshAddress)]);
+      this.masters.set(target.sshAddress, master);
+    }
+    await master;
+    const args = [...base, '-o', 'ControlMaster=no', ...this.destination(target.sshAddress), '--', script];
+    const output = await $({ nothrow: true, quiet: true, input: input ?? '' })`ssh ${args}`;
+    if (output.exitCode === 0) return output.stdout;
+    throw sshFailure(target, step, output);
+  }
+
+  /** Identity, pinned host key, control socket and timeouts for `address`. */
+  private async connectionArgs(address: string): Promise<string[]> {
+    const [host, port] = splitAddress(address);
+    const identity = await this.sshArgs();
+    const pinned: string[] = [];
+    if (this.options.hostPublicKey) {
+      const pattern = port === '22' ? host : `[${host}]:${port}`;
+      pinned.push(
+        '-o',
+        `UserKnownHostsFile=${await this.knownHostsFor(pattern)}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+      );
+    }
+    return [
+      '-F',
+      '/dev/null',
+      ...identity,
+      ...pinned,
+      '-o',
+      `ControlPath=${(await this.files!).dir.path}/cm-%C`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
+      '-o',
+      'LogLevel=ERROR',
+      '-p',
+      port,
+    ];
+  }
+
+  private destination(address: string): string[] {
+    return [`${this.options.user ?? 'root'}@${splitAddress(address)[0]}`];
+  }
+}
+
+/** Runs ssh with no output kept (a control master or its exit); whether it succeeded. */
+function runSsh(args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('ssh', args, { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}
+
+/** One sentence for a failed ssh (exit 255: the connection) or a failed command on Oxygen. */
+function sshFailure(target: OxygenTarget, step: string, output: ProcessOutput): OxygenStepError {
+  const stderr = output.stderr.trim();
+  const lastLine = stderr.split('\n').filter(Boolean).at(-1) ?? '';
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|host key for .* has changed/i.test(stderr))
+    return new OxygenStepError(
+      step,
+      'host-key',
+      `${target.name}: ${target.sshAddress} presented a host key other than the one trusted for it, so nothing was sent.`,
+    );
+  if (
+    output.exitCode === 255 &&
+    /Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed|Connection reset/i.test(
+      stderr,
+    )
+  )
+    return new OxygenStepError(
+      step,
+      'unreachable',
+      `${target.name} does not answer at ${target.sshAddress} (${lastLine.replace(/^ssh: /, '')}).`,
+    );
+  return new OxygenStepError(
+    step,
+    'failed',
+    `${target.name}: \`${step}\` failed (exit ${output.exitCode}): ${lastLine || 'no message'}.`,
+  );
+}
+
+function splitAddress(address: string): [string, string] {
+  const match = /^(.*):(\d+)$/.exec(address);
+  return match ? [match[1]!, match[2]!] : [address, '22'];
+}

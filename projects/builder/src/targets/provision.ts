@@ -1,0 +1,51 @@
+// builder:provision — puts what render made on Oxygen (the builder container, the k3s agent) when
+// Oxygen runs another generation; says so in one line and changes nothing when Oxygen does not
+// answer. Runs after check, and before hosts: the hosts' first builds may use Oxygen.
+import { CloudError } from '@personal-cloud/cluster';
+import { openWorld } from '@personal-cloud/infra';
+import { loadBuilderInputs } from '../builder-inputs';
+import { readBuilderFacts } from '../render/builder-facts';
+import { builderKeys } from '../keys/builder-keys';
+import { chooseOxygenExecutor } from '../provision/choose-oxygen-executor';
+import { oxygenDeployment } from '../provision/oxygen-deployment';
+import { provisionOxygen } from '../provision/provision-oxygen';
+import { readRendered, RENDER_DIR } from './render';
+
+/** The hosts layer's k3s cluster token in the vault (hosts' key-specs.ts makes it). */
+export const K3S_TOKEN = 'K3S_TOKEN';
+
+export async function run(): Promise<void> {
+  const { config, vault, vars } = await loadBuilderInputs();
+  const oxygen = config.oxygen;
+  if (!oxygen?.enabled) {
+    console.log('builder: oxygen is not enabled in the config; nothing to provision.');
+    return;
+  }
+  const { manifest, files: rendered } = await readRendered();
+  const facts = readBuilderFacts(builderKeys(config.name), vars).facts;
+  if (!facts || manifest.missingVars.length)
+    throw new CloudError(
+      `${RENDER_DIR} is not complete: run \`npx nx run builder:check\`, which says what is missing.`,
+    );
+  const tokens = await vault.read('tokens');
+  const deployment = oxygenDeployment({
+    cluster: config.name,
+    rendered,
+    tokens,
+    builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
+    k3sTokenName: K3S_TOKEN,
+  });
+  const world = await openWorld();
+  const executor = chooseOxygenExecutor(world, vars, tokens);
+  try {
+    await provisionOxygen(
+      executor,
+      { name: oxygen.hostname, sshAddress: oxygen.hostname, tailscaleIp: facts.oxygenTailscaleIp },
+      deployment,
+      (line) => console.log(line),
+    );
+  } finally {
+    await executor.close();
+    await world.close();
+  }
+}

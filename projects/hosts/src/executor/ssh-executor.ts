@@ -1,0 +1,268 @@
+// The machine executor for real machines: zx runs `ssh` for the probes, the etcd commands and the
+// kubeconfig, `nixos-anywhere` for installs and `nixos-rebuild switch --target-host` for changes.
+// SSH trusts exactly the node's host key from the vault (StrictHostKeyChecking, a known_hosts
+// file of its own) and the operator's key; both files live in the vault's secure temp folder.
+import { $, type ProcessOutput } from 'zx';
+import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
+import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
+import {
+  MachineStepError,
+  type DeployStep,
+  type EtcdMemberState,
+  type MachineExecutor,
+  type MachineTarget,
+  type NodeProbe,
+} from './machine-executor';
+
+export interface DeploySource {
+  /** The locked flake copy (with the render input overridden). */
+  flake: string;
+  /** The node's extra files, laid out as its root, in a secure temp folder. */
+  extraFilesDir: string;
+  /** Oxygen as a remote builder, when it answers. */
+  builders?: string;
+}
+
+export interface SshExecutorOptions {
+  /** The operator's private key: OpenSSH form, or the PKCS#8 PEM older sandbox vaults hold. */
+  operatorPrivateKey: string;
+  /** The k3s node name (the host name) of each node, by node name. */
+  hostNames: Record<string, string>;
+  /** Where a deploy's flake and extra files come from; needed by install and rebuild only. */
+  deploySource?: (target: MachineTarget) => Promise<DeploySource>;
+  connectTimeoutSeconds?: number;
+  /** k3s's kubeconfig on the node; default /etc/rancher/k3s/k3s.yaml. */
+  kubeconfigPath?: string;
+  /** Local commands, replaceable for tests. */
+  commands?: { ssh?: string; nixosAnywhere?: string; nixosRebuild?: string };
+}
+
+const READY = `{.status.conditions[?(@.type=="Ready")].status}`;
+const CONTROL_PLANE = '{.metadata.labels.node-role\\.kubernetes\\.io/control-plane}';
+const ETCD = '{.metadata.labels.node-role\\.kubernetes\\.io/etcd}';
+
+export class SshExecutor implements MachineExecutor {
+  readonly kind = 'ssh';
+  private files: Promise<{ dir: SecureTempDir; identity: string }> | undefined;
+  private knownHosts = 0;
+
+  constructor(private readonly options: SshExecutorOptions) {}
+
+  /** Removes the identity and known_hosts files. */
+  async close(): Promise<void> {
+    if (this.files) await (await this.files).dir.remove();
+    this.files = undefined;
+  }
+
+  async install(target: MachineTarget, step: DeployStep): Promise<void> {
+    const source = await this.deploySource(target, 'install');
+    const { identity, knownHosts } = await this.sshFiles(target);
+    const [host] = splitAddress(target.sshAddress);
+    const args = nixosAnywhereArgs({
+      flake: source.flake,
+      node: target.node,
+      targetHost: `root@${host}`,
+      identityFile: identity,
+      knownHostsFile: knownHosts,
+      extraFilesDir: source.extraFilesDir,
+      builders: source.builders,
+    });
+    void step; // the node's settings are in the flake; the step's fields are the sandbox's record of them
+    await this.local(target, 'install', this.options.commands?.nixosAnywhere ?? 'nixos-anywhere', args, {});
+  }
+
+  async rebuild(target: MachineTarget, step: DeployStep): Promise<void> {
+    void step;
+    const source = await this.deploySource(target, 'rebuild');
+    const { identity, knownHosts } = await this.sshFiles(target);
+    const [host, port] = splitAddress(target.sshAddress);
+    const sshOptions = `-i ${identity} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes -p ${port}`;
+    const args = [
+      'switch',
+      '--flake',
+      `${source.flake}#${target.node}`,
+      '--target-host',
+      `root@${host}`,
+      ...(source.builders ? ['--option', 'builders', source.builders] : []),
+    ];
+    await this.local(target, 'rebuild', this.options.commands?.nixosRebuild ?? 'nixos-rebuild', args, {
+      NIX_SSHOPTS: sshOptions,
+    });
+  }
+
+  async probe(target: MachineTarget): Promise<NodeProbe> {
+    const name = this.hostName(target);
+    const script = [
+      'echo "generation=$(readlink /run/current-system 2>/dev/null)"',
+      'if command -v k3s >/dev/null 2>&1; then',
+      '  echo "version=$(k3s --version | head -n1 | cut -d" " -f3)"',
+      `  echo "node=$(k3s kubectl get node ${name} -o jsonpath='${READY} ${CONTROL_PLANE} ${ETCD}' 2>/dev/null)"`,
+      'fi',
+    ].join('\n');
+    const fields = Object.fromEntries(
+      (await this.remote(target, 'probe', script))
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const)
+        .filter(([key]) => key),
+    );
+    const [ready = '', controlPlane = '', etcd = ''] = (fields.node ?? '').split(' ');
+    return {
+      generation: fields.generation || null,
+      k3s: fields.version
+        ? { role: controlPlane === 'true' ? 'server' : 'agent', version: fields.version, ready: ready === 'True' }
+        : null,
+      etcd: { member: etcd === 'true', healthy: etcd === 'true' && ready === 'True' },
+    };
+  }
+
+  async etcdMembers(target: MachineTarget): Promise<EtcdMemberState[]> {
+    const out = await this.remote(
+      target,
+      'etcd-members',
+      `k3s kubectl get nodes -l node-role.kubernetes.io/etcd=true -o jsonpath='{range .items[*]}{.metadata.name} ${READY}{"\\n"}{end}'`,
+    );
+    const nodeOf = new Map(Object.entries(this.options.hostNames).map(([node, host]) => [host, node]));
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [host = '', ready] = line.split(' ');
+        return { name: nodeOf.get(host) ?? host, up: ready === 'True' };
+      });
+  }
+
+  /** k3s removes a server's etcd member when its node object is deleted. */
+  async etcdMemberRemove(target: MachineTarget, member: string): Promise<void> {
+    await this.remote(
+      target,
+      'etcd-member-remove',
+      `k3s kubectl delete node ${this.options.hostNames[member] ?? member}`,
+    );
+  }
+
+  async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {
+    const path = this.options.kubeconfigPath ?? '/etc/rancher/k3s/k3s.yaml';
+    const text = await this.remote(target, 'kubeconfig', `cat ${path}`);
+    if (!/server: https:\/\/127\.0\.0\.1:6443/.test(text))
+      throw new MachineStepError(
+        target.node,
+        'kubeconfig',
+        'failed',
+        `kubeconfig on ${target.node}: ${path} names no server https://127.0.0.1:6443, so it is not k3s's own file.`,
+      );
+    return text.replace(/server: https:\/\/127\.0\.0\.1:6443/g, `server: https://${apiHost}:6443`);
+  }
+
+  private hostName(target: MachineTarget): string {
+    return this.options.hostNames[target.node] ?? target.node;
+  }
+
+  private async deploySource(target: MachineTarget, step: string): Promise<DeploySource> {
+    if (!this.options.deploySource)
+      throw new MachineStepError(
+        target.node,
+        step,
+        'failed',
+        `${step} on ${target.node}: this executor was made without a deploy source (flake and extra files).`,
+      );
+    return this.options.deploySource(target);
+  }
+
+  /** The operator's identity (once) and a known_hosts file holding only this node's key. */
+  private async sshFiles(target: MachineTarget): Promise<{ identity: string; knownHosts: string }> {
+    this.files ??= (async () => {
+      const dir = await createSecureTempDir();
+      const identity = await dir.writeFile('operator-key', toOpenSshPrivateKey(this.options.operatorPrivateKey));
+      return { dir, identity };
+    })();
+    const { dir, identity } = await this.files;
+    const [host, port] = splitAddress(target.sshAddress);
+    const pattern = port === '22' ? host : `[${host}]:${port}`;
+    const knownHosts = await dir.writeFile(
+      `known-hosts-${this.knownHosts++}`,
+      `${pattern} ${target.hostPublicKey.split(' ').slice(0, 2).join(' ')}\n`,
+    );
+    return { identity, knownHosts };
+  }
+
+  /** Runs `script` on the node as root over SSH; its stdout. */
+  private async remote(target: MachineTarget, step: string, script: string): Promise<string> {
+    const { identity, knownHosts } = await this.sshFiles(target);
+    const [host, port] = splitAddress(target.sshAddress);
+    const args = [
+      '-F',
+      '/dev/null',
+      '-i',
+      identity,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
+      '-o',
+      'LogLevel=ERROR',
+      '-p',
+      port,
+      `root@${host}`,
+      '--',
+      script,
+    ];
+    const output = await $({ nothrow: true, quiet: true })`${this.options.commands?.ssh ?? 'ssh'} ${args}`;
+    if (output.exitCode === 0) return output.stdout;
+    throw sshFailure(target, step, output);
+  }
+
+  private async local(
+    target: MachineTarget,
+    step: string,
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<void> {
+    const output = await $({ nothrow: true, quiet: true, env: { ...process.env, ...env } })`${command} ${args}`;
+    if (output.exitCode !== 0) throw sshFailure(target, step, output);
+  }
+}
+
+/** One sentence for a failed ssh (exit 255: the connection) or a failed command on the node. */
+function sshFailure(target: MachineTarget, step: string, output: ProcessOutput): MachineStepError {
+  const stderr = output.stderr.trim();
+  const lastLine = stderr.split('\n').filter(Boolean).at(-1) ?? '';
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|host key for .* has changed/i.test(stderr))
+    return new MachineStepError(
+      target.node,
+      step,
+      'host-key',
+      `${step} on ${target.node}: ${target.sshAddress} presented a host key other than the one in the vault, so nothing was sent; if the server was reinstalled outside personal-cloud, check it before trusting it.`,
+    );
+  if (
+    output.exitCode === 255 &&
+    /Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed|Connection reset/i.test(
+      stderr,
+    )
+  )
+    return new MachineStepError(
+      target.node,
+      step,
+      'unreachable',
+      `${step} on ${target.node}: ${target.sshAddress} does not answer on SSH (${lastLine.replace(/^ssh: /, '')}).`,
+    );
+  return new MachineStepError(
+    target.node,
+    step,
+    'failed',
+    `${step} on ${target.node} failed (exit ${output.exitCode}): ${lastLine || 'no message'}.`,
+  );
+}
+
+function splitAddress(address: string): [string, string] {
+  const match = /^(.*):(\d+)$/.exec(address);
+  return match ? [match[1]!, match[2]!] : [address, '22'];
+}
