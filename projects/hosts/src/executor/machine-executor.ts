@@ -41,6 +41,8 @@ export interface EtcdMemberState {
 export interface MachineExecutor {
   /** 'ssh' or 'sandbox': for messages only; no caller branches on it. */
   readonly kind: string;
+  /** How often to probe while waiting for Ready, and how long to wait at most (ms). */
+  readonly timing: { pollMs: number; readyTimeoutMs: number };
   install(target: MachineTarget, step: DeployStep): Promise<void>;
   rebuild(target: MachineTarget, step: DeployStep): Promise<void>;
   probe(target: MachineTarget): Promise<NodeProbe>;

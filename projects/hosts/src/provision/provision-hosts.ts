@@ -1,0 +1,209 @@
+// hosts' provision: the plan's waves, node by node through the machine executor, with hosts'
+// state written as each node settles, so a failure stops at that node and a rerun resumes.
+import { fileURLToPath } from 'node:url';
+import { CloudError } from '@personal-cloud/cluster';
+import { createProgress, openWorld, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/infra';
+import type { VaultSession } from '@personal-cloud/vault';
+import { chooseExecutor } from '../executor/choose-executor';
+import type { MachineExecutor } from '../executor/machine-executor';
+import { loadHostsInputs } from '../hosts-inputs';
+import { nodeGeneration, nixSourcesHash } from '../plan/node-generation';
+import { DEFAULT_MAX_PARALLEL, planHosts, plannedSteps, type HostsPlan } from '../plan/plan-hosts';
+import type { HostsDocument } from '../render/hosts-document';
+import { missingVarsSentence } from '../render/node-vars';
+import { renderHosts } from '../render/render-hosts';
+import { HOSTS_LAYER, readHostsState, type HostsState } from '../state/hosts-state';
+import { deployStep, machineTarget } from './machine-targets';
+import { waitReady, type RunClock } from './wait-ready';
+
+/** The Nix sources, found from this file so the run's working directory does not matter. */
+export const NIX_DIR = fileURLToPath(new URL('../../nix', import.meta.url));
+/** The kubeconfig later layers use, in the vault's tokens. */
+export const KUBECONFIG_TOKEN = 'KUBECONFIG';
+
+export interface HostsRun {
+  env?: NodeJS.ProcessEnv;
+  maxParallel?: number;
+  stop?: AbortSignal;
+  /** The run's clock (tests share the sandbox's ControllableClock). */
+  clock?: RunClock;
+  progress?: Progress;
+}
+
+export interface PlannedHosts {
+  document: HostsDocument;
+  plan: HostsPlan;
+}
+
+/** Render in memory and plan against hosts' state: what `plan` shows and `provision` runs. */
+export async function planHostsRun(
+  run: HostsRun = {},
+): Promise<PlannedHosts & { inputs: Awaited<ReturnType<typeof loadHostsInputs>> }> {
+  const inputs = await loadHostsInputs(run.env ?? process.env);
+  const document = renderHosts(inputs);
+  const nix = await nixSourcesHash(NIX_DIR);
+  const generations = Object.fromEntries(
+    Object.values(document.nodes).map((node) => [node.name, nodeGeneration(document, node, nix)]),
+  );
+  const plan = planHosts({
+    document,
+    generations,
+    state: inputs.hostsState,
+    maxParallel: run.maxParallel ?? DEFAULT_MAX_PARALLEL,
+  });
+  return { inputs, document, plan };
+}
+
+export interface ProvisionResult {
+  plan: HostsPlan;
+  /** Deploys that ran to Ready in this run. */
+  deployed: string[];
+}
+
+export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResult> {
+  const { inputs, document, plan } = await planHostsRun(run);
+  if (document.pending.length)
+    throw new CloudError(
+      `hosts: ${document.pending.map((p) => p.node).join(', ')} cannot be deployed yet; ${missingVarsSentence(document.pending.flatMap((p) => p.missingVars))}`,
+    );
+  if (plan.refused) throw new CloudError(`hosts: refused: ${plan.refused}; nothing was changed.`);
+  if (!plannedSteps(plan)) return { plan, deployed: [] };
+
+  const env = run.env ?? process.env;
+  const clock = run.clock ?? { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+  const progress = run.progress ?? createProgress();
+  const tokens = await inputs.vault.read('tokens');
+  const targets = new Map(Object.values(document.nodes).map((node) => [node.name, machineTarget(node, tokens)]));
+  const world = await openWorld(env);
+  const executor = await chooseExecutor({
+    endpoint: world.endpoint,
+    clock,
+    ssh: () => ({
+      operatorPrivateKey: requireToken(tokens, 'OPERATOR_SSH_PRIVATE_KEY', 'the operator SSH private key'),
+      hostNames: Object.fromEntries(Object.values(document.nodes).map((n) => [n.name, n.hostName])),
+    }),
+  });
+  const deployed: string[] = [];
+  try {
+    await inputs.vault.withLock('hosts: provision', async (session) => {
+      // One writer for hosts' state: parallel deploys queue their records, written in order.
+      const recorder = new StateRecorder(session);
+      const record = (verb: string, change: (state: HostsState) => HostsState) =>
+        recorder.record({ layer: HOSTS_LAYER, verb, kind: 'node' }, (current) => ({
+          ...current,
+          state: {
+            ...current.state,
+            layers: { ...current.state.layers, [HOSTS_LAYER]: change(readHostsState(current.state)) },
+          },
+        }));
+      try {
+        let kubeconfigFetched = false;
+        for (const wave of plan.waves) {
+          const outcomes = await runDag(
+            wave.nodes.map((name) => ({
+              key: name,
+              after: [],
+              run: async () => {
+                if (run.stop?.aborted)
+                  throw new RunInterrupted(`interrupted (${String(run.stop.reason)}) before ${name}'s deploy`);
+                const planned = plan.nodes.find((n) => n.node === name)!;
+                const node = document.nodes[name]!;
+                const target = targets.get(name)!;
+                progress.begin(
+                  name,
+                  `${planned.action === 'install' ? 'installing' : 'rebuilding'} (k3s ${node.k3s.role})`,
+                );
+                const step = deployStep(node, planned.generation);
+                if (planned.action === 'install') await executor.install(target, step);
+                else await executor.rebuild(target, step);
+                if (node.k3s.role === 'server')
+                  record('joined to etcd', (s) => ({
+                    ...s,
+                    k3sServers: s.k3sServers.includes(name) ? s.k3sServers : [...s.k3sServers, name],
+                  }));
+                progress.note(name, 'waiting for Ready');
+                await waitReady(executor, target, node.k3s.role, clock, run.stop);
+                record('deployed', (s) => ({
+                  ...s,
+                  deployed: {
+                    ...s.deployed,
+                    [name]: {
+                      generation: planned.generation,
+                      role: node.k3s.role,
+                      at: new Date(clock.now()).toISOString(),
+                    },
+                  },
+                }));
+                deployed.push(name);
+                progress.end(name, true, `${planned.action === 'install' ? 'installed' : 'rebuilt'}, Ready`);
+              },
+            })),
+            wave.concurrency,
+            () => true,
+          );
+          const failed = outcomes.find((o) => o.status === 'failed');
+          if (failed && failed.status === 'failed') {
+            progress.end(failed.key, false, (failed.error as Error).message);
+            if (failed.error instanceof RunInterrupted) throw failed.error;
+            const done = deployed.length
+              ? ` ${deployed.join(', ')} ${deployed.length === 1 ? 'was' : 'were'} deployed and recorded; a rerun resumes from ${failed.key}.`
+              : ' A rerun starts there again.';
+            throw new CloudError(
+              `hosts: the roll stopped at ${failed.key}: ${(failed.error as Error).message}.${done}`,
+            );
+          }
+          if (!kubeconfigFetched && wave.nodes.some((n) => document.nodes[n]!.k3s.role === 'server')) {
+            await recorder.flush();
+            await keepKubeconfig(session, executor, document, targets, progress);
+            kubeconfigFetched = true;
+          }
+        }
+      } finally {
+        await recorder.flush();
+      }
+    });
+  } finally {
+    progress.close();
+    await (executor as { close?: () => Promise<void> }).close?.();
+    await world.close();
+  }
+  return { plan, deployed };
+}
+
+/** The kubeconfig from the first control-plane server that answers, addressed by its Tailscale name. */
+async function keepKubeconfig(
+  session: VaultSession,
+  executor: MachineExecutor,
+  document: HostsDocument,
+  targets: Map<string, ReturnType<typeof machineTarget>>,
+  progress: Progress,
+): Promise<void> {
+  const servers = Object.values(document.nodes).filter((n) => n.k3s.role === 'server');
+  const problems: string[] = [];
+  for (const server of servers) {
+    try {
+      const kubeconfig = await executor.fetchKubeconfig(targets.get(server.name)!, server.tailscale.hostname);
+      const tokens = await session.read('tokens');
+      if (tokens[KUBECONFIG_TOKEN] !== kubeconfig)
+        await session.write(
+          'tokens',
+          { ...tokens, [KUBECONFIG_TOKEN]: kubeconfig },
+          `hosts: ${KUBECONFIG_TOKEN} recorded`,
+        );
+      progress.log(
+        `hosts: kubeconfig from ${server.name} kept in the vault's tokens (${KUBECONFIG_TOKEN}), server https://${server.tailscale.hostname}:6443.`,
+      );
+      return;
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  throw new CloudError(`hosts: no control-plane server gave its kubeconfig: ${problems.join('; ')}`);
+}
+
+function requireToken(tokens: Record<string, string>, name: string, what: string): string {
+  const value = tokens[name];
+  if (!value)
+    throw new CloudError(`the vault's tokens lack ${name} (${what}); add it with \`npm run state -- edit tokens\`.`);
+  return value;
+}
