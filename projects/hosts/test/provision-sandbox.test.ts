@@ -59,6 +59,22 @@ describe('hosts:provision in the sandbox', () => {
       ready: ['master-1', 'master-2', 'master-3', 'worker-1'],
     });
     expect((await cloud.hostsState()).k3sServers.sort()).toEqual(['master-1', 'master-2', 'master-3']);
+
+    // Every configuration changed: a rolling rebuild, one control-plane node at a time.
+    const vault = await cloud.vault();
+    await vault.withLock('test', async (session) => {
+      const state = await session.read('state');
+      const hosts = state.layers.hosts as { deployed: Record<string, { generation: string }> };
+      for (const node of Object.values(hosts.deployed)) node.generation = 'an older configuration';
+      await session.write('state', state, 'test: every node looks changed');
+    });
+    const before = journal(cloud).length;
+    const rolled = await cloud.hosts();
+    expect(rolled.deployed).toEqual(['master-1', 'master-2', 'master-3', 'worker-1']);
+    const rebuilds = journal(cloud).slice(before);
+    expect(deploys(rebuilds).map((e) => `${e.step} ${e.node}`)).toEqual(['rebuild master-1', 'rebuild master-2', 'rebuild master-3', 'rebuild worker-1']);
+    for (const entry of rebuilds) expect(entry.cluster.quorum).toBe(true);
+    expect(deploys(rebuilds).slice(0, 3).map((e) => e.cluster.members.filter((m) => m.up).length)).toEqual([2, 2, 2]);
   });
 
   it('seeded machine faults: the roll stops at the failing node, names it, keeps what succeeded, and reruns converge', async () => {
