@@ -33,7 +33,12 @@ export interface CheckInputs {
 export async function runHostsChecks(inputs: CheckInputs): Promise<CheckReport> {
   const report: CheckReport = { ran: [], skipped: [], problems: [] };
   const { pending } = inputs.document;
-  if (pending.length) report.problems.push(`${pending.map((p) => p.node).join(', ')} could not be rendered: ${missingVarsSentence(pending.flatMap((p) => p.missingVars))}`);
+  // In one Nx run, render and check may run before infra:provision creates the servers; provision
+  // renders again with the vars infra recorded and checks that render before it deploys anything.
+  if (pending.length)
+    report.skipped.push(
+      `${pending.map((p) => p.node).join(', ')}, not rendered yet (${missingVarsSentence(pending.flatMap((p) => p.missingVars))}); hosts:provision checks them once they exist, before it deploys anything`,
+    );
   const files = nixFiles(inputs.nixDir);
   const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 

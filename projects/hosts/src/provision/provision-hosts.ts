@@ -1,6 +1,7 @@
 // hosts' provision: the plan's waves, node by node through the machine executor, with hosts'
 // state written as each node settles, so a failure stops at that node and a rerun resumes.
-import { fileURLToPath } from 'node:url';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { CloudError } from '@personal-cloud/cluster';
 import { createProgress, openWorld, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/infra';
 import type { VaultSession } from '@personal-cloud/vault';
@@ -12,17 +13,19 @@ import { DEFAULT_MAX_PARALLEL, planHosts, plannedSteps, type HostsPlan } from '.
 import type { HostsDocument } from '../render/hosts-document';
 import { missingVarsSentence } from '../render/node-vars';
 import { renderHosts } from '../render/render-hosts';
+import { checkRenderedHosts, NIX_DIR } from '../check/check-rendered-hosts';
+import { RENDER_DIR } from '../targets/render';
 import { HOSTS_LAYER, readHostsState, type HostsState } from '../state/hosts-state';
 import { deployStep, machineTarget } from './machine-targets';
 import { waitReady, type RunClock } from './wait-ready';
 
-/** The Nix sources, found from this file so the run's working directory does not matter. */
-export const NIX_DIR = fileURLToPath(new URL('../../nix', import.meta.url));
 /** The kubeconfig later layers use, in the vault's tokens. */
 export const KUBECONFIG_TOKEN = 'KUBECONFIG';
 
 export interface HostsRun {
   env?: NodeJS.ProcessEnv;
+  /** Where render writes hosts.json (default dist/hosts/render); provision checks what it deploys there. */
+  renderDir?: string;
   maxParallel?: number;
   stop?: AbortSignal;
   /** The run's clock (tests share the sandbox's ControllableClock). */
@@ -68,6 +71,7 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
     );
   if (plan.refused) throw new CloudError(`hosts: refused: ${plan.refused}; nothing was changed.`);
   if (!plannedSteps(plan)) return { plan, deployed: [] };
+  await checkWhatDeploys(document, run.renderDir ?? RENDER_DIR, await inputs.vault.read('tokens'), run.progress ?? createProgress());
 
   const env = run.env ?? process.env;
   const clock = run.clock ?? { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
@@ -168,6 +172,22 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
     await world.close();
   }
   return { plan, deployed };
+}
+
+/**
+ * hosts:check checked the hosts.json render wrote, which in a run from empty was made before
+ * infra created the servers. What provision deploys is rendered now, with the vars infra
+ * recorded: when it differs, it is written in render's place and checked before any machine step.
+ */
+async function checkWhatDeploys(document: HostsDocument, renderDir: string, tokens: Record<string, string>, progress: Progress): Promise<void> {
+  const file = join(renderDir, 'hosts.json');
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  const checked = await readFile(file, 'utf8').catch(() => null);
+  if (checked === text) return;
+  await mkdir(renderDir, { recursive: true });
+  await writeFile(file, text);
+  progress.log('hosts: the nodes to deploy differ from what hosts:check saw (infra created servers since); checking them now.');
+  await checkRenderedHosts({ document, hostsFile: resolve(file), tokens, log: (line) => progress.log(line) });
 }
 
 /** The kubeconfig from the first control-plane server that answers, addressed by its Tailscale name. */

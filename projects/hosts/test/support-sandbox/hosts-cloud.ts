@@ -1,6 +1,7 @@
 // A sandbox cloud for hosts' provision tests: infra's test cloud (in-memory sandbox on a
 // controllable clock, temp vault, config file), infra provisioned, the keys generated; then
 // hosts' provision runs in-process on the same clock, so machine steps cost no wall time.
+import { join } from 'node:path';
 import { loadClusterConfig } from '@personal-cloud/cluster';
 import { provisionInfra } from '@personal-cloud/infra';
 import { ensureKeys } from '@personal-cloud/vault';
@@ -31,6 +32,7 @@ export async function hostsCloud(options: { phase?: number; faults?: string } = 
         env: cloud.env,
         clock: { now: cloud.clock.now, sleep: cloud.clock.sleep },
         progress: quietProgress(),
+        renderDir: join(cloud.dir, 'render'),
         ...run,
       }),
     hostsState: async () => readHostsState(await (await cloud.vault()).read('state')),
