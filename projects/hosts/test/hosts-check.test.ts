@@ -94,7 +94,7 @@ describe('hosts:check without Nix', () => {
     const report = await runHostsChecks(inputs(workspaceWith({}), { document }));
     expect(report.problems).toEqual([]);
     expect(report.skipped).toContain(
-      "worker-5, not rendered yet (the vault's vars lack vars.CLUSTER.WORKER_5.hetzner_id, which `npx nx run infra:provision` records when it creates the servers and volumes: run it first.); hosts:provision checks them once they exist, before it deploys anything",
+      'worker-5: not rendered yet, since infra has not recorded their servers (1 vars missing); hosts:provision checks them once they exist, before it deploys anything',
     );
   });
 

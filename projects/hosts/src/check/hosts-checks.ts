@@ -5,7 +5,6 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import type { HostsDocument } from '../render/hosts-document';
-import { missingVarsSentence } from '../render/node-vars';
 import { flakeIsolationProblems } from './flake-isolation';
 import { evaluateNode, nixFiles, parseProblems } from './nix-evaluation';
 import { acceptedFlags, unacceptedFlags } from './nixos-anywhere-flags';
@@ -37,7 +36,7 @@ export async function runHostsChecks(inputs: CheckInputs): Promise<CheckReport> 
   // renders again with the vars infra recorded and checks that render before it deploys anything.
   if (pending.length)
     report.skipped.push(
-      `${pending.map((p) => p.node).join(', ')}, not rendered yet (${missingVarsSentence(pending.flatMap((p) => p.missingVars))}); hosts:provision checks them once they exist, before it deploys anything`,
+      `${pending.map((p) => p.node).join(', ')}: not rendered yet, since infra has not recorded their servers (${pending.flatMap((p) => p.missingVars).length} vars missing); hosts:provision checks them once they exist, before it deploys anything`,
     );
   const files = nixFiles(inputs.nixDir);
   const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
