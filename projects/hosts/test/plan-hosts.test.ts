@@ -79,14 +79,22 @@ describe('planHosts', () => {
     expect(plan.waves.map((w) => w.nodes)).toEqual([['master-2', 'master-3'], ['worker-1']]);
   });
 
-  it('refuses the phase-1 server becoming an agent until the migration exists, and names the steps', () => {
+  it('moves etcd off the phase-1 server after the new servers joined, then its quorum is 3 of 3', () => {
     const phase1 = renderAt(1);
     const document = renderAt(2, ['worker-1']);
     const state: HostsState = { k3sServers: ['worker-1'], deployed: deployedState(phase1).deployed };
     const plan = planHosts({ document, generations: generationsOf(document), state, maxParallel: 2 });
-    expect(plan.nodes.find((n) => n.node === 'worker-1')!.action).toBe('migrate');
-    expect(plan.refused).toBe(
-      'worker-1 must move from k3s server to agent (snapshot, drain, member removal, clear, redeploy), which provision does not do yet',
+    expect(plan.refused).toBeNull();
+    expect(plan.waves.map((w) => w.nodes)).toEqual([['master-1', 'master-2', 'master-3'], ['worker-1']]);
+    expect(plan.waves[1]!.title).toBe('etcd moves off: snapshot, drain, member removal from another server, member check, clear, redeploy as agent');
+    const worker = plan.nodes.find((n) => n.node === 'worker-1')!;
+    expect(worker).toMatchObject({ action: 'migrate', etcd: { during: { members: 4, up: 4, quorum: true }, after: { members: 3, up: 3, quorum: true } } });
+    expect(plan.k3sServersAfter).toEqual(['master-1', 'master-2', 'master-3']);
+  });
+
+  it('refuses going back to phase 1 before anything is planned, with the reason', () => {
+    expect(() => renderAt(1, ['master-1', 'master-2', 'master-3'])).toThrow(
+      "hosts' state says the cluster's servers are master-1, master-2, master-3, and none of them is a node of phase 1, so no node could join: choose a phase that keeps one of them.",
     );
   });
 });

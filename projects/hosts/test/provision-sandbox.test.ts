@@ -77,6 +77,32 @@ describe('hosts:provision in the sandbox', () => {
     expect(deploys(rebuilds).slice(0, 3).map((e) => e.cluster.members.filter((m) => m.up).length)).toEqual([2, 2, 2]);
   });
 
+  it('phase 1 → 2: the servers join worker-1, then etcd moves off it in order and it redeploys as an agent; quorum kept throughout', async () => {
+    cloud = await hostsCloud({ phase: 1 });
+    await cloud.infra();
+    await cloud.hosts();
+    const before = journal(cloud).length;
+    await cloud.setConfig((c) => {
+      c.phase = 2;
+    });
+    await cloud.infra();
+    const run = await cloud.hosts();
+    expect(run.deployed.sort()).toEqual(['master-1', 'master-2', 'master-3', 'worker-1']);
+    const steps = journal(cloud).slice(before).filter((e) => e.step !== 'probe');
+    const onWorker = steps.filter((e) => e.node === 'worker-1' || e.args.member === 'worker-1').map((e) => `${e.step} ${e.node}`);
+    expect(onWorker).toEqual(['etcd-snapshot worker-1', 'drain worker-1', 'etcd-member-remove master-1', 'clear-server-data worker-1', 'rebuild worker-1']);
+    for (const entry of journal(cloud)) expect(entry.cluster.quorum).toBe(true);
+    expect(Math.max(...steps.map((e) => e.cluster.members.length))).toBe(4);
+    expect(cloud.sandbox.machines.snapshot().cluster).toMatchObject({
+      members: [{ name: 'master-1', up: true }, { name: 'master-2', up: true }, { name: 'master-3', up: true }],
+      ready: ['master-1', 'master-2', 'master-3', 'worker-1'],
+    });
+    const state = await cloud.hostsState();
+    expect(state.k3sServers).toEqual(['master-1', 'master-2', 'master-3']);
+    expect(state.deployed['worker-1']!.role).toBe('agent');
+    expect((await cloud.hosts()).deployed).toEqual([]);
+  });
+
   it('seeded machine faults: the roll stops at the failing node, names it, keeps what succeeded, and reruns converge', async () => {
     cloud = await hostsCloud({ phase: 2 });
     await cloud.infra();

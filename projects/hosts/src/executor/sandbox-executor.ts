@@ -56,6 +56,18 @@ export class SandboxExecutor implements MachineExecutor {
     await this.step('etcd-member-remove', target, { member });
   }
 
+  async etcdSnapshot(target: MachineTarget): Promise<string> {
+    return ((await this.step('etcd-snapshot', target, {})) as { snapshot: string }).snapshot;
+  }
+
+  async drain(target: MachineTarget): Promise<void> {
+    await this.step('drain', target, {});
+  }
+
+  async clearServerData(target: MachineTarget): Promise<void> {
+    await this.step('clear-server-data', target, {});
+  }
+
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {
     return ((await this.step('kubeconfig', target, { apiHost })) as { kubeconfig: string }).kubeconfig;
   }

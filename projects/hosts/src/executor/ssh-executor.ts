@@ -142,6 +142,21 @@ export class SshExecutor implements MachineExecutor {
     );
   }
 
+  async etcdSnapshot(target: MachineTarget): Promise<string> {
+    const name = `before-migration-${this.hostName(target)}`;
+    await this.remote(target, 'etcd-snapshot', `k3s etcd-snapshot save --name ${name}`);
+    return name;
+  }
+
+  async drain(target: MachineTarget): Promise<void> {
+    await this.remote(target, 'drain', `k3s kubectl drain ${this.hostName(target)} --ignore-daemonsets --delete-emptydir-data --timeout=10m`);
+  }
+
+  /** The etcd data and server state only; the agent's own state stays. */
+  async clearServerData(target: MachineTarget): Promise<void> {
+    await this.remote(target, 'clear-server-data', 'systemctl stop k3s && rm -rf /var/lib/rancher/k3s/server/db /var/lib/rancher/k3s/server/tls');
+  }
+
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {
     const path = this.options.kubeconfigPath ?? '/etc/rancher/k3s/k3s.yaml';
     const text = await this.remote(target, 'kubeconfig', `cat ${path}`);

@@ -57,45 +57,31 @@ export function planHosts({ document, generations, state, maxParallel }: PlanHos
   const transition = controlPlaneTransition(state.k3sServers, desiredServers);
   const refusals: string[] = [];
   if (!transition.ok) refusals.push(transition.reason);
-  const migrating = [...planned.values()].filter((p) => p.action === 'migrate');
-  if (migrating.length)
-    refusals.push(
-      `${migrating.map((p) => p.node).join(', ')} must move from k3s server to agent (snapshot, drain, member removal, clear, redeploy), which provision does not do yet`,
-    );
+  const migrating = [...planned.values()].filter((p) => p.action === 'migrate').map((p) => p.node);
 
   const needs = (node: HostNode) => planned.get(node.name)!.action !== 'skip';
   const servers = nodes.filter((n) => n.k3s.role === 'server' && needs(n));
-  const agents = nodes.filter((n) => n.k3s.role === 'agent' && needs(n));
-  const first =
-    document.k3s.bootstrapNode && servers.some((s) => s.name === document.k3s.bootstrapNode)
-      ? document.k3s.bootstrapNode
-      : null;
+  const agents = nodes.filter((n) => n.k3s.role === 'agent' && needs(n) && !migrating.includes(n.name));
+  const first = document.k3s.bootstrapNode && servers.some((s) => s.name === document.k3s.bootstrapNode) ? document.k3s.bootstrapNode : null;
   const joining = servers.filter((s) => s.name !== first && planned.get(s.name)!.action === 'install');
   const rolling = servers.filter((s) => planned.get(s.name)!.action === 'rebuild');
   const waves: Wave[] = [];
   if (first) waves.push({ title: `${first} starts the cluster`, nodes: [first], concurrency: 1 });
-  if (joining.length)
-    waves.push({ title: 'control-plane nodes join', nodes: joining.map((n) => n.name), concurrency: joining.length });
-  if (rolling.length)
-    waves.push({ title: 'control-plane nodes, one at a time', nodes: rolling.map((n) => n.name), concurrency: 1 });
-  if (agents.length)
-    waves.push({
-      title: `workers, ${Math.min(maxParallel, agents.length)} at a time`,
-      nodes: agents.map((n) => n.name),
-      concurrency: maxParallel,
-    });
+  if (joining.length) waves.push({ title: 'control-plane nodes join', nodes: joining.map((n) => n.name), concurrency: joining.length });
+  // etcd moves off a server that becomes an agent once the new servers have joined.
+  if (migrating.length)
+    waves.push({ title: 'etcd moves off: snapshot, drain, member removal from another server, member check, clear, redeploy as agent', nodes: migrating, concurrency: 1 });
+  if (rolling.length) waves.push({ title: 'control-plane nodes, one at a time', nodes: rolling.map((n) => n.name), concurrency: 1 });
+  if (agents.length) waves.push({ title: `workers, ${Math.min(maxParallel, agents.length)} at a time`, nodes: agents.map((n) => n.name), concurrency: maxParallel });
 
   // etcd through the control-plane steps, in wave order.
-  const changes: MembershipChange[] = [
-    ...(first ? [first] : []),
-    ...joining.map((n) => n.name),
-    ...rolling.map((n) => n.name),
-  ].map((node) => ({
+  const changes: MembershipChange[] = [...(first ? [first] : []), ...joining.map((n) => n.name), ...rolling.map((n) => n.name)].map((node) => ({
     kind: state.k3sServers.includes(node) ? 'restart' : 'add',
     node,
   }));
-  for (const step of quorumThrough(state.k3sServers, changes))
-    planned.get(step.change.node)!.etcd = { during: step.during, after: step.after };
+  for (const step of quorumThrough(state.k3sServers, changes)) planned.get(step.change.node)!.etcd = { during: step.during, after: step.after };
+  if (transition.ok)
+    for (const step of transition.steps.filter((s) => s.change.kind === 'remove')) planned.get(step.change.node)!.etcd = { during: step.during, after: step.after };
 
   return {
     cluster: document.cluster,

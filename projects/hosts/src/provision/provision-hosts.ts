@@ -6,7 +6,7 @@ import { CloudError } from '@personal-cloud/cluster';
 import { createProgress, openWorld, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/infra';
 import type { VaultSession } from '@personal-cloud/vault';
 import { chooseExecutor } from '../executor/choose-executor';
-import type { MachineExecutor } from '../executor/machine-executor';
+import { MachineStepError, type MachineExecutor, type MachineTarget } from '../executor/machine-executor';
 import { loadHostsInputs } from '../hosts-inputs';
 import { nodeGeneration, nixSourcesHash } from '../plan/node-generation';
 import { DEFAULT_MAX_PARALLEL, planHosts, plannedSteps, type HostsPlan } from '../plan/plan-hosts';
@@ -115,9 +115,15 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
                 const target = targets.get(name)!;
                 progress.begin(
                   name,
-                  `${planned.action === 'install' ? 'installing' : 'rebuilding'} (k3s ${node.k3s.role})`,
+                  `${{ install: 'installing', rebuild: 'rebuilding', migrate: 'moving etcd off it', skip: '' }[planned.action]} (k3s ${node.k3s.role})`,
                 );
                 const step = deployStep(node, planned.generation);
+                if (planned.action === 'migrate') {
+                  const via = targets.get(plan.k3sServersAfter.find((server) => server !== name)!)!;
+                  await moveEtcdOff(executor, target, via, (text) => progress.note(name, text));
+                  record('removed from etcd', (s) => ({ ...s, k3sServers: s.k3sServers.filter((server) => server !== name) }));
+                  await executor.clearServerData(target);
+                }
                 if (planned.action === 'install') await executor.install(target, step);
                 else await executor.rebuild(target, step);
                 if (node.k3s.role === 'server')
@@ -172,6 +178,25 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
     await world.close();
   }
   return { plan, deployed };
+}
+
+/**
+ * The first steps of moving a k3s server to agent, with quorum kept at each: an etcd snapshot,
+ * the node drained, its member removed from another server (etcd refuses a removal that would
+ * break quorum), and the member list checked. Clearing its data and redeploying it as an agent
+ * follow; a removed member must never rejoin with its old data.
+ */
+async function moveEtcdOff(executor: MachineExecutor, target: MachineTarget, via: MachineTarget, note: (text: string) => void): Promise<void> {
+  note('etcd snapshot');
+  await executor.etcdSnapshot(target);
+  note('draining');
+  await executor.drain(target);
+  note(`removing its etcd member, from ${via.node}`);
+  await executor.etcdMemberRemove(via, target.node);
+  const members = await executor.etcdMembers(via);
+  if (members.some((m) => m.name === target.node))
+    throw new MachineStepError(target.node, 'etcd-members', 'failed', `${target.node} is still in etcd's member list on ${via.node} after its removal`);
+  note('clearing its server data, redeploying as agent');
 }
 
 /**
