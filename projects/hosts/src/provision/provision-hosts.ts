@@ -187,6 +187,8 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
  * follow; a removed member must never rejoin with its old data.
  */
 async function moveEtcdOff(executor: MachineExecutor, target: MachineTarget, via: MachineTarget, note: (text: string) => void): Promise<void> {
+  // A rerun after a stop past the removal finds the member gone and goes on to clear and redeploy.
+  if (!(await executor.etcdMembers(via)).some((m) => m.name === target.node)) return note('no longer an etcd member; clearing its server data, redeploying as agent');
   note('etcd snapshot');
   await executor.etcdSnapshot(target);
   note('draining');
