@@ -43,6 +43,8 @@ export interface MachineExecutor {
   readonly kind: string;
   /** How often to probe while waiting for Ready, and how long to wait at most (ms). */
   readonly timing: { pollMs: number; readyTimeoutMs: number };
+  /** Before any step: what this executor needs on the operator's machine is there (one sentence naming what is not). */
+  preflight(): Promise<void>;
   install(target: MachineTarget, step: DeployStep): Promise<void>;
   rebuild(target: MachineTarget, step: DeployStep): Promise<void>;
   probe(target: MachineTarget): Promise<NodeProbe>;

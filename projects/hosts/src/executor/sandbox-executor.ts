@@ -36,6 +36,9 @@ export class SandboxExecutor implements MachineExecutor {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /** The sandbox needs nothing on the operator's machine. */
+  async preflight(): Promise<void> {}
+
   async install(target: MachineTarget, step: DeployStep): Promise<void> {
     await this.step('install', target, { ...step, nodeIp: target.nodeIp });
   }

@@ -56,6 +56,20 @@ export class SshExecutor implements MachineExecutor {
     this.files = undefined;
   }
 
+  /** ssh, nix (with flakes) and nixos-anywhere, before anything changes. */
+  async preflight(): Promise<void> {
+    const commands = this.options.commands ?? {};
+    const needs = [
+      { command: commands.ssh ?? 'ssh', how: 'install OpenSSH' },
+      { command: 'nix', how: 'install Nix (https://nixos.org/download) and enable flakes' },
+      { command: commands.nixosAnywhere ?? 'nixos-anywhere', how: 'run `nix profile install github:nix-community/nixos-anywhere`' },
+      { command: commands.nixosRebuild ?? 'nixos-rebuild', how: 'run `nix profile install nixpkgs#nixos-rebuild`' },
+    ];
+    const missing: string[] = [];
+    for (const need of needs) if ((await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${need.command}`}`).exitCode !== 0) missing.push(`${need.command} (${need.how})`);
+    if (missing.length) throw new MachineStepError('-', 'preflight', 'failed', `the machine steps over SSH need ${missing.join(', ')}; nothing was changed.`);
+  }
+
   async install(target: MachineTarget, step: DeployStep): Promise<void> {
     const source = await this.deploySource(target, 'install');
     const { identity, knownHosts } = await this.sshFiles(target);

@@ -16,6 +16,7 @@ import { renderHosts } from '../render/render-hosts';
 import { checkRenderedHosts, NIX_DIR } from '../check/check-rendered-hosts';
 import { RENDER_DIR } from '../targets/render';
 import { HOSTS_LAYER, readHostsState, type HostsState } from '../state/hosts-state';
+import { deploySources } from './deploy-source';
 import { deployStep, machineTarget } from './machine-targets';
 import { waitReady, type RunClock } from './wait-ready';
 
@@ -79,16 +80,19 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
   const tokens = await inputs.vault.read('tokens');
   const targets = new Map(Object.values(document.nodes).map((node) => [node.name, machineTarget(node, tokens)]));
   const world = await openWorld(env);
+  const sources = deploySources(document, tokens, run.renderDir ?? RENDER_DIR);
   const executor = await chooseExecutor({
     endpoint: world.endpoint,
     clock,
     ssh: () => ({
       operatorPrivateKey: requireToken(tokens, 'OPERATOR_SSH_PRIVATE_KEY', 'the operator SSH private key'),
       hostNames: Object.fromEntries(Object.values(document.nodes).map((n) => [n.name, n.hostName])),
+      deploySource: (target) => sources.source(target),
     }),
   });
   const deployed: string[] = [];
   try {
+    await executor.preflight();
     await inputs.vault.withLock('hosts: provision', async (session) => {
       // One writer for hosts' state: parallel deploys queue their records, written in order.
       const recorder = new StateRecorder(session);
@@ -175,6 +179,7 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
   } finally {
     progress.close();
     await (executor as { close?: () => Promise<void> }).close?.();
+    await sources.close();
     await world.close();
   }
   return { plan, deployed };
