@@ -120,6 +120,20 @@ describe('hosts:provision in the sandbox', () => {
     await expect(cloud.hosts()).rejects.toThrow(/^hosts' state says the cluster's servers are master-1, master-2, master-3, and none of them is a node of phase 1/);
   });
 
+  it('an interruption stops at a safe point: no new deploy starts, what finished is recorded, and the rerun resumes', async () => {
+    cloud = await hostsCloud({ phase: 2 });
+    await cloud.infra();
+    const stop = new AbortController();
+    const progress = quietProgress();
+    progress.end = () => stop.abort('SIGINT');
+    await expect(cloud.hosts({ stop: stop.signal, progress })).rejects.toThrow(/^interrupted \(SIGINT\) before master-[23]'s deploy/);
+    expect(deploys(journal(cloud)).map((e) => e.node)).toEqual(['master-1']);
+    expect(Object.keys((await cloud.hostsState()).deployed)).toEqual(['master-1']);
+    const rerun = await cloud.hosts();
+    expect(rerun.deployed.sort()).toEqual(['master-2', 'master-3', 'worker-1']);
+    expect(deploys(journal(cloud)).filter((e) => e.node === 'master-1')).toHaveLength(1);
+  });
+
   it('seeded machine faults: the roll stops at the failing node, names it, keeps what succeeded, and reruns converge', async () => {
     cloud = await hostsCloud({ phase: 2 });
     await cloud.infra();
