@@ -1,9 +1,9 @@
 // What the hosts targets start from: the validated config, the nodes of its phase, and the
 // vault's vars and state, read (never written) in memory.
-import { configPath, loadClusterConfig, nodesInPhase, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
+import { configPath, loadClusterConfig, lookupVar, nodesInPhase, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
 import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
-import { readHostsState, type HostsState } from './state/hosts-state';
+import { onCurrentServers, readHostsState, type HostsState } from './state/hosts-state';
 
 export interface HostsInputs {
   config: ClusterConfig;
@@ -18,5 +18,11 @@ export async function loadHostsInputs(env: NodeJS.ProcessEnv = process.env): Pro
   const config = await loadClusterConfig(configPath(env));
   const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
   const [vars, state] = await Promise.all([vault.read('vars'), vault.read('state')]);
-  return { config, nodes: nodesInPhase(config), vault, vars: vars as VarsDocument, hostsState: readHostsState(state) };
+  const nodes = nodesInPhase(config);
+  const serverIdOf = (name: string) => {
+    const node = nodes.find((n) => n.name === name);
+    const id = node ? lookupVar(vars as VarsDocument, `CLUSTER.${node.varsKey}.hetzner_id`) : undefined;
+    return id === undefined ? undefined : Number(id);
+  };
+  return { config, nodes, vault, vars: vars as VarsDocument, hostsState: onCurrentServers(readHostsState(state), serverIdOf) };
 }

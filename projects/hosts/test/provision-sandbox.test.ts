@@ -3,7 +3,7 @@
 // converged after reruns. Quorum is read from the journal alone.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '@personal-cloud/sandbox';
-import { provisionInfra } from '@personal-cloud/infra';
+import { destroyInfra, provisionInfra } from '@personal-cloud/infra';
 import { quietProgress } from '../../infra/test/support/cloud';
 import { hostsCloud, type HostsCloud } from './support-sandbox/hosts-cloud';
 
@@ -132,6 +132,19 @@ describe('hosts:provision in the sandbox', () => {
     const rerun = await cloud.hosts();
     expect(rerun.deployed.sort()).toEqual(['master-2', 'master-3', 'worker-1']);
     expect(deploys(journal(cloud)).filter((e) => e.node === 'master-1')).toHaveLength(1);
+  });
+
+  it('after infra:destroy and a new infra, the nodes are on new servers: hosts installs and bootstraps again', async () => {
+    cloud = await hostsCloud({ phase: 1 });
+    await cloud.infra();
+    await cloud.hosts();
+    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
+    await cloud.infra();
+    const before = journal(cloud).length;
+    const again = await cloud.hosts();
+    expect(again.deployed).toEqual(['worker-1']);
+    expect(deploys(journal(cloud).slice(before)).map((e) => [e.step, e.args.bootstrap])).toEqual([['install', true]]);
+    expect((await cloud.hostsState()).k3sServers).toEqual(['worker-1']);
   });
 
   it('seeded machine faults: the roll stops at the failing node, names it, keeps what succeeded, and reruns converge', async () => {
