@@ -3,9 +3,8 @@
 // obeys the rules that matter: an off server does not answer, a node joins only a cluster with
 // quorum, removing a member that would break quorum fails, a powered-off control-plane node drops
 // out of quorum. Every step is appended to the journal. See the sandbox README for the schema.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../world/persistence';
+import { readFileIfExists, writeFileAtomically } from '../world/persistence';
 import { FaultInjector, noFaults, type FaultConfig } from '../faults';
 import { clusterView, type ClusterView } from './cluster-view';
 import { DEFAULT_MACHINE_DURATIONS, type MachineDurations } from './machine-durations';
@@ -144,6 +143,7 @@ export class MachineModel {
         durations: this.durations,
         fault: (kind) => this.faults.machineFault(kind),
         isOn: (m) => this.isOn(m),
+        exists: (m) => m !== undefined && (m.serverId === null || this.options.serverPower(m.serverId) !== 'absent'),
         view: () => clusterView(draft, (m) => this.isOn(m), now),
       });
       machine.busy = durationMs > 0 ? { step: request.step, until: now + durationMs } : null;
@@ -196,13 +196,8 @@ export class MachineModel {
 
   private load(): MachineWorld {
     if (!this.file) return emptyMachineWorld();
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyMachineWorld();
-      throw error;
-    }
+    const text = readFileIfExists(this.file);
+    if (text === undefined) return emptyMachineWorld();
     const world = JSON.parse(text) as MachineWorld;
     if (world?.format !== MACHINE_WORLD_FORMAT)
       throw new Error(

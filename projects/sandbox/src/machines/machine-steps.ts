@@ -17,6 +17,8 @@ export interface StepContext {
   /** Draws the seeded machine fault `kind` (SANDBOX_FAULTS). */
   fault(kind: MachineFaultKind): boolean;
   isOn(machine: MachineRecord): boolean;
+  /** Whether the machine still exists (a deleted server's disk, and what ran on it, is gone). */
+  exists(machine: MachineRecord | undefined): boolean;
   /** The cluster as it stands now. */
   view(): ClusterView;
 }
@@ -80,11 +82,13 @@ function startK3s(context: StepContext, deployMs: number): void {
     fail(`${machine.name} is still an etcd member; remove its member before it becomes an agent`);
   if (bootstrap) {
     if (wanted !== 'server') throw new StepArgumentError('bootstraps only as a server');
-    const others = world.etcdMembers.filter((m) => m.name !== machine.name);
+    // Members whose servers were deleted are gone with their disks: a cluster of only those is over.
+    const others = world.etcdMembers.filter((m) => m.name !== machine.name && context.exists(world.machines[m.name]));
     if (others.length)
       fail(
         `k3s on ${machine.name} would start a second, empty cluster: the cluster already has members ${others.map((m) => m.name).join(', ')}`,
       );
+    world.etcdMembers = world.etcdMembers.filter((m) => m.name === machine.name);
   } else {
     if (!serverAddr) throw new StepArgumentError('needs "serverAddr" unless it bootstraps');
     joinTarget(context, serverAddr);
@@ -141,13 +145,17 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
     if (!machine.os) fail(`${machine.name} runs no NixOS of ours: install it first`);
     const wasMember = world.etcdMembers.some((m) => m.name === machine.name);
     if (machine.k3s && machine.k3s.role === role(args) && (role(args) === 'agent' || wasMember)) {
+      // k3s restarts on the new generation: the node, and its etcd member, are down until it is back.
+      const readyAt = now + durations.rebuild + durations.ready;
       machine.k3s = {
         ...machine.k3s,
         version: text(args, 'version'),
-        readyAt: now + durations.rebuild + durations.ready,
+        readyAt,
         stuck: context.fault('not_ready'),
         drained: false,
       };
+      const member = world.etcdMembers.find((m) => m.name === machine.name);
+      if (member) member.healthyAt = Math.max(member.healthyAt, readyAt);
     } else startK3s(context, durations.rebuild);
     machine.os = { generation, deployedAt: now };
     return { durationMs: durations.rebuild };
