@@ -50,7 +50,13 @@ export default defineCluster({
   firewall: {
     rules: [
       { name: 'ssh', protocol: 'tcp', port: 22, from: ['tailscale', 'operator'] },
-      { name: 'kube-api', protocol: 'tcp', port: 6443, from: ['private-network', 'tailscale'], roles: ['control-plane'] },
+      {
+        name: 'kube-api',
+        protocol: 'tcp',
+        port: 6443,
+        from: ['private-network', 'tailscale'],
+        roles: ['control-plane'],
+      },
       { name: 'http', protocol: 'tcp', port: 80, from: ['any'], roles: ['worker'] },
       { name: 'https', protocol: 'tcp', port: 443, from: ['any'], roles: ['worker'] },
       { name: 'eth-p2p-tcp', protocol: 'tcp', port: 30303, from: ['any'], roles: ['worker'] },
@@ -65,7 +71,7 @@ export default defineCluster({
     cold: {
       endpoint: 'https://fsn1.your-objectstorage.com',
       region: 'fsn1',
-      buckets: { backups: 'personal-cloud-backups', archive: 'personal-cloud-archive' },
+      buckets: { backups: 'personal-cloud-backups', archive: 'personal-cloud-archive', cache: 'personal-cloud-cache' },
       fromPhase: 3,
     },
   },
@@ -88,13 +94,16 @@ export default defineCluster({
       host: 'cache.example.org',
       storage: { tier: 'warm', sizeGb: 200 },
       backup: 'none',
+      gc: { intervalHours: 12, retentionDays: 90 },
     },
     {
       name: 'eth-node',
       image: 'ethereum/client-go:v1.14.11',
       fromPhase: 3,
-      storage: { tier: 'hot', sizeGb: 500 },
-      backup: { to: 'cold', schedule: '0 3 * * 0', keep: 4 },
+      // The chain (100–500 GB) does not fit a CCX23's 160 GB NVMe: it lives on the warm volume and is
+      // resynced after a loss. Only the small keys-and-checkpoint claim is backed up.
+      storage: { tier: 'warm', sizeGb: 350 },
+      backup: { to: 'cold', schedule: '0 3 * * 0', keep: 4, claims: ['keys'] },
       pools: ['worker'],
     },
     {
@@ -106,4 +115,8 @@ export default defineCluster({
       backup: { to: 'cold', schedule: '30 2 * * *', keep: 14 },
     },
   ],
+
+  // The repository Flux follows (k8s-apps renders its tree; pushing to it is not built yet).
+  gitops: { url: 'ssh://git@github.com/personal-cloud/gitops.git', branch: 'main' },
+  acme: { email: 'admin@example.org' },
 });

@@ -32,7 +32,9 @@ const env: NodeJS.ProcessEnv = {
  * parent): Linux's cutime + cstime. Less at the mercy of other load on a shared machine than wall time.
  */
 function childrenCpuSeconds(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   // After "pid (comm) ", cutime and cstime are fields 14 and 15 (0-based), in clock ticks of 1/100 s.
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
@@ -43,7 +45,8 @@ function measured(command: string, args: string[]): { wall: number; cpu: number 
   const cpuBefore = childrenCpuSeconds();
   const result = spawnSync(command, args, { cwd: work, env, encoding: 'utf8' });
   const wall = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}${result.stderr}`);
   return { wall, cpu: childrenCpuSeconds() - cpuBefore };
 }
 const timed = (command: string, args: string[]) => measured(command, args).wall;
@@ -75,7 +78,9 @@ function noopAgainstWarmRender(): void {
     const ratio = median(p) / median(r);
     console.log(`   ${kind.padEnd(4)} run-many -t render     ${seconds(r)}, every task from the cache`);
     console.log(`   ${kind.padEnd(4)} run-many -t provision  ${seconds(p)}, nothing to change`);
-    console.log(`   ${kind.padEnd(4)} ratio                  ${ratio.toFixed(2)} × (pairs ${spread(p.map((x, i) => x / r[i]!))}); goal ≤ ${GOAL}: ${ratio <= GOAL ? 'met' : 'MISSED'}`);
+    console.log(
+      `   ${kind.padEnd(4)} ratio                  ${ratio.toFixed(2)} × (pairs ${spread(p.map((x, i) => x / r[i]!))}); goal ≤ ${GOAL}: ${ratio <= GOAL ? 'met' : 'MISSED'}`,
+    );
   }
 }
 
@@ -91,8 +96,14 @@ async function targetStart(): Promise<void> {
   const runs = 5;
   const node = process.execPath;
   const module = 'projects/infra/src/targets/provision.ts';
-  writeFileSync(join(work, 'bench-load.mjs'), 'await import(new URL(process.argv[2], `file://${process.cwd()}/`).href);\n');
-  writeFileSync(join(work, 'bench-load-registered.mjs'), "(await import('tsx/esm/api')).register();\nawait import('./bench-load.mjs');\n");
+  writeFileSync(
+    join(work, 'bench-load.mjs'),
+    'await import(new URL(process.argv[2], `file://${process.cwd()}/`).href);\n',
+  );
+  writeFileSync(
+    join(work, 'bench-load-registered.mjs'),
+    "(await import('tsx/esm/api')).register();\nawait import('./bench-load.mjs');\n",
+  );
   writeFileSync(join(work, 'bench-empty.ts'), 'export {};\n');
   // esbuild comes with tsx; the bench uses it only to measure the bundle option.
   const { build } = await import('esbuild');
@@ -122,7 +133,10 @@ async function targetStart(): Promise<void> {
     console.log(`   ${name.padEnd(34)}${sample(command, args).toFixed(2).padStart(8)} s${idle.padStart(22)}`);
   }
   const runner = ['tools/nx-plugin/src/run-target.mjs', 'projects/hosts', 'provision'];
-  if (existsSync(join(work, runner[0]!))) console.log(`   ${'run-target.mjs (now)'.padEnd(34)}${''.padStart(10)}${`${sample(node, runner).toFixed(2)} s`.padStart(22)}`);
+  if (existsSync(join(work, runner[0]!)))
+    console.log(
+      `   ${'run-target.mjs (now)'.padEnd(34)}${''.padStart(10)}${`${sample(node, runner).toFixed(2)} s`.padStart(22)}`,
+    );
 }
 
 console.log(`bench:graph on a copy of ${from}`);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { attributeActions, criticalPath, serialReference, type SandboxAction } from './infra-critical-path';
 
 const S = 1000;
-const action = (id: number, command: string, from: number, to: number, resources: [string, number][]): SandboxAction => ({
+const action = (
+  id: number,
+  command: string,
+  from: number,
+  to: number,
+  resources: [string, number][],
+): SandboxAction => ({
   id,
   command,
   started: from * S,
@@ -22,7 +28,10 @@ const actions = attributeActions(
     action(1, 'create_volume', 0, 1, [['volume', 1]]),
     action(2, 'create_server', 1, 2, [['server', 1]]),
     action(3, 'start_server', 1, 3, [['server', 1]]),
-    action(4, 'attach_to_network', 3, 4, [['server', 1], ['network', 1]]),
+    action(4, 'attach_to_network', 3, 4, [
+      ['server', 1],
+      ['network', 1],
+    ]),
     action(5, 'change_protection', 2, 3, [['volume', 1]]),
   ],
   keys,

@@ -11,7 +11,14 @@ export interface SandboxAction {
 }
 
 /** Actions a server's own task starts, even when they name another resource too (the volume, the network). */
-const SERVER_TASK_COMMANDS = new Set(['create_server', 'start_server', 'attach_to_network', 'attach_volume', 'add_to_placement_group', 'assign_primary_ip']);
+const SERVER_TASK_COMMANDS = new Set([
+  'create_server',
+  'start_server',
+  'attach_to_network',
+  'attach_volume',
+  'add_to_placement_group',
+  'assign_primary_ip',
+]);
 
 /** Each finished action with the change it belongs to (by its owning resource); others are left out. */
 export function attributeActions(actions: readonly SandboxAction[], keys: ReadonlyMap<string, string>): OwnedAction[] {
@@ -22,7 +29,8 @@ export function attributeActions(actions: readonly SandboxAction[], keys: Readon
       (SERVER_TASK_COMMANDS.has(action.command) && action.resources.find((r) => r.type === 'server')) ||
       action.resources.find((r) => keys.has(`${r.type}:${r.id}`));
     const key = owner && keys.get(`${owner.type}:${owner.id}`);
-    if (key) owned.push({ id: action.id, command: action.command, key, started: action.started, finished: action.finished });
+    if (key)
+      owned.push({ id: action.id, command: action.command, key, started: action.started, finished: action.finished });
   }
   return owned;
 }
@@ -42,7 +50,10 @@ export interface OwnedAction {
  * no action), and only if it started after that one finished. Actions that ran side by side (a
  * server's start_server beside its create_server) are never chained.
  */
-export function criticalPath(dependencies: ReadonlyMap<string, readonly string[]>, actions: readonly OwnedAction[]): { ms: number; chain: OwnedAction[] } {
+export function criticalPath(
+  dependencies: ReadonlyMap<string, readonly string[]>,
+  actions: readonly OwnedAction[],
+): { ms: number; chain: OwnedAction[] } {
   const upstream = new Map<string, Set<string>>();
   const closure = (key: string): Set<string> => {
     let known = upstream.get(key);
@@ -78,7 +89,8 @@ export function criticalPath(dependencies: ReadonlyMap<string, readonly string[]
  */
 export function serialReference(actions: readonly OwnedAction[]): number {
   const byKey = new Map<string, [number, number][]>();
-  for (const action of actions) byKey.set(action.key, [...(byKey.get(action.key) ?? []), [action.started, action.finished]]);
+  for (const action of actions)
+    byKey.set(action.key, [...(byKey.get(action.key) ?? []), [action.started, action.finished]]);
   return [...byKey.values()].reduce((sum, spans) => sum + unionLength(spans), 0);
 }
 

@@ -11,7 +11,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { desiredResources, loadClusterConfig, parseClusterConfig, RESOURCE_TYPES, type ClusterConfig } from '@personal-cloud/cluster';
+import {
+  desiredResources,
+  loadClusterConfig,
+  parseClusterConfig,
+  RESOURCE_TYPES,
+  type ClusterConfig,
+} from '@personal-cloud/cluster';
 import { startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
 import { loadInfraInputs } from '../projects/infra/src/infra-inputs';
 import { provisionInfra } from '../projects/infra/src/provision';
@@ -28,7 +34,10 @@ const ACTION_MS = 1000;
 const PARALLEL_RUNS = 3;
 /** Hetzner's documented budget: 3600 requests per hour per project, refilled one a second. */
 const HOURLY_BUDGET = 3600;
-const secrets = { sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI bench', operatorAddress: '198.51.100.7' };
+const secrets = {
+  sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI bench',
+  operatorAddress: '198.51.100.7',
+};
 const quiet = () => new PlainProgress({ write: () => true });
 
 /** "1.23 (1.19–1.31)": the median and the spread of the samples. */
@@ -61,7 +70,14 @@ async function benchCloud(config: ClusterConfig, options: { actionMs: number; pe
     serverLimit: Infinity,
     rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
   });
-  const env = { ...process.env, HCLOUD_TOKEN: '', CLOUD_CONFIG: file, CLOUD_SECRETS_DIR: join(dir, 'secrets'), CLOUD_AGE_IDENTITY: join(dir, 'identity.txt'), HCLOUD_ENDPOINT: sandbox.url };
+  const env = {
+    ...process.env,
+    HCLOUD_TOKEN: '',
+    CLOUD_CONFIG: file,
+    CLOUD_SECRETS_DIR: join(dir, 'secrets'),
+    CLOUD_AGE_IDENTITY: join(dir, 'identity.txt'),
+    HCLOUD_ENDPOINT: sandbox.url,
+  };
   // The vault's first use (identity, secrets repo, sandbox vars) happens once per cloud, not per run.
   await loadInfraInputs(env);
   return {
@@ -77,11 +93,17 @@ async function benchCloud(config: ClusterConfig, options: { actionMs: number; pe
 
 async function phaseConfig(phase: number): Promise<ClusterConfig> {
   const base = await loadClusterConfig(resolve('cluster.config.ts'));
-  return parseClusterConfig({ ...structuredClone({ ...base, operator: undefined }), operator: { sshPublicKey: secrets.sshPublicKey, address: secrets.operatorAddress }, phase });
+  return parseClusterConfig({
+    ...structuredClone({ ...base, operator: undefined }),
+    operator: { sshPublicKey: secrets.sshPublicKey, address: secrets.operatorAddress },
+    phase,
+  });
 }
 
 async function sandboxActions(worldDir: string): Promise<SandboxAction[]> {
-  const world = JSON.parse(await readFile(join(worldDir, 'world.json'), 'utf8')) as { actions: Record<string, SandboxAction> };
+  const world = JSON.parse(await readFile(join(worldDir, 'world.json'), 'utf8')) as {
+    actions: Record<string, SandboxAction>;
+  };
   return Object.values(world.actions);
 }
 
@@ -111,12 +133,20 @@ async function parallelism(): Promise<Cloud> {
     if (run === PARALLEL_RUNS - 1) kept = cloud;
     else await cloud.close();
   }
-  console.log(`1. Parallelism: phase 4 from empty, every action ${ACTION_MS} ms; median (min–max) of ${PARALLEL_RUNS} runs`);
-  console.log(`   critical path     ${spread(paths, 1)} s, from the sandbox's action records along the plan's dependencies:`);
+  console.log(
+    `1. Parallelism: phase 4 from empty, every action ${ACTION_MS} ms; median (min–max) of ${PARALLEL_RUNS} runs`,
+  );
+  console.log(
+    `   critical path     ${spread(paths, 1)} s, from the sandbox's action records along the plan's dependencies:`,
+  );
   console.log(`                     ${chain.join(' → ')}`);
   console.log(`   wall time         ${spread(walls)} s`);
-  console.log(`   ratio             ${spread(ratios)} × the critical path (goal ≤ 1.3: ${verdict(median(ratios) <= 1.3)})`);
-  console.log(`   serial reference  ${spread(serials, 1)} s, each change's distinct actions once = ${(median(serials) / median(paths)).toFixed(1)} × the critical path`);
+  console.log(
+    `   ratio             ${spread(ratios)} × the critical path (goal ≤ 1.3: ${verdict(median(ratios) <= 1.3)})`,
+  );
+  console.log(
+    `   serial reference  ${spread(serials, 1)} s, each change's distinct actions once = ${(median(serials) / median(paths)).toFixed(1)} × the critical path`,
+  );
   return kept!;
 }
 
@@ -124,13 +154,17 @@ async function noopCost(cloud: Cloud) {
   const before = { ...cloud.sandbox.stats().requests };
   await provisionInfra({ env: cloud.env, progress: quiet() });
   const after = cloud.sandbox.stats().requests;
-  const delta = Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)] as const).filter(([, n]) => n > 0);
+  const delta = Object.entries(after)
+    .map(([k, n]) => [k, n - (before[k] ?? 0)] as const)
+    .filter(([, n]) => n > 0);
   const lists = delta.filter(([k]) => k.startsWith('GET '));
   const writes = delta.filter(([k]) => !k.startsWith('GET ')).reduce((s, [, n]) => s + n, 0);
   const listCount = lists.reduce((s, [, n]) => s + n, 0);
   console.log('2. No-op API cost: reconcile the unchanged phase-4 cloud (exact counts)');
   console.log(`   requests          ${lists.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-  console.log(`   list requests     ${listCount} for ${RESOURCE_TYPES.length} resource types (goal: at most 1 per type: ${verdict(listCount <= RESOURCE_TYPES.length)})`);
+  console.log(
+    `   list requests     ${listCount} for ${RESOURCE_TYPES.length} resource types (goal: at most 1 per type: ${verdict(listCount <= RESOURCE_TYPES.length)})`,
+  );
   console.log(`   write requests    ${writes} (goal: 0: ${verdict(writes === 0)})`);
 }
 
@@ -138,14 +172,29 @@ async function noopCost(cloud: Cloud) {
 function scaledConfig(base: ClusterConfig, servers: number): ClusterConfig {
   const networks = Math.ceil(servers / 100);
   // Loosely typed on purpose: the pools are rebuilt from scratch and validated by parseClusterConfig.
-  const input = structuredClone({ ...base, operator: { sshPublicKey: secrets.sshPublicKey, address: secrets.operatorAddress } }) as Record<string, any>;
-  input.networks = Array.from({ length: networks }, (_, i) => ({ name: `net-${i}`, ipRange: `10.${i}.0.0/16`, subnets: [{ name: `sub-${i}`, ipRange: `10.${i}.0.0/22`, zone: 'eu-central' }] }));
+  const input = structuredClone({
+    ...base,
+    operator: { sshPublicKey: secrets.sshPublicKey, address: secrets.operatorAddress },
+  }) as Record<string, any>;
+  input.networks = Array.from({ length: networks }, (_, i) => ({
+    name: `net-${i}`,
+    ipRange: `10.${i}.0.0/16`,
+    subnets: [{ name: `sub-${i}`, ipRange: `10.${i}.0.0/22`, zone: 'eu-central' }],
+  }));
   const workers = servers - 3;
   input.pools = [
     { name: 'master', role: 'control-plane', serverType: 'cpx11', count: 3, subnet: 'sub-0', hostOffset: 10 },
     ...Array.from({ length: networks }, (_, i) => {
       const n = Math.min(i === 0 ? 97 : 100, workers - Math.max(0, i * 100 - 3));
-      return { name: `worker-${i}`, role: 'worker', serverType: 'ccx23', count: n, subnet: `sub-${i}`, hostOffset: 20, volumes: [{ name: 'data', sizeGb: 500 }] };
+      return {
+        name: `worker-${i}`,
+        role: 'worker',
+        serverType: 'ccx23',
+        count: n,
+        subnet: `sub-${i}`,
+        hostOffset: 20,
+        volumes: [{ name: 'data', sizeGb: 500 }],
+      };
     }).filter((p) => p.count > 0),
   ];
   input.phase = 4;
@@ -176,17 +225,29 @@ async function planScale() {
     pairs[1]!.push(growthPer10x(sizes[1]!, sizes[2]!, { samples: 3 }));
   }
   const ms = [pairs[0]!.map((p) => p.smallMs), pairs[1]!.map((p) => p.smallMs), pairs[1]!.map((p) => p.largeMs)];
-  console.log(`3. Plan scale: config → desired → plan against an empty and a matching cloud; median (min–max) of ${samples}`);
-  for (const [i, servers] of [10, 100, 1000].entries()) console.log(`   ${String(servers).padStart(4)} servers      ${spread(ms[i]!)} ms`);
+  console.log(
+    `3. Plan scale: config → desired → plan against an empty and a matching cloud; median (min–max) of ${samples}`,
+  );
+  for (const [i, servers] of [10, 100, 1000].entries())
+    console.log(`   ${String(servers).padStart(4)} servers      ${spread(ms[i]!)} ms`);
   const growth = pairs.map((p) => p.map((x) => x.growth));
-  console.log(`   growth per 10×    ×${spread(growth[0]!, 1)} from 10 to 100, ×${spread(growth[1]!, 1)} from 100 to 1000 (linear is ×10; goal ≤ ×15: ${verdict(median(growth[1]!) <= 15)})`);
-  console.log(`   1000 servers      ${median(ms[2]!).toFixed(1)} ms (goal: under 1 s: ${verdict(median(ms[2]!) < 1000)})`);
+  console.log(
+    `   growth per 10×    ×${spread(growth[0]!, 1)} from 10 to 100, ×${spread(growth[1]!, 1)} from 100 to 1000 (linear is ×10; goal ≤ ×15: ${verdict(median(growth[1]!) <= 15)})`,
+  );
+  console.log(
+    `   1000 servers      ${median(ms[2]!).toFixed(1)} ms (goal: under 1 s: ${verdict(median(ms[2]!) < 1000)})`,
+  );
 }
 
 async function applyAtScale() {
   const base = await loadClusterConfig(resolve('cluster.config.ts'));
-  console.log('4. Apply at scale: provision from empty (actions 50 ms, no server limit); requests against Hetzner\'s 3600 an hour');
-  for (const [servers, runs] of [[100, 3], [1000, 1]] as const) {
+  console.log(
+    "4. Apply at scale: provision from empty (actions 50 ms, no server limit); requests against Hetzner's 3600 an hour",
+  );
+  for (const [servers, runs] of [
+    [100, 3],
+    [1000, 1],
+  ] as const) {
     const config = scaledConfig(base, servers);
     const resources = desiredResources(config, secrets).length;
     const walls: number[] = [];
@@ -208,9 +269,14 @@ async function applyAtScale() {
     const hours = total / HOURLY_BUDGET;
     const wall = runs > 1 ? `${spread(walls, 1)} s (median, min–max of ${runs})` : `${walls[0]!.toFixed(1)} s (1 run)`;
     console.log(`   ${String(servers).padStart(4)} servers      ${resources} resources; wall ${wall}`);
-    console.log(`                     ${total} requests = ${perResource.toFixed(2)} per resource (goal ≤ 3: ${verdict(perResource <= 3)}); ${(hours * 100).toFixed(0)} % of an hour's budget (goal: within one hour's 3600: ${verdict(total <= HOURLY_BUDGET)})`);
+    console.log(
+      `                     ${total} requests = ${perResource.toFixed(2)} per resource (goal ≤ 3: ${verdict(perResource <= 3)}); ${(hours * 100).toFixed(0)} % of an hour's budget (goal: within one hour's 3600: ${verdict(total <= HOURLY_BUDGET)})`,
+    );
     // Hetzner's bucket holds 3600 and refills one a second: what goes past it waits for the refill.
-    if (total > HOURLY_BUDGET) console.log(`                     on Hetzner the ${total - HOURLY_BUDGET} requests past a full bucket would wait at least ${((total - HOURLY_BUDGET) / 60).toFixed(0)} min for its refill`);
+    if (total > HOURLY_BUDGET)
+      console.log(
+        `                     on Hetzner the ${total - HOURLY_BUDGET} requests past a full bucket would wait at least ${((total - HOURLY_BUDGET) / 60).toFixed(0)} min for its refill`,
+      );
   }
 }
 

@@ -108,7 +108,7 @@ describe("the README's real-Hetzner onboarding", () => {
     expect(servers.servers.length).toBeGreaterThan(0);
     // Issue 11, defect 12: the plaintext history names no resource and no ID.
     const history = execFileSync('git', ['-C', env.CLOUD_SECRETS_DIR!, 'log', '--format=%B'], { encoding: 'utf8' });
-    expect(history).toMatch(/^infra: \d+ servers? recorded/m);
+    expect(history).toMatch(/^infra: .*\b\d+ servers? recorded/m);
     for (const server of servers.servers) expect(history).not.toContain(server.name);
     // Numbers appear only as counts: every line is one of these shapes.
     const infraPhrase = '(\\d+ [A-Za-z ]+? (recorded|deleted)|state matches the cloud)';

@@ -78,7 +78,8 @@ function expectOneLineError(run: Run, pattern: RegExp): void {
 
 const editor = `"${process.execPath}" "${EDITOR_SCRIPT}"`;
 const edit = (doc: string, action: Record<string, string>) => state(['edit', doc], { EDITOR: editor, ...action });
-const subjects = () => execFileSync('git', ['-C', secrets(), 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n');
+const subjects = () =>
+  execFileSync('git', ['-C', secrets(), 'log', '--format=%s'], { encoding: 'utf8' }).trim().split('\n');
 
 describe('scripts/state.ts', () => {
   it('show on first use creates the identity and the repo, and prints the empty state', async () => {
@@ -86,13 +87,18 @@ describe('scripts/state.ts', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ version: 1, layers: {} });
     expect(run.stderr).toContain(`Created a new age identity at ${identity()}`);
-    expect(run.stderr).toMatch(new RegExp(`Created the secrets repo ${secrets()}, encrypted to age1\\w+ \\(its recipients\\.txt\\)\\.`));
+    expect(run.stderr).toMatch(
+      new RegExp(`Created the secrets repo ${secrets()}, encrypted to age1\\w+ \\(its recipients\\.txt\\)\\.`),
+    );
     expect(existsSync(join(secrets(), '.git'))).toBe(true);
     expect(subjects()).toEqual(['Initialize the secrets repository']);
   });
 
   it('edit writes a valid change through $EDITOR, validated, committed, readable by show', async () => {
-    const run = await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.11","hetzner_id":"42"}}}' });
+    const run = await edit('vars', {
+      EDITOR_ACTION: 'set',
+      EDITOR_JSON: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.11","hetzner_id":"42"}}}',
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('vars: written and committed (Edit vars by hand: CLUSTER).\n');
     const shown = await state(['show', 'vars']);
@@ -107,8 +113,15 @@ describe('scripts/state.ts', () => {
   it('edit refuses an invalid change with the field path, exit 1, and writes nothing', async () => {
     await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.11"}}}' });
     const before = await snapshotTree(root);
-    const run = await edit('vars', { EDITOR_ACTION: 'replace', EDITOR_TEXT: '{"CLUSTER":{"MASTER_1":{"ip":{"v4":null}}}}', EDITOR_REPORT: '' });
-    expectOneLineError(run, /^error: your edit of vars does not match the vars schema at CLUSTER\.MASTER_1\.ip\.v4: .*; nothing was written, so run edit again to fix it\.$/);
+    const run = await edit('vars', {
+      EDITOR_ACTION: 'replace',
+      EDITOR_TEXT: '{"CLUSTER":{"MASTER_1":{"ip":{"v4":null}}}}',
+      EDITOR_REPORT: '',
+    });
+    expectOneLineError(
+      run,
+      /^error: your edit of vars does not match the vars schema at CLUSTER\.MASTER_1\.ip\.v4: .*; nothing was written, so run edit again to fix it\.$/,
+    );
     expect(await snapshotTree(root)).toEqual(before);
   });
 
@@ -134,7 +147,12 @@ describe('scripts/state.ts', () => {
   it('in the Hetzner world (HCLOUD_TOKEN set) a missing vault is reported, naming state init, and nothing is made', async () => {
     for (const args of [['show'], ['edit', 'vars'], ['rotate'], ['commit']]) {
       const run = await state(args, { HCLOUD_TOKEN: 'x', EDITOR: editor });
-      expectOneLineError(run, new RegExp(`^error: ${secrets()} holds no vault \\(no secrets repo there\\); check CLOUD_SECRETS_DIR, or create one with \`npm run state -- init\`\\.$`));
+      expectOneLineError(
+        run,
+        new RegExp(
+          `^error: ${secrets()} holds no vault \\(no secrets repo there\\); check CLOUD_SECRETS_DIR, or create one with \`npm run state -- init\`\\.$`,
+        ),
+      );
     }
     expect(existsSync(identity())).toBe(false);
     expect(existsSync(secrets())).toBe(false);
@@ -157,11 +175,15 @@ describe('scripts/state.ts', () => {
 describeWithTool('age', 'scripts/state.ts with the age CLI', () => {
   it('diff shows a hand re-encryption against HEAD, and commit commits it', async () => {
     await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.11"}}}' });
-    const encrypted = execFileSync('age', ['-e', '-a', '-R', join(secrets(), 'recipients.txt')], { input: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.12"}}}' });
+    const encrypted = execFileSync('age', ['-e', '-a', '-R', join(secrets(), 'recipients.txt')], {
+      input: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.12"}}}',
+    });
     await writeFile(join(secrets(), 'cluster/vars.json.age'), encrypted);
     const diff = await state(['diff', 'vars']);
     expect(diff.code, diff.stderr).toBe(0);
-    expect(diff.stdout).toBe('--- HEAD:cluster/vars.json.age\n+++ cluster/vars.json.age (working file)\n~ CLUSTER.MASTER_1.ip: "10.0.1.11" → "10.0.1.12"\n');
+    expect(diff.stdout).toBe(
+      '--- HEAD:cluster/vars.json.age\n+++ cluster/vars.json.age (working file)\n~ CLUSTER.MASTER_1.ip: "10.0.1.11" → "10.0.1.12"\n',
+    );
     const commit = await state(['commit', 'Move', 'master 1']);
     expect(commit.stdout).toBe('Committed cluster/vars.json.age: Move master 1\n');
     expect(subjects()[0]).toBe('Move master 1');
@@ -173,9 +195,13 @@ describeWithTool('age', 'scripts/state.ts with the age CLI', () => {
     const oldIdentity = await readFile(identity(), 'utf8');
     const run = await state(['rotate']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^Rotated the age identity: 1 document\(s\) re-encrypted to age1\w+; the old key is kept in .*age-identity\.txt\.old for reading history\.\n$/);
+    expect(run.stdout).toMatch(
+      /^Rotated the age identity: 1 document\(s\) re-encrypted to age1\w+; the old key is kept in .*age-identity\.txt\.old for reading history\.\n$/,
+    );
     expect(await readFile(`${identity()}.old`, 'utf8')).toBe(oldIdentity);
-    const printed = execFileSync('age', ['-d', '-i', identity(), join(secrets(), 'cluster/vars.json.age')], { encoding: 'utf8' });
+    const printed = execFileSync('age', ['-d', '-i', identity(), join(secrets(), 'cluster/vars.json.age')], {
+      encoding: 'utf8',
+    });
     expect(JSON.parse(printed)).toEqual({ A: 'b' });
     expect(JSON.parse((await state(['show', 'vars'])).stdout)).toEqual({ A: 'b' });
   });
@@ -188,7 +214,9 @@ describeWithTool('age-keygen', 'state init with age-keygen', () => {
     const recipient = execFileSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).trim();
     const run = await state(['init'], { HCLOUD_TOKEN: 'x', CLOUD_AGE_IDENTITY: keyFile });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`encrypted to ${recipient} (recipients.txt).\nYour age identity (the one that was there, adopted) is ${keyFile}; back it up`);
+    expect(run.stdout).toContain(
+      `encrypted to ${recipient} (recipients.txt).\nYour age identity (the one that was there, adopted) is ${keyFile}; back it up`,
+    );
     expect(existsSync(identity())).toBe(false);
   });
 });
@@ -215,7 +243,10 @@ describe('state init', () => {
   it('refuses to run again, and changes nothing', async () => {
     await state(['init'], hetzner);
     const before = await snapshotTree(root);
-    expectOneLineError(await state(['init'], hetzner), new RegExp(`^error: ${secrets()} already holds a secrets repo; init refuses to overwrite anything`));
+    expectOneLineError(
+      await state(['init'], hetzner),
+      new RegExp(`^error: ${secrets()} already holds a secrets repo; init refuses to overwrite anything`),
+    );
     expect(await snapshotTree(root)).toEqual(before);
   });
 
@@ -233,7 +264,7 @@ describe('state init', () => {
 
 describe('a vault that is not whole', () => {
   // Issue 11, defect 2.
-  it('a missing identity is not made for an existing repo: the repo\'s recipients are named, nothing is written', async () => {
+  it("a missing identity is not made for an existing repo: the repo's recipients are named, nothing is written", async () => {
     await state(['show']);
     const recipient = (await readFile(identity(), 'utf8')).match(/# public key: (age1\w+)/)![1]!;
     await rename(identity(), `${identity()}.moved`);
@@ -241,7 +272,12 @@ describe('a vault that is not whole', () => {
     for (const extra of [{}, { CLOUD_AGE_IDENTITY: join(root, 'nowhere', 'id.txt') }]) {
       const run = await state(['show'], extra);
       const path = (extra as NodeJS.ProcessEnv).CLOUD_AGE_IDENTITY ?? identity();
-      expectOneLineError(run, new RegExp(`^error: the age identity ${path} does not exist, and the secrets repo ${secrets()} is encrypted to ${recipient}; `));
+      expectOneLineError(
+        run,
+        new RegExp(
+          `^error: the age identity ${path} does not exist, and the secrets repo ${secrets()} is encrypted to ${recipient}; `,
+        ),
+      );
     }
     expect(await snapshotTree(root)).toEqual(before);
   });
@@ -253,25 +289,38 @@ describe('a vault that is not whole', () => {
     for (const args of [['show', 'vars'], ['diff', 'vars'], ['commit']]) {
       expectOneLineError(
         await state(args),
-        new RegExp(`^error: ${secrets()} holds vault files \\(recipients\\.txt, cluster/vars\\.json\\.age[^)]*\\) but no \\.git, so its history is missing; restore its \\.git from a backup or clone, or start a new history with \`npm run state -- commit --init\`\\.$`),
+        new RegExp(
+          `^error: ${secrets()} holds vault files \\(recipients\\.txt, cluster/vars\\.json\\.age[^)]*\\) but no \\.git, so its history is missing; restore its \\.git from a backup or clone, or start a new history with \`npm run state -- commit --init\`\\.$`,
+        ),
       );
       expect(existsSync(join(secrets(), '.git'))).toBe(false);
     }
     const init = await state(['commit', '--init']);
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stdout).toMatch(/^Committed .*cluster\/vars\.json\.age.*: Start a new history from the files on disk: /);
+    expect(init.stdout).toMatch(
+      /^Committed .*cluster\/vars\.json\.age.*: Start a new history from the files on disk: /,
+    );
     expect(subjects()).toHaveLength(1);
     expect(execFileSync('git', ['-C', secrets(), 'status', '--porcelain'], { encoding: 'utf8' })).toBe('');
     expect(JSON.parse((await state(['show', 'vars'])).stdout)).toEqual({ A: 'b' });
-    expectOneLineError(await state(['commit', '--init']), /already has a \.git; run `npm run state -- commit` without --init\.$/);
+    expectOneLineError(
+      await state(['commit', '--init']),
+      /already has a \.git; run `npm run state -- commit` without --init\.$/,
+    );
   });
 
   // Issue 11, defect 7.
   it('CLOUD_SECRETS_DIR at a file, or under one, is one sentence naming it (ENOTDIR)', async () => {
     const file = join(root, 'not-a-dir');
     await writeFile(file, 'x');
-    expectOneLineError(await state(['show'], { CLOUD_SECRETS_DIR: file }), new RegExp(`^error: the secrets repo ${file} is a file, not a directory; .*\\(ENOTDIR\\)\\.$`));
-    expectOneLineError(await state(['edit', 'vars'], { CLOUD_SECRETS_DIR: join(file, 'secrets'), EDITOR: editor }), new RegExp(`^error: the secrets repo ${file}/secrets lies under a file, not a directory; `));
+    expectOneLineError(
+      await state(['show'], { CLOUD_SECRETS_DIR: file }),
+      new RegExp(`^error: the secrets repo ${file} is a file, not a directory; .*\\(ENOTDIR\\)\\.$`),
+    );
+    expectOneLineError(
+      await state(['edit', 'vars'], { CLOUD_SECRETS_DIR: join(file, 'secrets'), EDITOR: editor }),
+      new RegExp(`^error: the secrets repo ${file}/secrets lies under a file, not a directory; `),
+    );
   });
 });
 
@@ -282,7 +331,16 @@ describe('a vault that is not whole', () => {
 const canUnshare = (() => {
   if (process.getuid?.() !== 0) return false;
   try {
-    execFileSync('unshare', ['-m', 'sh', '-c', 'd=$(mktemp -d) && mount --bind "$d" "$d" && mount -o remount,ro,bind "$d" "$d"; s=$?; rmdir "$d"; exit $s'], { stdio: 'ignore' });
+    execFileSync(
+      'unshare',
+      [
+        '-m',
+        'sh',
+        '-c',
+        'd=$(mktemp -d) && mount --bind "$d" "$d" && mount -o remount,ro,bind "$d" "$d"; s=$?; rmdir "$d"; exit $s',
+      ],
+      { stdio: 'ignore' },
+    );
     return true;
   } catch {
     return false;
@@ -290,43 +348,61 @@ const canUnshare = (() => {
 })();
 const READ_ONLY_SH = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && exec "$@"';
 
-describeNeeding({ what: 'a way to make a directory read-only (unshare -m as root, or a non-root user)', available: canUnshare || process.getuid?.() !== 0 }, 'a read-only secrets dir', () => {
-  it('edit, rotate and infra:provision say so in one sentence naming the directory, and change nothing', async () => {
-    await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"b"}' });
-    const before = await snapshotTree(root);
-    const readOnly = async (args: string[]): Promise<Run> => {
-      if (!canUnshare) {
-        await chmod(secrets(), 0o500);
-        try {
-          return await state(args, { EDITOR: editor, EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"c"}' });
-        } finally {
-          await chmod(secrets(), 0o700);
-        }
-      }
-      return run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, 'scripts/state.ts', ...args], { EDITOR: editor, EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"c"}' });
-    };
-    const code = canUnshare ? 'EROFS' : 'EACCES';
-    const problem = canUnshare ? 'is on a read-only file system' : 'is not writable by this user';
-    const sentence = new RegExp(`^error: ${secrets()} ${problem} \\(${code}\\), so nothing could be written there; make it writable, nothing was changed\\.$`);
-    for (const args of [['edit', 'vars'], ['rotate']]) expectOneLineError(await readOnly(args), sentence);
-    // infra:provision, as Nx runs it: its first write (the vault lock) meets the same wall.
-    const provision = ['tools/nx-plugin/src/run-target.ts', 'projects/infra', 'provision'];
-    const provisionEnv = { CI: 'true', NO_COLOR: '1', SANDBOX_DIR: join(root, 'sandbox') };
-    const provisioned = canUnshare
-      ? await run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, ...provision], provisionEnv)
-      : await (async () => {
+describeNeeding(
+  {
+    what: 'a way to make a directory read-only (unshare -m as root, or a non-root user)',
+    available: canUnshare || process.getuid?.() !== 0,
+  },
+  'a read-only secrets dir',
+  () => {
+    it('edit, rotate and infra:provision say so in one sentence naming the directory, and change nothing', async () => {
+      await edit('vars', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"b"}' });
+      const before = await snapshotTree(root);
+      const readOnly = async (args: string[]): Promise<Run> => {
+        if (!canUnshare) {
           await chmod(secrets(), 0o500);
           try {
-            return await run(TSX, provision, provisionEnv);
+            return await state(args, { EDITOR: editor, EDITOR_ACTION: 'set', EDITOR_JSON: '{"A":"c"}' });
           } finally {
             await chmod(secrets(), 0o700);
           }
-        })();
-    expect(provisioned.stderr.trimEnd().split('\n').filter((line) => line.startsWith('error: '))).toEqual([expect.stringMatching(sentence)]);
-    expect(provisioned.code).toBe(1);
-    expect(await snapshotTree(root)).toEqual(before);
-  });
-});
+        }
+        return run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, 'scripts/state.ts', ...args], {
+          EDITOR: editor,
+          EDITOR_ACTION: 'set',
+          EDITOR_JSON: '{"A":"c"}',
+        });
+      };
+      const code = canUnshare ? 'EROFS' : 'EACCES';
+      const problem = canUnshare ? 'is on a read-only file system' : 'is not writable by this user';
+      const sentence = new RegExp(
+        `^error: ${secrets()} ${problem} \\(${code}\\), so nothing could be written there; make it writable, nothing was changed\\.$`,
+      );
+      for (const args of [['edit', 'vars'], ['rotate']]) expectOneLineError(await readOnly(args), sentence);
+      // infra:provision, as Nx runs it: its first write (the vault lock) meets the same wall.
+      const provision = ['tools/nx-plugin/src/run-target.ts', 'projects/infra', 'provision'];
+      const provisionEnv = { CI: 'true', NO_COLOR: '1', SANDBOX_DIR: join(root, 'sandbox') };
+      const provisioned = canUnshare
+        ? await run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, ...provision], provisionEnv)
+        : await (async () => {
+            await chmod(secrets(), 0o500);
+            try {
+              return await run(TSX, provision, provisionEnv);
+            } finally {
+              await chmod(secrets(), 0o700);
+            }
+          })();
+      expect(
+        provisioned.stderr
+          .trimEnd()
+          .split('\n')
+          .filter((line) => line.startsWith('error: ')),
+      ).toEqual([expect.stringMatching(sentence)]);
+      expect(provisioned.code).toBe(1);
+      expect(await snapshotTree(root)).toEqual(before);
+    });
+  },
+);
 
 // Issue 11, defect 1: an interrupted edit leaves no plaintext and no lock behind.
 describe('an interrupted edit', () => {
@@ -369,20 +445,23 @@ describe('an interrupted edit', () => {
     };
   }
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('by %s removes the decrypted file and its folder, and releases the lock', async (signal) => {
-    await edit('tokens', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"hcloud":"secret-token"}' });
-    const edit1 = await blockedEdit();
-    const folder = dirname(edit1.file);
-    expect(basename(folder)).toMatch(/^personal-cloud-\d+-[0-9a-f]{12}$/);
-    expect((await stat(folder)).mode & 0o777).toBe(0o700);
-    expect((await stat(edit1.file)).mode & 0o777).toBe(0o600);
-    expect(await readFile(edit1.file, 'utf8')).toContain('secret-token');
-    expect(existsSync(join(secrets(), '.lock'))).toBe(true);
-    edit1.kill(signal);
-    await edit1.gone();
-    expect(existsSync(folder)).toBe(false);
-    expect(existsSync(join(secrets(), '.lock'))).toBe(false);
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'by %s removes the decrypted file and its folder, and releases the lock',
+    async (signal) => {
+      await edit('tokens', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"hcloud":"secret-token"}' });
+      const edit1 = await blockedEdit();
+      const folder = dirname(edit1.file);
+      expect(basename(folder)).toMatch(/^personal-cloud-\d+-[0-9a-f]{12}$/);
+      expect((await stat(folder)).mode & 0o777).toBe(0o700);
+      expect((await stat(edit1.file)).mode & 0o777).toBe(0o600);
+      expect(await readFile(edit1.file, 'utf8')).toContain('secret-token');
+      expect(existsSync(join(secrets(), '.lock'))).toBe(true);
+      edit1.kill(signal);
+      await edit1.gone();
+      expect(existsSync(folder)).toBe(false);
+      expect(existsSync(join(secrets(), '.lock'))).toBe(false);
+    },
+  );
 
   it('by SIGKILL is cleaned up by the next state command, which says so', async () => {
     await edit('tokens', { EDITOR_ACTION: 'set', EDITOR_JSON: '{"hcloud":"secret-token"}' });
@@ -394,7 +473,9 @@ describe('an interrupted edit', () => {
     expect(existsSync(join(secrets(), '.lock'))).toBe(true);
     const show = await state(['show', 'tokens']);
     expect(show.code, show.stderr).toBe(0);
-    expect(show.stderr).toContain(`Removed a leftover temp folder of an interrupted run, which held decrypted secrets: ${folder}.`);
+    expect(show.stderr).toContain(
+      `Removed a leftover temp folder of an interrupted run, which held decrypted secrets: ${folder}.`,
+    );
     expect(existsSync(folder)).toBe(false);
     const again = await edit('tokens', { EDITOR_ACTION: 'keep' });
     expect(again.code, again.stderr).toBe(0);

@@ -32,7 +32,11 @@ function repsFor(work: () => unknown, sampleMs: number): number {
  */
 export function growthPer10x(small: Sized, large: Sized, options: { samples?: number; sampleMs?: number } = {}) {
   const { samples = 7, sampleMs = 20 } = options;
-  for (let i = 0; i < 3; i++) (small.work(), large.work()); // warm up both code paths
+  // Warm up both code paths.
+  for (let i = 0; i < 3; i++) {
+    small.work();
+    large.work();
+  }
   const reps = [repsFor(small.work, sampleMs), repsFor(large.work, sampleMs)] as const;
   const times: [number[], number[]] = [[], []];
   for (let i = 0; i < samples; i++) {

@@ -15,7 +15,9 @@ describeWithFile(openapiSpecPath(), 'openapi contract', () => {
     const ok = { error: { code: 'not_found', message: 'server with ID 1 not found', details: {} } };
     expect(contract().checkResponse('GET', '/v1/servers/1', 404, ok)).toEqual([]);
     expect(contract().checkResponse('GET', '/v1/servers/1', 404, { error: { code: 1 } })).not.toEqual([]);
-    expect(contract().checkResponse('GET', '/v1/servers/1', 404, { error: { code: 'locked', message: 'x' } })).not.toEqual([]);
+    expect(
+      contract().checkResponse('GET', '/v1/servers/1', 404, { error: { code: 'locked', message: 'x' } }),
+    ).not.toEqual([]);
     // Operation-specific codes come from the operation's own table.
     const placement = { error: { code: 'placement_error', message: 'no capacity', details: null } };
     expect(contract().checkResponse('POST', '/v1/servers', 422, placement)).toEqual([]);

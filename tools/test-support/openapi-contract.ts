@@ -52,7 +52,10 @@ export function loadContract(specPath: string): Contract {
   const validators = new Map<string, ValidateFunction>();
   const validator = (key: string, schema: object): ValidateFunction => {
     let v = validators.get(key);
-    if (!v) validators.set(key, (v = ajv.compile(schema)));
+    if (!v) {
+      v = ajv.compile(schema);
+      validators.set(key, v);
+    }
     return v;
   };
 
@@ -64,7 +67,9 @@ export function loadContract(specPath: string): Contract {
   };
 
   const explain = (v: ValidateFunction) =>
-    (v.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+    (v.errors ?? []).map(
+      (e) => `${e.instancePath || '(body)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+    );
 
   const contract: Contract = {
     operation(method, path) {
@@ -78,7 +83,8 @@ export function loadContract(specPath: string): Contract {
       const response = found.op.responses[String(status)];
       if (!response) return [`${found.op.operationId} does not document status ${status}`];
       const schema = response.content?.['application/json']?.schema;
-      if (!schema) return body === undefined || body === '' ? [] : [`${found.op.operationId} ${status} has no body in the spec`];
+      if (!schema)
+        return body === undefined || body === '' ? [] : [`${found.op.operationId} ${status} has no body in the spec`];
       const v = validator(`${found.op.operationId} ${status}`, schema);
       return v(body) ? [] : explain(v).map((m) => `${found.op.operationId} ${status}: ${m}`);
     },

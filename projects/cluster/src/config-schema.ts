@@ -17,14 +17,25 @@ export type Role = (typeof ROLES)[number];
 const RFC1123 = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const name = z
   .string()
-  .regex(RFC1123, 'must be an RFC 1123 name: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters');
+  .regex(
+    RFC1123,
+    'must be an RFC 1123 name: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+  );
 
-const cidr = z.string().refine((text) => parseCidr(text) !== undefined, 'must be an IPv4 network in CIDR form with no host bits set, e.g. 10.0.0.0/16');
+const cidr = z
+  .string()
+  .refine(
+    (text) => parseCidr(text) !== undefined,
+    'must be an IPv4 network in CIDR form with no host bits set, e.g. 10.0.0.0/16',
+  );
 
 /** One address (198.51.100.7) or a whole network (198.51.100.0/24): what Hetzner takes as a rule source. */
 export const ipv4AddressOrNetwork = z
   .string()
-  .refine((text) => isIpv4(text) || parseCidr(text) !== undefined, 'must be an IPv4 address (198.51.100.7) or a network with no host bits set (198.51.100.0/24)');
+  .refine(
+    (text) => isIpv4(text) || parseCidr(text) !== undefined,
+    'must be an IPv4 address (198.51.100.7) or a network with no host bits set (198.51.100.0/24)',
+  );
 
 export const sshPublicKey = z.string().superRefine((text, context) => {
   const problem = sshPublicKeyProblem(text);
@@ -32,14 +43,12 @@ export const sshPublicKey = z.string().superRefine((text, context) => {
 });
 
 /** A value that may be written in the config or, better, referenced from the vault with `vars.X.y`. */
-const secretOr = <T extends z.ZodType>(schema: T) => z.union([schema, z.custom<VarRef>(isVarRef, 'must be a vars.* reference')]);
+const secretOr = <T extends z.ZodType>(schema: T) =>
+  z.union([schema, z.custom<VarRef>(isVarRef, 'must be a vars.* reference')]);
 
 /** A count per phase: one number for all phases, or one for each of 1–4. */
 const count = z.number().int().min(0).max(1000);
-export const perPhaseCount = z.union([
-  count,
-  z.strictObject({ 1: count, 2: count, 3: count, 4: count }),
-]);
+export const perPhaseCount = z.union([count, z.strictObject({ 1: count, 2: count, 3: count, 4: count })]);
 
 const phase = z.number().int().min(1, 'must be a phase from 1 to 4').max(4, 'must be a phase from 1 to 4');
 
@@ -49,22 +58,44 @@ const LABEL_KEY_FORMAT =
   'an optional DNS-subdomain prefix and "/", then 1–63 letters, digits, "-", "_" or "." starting and ending with a letter or digit, e.g. example.com/tier';
 const labelKey = z
   .string()
-  .regex(/^((?=[-a-z0-9.]{1,253}\/)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, `must be ${LABEL_KEY_FORMAT}`)
-  .refine((key) => !key.startsWith('hetzner.cloud/'), 'uses the prefix hetzner.cloud/, which Hetzner reserves for itself');
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'must be a label value: at most 63 letters, digits, "-", "_" or "." starting and ending with a letter or digit');
+  .regex(
+    /^((?=[-a-z0-9.]{1,253}\/)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    `must be ${LABEL_KEY_FORMAT}`,
+  )
+  .refine(
+    (key) => !key.startsWith('hetzner.cloud/'),
+    'uses the prefix hetzner.cloud/, which Hetzner reserves for itself',
+  );
+const labelValue = z
+  .string()
+  .regex(
+    /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
+    'must be a label value: at most 63 letters, digits, "-", "_" or "." starting and ending with a letter or digit',
+  );
 /**
  * A key named __proto__ never reaches a record: zod skips it and plain objects turn it into a
  * prototype, so the label would vanish without a word. It is refused here, where the raw object
  * is still visible; every other key, "constructor" included, is an own property and round-trips.
  */
-const labels = z.preprocess((value, context) => {
-  if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
-    context.issues.push({ code: 'custom', path: ['__proto__'], input: '__proto__', message: `"__proto__" is not a valid key: must be ${LABEL_KEY_FORMAT}` });
-  return value;
-}, z.record(labelKey, labelValue));
+const labels = z.preprocess(
+  (value, context) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
+      context.issues.push({
+        code: 'custom',
+        path: ['__proto__'],
+        input: '__proto__',
+        message: `"__proto__" is not a valid key: must be ${LABEL_KEY_FORMAT}`,
+      });
+    return value;
+  },
+  z.record(labelKey, labelValue),
+);
 const taint = z
   .string()
-  .regex(/^[^=:\s]+(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, 'must be a taint key[=value]:NoSchedule|PreferNoSchedule|NoExecute');
+  .regex(
+    /^[^=:\s]+(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/,
+    'must be a taint key[=value]:NoSchedule|PreferNoSchedule|NoExecute',
+  );
 
 export const volumeSchema = z.strictObject({
   name,
@@ -76,7 +107,10 @@ export const volumeSchema = z.strictObject({
   /** The first phase in which every node of the pool has this volume. */
   fromPhase: phase.default(1),
   format: z.enum(['ext4', 'xfs']).default('ext4'),
-  mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path').optional(),
+  mountPath: z
+    .string()
+    .regex(/^\/[^\0]*$/, 'must be an absolute path')
+    .optional(),
 });
 
 export const poolSchema = z.strictObject({
@@ -122,7 +156,12 @@ export const FIREWALL_SOURCES = ['any', 'operator', 'tailscale', 'private-networ
 export type FirewallSource = (typeof FIREWALL_SOURCES)[number];
 const source = z.union([
   z.enum(FIREWALL_SOURCES),
-  z.string().refine((text) => isIpv4(text) || parseCidr(text) !== undefined, `must be one of ${FIREWALL_SOURCES.join(', ')}, an IPv4 address, or an IPv4 network with no host bits set`),
+  z
+    .string()
+    .refine(
+      (text) => isIpv4(text) || parseCidr(text) !== undefined,
+      `must be one of ${FIREWALL_SOURCES.join(', ')}, an IPv4 address, or an IPv4 network with no host bits set`,
+    ),
 ]);
 const port = z.union([
   z.number().int().min(1).max(65535),
@@ -138,24 +177,60 @@ export const firewallRuleSchema = z.strictObject({
   roles: z.array(z.enum(ROLES)).optional(),
 });
 
-const bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3–63 lowercase letters, digits, "." or "-"');
+const bucket = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3–63 lowercase letters, digits, "." or "-"');
 
 export const storageSchema = z.strictObject({
-  hot: z.strictObject({ storageClass: name, path: z.string().regex(/^\//, 'must be an absolute path') }),
-  warm: z.strictObject({ storageClass: name }),
+  hot: z.strictObject({
+    storageClass: name,
+    path: z.string().regex(/^\//, 'must be an absolute path'),
+    /** The node labels that mark a node as having the hot NVMe tier; hot claims must be pinned to them. */
+    nodeLabels: labels.default({ 'personal-cloud/storage': 'nvme' }),
+    /** What a node's disk keeps for the OS, k3s and images; hot claims share the rest. */
+    osReserveGb: z.number().int().min(0).max(10240).default(40),
+  }),
+  warm: z.strictObject({
+    storageClass: name,
+    /** The pool volume whose mount path roots the warm tier on each node that has it. */
+    volume: name.default('data'),
+    /** The hcloud CSI class, for a claim that must move between nodes: a new, billed Hetzner volume. */
+    movableStorageClass: name.default('hcloud-volumes'),
+  }),
   cold: z.strictObject({
     endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
     region: z.string().min(1),
-    buckets: z.strictObject({ backups: bucket, archive: bucket }),
+    buckets: z.strictObject({
+      backups: bucket,
+      archive: bucket,
+      /** The binary cache's chunks (attic); the archive bucket when omitted. */
+      cache: bucket.optional(),
+    }),
     /** The phase from which the object storage is bought. */
     fromPhase: phase.default(1),
   }),
 });
 
+/** Roles that would make Oxygen a k3s server, and so an etcd member: refused with the reason instead of "not allowed". */
+const SERVER_ROLES = ['control-plane', 'server', 'etcd', 'master'];
+const OXYGEN_NOT_A_SERVER =
+  'would make Oxygen a k3s server and an embedded etcd member, but etcd members must be co-located (low, steady latency and always on) and a desktop that joins over Tailscale and sleeps is neither, so Oxygen is only ever a k3s agent; allowed: builder, worker';
+const oxygenRoles = z.preprocess(
+  (value, context) => {
+    if (!Array.isArray(value)) return value;
+    value.forEach((role, i) => {
+      if (SERVER_ROLES.includes(role))
+        context.issues.push({ code: 'custom', path: [i], input: role, message: `"${role}" ${OXYGEN_NOT_A_SERVER}` });
+    });
+    return value;
+  },
+  z.array(z.enum(['builder', 'worker'])).min(1, 'needs at least one of builder, worker'),
+);
+
 export const oxygenSchema = z.strictObject({
   enabled: z.boolean(),
   hostname: name,
-  roles: z.array(z.enum(['builder', 'worker'])).min(1, 'needs at least one of builder, worker'),
+  roles: oxygenRoles,
   labels: labels.default({}),
   taints: z.array(taint).default([]),
   builder: z
@@ -164,20 +239,46 @@ export const oxygenSchema = z.strictObject({
       maxJobs: z.number().int().min(1).max(256).default(4),
       speedFactor: z.number().int().min(1).max(100).default(2),
       features: z.array(z.enum(['nixos-test', 'benchmark', 'big-parallel', 'kvm'])).default([]),
+      /** The container's share of the desktop (podman --cpus, --memory), so the desktop stays usable while it builds. */
+      cpus: z.number().min(0.5).max(256).default(4),
+      memoryGb: z.number().int().min(1).max(4096).default(8),
+      /** Who runs the container: its systemd unit, or (once Oxygen is a node) Kubernetes, as a workload pinned to Oxygen. */
+      managedBy: z.enum(['systemd', 'kubernetes']).default('systemd'),
+      /** Also list the cluster's workers as build machines for light builds (speed 1, one job, no big-parallel). */
+      clusterFallback: z.boolean().default(false),
     })
-    .default({ systems: ['x86_64-linux'], maxJobs: 4, speedFactor: 2, features: [] }),
+    .default({
+      systems: ['x86_64-linux'],
+      maxJobs: 4,
+      speedFactor: 2,
+      features: [],
+      cpus: 4,
+      memoryGb: 8,
+      managedBy: 'systemd',
+      clusterFallback: false,
+    }),
 });
 
 export const appSchema = z.strictObject({
   name,
-  image: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, 'must be a container image reference, e.g. ghcr.io/owner/app:1.2.3'),
+  image: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/,
+      'must be a container image reference, e.g. ghcr.io/owner/app:1.2.3',
+    ),
   replicas: z.number().int().min(0).max(100).default(1),
   port: z.number().int().min(1).max(65535).optional(),
   /** A public host name served through the ingress. */
-  host: z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name, e.g. example.org').optional(),
+  host: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name, e.g. example.org')
+    .optional(),
   fromPhase: phase.default(1),
   /** Persistent storage: hot (node NVMe) or warm (block volume). Cold is object storage, for backups. */
-  storage: z.strictObject({ tier: z.enum(['hot', 'warm', 'cold']), sizeGb: z.number().int().min(1).max(10240) }).optional(),
+  storage: z
+    .strictObject({ tier: z.enum(['hot', 'warm', 'cold']), sizeGb: z.number().int().min(1).max(10240) })
+    .optional(),
   backup: z
     .union([
       z.literal('none'),
@@ -185,11 +286,45 @@ export const appSchema = z.strictObject({
         to: z.enum(['warm', 'cold']),
         schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule'),
         keep: z.number().int().min(1).max(365),
+        /** Which of the app's claims (by the name its module gives them); all of them when omitted. */
+        claims: z.array(name).min(1).optional(),
       }),
     ])
     .default('none'),
   /** Run only on nodes of these pools (or "oxygen"). */
   pools: z.array(name).optional(),
+  /** For an app that keeps a cache (nix-cache): how often it collects garbage and how long unused entries stay. */
+  gc: z
+    .strictObject({
+      intervalHours: z.number().int().min(1).max(720).default(12),
+      retentionDays: z.number().int().min(1).max(3650),
+    })
+    .optional(),
+});
+
+/** The GitOps repository Flux follows: render writes its tree; the cluster's files live under `path`. */
+export const gitopsSchema = z.strictObject({
+  url: z.string().regex(/^(ssh|https|file):\/\/\S+$/, 'must be an ssh://, https:// or file:// git URL'),
+  branch: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git branch name')
+    .default('main'),
+  /** The cluster's directory in the repository; `clusters/<cluster name>` when omitted, as `flux bootstrap` does. */
+  path: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/,
+      'must be a relative path of lowercase names, e.g. clusters/personal-cloud',
+    )
+    .optional(),
+});
+
+/** cert-manager's ACME issuer (Let's Encrypt by default); without it certificates are self-signed. */
+export const acmeSchema = z.strictObject({
+  email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address'),
+  server: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .default('https://acme-v02.api.letsencrypt.org/directory'),
 });
 
 export const pricesSchema = z.strictObject({
@@ -221,6 +356,8 @@ export const clusterConfigSchema = z.strictObject({
   storage: storageSchema,
   oxygen: oxygenSchema.optional(),
   apps: z.array(appSchema).default([]),
+  gitops: gitopsSchema.optional(),
+  acme: acmeSchema.optional(),
   prices: pricesSchema.partial().optional(),
 });
 

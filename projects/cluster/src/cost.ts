@@ -39,7 +39,14 @@ export function phaseCost(config: ClusterConfig, prices: PriceTable, phase: Phas
   const nodes = nodesInPhase(config, phase);
   const lines: CostLine[] = [];
   const add = (item: string, kind: CostKind, count: number, unit: number | undefined) => {
-    if (count > 0) lines.push({ item, kind, count, unit: unit ?? null, monthly: unit === undefined ? null : euros(count * cents(unit)) });
+    if (count > 0)
+      lines.push({
+        item,
+        kind,
+        count,
+        unit: unit ?? null,
+        monthly: unit === undefined ? null : euros(count * cents(unit)),
+      });
   };
   const tally = <K>(keys: K[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<K, number>());
 
@@ -50,13 +57,23 @@ export function phaseCost(config: ClusterConfig, prices: PriceTable, phase: Phas
   for (const [size, count] of tally(nodes.flatMap((n) => n.volumes.map((v) => v.sizeGb))))
     add(`Volume ${size} GB`, 'volume', count, euros(cents(size * prices.volumeGbMonth)));
   add('Primary IPv4 address', 'primary-ipv4', nodes.length, prices.primaryIpv4);
-  if (phase >= config.storage.cold.fromPhase) add('Object storage, base (1 TB)', 'object-storage', 1, prices.objectStorageBase);
+  if (phase >= config.storage.cold.fromPhase)
+    add('Object storage, base (1 TB)', 'object-storage', 1, prices.objectStorageBase);
 
-  const sum = (kinds: CostKind[]) => euros(lines.filter((l) => kinds.includes(l.kind)).reduce((s, l) => s + cents(l.monthly ?? 0), 0));
+  const sum = (kinds: CostKind[]) =>
+    euros(lines.filter((l) => kinds.includes(l.kind)).reduce((s, l) => s + cents(l.monthly ?? 0), 0));
   const serversAndVolumes = sum(['server', 'volume']);
   const other = sum(['primary-ipv4', 'object-storage']);
-  const unpriced = [...new Set(nodes.map((n) => n.serverType))].filter((type) => prices.serverTypes[type] === undefined);
-  return { phase, monthly: euros(cents(serversAndVolumes) + cents(other)), subtotals: { serversAndVolumes, other }, lines, unpriced };
+  const unpriced = [...new Set(nodes.map((n) => n.serverType))].filter(
+    (type) => prices.serverTypes[type] === undefined,
+  );
+  return {
+    phase,
+    monthly: euros(cents(serversAndVolumes) + cents(other)),
+    subtotals: { serversAndVolumes, other },
+    lines,
+    unpriced,
+  };
 }
 
 export function costReport(config: ClusterConfig, prices: PriceTable): CostReport {
@@ -71,12 +88,19 @@ export function costReport(config: ClusterConfig, prices: PriceTable): CostRepor
 /** The report as a terminal table: one block per phase, the current phase marked. */
 export function formatCostReport(report: CostReport, current: number): string {
   const money = (n: number) => `€${n.toFixed(2)}`.padStart(9);
-  const out = [`Monthly cost by phase (${report.currency}, excl. VAT; prices of ${report.priceDate}: ${report.priceSource})`];
+  const out = [
+    `Monthly cost by phase (${report.currency}, excl. VAT; prices of ${report.priceDate}: ${report.priceSource})`,
+  ];
   for (const p of report.phases) {
     out.push('', `Phase ${p.phase}${p.phase === current ? ' (current)' : ''}`);
     for (const l of p.lines)
-      out.push(`  ${l.item.padEnd(40)} ${String(l.count).padStart(3)} × ${(l.unit === null ? '?' : money(l.unit).trim()).padStart(8)} = ${l.monthly === null ? '        ?' : money(l.monthly)}`);
-    if (p.unpriced.length) out.push(`  no price for ${p.unpriced.join(', ')}: the totals leave ${p.unpriced.length === 1 ? 'it' : 'them'} out; add prices.serverTypes in the config`);
+      out.push(
+        `  ${l.item.padEnd(40)} ${String(l.count).padStart(3)} × ${(l.unit === null ? '?' : money(l.unit).trim()).padStart(8)} = ${l.monthly === null ? '        ?' : money(l.monthly)}`,
+      );
+    if (p.unpriced.length)
+      out.push(
+        `  no price for ${p.unpriced.join(', ')}: the totals leave ${p.unpriced.length === 1 ? 'it' : 'them'} out; add prices.serverTypes in the config`,
+      );
     out.push(`  ${'servers + volumes'.padEnd(55)} ${money(p.subtotals.serversAndVolumes)}`);
     out.push(`  ${'total'.padEnd(55)} ${money(p.monthly)}`);
   }

@@ -6,7 +6,15 @@ import { hetznerFirewalls, type HetznerFirewallRule } from './firewall';
 import { hetznerName, ownershipLabels } from './naming';
 import { nodesInPhase, type NodeModel } from './nodes';
 
-export const RESOURCE_TYPES = ['ssh_key', 'network', 'firewall', 'placement_group', 'primary_ip', 'volume', 'server'] as const;
+export const RESOURCE_TYPES = [
+  'ssh_key',
+  'network',
+  'firewall',
+  'placement_group',
+  'primary_ip',
+  'volume',
+  'server',
+] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 interface Base<T extends ResourceType> {
@@ -73,11 +81,20 @@ export function operatorKeyName(cluster: string): string {
   return hetznerName(cluster, 'operator');
 }
 
-export function desiredResources(config: ClusterConfig, secrets: ResolvedSecrets, phase: Phase = config.phase as Phase): DesiredResource[] {
+export function desiredResources(
+  config: ClusterConfig,
+  secrets: ResolvedSecrets,
+  phase: Phase = config.phase as Phase,
+): DesiredResource[] {
   const nodes = nodesInPhase(config, phase);
   const key = operatorKeyName(config.name);
   const out: DesiredResource[] = [
-    { type: 'ssh_key', name: key, labels: ownershipLabels(config.name, 'operator', 'operator'), publicKey: secrets.sshPublicKey },
+    {
+      type: 'ssh_key',
+      name: key,
+      labels: ownershipLabels(config.name, 'operator', 'operator'),
+      publicKey: secrets.sshPublicKey,
+    },
   ];
   for (const network of config.networks)
     out.push({
@@ -88,7 +105,13 @@ export function desiredResources(config: ClusterConfig, secrets: ResolvedSecrets
       subnets: network.subnets.map((s) => ({ ipRange: s.ipRange, zone: s.zone })),
     });
   for (const firewall of hetznerFirewalls(config, secrets.operatorAddress))
-    out.push({ type: 'firewall', name: firewall.name, labels: firewall.labels, rules: firewall.rules, labelSelector: firewall.labelSelector });
+    out.push({
+      type: 'firewall',
+      name: firewall.name,
+      labels: firewall.labels,
+      rules: firewall.rules,
+      labelSelector: firewall.labelSelector,
+    });
   out.push(...placementGroups(config.name, nodes));
   for (const node of nodes) out.push(...nodeResources(config, node, key));
   return out;
@@ -96,7 +119,8 @@ export function desiredResources(config: ClusterConfig, secrets: ResolvedSecrets
 
 function placementGroups(cluster: string, nodes: NodeModel[]): DesiredPlacementGroup[] {
   const groups = new Map<string, NodeModel>();
-  for (const node of nodes) if (node.placementGroup && !groups.has(node.placementGroup)) groups.set(node.placementGroup, node);
+  for (const node of nodes)
+    if (node.placementGroup && !groups.has(node.placementGroup)) groups.set(node.placementGroup, node);
   return [...groups].map(([name, first]) => ({
     type: 'placement_group',
     name,
@@ -109,7 +133,13 @@ function nodeResources(config: ClusterConfig, node: NodeModel, sshKey: string): 
   const label = (name: string) => ownershipLabels(config.name, node.role, name);
   const out: DesiredResource[] = [];
   if (node.primaryIpv4)
-    out.push({ type: 'primary_ip', name: node.primaryIpv4, labels: label(`${node.name}-ipv4`), location: node.location, server: node.hetznerName });
+    out.push({
+      type: 'primary_ip',
+      name: node.primaryIpv4,
+      labels: label(`${node.name}-ipv4`),
+      location: node.location,
+      server: node.hetznerName,
+    });
   for (const volume of node.volumes)
     out.push({
       type: 'volume',

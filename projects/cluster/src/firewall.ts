@@ -43,19 +43,29 @@ function cidrOf(address: string): string {
 }
 
 function publicSources(rule: FirewallRuleConfig, operatorAddress: string): string[] {
-  return [...new Set(rule.from.flatMap((source) => {
-    if (source === 'any') return ANYWHERE;
-    if (source === 'operator') return [cidrOf(operatorAddress)];
-    if (source === 'tailscale' || source === 'private-network') return [];
-    return [source];
-  }))];
+  return [
+    ...new Set(
+      rule.from.flatMap((source) => {
+        if (source === 'any') return ANYWHERE;
+        if (source === 'operator') return [cidrOf(operatorAddress)];
+        if (source === 'tailscale' || source === 'private-network') return [];
+        return [source];
+      }),
+    ),
+  ];
 }
 
 /** The Hetzner firewalls: one for rules on every server, one per role with rules of its own. */
 export function hetznerFirewalls(config: ClusterConfig, operatorAddress: string): FirewallModel[] {
   const groups = new Map<'all' | Role, HetznerFirewallRule[]>([['all', []]]);
   if (config.tailscale.enabled)
-    groups.get('all')!.push({ direction: 'in', protocol: 'udp', port: TAILSCALE_UDP_PORT, source_ips: ANYWHERE, description: 'tailscale direct connections' });
+    groups.get('all')!.push({
+      direction: 'in',
+      protocol: 'udp',
+      port: TAILSCALE_UDP_PORT,
+      source_ips: ANYWHERE,
+      description: 'tailscale direct connections',
+    });
   for (const rule of config.firewall.rules) {
     const sources = publicSources(rule, operatorAddress);
     if (!sources.length) continue;
@@ -74,7 +84,10 @@ export function hetznerFirewalls(config: ClusterConfig, operatorAddress: string)
   return [...groups].map(([appliesTo, rules]) => ({
     name: hetznerName(config.name, appliesTo),
     appliesTo,
-    labelSelector: appliesTo === 'all' ? `managed-by=${MANAGED_BY},cluster=${config.name}` : `managed-by=${MANAGED_BY},cluster=${config.name},role=${appliesTo}`,
+    labelSelector:
+      appliesTo === 'all'
+        ? `managed-by=${MANAGED_BY},cluster=${config.name}`
+        : `managed-by=${MANAGED_BY},cluster=${config.name},role=${appliesTo}`,
     labels: ownershipLabels(config.name, 'firewall', appliesTo),
     rules,
   }));
@@ -84,7 +97,9 @@ export function hetznerFirewalls(config: ClusterConfig, operatorAddress: string)
 export function hostFirewallRules(config: ClusterConfig): HostFirewallRule[] {
   return config.firewall.rules.flatMap((rule) =>
     rule.from
-      .filter((source): source is 'tailscale' | 'private-network' => source === 'tailscale' || source === 'private-network')
+      .filter(
+        (source): source is 'tailscale' | 'private-network' => source === 'tailscale' || source === 'private-network',
+      )
       .map((source) => ({
         name: rule.name,
         protocol: rule.protocol,

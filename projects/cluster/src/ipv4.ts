@@ -60,4 +60,6 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 }
 
 /** RFC 1918: where private networks may live. */
-export const PRIVATE_IPV4_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c)!);
+export const PRIVATE_IPV4_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(
+  (c) => parseCidr(c)!,
+);

@@ -34,7 +34,10 @@ function syntaxErrorAt(error: Error): { line: number; column: number; text: stri
 
 export async function loadClusterConfig(file: string = configPath()): Promise<ClusterConfig> {
   const shown = relative(process.cwd(), file) || file;
-  if (!existsSync(file)) throw new CloudError(`${shown} does not exist: create it with a default export of defineCluster({...}), or point CLOUD_CONFIG at one.`);
+  if (!existsSync(file))
+    throw new CloudError(
+      `${shown} does not exist: create it with a default export of defineCluster({...}), or point CLOUD_CONFIG at one.`,
+    );
   registerConfigHooks();
   let module: { default?: unknown };
   try {
@@ -44,6 +47,7 @@ export async function loadClusterConfig(file: string = configPath()): Promise<Cl
     if (at) throw new CloudError(`${shown}:${at.line}:${at.column} is not valid TypeScript: ${at.text}.`);
     throw new CloudError(`${shown} could not be loaded: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (module.default === undefined) throw new CloudError(`${shown} has no default export: end it with export default defineCluster({...}).`);
+  if (module.default === undefined)
+    throw new CloudError(`${shown} has no default export: end it with export default defineCluster({...}).`);
   return parseClusterConfig(module.default, shown);
 }

@@ -52,8 +52,14 @@ export function placementGroupOf(cluster: string, pool: PoolConfig, index: numbe
 }
 
 export function nodesInPhase(config: ClusterConfig, phase: Phase = config.phase as Phase): NodeModel[] {
-  const subnets = new Map(config.networks.flatMap((n) => n.subnets.map((s) => [s.name, { network: n.name, cidr: parseCidr(s.ipRange)! }] as const)));
-  const controlPlanes = config.pools.filter((p) => p.role === 'control-plane').reduce((sum, p) => sum + countInPhase(p.count, phase), 0);
+  const subnets = new Map(
+    config.networks.flatMap((n) =>
+      n.subnets.map((s) => [s.name, { network: n.name, cidr: parseCidr(s.ipRange)! }] as const),
+    ),
+  );
+  const controlPlanes = config.pools
+    .filter((p) => p.role === 'control-plane')
+    .reduce((sum, p) => sum + countInPhase(p.count, phase), 0);
   return config.pools.flatMap((pool) =>
     Array.from({ length: countInPhase(pool.count, phase) }, (_, i): NodeModel => {
       const index = i + 1;

@@ -15,7 +15,8 @@ export function resolveVars<T>(value: T, document: VarsDocument): T {
   const walk = (node: unknown): unknown => {
     if (isVarRef(node)) return lookupVar(document, varPath(node));
     if (Array.isArray(node)) return node.map(walk);
-    if (typeof node === 'object' && node !== null) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    if (typeof node === 'object' && node !== null)
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
     return node;
   };
   return walk(value) as T;
@@ -29,7 +30,9 @@ export function resolveSecrets(config: ClusterConfig, document: VarsDocument): R
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     const raw = config.operator[field];
-    throw new CloudError(`${isVarRef(raw) ? `vars.${varPath(raw)}` : `operator.${field}`} is "${value.slice(0, 40)}", which ${parsed.error.issues[0]!.message}.`);
+    throw new CloudError(
+      `${isVarRef(raw) ? `vars.${varPath(raw)}` : `operator.${field}`} is "${value.slice(0, 40)}", which ${parsed.error.issues[0]!.message}.`,
+    );
   };
   return { sshPublicKey: check('sshPublicKey', sshPublicKey), operatorAddress: check('address', ipv4AddressOrNetwork) };
 }

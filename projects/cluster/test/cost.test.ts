@@ -44,7 +44,13 @@ describe('cost model', () => {
     const r = report((c) => (c.pools[1].serverType = 'ccx33'));
     const phase4 = r.phases[3]!;
     expect(phase4.unpriced).toEqual(['ccx33']);
-    expect(phase4.lines).toContainEqual({ item: 'CCX33 server (worker)', kind: 'server', count: 5, unit: null, monthly: null });
+    expect(phase4.lines).toContainEqual({
+      item: 'CCX33 server (worker)',
+      kind: 'server',
+      count: 5,
+      unit: null,
+      monthly: null,
+    });
     expect(phase4.subtotals.serversAndVolumes).toBe(9.87 + 125);
     expect(formatCostReport(r, 4)).toContain('no price for ccx33');
   });

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { desiredResources, hetznerFirewalls, hostFirewallRules, nodesInPhase, parseClusterConfig, type DesiredServer } from '../src';
+import {
+  desiredResources,
+  hetznerFirewalls,
+  hostFirewallRules,
+  nodesInPhase,
+  parseClusterConfig,
+  type DesiredServer,
+} from '../src';
 import { seedConfig } from './fixtures';
 
-const secrets = { sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI', operatorAddress: '198.51.100.7' };
+const secrets = {
+  sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI',
+  operatorAddress: '198.51.100.7',
+};
 const config = (change: (c: ReturnType<typeof seedConfig>) => void = () => {}) => {
   const c = seedConfig();
   change(c);
@@ -20,9 +30,18 @@ describe('nodes of a phase', () => {
     const phase2 = nodesInPhase(config(), 2);
     expect(phase2.map((n) => n.name)).toEqual(['master-1', 'master-2', 'master-3', 'worker-1']);
     const worker = phase2.find((n) => n.name === 'worker-1')!;
-    expect(worker).toMatchObject({ privateIp: phase1!.privateIp, varsKey: 'WORKER_1', hetznerName: phase1!.hetznerName, serverType: 'ccx23' });
+    expect(worker).toMatchObject({
+      privateIp: phase1!.privateIp,
+      varsKey: 'WORKER_1',
+      hetznerName: phase1!.hetznerName,
+      serverType: 'ccx23',
+    });
     expect(worker.k3s.role).toBe('agent');
-    expect(phase2.filter((n) => n.k3s.role === 'server').map((n) => n.name)).toEqual(['master-1', 'master-2', 'master-3']);
+    expect(phase2.filter((n) => n.k3s.role === 'server').map((n) => n.name)).toEqual([
+      'master-1',
+      'master-2',
+      'master-3',
+    ]);
     // Which server bootstraps is the hosts layer's decision (is there a cluster yet?), not the model's.
     expect(phase2.some((n) => 'clusterInit' in n.k3s)).toBe(false);
   });
@@ -37,14 +56,29 @@ describe('nodes of a phase', () => {
   it('gives the same addresses for the same config, and never renumbers on growth', () => {
     const before = nodesInPhase(config(), 3);
     expect(nodesInPhase(config(), 3)).toEqual(before);
-    const grown = nodesInPhase(config((c) => (c.pools[1].count = { 1: 1, 2: 1, 3: 4, 4: 5 })), 3);
+    const grown = nodesInPhase(
+      config((c) => (c.pools[1].count = { 1: 1, 2: 1, 3: 4, 4: 5 })),
+      3,
+    );
     for (const node of before) expect(grown.find((n) => n.name === node.name)).toEqual(node);
     expect(grown.find((n) => n.name === 'worker-4')?.privateIp).toBe('10.0.1.23');
   });
 
   it('adding a pool renumbers nothing that exists', () => {
     const before = nodesInPhase(config(), 4);
-    const after = nodesInPhase(config((c) => c.pools.push({ name: 'edge', role: 'worker', serverType: 'cpx11', count: { 1: 0, 2: 2, 3: 2, 4: 2 }, subnet: 'cloud', hostOffset: 40 })), 4);
+    const after = nodesInPhase(
+      config((c) =>
+        c.pools.push({
+          name: 'edge',
+          role: 'worker',
+          serverType: 'cpx11',
+          count: { 1: 0, 2: 2, 3: 2, 4: 2 },
+          subnet: 'cloud',
+          hostOffset: 40,
+        }),
+      ),
+      4,
+    );
     for (const node of before) expect(after.find((n) => n.name === node.name)).toEqual(node);
   });
 
@@ -53,7 +87,9 @@ describe('nodes of a phase', () => {
       c.networks[0].subnets[0].ipRange = '10.0.0.0/20';
       c.pools[1].count = { 1: 1, 2: 1, 3: 3, 4: 25 };
     });
-    const groups = nodesInPhase(big, 4).filter((n) => n.pool === 'worker').map((n) => n.placementGroup);
+    const groups = nodesInPhase(big, 4)
+      .filter((n) => n.pool === 'worker')
+      .map((n) => n.placementGroup);
     expect(groups.filter((g) => g === 'pc-worker-spread-1')).toHaveLength(10);
     expect(groups.filter((g) => g === 'pc-worker-spread-2')).toHaveLength(10);
     expect(groups.filter((g) => g === 'pc-worker-spread-3')).toHaveLength(5);
@@ -63,14 +99,25 @@ describe('nodes of a phase', () => {
     expect(nodesInPhase(config(), 3).flatMap((n) => n.volumes)).toEqual([]);
     const volumes = nodesInPhase(config(), 4).flatMap((n) => n.volumes);
     expect(volumes).toHaveLength(5);
-    expect(volumes[0]).toEqual({ name: 'data', hetznerName: 'pc-worker-1-data', sizeGb: 500, format: 'ext4', mountPath: '/mnt/data' });
+    expect(volumes[0]).toEqual({
+      name: 'data',
+      hetznerName: 'pc-worker-1-data',
+      sizeGb: 500,
+      format: 'ext4',
+      mountPath: '/mnt/data',
+    });
   });
 });
 
 describe('desired Hetzner resources', () => {
   it('labels every resource so it can be adopted and swept', () => {
     for (const r of desiredResources(config(), secrets))
-      expect(r.labels).toMatchObject({ 'managed-by': 'personal-cloud', cluster: 'pc', role: expect.any(String), name: expect.any(String) });
+      expect(r.labels).toMatchObject({
+        'managed-by': 'personal-cloud',
+        cluster: 'pc',
+        role: expect.any(String),
+        name: expect.any(String),
+      });
   });
 
   it('has unique names per type and only references resources that exist', () => {
@@ -90,14 +137,27 @@ describe('desired Hetzner resources', () => {
     const one = desiredResources(config(), secrets, 1);
     const two = desiredResources(config(), secrets, 2);
     const added = two.filter((r) => !one.some((o) => key(o) === key(r))).map(key);
-    expect(added).toEqual(['placement_group/pc-master-spread-1', 'server/pc-master-1', 'server/pc-master-2', 'server/pc-master-3']);
+    expect(added).toEqual([
+      'placement_group/pc-master-spread-1',
+      'server/pc-master-1',
+      'server/pc-master-2',
+      'server/pc-master-3',
+    ]);
     const worker = (list: typeof one) => list.find((r) => r.name === 'pc-worker-1');
     expect(worker(two)).toEqual(worker(one));
   });
 
   it('gives a named primary IPv4 only to pools that ask for one', () => {
-    const resources = desiredResources(config((c) => (c.pools[0].primaryIpv4 = true)), secrets, 4);
-    expect(resources.filter((r) => r.type === 'primary_ip').map((r) => r.name)).toEqual(['pc-master-1-ipv4', 'pc-master-2-ipv4', 'pc-master-3-ipv4']);
+    const resources = desiredResources(
+      config((c) => (c.pools[0].primaryIpv4 = true)),
+      secrets,
+      4,
+    );
+    expect(resources.filter((r) => r.type === 'primary_ip').map((r) => r.name)).toEqual([
+      'pc-master-1-ipv4',
+      'pc-master-2-ipv4',
+      'pc-master-3-ipv4',
+    ]);
     expect((resources.find((r) => r.name === 'pc-master-1') as DesiredServer).primaryIpv4).toBe('pc-master-1-ipv4');
   });
 });
@@ -112,13 +172,27 @@ describe('firewall intent', () => {
   });
 
   it('opens Tailscale’s UDP port for direct connections', () => {
-    expect(all.rules).toContainEqual(expect.objectContaining({ protocol: 'udp', port: '41641', source_ips: ['0.0.0.0/0', '::/0'] }));
+    expect(all.rules).toContainEqual(
+      expect.objectContaining({ protocol: 'udp', port: '41641', source_ips: ['0.0.0.0/0', '::/0'] }),
+    );
   });
 
   it('leaves private-network and tailnet sources to the hosts, which see those interfaces', () => {
     expect(firewalls.flatMap((f) => f.rules).some((r) => r.description === 'kube-api')).toBe(false);
-    expect(hostFirewallRules(config())).toContainEqual({ name: 'kube-api', protocol: 'tcp', port: '6443', interface: 'private', roles: ['control-plane'] });
-    expect(hostFirewallRules(config())).toContainEqual({ name: 'ssh', protocol: 'tcp', port: '22', interface: 'tailscale0', roles: 'all' });
+    expect(hostFirewallRules(config())).toContainEqual({
+      name: 'kube-api',
+      protocol: 'tcp',
+      port: '6443',
+      interface: 'private',
+      roles: ['control-plane'],
+    });
+    expect(hostFirewallRules(config())).toContainEqual({
+      name: 'ssh',
+      protocol: 'tcp',
+      port: '22',
+      interface: 'tailscale0',
+      roles: 'all',
+    });
   });
 
   it('applies role rules by label selector', () => {

@@ -2,7 +2,20 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CloudError, collectVarRefs, isVarRef, loadClusterConfig, lookupVar, parseClusterConfig, resolveSecrets, resolveVars, setVar, varPath, varRef, vars } from '../src';
+import {
+  CloudError,
+  collectVarRefs,
+  isVarRef,
+  loadClusterConfig,
+  lookupVar,
+  parseClusterConfig,
+  resolveSecrets,
+  resolveVars,
+  setVar,
+  varPath,
+  varRef,
+  vars,
+} from '../src';
 import { seedConfig } from './fixtures';
 
 describe('vars references', () => {
@@ -21,7 +34,9 @@ describe('vars references', () => {
   });
 
   it('names every missing var at once', () => {
-    expect(() => resolveVars({ a: varRef('A.b'), c: varRef('C.d') }, {})).toThrow(/lacks vars\.A\.b \(used at a\), vars\.C\.d \(used at c\)/);
+    expect(() => resolveVars({ a: varRef('A.b'), c: varRef('C.d') }, {})).toThrow(
+      /lacks vars\.A\.b \(used at a\), vars\.C\.d \(used at c\)/,
+    );
   });
 
   it('validates resolved operator values as strictly as literal ones', () => {
@@ -33,10 +48,14 @@ describe('vars references', () => {
       sshPublicKey: key,
       operatorAddress: '198.51.100.7',
     });
-    expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: 'nope', address: '198.51.100.7' } })).toThrow(/vars\.OPERATOR\.ssh_public_key is "nope", which must be an OpenSSH public key/);
+    expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: 'nope', address: '198.51.100.7' } })).toThrow(
+      /vars\.OPERATOR\.ssh_public_key is "nope", which must be an OpenSSH public key/,
+    );
     expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: key, address: 'home' } })).toThrow(CloudError);
     // Hetzner refuses a source network with host bits set; the vars are held to the same rule as the config.
-    expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: key, address: '198.51.100.7/24' } })).toThrow(/no host bits set/);
+    expect(() => resolveSecrets(config, { OPERATOR: { ssh_public_key: key, address: '198.51.100.7/24' } })).toThrow(
+      /no host bits set/,
+    );
   });
 });
 
@@ -61,6 +80,8 @@ describe('loading cluster.config.ts', () => {
 
   it('names the file in validation errors', async () => {
     const file = await write(`export default ${JSON.stringify({ ...seedConfig(), phase: 7 })};`);
-    await expect(loadClusterConfig(file)).rejects.toThrow(/cluster\.config\.ts is not a valid cluster description[\s\S]*phase: must be a phase from 1 to 4/);
+    await expect(loadClusterConfig(file)).rejects.toThrow(
+      /cluster\.config\.ts is not a valid cluster description[\s\S]*phase: must be a phase from 1 to 4/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 // What the hosts targets start from: the validated config, the nodes of its phase, and the
 // vault's vars and state, read (never written) in memory.
-import { configPath, loadClusterConfig, nodesInPhase, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
+import {
+  configPath,
+  loadClusterConfig,
+  nodesInPhase,
+  type ClusterConfig,
+  type NodeModel,
+  type VarsDocument,
+} from '@personal-cloud/cluster';
 import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
 import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
 import { readHostsState, type HostsState } from './state/hosts-state';

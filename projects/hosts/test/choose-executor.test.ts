@@ -11,7 +11,14 @@ import { SshExecutor } from '../src/executor/ssh-executor';
 let sandbox: RunningSandbox;
 const clock = new ControllableClock();
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, dir: null, actionMs: 0, faults: '', machineMs: 'install=60000,ready=0', clock: clock.now });
+  sandbox = await startSandbox({
+    port: 0,
+    dir: null,
+    actionMs: 0,
+    faults: '',
+    machineMs: 'install=60000,ready=0',
+    clock: clock.now,
+  });
 });
 afterAll(() => sandbox.stop());
 
@@ -29,7 +36,9 @@ describe('chooseExecutor', () => {
     try {
       const endpoint = `http://127.0.0.1:${(other.address() as AddressInfo).port}/v1`;
       expect(await chooseExecutor({ endpoint, ssh })).toBeInstanceOf(SshExecutor);
-      expect(await sandboxOrigin('https://api.hetzner.cloud/v1', async () => new Response('', { status: 404 }))).toBeNull();
+      expect(
+        await sandboxOrigin('https://api.hetzner.cloud/v1', async () => new Response('', { status: 404 })),
+      ).toBeNull();
     } finally {
       other.close();
     }
@@ -38,9 +47,21 @@ describe('chooseExecutor', () => {
 
 describe('SandboxExecutor', () => {
   it('waits on its clock until the step ends, and names an unreachable node', async () => {
-    const executor = new SandboxExecutor({ origin: sandbox.url.replace(/\/v1$/, ''), now: clock.now, sleep: clock.sleep });
-    const target = { node: 'master-1', serverId: 77, sshAddress: '203.0.113.1', nodeIp: '10.0.1.10', hostPublicKey: 'ssh-ed25519 AAAA' };
-    await expect(executor.probe(target)).rejects.toThrow('probe on master-1: master-1 does not answer: server 77 does not exist.');
+    const executor = new SandboxExecutor({
+      origin: sandbox.url.replace(/\/v1$/, ''),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    const target = {
+      node: 'master-1',
+      serverId: 77,
+      sshAddress: '203.0.113.1',
+      nodeIp: '10.0.1.10',
+      hostPublicKey: 'ssh-ed25519 AAAA',
+    };
+    await expect(executor.probe(target)).rejects.toThrow(
+      'probe on master-1: master-1 does not answer: server 77 does not exist.',
+    );
     const created = await fetch(`${sandbox.url}/servers`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${'t'.repeat(64)}`, 'Content-Type': 'application/json' },
@@ -49,9 +70,16 @@ describe('SandboxExecutor', () => {
     const serverId = ((await created.json()) as { server: { id: number } }).server.id;
     clock.advance(1000);
     const before = clock.now();
-    await executor.install({ ...target, serverId }, { generation: 'g1', role: 'server', version: 'v1.34.1+k3s1', bootstrap: true, serverAddr: null });
+    await executor.install(
+      { ...target, serverId },
+      { generation: 'g1', role: 'server', version: 'v1.34.1+k3s1', bootstrap: true, serverAddr: null },
+    );
     expect(clock.now() - before).toBeGreaterThanOrEqual(60_000);
-    expect(await executor.probe({ ...target, serverId })).toMatchObject({ generation: 'g1', k3s: { role: 'server', ready: true }, etcd: { member: true, healthy: true } });
+    expect(await executor.probe({ ...target, serverId })).toMatchObject({
+      generation: 'g1',
+      k3s: { role: 'server', ready: true },
+      etcd: { member: true, healthy: true },
+    });
     await expect(executor.etcdMemberRemove({ ...target, serverId }, 'master-1')).rejects.toThrow(
       'etcd-member-remove on master-1 failed: etcdctl member remove on master-1: remove a member from another server.',
     );

@@ -3,7 +3,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodesInPhase, parseClusterConfig, setVar, type ClusterConfig, type NodeModel, type Phase, type VarsDocument } from '@personal-cloud/cluster';
+import {
+  nodesInPhase,
+  parseClusterConfig,
+  setVar,
+  type ClusterConfig,
+  type NodeModel,
+  type Phase,
+  type VarsDocument,
+} from '@personal-cloud/cluster';
 import { seedConfig } from '../../cluster/test/fixtures';
 import type { HostsDocument } from '../src/render/hosts-document';
 import { renderHosts } from '../src/render/render-hosts';
@@ -25,12 +33,17 @@ export function varsFor(nodes: readonly NodeModel[]): VarsDocument {
     vars = setVar(vars, `${base}.private_mac`, `86:00:00:01:00:${id.toString(16).padStart(2, '0')}`);
     vars = setVar(vars, `${base}.public_ipv4`, `203.0.113.${id}`);
     if (node.ipv6) vars = setVar(vars, `${base}.public_ipv6`, `2001:db8:${id}::/64`);
-    for (const volume of node.volumes) vars = setVar(vars, `${base}.volumes.${volume.name}.hetzner_id`, String(500 + id));
+    for (const volume of node.volumes)
+      vars = setVar(vars, `${base}.volumes.${volume.name}.hetzner_id`, String(500 + id));
   });
   return vars;
 }
 
-export function renderAt(phase: Phase, k3sServers: string[] = [], change?: (c: ReturnType<typeof seedConfig>) => void): HostsDocument {
+export function renderAt(
+  phase: Phase,
+  k3sServers: string[] = [],
+  change?: (c: ReturnType<typeof seedConfig>) => void,
+): HostsDocument {
   const config = configAt(phase, change);
   const nodes = nodesInPhase(config);
   return renderHosts({ config, nodes, vars: varsFor(nodes), hostsState: { k3sServers } });

@@ -27,7 +27,9 @@ describe('the flake reads no dist/ path', () => {
       'modules/probe.nix has a string naming dist/ ("/../../../dist/hosts/render/hosts.json")',
       'modules/probe.nix has a string that climbs out with .. ("/../../../dist/hosts/render/hosts.json")',
     ]);
-    expect(one('{ x = builtins.fromJSON (builtins.readFile /work/personal-cloud/dist/hosts/render/hosts.json); }')).toEqual([
+    expect(
+      one('{ x = builtins.fromJSON (builtins.readFile /work/personal-cloud/dist/hosts/render/hosts.json); }'),
+    ).toEqual([
       'modules/probe.nix names the absolute path /work/personal-cloud/dist/hosts/render/hosts.json, outside the flake',
       'modules/probe.nix names /work/personal-cloud/dist/hosts/render/hosts.json, under dist/',
     ]);
@@ -41,18 +43,34 @@ describe('the flake reads no dist/ path', () => {
   });
 
   it('ignores comments, and paths that stay inside the flake', () => {
-    expect(one('# reads dist/hosts/render through the render input\n{ imports = [ ./k3s.nix ../hosts-data.nix ]; x = a / b; }')).toEqual([]);
+    expect(
+      one(
+        '# reads dist/hosts/render through the render input\n{ imports = [ ./k3s.nix ../hosts-data.nix ]; x = a / b; }',
+      ),
+    ).toEqual([]);
   });
 });
 
-describeNeeding({ what: 'the `nix-instantiate` command', available: onPath('nix-instantiate') }, 'the flake’s inputs', () => {
-  it('pins nixpkgs and disko by revision and takes the render folder as a path input', () => {
-    const inputs = JSON.parse(
-      execFileSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', `(import ${join(NIX_DIR, 'flake.nix')}).inputs`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
-    ) as Record<string, { url: string; flake?: boolean; inputs?: unknown }>;
-    expect(inputs.nixpkgs!.url).toMatch(/^github:NixOS\/nixpkgs\/[0-9a-f]{40}$/);
-    expect(inputs.disko!.url).toMatch(/^github:nix-community\/disko\/[0-9a-f]{40}$/);
-    expect(inputs.render).toEqual({ url: 'path:./render-unset', flake: false });
-    expect(JSON.parse(readFileSync(join(NIX_DIR, 'render-unset/hosts.json'), 'utf8'))).toEqual({ version: 1, unset: true, nodes: {} });
-  });
-});
+describeNeeding(
+  { what: 'the `nix-instantiate` command', available: onPath('nix-instantiate') },
+  'the flake’s inputs',
+  () => {
+    it('pins nixpkgs and disko by revision and takes the render folder as a path input', () => {
+      const inputs = JSON.parse(
+        execFileSync(
+          'nix-instantiate',
+          ['--eval', '--strict', '--json', '-E', `(import ${join(NIX_DIR, 'flake.nix')}).inputs`],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+        ),
+      ) as Record<string, { url: string; flake?: boolean; inputs?: unknown }>;
+      expect(inputs.nixpkgs!.url).toMatch(/^github:NixOS\/nixpkgs\/[0-9a-f]{40}$/);
+      expect(inputs.disko!.url).toMatch(/^github:nix-community\/disko\/[0-9a-f]{40}$/);
+      expect(inputs.render).toEqual({ url: 'path:./render-unset', flake: false });
+      expect(JSON.parse(readFileSync(join(NIX_DIR, 'render-unset/hosts.json'), 'utf8'))).toEqual({
+        version: 1,
+        unset: true,
+        nodes: {},
+      });
+    });
+  },
+);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeNeeding } from '../../../tools/test-support/external-tools';
 import { runHostsChecks, type CheckInputs } from '../src/check/hosts-checks';
-import { findLeaks, secretNeedles } from '../src/check/token-leaks';
+import { findLeaks, secretNeedles } from '@personal-cloud/vault';
 import { renderAt, writeHostsJson } from './fixtures';
 import { NIX_DIR, NIX_NEEDS, SHARED } from './support';
 
@@ -22,7 +22,11 @@ const HOST_KEY = [
 describe('finding the vault’s tokens', () => {
   it('looks for whole values and for each long line of a key, and skips values too short to be secret', () => {
     const needles = secretNeedles({ K3S_TOKEN, HOST_KEY, PIN: '1234' });
-    expect(needles.filter((n) => n.token === 'HOST_KEY').map((n) => n.needle)).toEqual([HOST_KEY, HOST_KEY.split('\n')[1], HOST_KEY.split('\n')[2]]);
+    expect(needles.filter((n) => n.token === 'HOST_KEY').map((n) => n.needle)).toEqual([
+      HOST_KEY,
+      HOST_KEY.split('\n')[1],
+      HOST_KEY.split('\n')[2],
+    ]);
     expect(needles.some((n) => n.token === 'PIN')).toBe(false);
   });
 
@@ -71,12 +75,17 @@ describe('hosts:check without Nix', () => {
     ]);
     expect(report.ran).toEqual([
       expect.stringMatching(/^the flake reads no dist\/ path and nothing outside its folder \(\d+ \.nix files\)$/),
-      expect.stringMatching(/^no value of the vault's 2 token\(s\) in \d+ files \(\.nix files, dist\/ and git-tracked files\)$/),
+      expect.stringMatching(
+        /^no value of the vault's 2 token\(s\) in \d+ files \(\.nix files, dist\/ and git-tracked files\)$/,
+      ),
     ]);
   });
 
   it('fails while a node could not be rendered, naming what it lacks', async () => {
-    const document = { ...renderAt(4), pending: [{ node: 'worker-5', missingVars: ['vars.CLUSTER.WORKER_5.hetzner_id'] }] };
+    const document = {
+      ...renderAt(4),
+      pending: [{ node: 'worker-5', missingVars: ['vars.CLUSTER.WORKER_5.hetzner_id'] }],
+    };
     const report = await runHostsChecks(inputs(workspaceWith({}), { document }));
     expect(report.problems).toEqual([
       "worker-5 could not be rendered: the vault's vars lack vars.CLUSTER.WORKER_5.hetzner_id, which `npx nx run infra:provision` records when it creates the servers and volumes: run it first.",
@@ -98,17 +107,35 @@ describe('hosts:check without Nix', () => {
 
 describeNeeding(NIX_NEEDS, 'hosts:check with Nix and ../shared/nix', () => {
   it('runs every check on a good render and finds nothing', async () => {
-    const report = await runHostsChecks(inputs(workspaceWith({ 'README.md': 'hello\n' }), { shared: SHARED, nixInstantiate: true }));
+    const report = await runHostsChecks(
+      inputs(workspaceWith({ 'README.md': 'hello\n' }), { shared: SHARED, nixInstantiate: true }),
+    );
     expect(report.problems).toEqual([]);
     expect(report.skipped).toEqual([]);
     expect(report.ran).toHaveLength(5);
-    expect(report.ran).toEqual(expect.arrayContaining([expect.stringMatching(/^lib\.evalModules of 8 node\(s\)/), expect.stringMatching(/^the nixos-anywhere flags against/)]));
+    expect(report.ran).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^lib\.evalModules of 8 node\(s\)/),
+        expect.stringMatching(/^the nixos-anywhere flags against/),
+      ]),
+    );
   });
 
   it('names the node whose layout is wrong', async () => {
     const document = renderAt(4);
     document.nodes['worker-4']!.disks.root = '/dev/sdb';
-    const report = await runHostsChecks(inputs(workspaceWith({}), { document, hostsFile: writeHostsJson(document), shared: SHARED, nixInstantiate: true }));
-    expect(report.problems).toEqual([expect.stringMatching(/^node worker-4 does not evaluate: A definition for option `personalCloud\.node\.disks\.root'/)]);
+    const report = await runHostsChecks(
+      inputs(workspaceWith({}), {
+        document,
+        hostsFile: writeHostsJson(document),
+        shared: SHARED,
+        nixInstantiate: true,
+      }),
+    );
+    expect(report.problems).toEqual([
+      expect.stringMatching(
+        /^node worker-4 does not evaluate: A definition for option `personalCloud\.node\.disks\.root'/,
+      ),
+    ]);
   });
 });

@@ -18,7 +18,9 @@ describe("hosts' key specs", () => {
     const config = configAt(2);
     expect(keySpecs(config).map((s) => s.token)).toEqual([K3S_TOKEN, ...nodesInPhase(config).map(hostKeyToken)]);
     expect(keySpecs(configAt(2)).map((s) => s.token)).toContain('SSH_HOST_KEY_MASTER_3');
-    const hostKey = keySpecs(config).find((s) => s.token === 'SSH_HOST_KEY_MASTER_1')!.generate();
+    const hostKey = keySpecs(config)
+      .find((s) => s.token === 'SSH_HOST_KEY_MASTER_1')!
+      .generate();
     expect(openSshPublicKeyOf(hostKey)).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA/);
     expect(keySpecs(config)[0]!.generate()).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -29,11 +31,21 @@ describe('vault:keys', () => {
   let env: NodeJS.ProcessEnv;
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'hosts-keys-'));
-    env = { ...process.env, CLOUD_SECRETS_DIR: join(root, 'secrets'), CLOUD_AGE_IDENTITY: join(root, 'identity.txt'), HCLOUD_TOKEN: '' };
+    env = {
+      ...process.env,
+      CLOUD_SECRETS_DIR: join(root, 'secrets'),
+      CLOUD_AGE_IDENTITY: join(root, 'identity.txt'),
+      HCLOUD_TOKEN: '',
+    };
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  const keysStep = () => execFileSync('node', ['tools/nx-plugin/src/run-target.mjs', 'projects/vault', 'keys'], { cwd: WORKSPACE, env, encoding: 'utf8' });
+  const keysStep = () =>
+    execFileSync('node', ['tools/nx-plugin/src/run-target.mjs', 'projects/vault', 'keys'], {
+      cwd: WORKSPACE,
+      env,
+      encoding: 'utf8',
+    });
 
   it("generates the workspace's keys once; the next run writes nothing", async () => {
     const vault = await openVault({ ...vaultOptionsFromEnv(env, { sandbox: true }) });
@@ -55,7 +67,9 @@ describe('vault:keys', () => {
     } catch (error) {
       message = String((error as { stderr: string }).stderr);
     }
-    expect(message).toContain('holds no vault (no secrets repo there); check CLOUD_SECRETS_DIR, or create one with `npm run state -- init`.');
+    expect(message).toContain(
+      'holds no vault (no secrets repo there); check CLOUD_SECRETS_DIR, or create one with `npm run state -- init`.',
+    );
     expect(existsSync(join(root, 'secrets'))).toBe(false);
   });
 });

@@ -60,9 +60,13 @@ describeNeeding(NIX_NEEDS, 'the install command line', () => {
   it('uses only flags and values the real nixos-anywhere script accepts', () => {
     const accepted = acceptedFlags(readFileSync(SHARED!.nixosAnywhereScript, 'utf8'));
     expect(accepted.flags.size).toBeGreaterThan(30);
-    expect(ARGS).toEqual(expect.arrayContaining(['--build-on', 'local', '--no-disko-deps', '--extra-files', '/tmp/extra']));
+    expect(ARGS).toEqual(
+      expect.arrayContaining(['--build-on', 'local', '--no-disko-deps', '--extra-files', '/tmp/extra']),
+    );
     expect(unacceptedFlags(ARGS, accepted)).toEqual([]);
     // nixos-anywhere has no --override-input: the flake copy is locked before it runs.
-    expect(unacceptedFlags(['--override-input'], accepted)).toEqual(['nixos-anywhere does not accept --override-input']);
+    expect(unacceptedFlags(['--override-input'], accepted)).toEqual([
+      'nixos-anywhere does not accept --override-input',
+    ]);
   });
 });

@@ -9,7 +9,14 @@ describe('hosts.json', () => {
     const document = renderAt(1);
     expect(Object.keys(document.nodes)).toEqual(['worker-1']);
     const node = document.nodes['worker-1']!;
-    expect(node.k3s).toMatchObject({ role: 'server', bootstrap: true, serverAddr: null, nodeIp: '10.0.1.20', flannelIface: 'private0', version: '1.34' });
+    expect(node.k3s).toMatchObject({
+      role: 'server',
+      bootstrap: true,
+      serverAddr: null,
+      nodeIp: '10.0.1.20',
+      flannelIface: 'private0',
+      version: '1.34',
+    });
     expect(node.k3s.tlsSans).toEqual(['10.0.1.20', 'pc-worker-1']);
     expect(node.k3s.taints).toEqual([]);
     expect(document.k3s.bootstrapNode).toBe('worker-1');
@@ -19,8 +26,17 @@ describe('hosts.json', () => {
 
   it('addresses each node by the facts infra recorded: MAC, /64, ids', () => {
     const node = renderAt(4).nodes['worker-1']!;
-    expect(node.interfaces.private).toEqual({ mac: '86:00:00:01:00:04', name: 'private0', network: '10.0.0.0/16', gateway: '10.0.0.1' });
-    expect(node.addresses).toEqual({ privateIpv4: '10.0.1.20', publicIpv4: '203.0.113.4', publicIpv6: '2001:db8:4::1/64' });
+    expect(node.interfaces.private).toEqual({
+      mac: '86:00:00:01:00:04',
+      name: 'private0',
+      network: '10.0.0.0/16',
+      gateway: '10.0.0.1',
+    });
+    expect(node.addresses).toEqual({
+      privateIpv4: '10.0.1.20',
+      publicIpv4: '203.0.113.4',
+      publicIpv6: '2001:db8:4::1/64',
+    });
     expect(node.hetznerId).toBe(104);
     expect(node.disks).toEqual({
       root: '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0-0-0-0',
@@ -33,16 +49,26 @@ describe('hosts.json', () => {
     const document = renderAt(4);
     const nodes = Object.values(document.nodes);
     expect(nodes.filter((n) => n.k3s.bootstrap).map((n) => n.name)).toEqual(['master-1']);
-    for (const node of nodes.filter((n) => !n.k3s.bootstrap)) expect(node.k3s.serverAddr).toBe('https://10.0.1.10:6443');
-    expect(nodes.filter((n) => n.k3s.role === 'server').map((n) => n.name)).toEqual(['master-1', 'master-2', 'master-3']);
+    for (const node of nodes.filter((n) => !n.k3s.bootstrap))
+      expect(node.k3s.serverAddr).toBe('https://10.0.1.10:6443');
+    expect(nodes.filter((n) => n.k3s.role === 'server').map((n) => n.name)).toEqual([
+      'master-1',
+      'master-2',
+      'master-3',
+    ]);
   });
 
   it('starts no cluster when one exists: new control planes join the phase-1 server', () => {
     const document = renderAt(2, ['worker-1']);
     expect(document.k3s.bootstrapNode).toBeNull();
-    for (const name of ['master-1', 'master-2', 'master-3']) expect(document.nodes[name]!.k3s).toMatchObject({ bootstrap: false, serverAddr: 'https://10.0.1.20:6443' });
+    for (const name of ['master-1', 'master-2', 'master-3'])
+      expect(document.nodes[name]!.k3s).toMatchObject({ bootstrap: false, serverAddr: 'https://10.0.1.20:6443' });
     // Phase 1's server becomes an agent of the new control plane (after the migration moves etcd off it).
-    expect(document.nodes['worker-1']!.k3s).toMatchObject({ role: 'agent', bootstrap: false, serverAddr: 'https://10.0.1.10:6443' });
+    expect(document.nodes['worker-1']!.k3s).toMatchObject({
+      role: 'agent',
+      bootstrap: false,
+      serverAddr: 'https://10.0.1.10:6443',
+    });
   });
 
   it('keeps a sole server member as it is: k3s ignores clusterInit once its datastore exists', () => {
@@ -58,7 +84,9 @@ describe('hosts.json', () => {
 
   it('refuses a phase that keeps none of the running cluster’s servers, naming them', () => {
     expect(() => renderAt(1, ['master-1', 'master-2', 'master-3'])).toThrow(
-      new CloudError("hosts' state says the cluster's servers are master-1, master-2, master-3, and none of them is a node of phase 1, so no node could join: choose a phase that keeps one of them."),
+      new CloudError(
+        "hosts' state says the cluster's servers are master-1, master-2, master-3, and none of them is a node of phase 1, so no node could join: choose a phase that keeps one of them.",
+      ),
     );
   });
 
@@ -80,7 +108,12 @@ describe('hosts.json', () => {
   it('opens SSH and the API only on the private network and Tailscale, and k3s’s peer ports privately', () => {
     const nodes = renderAt(4).nodes;
     const master = nodes['master-1']!.firewall;
-    expect(master.private).toEqual({ tcp: [22, 6443, 10250], udp: [8472], tcpRanges: [{ from: 2379, to: 2380 }], udpRanges: [] });
+    expect(master.private).toEqual({
+      tcp: [22, 6443, 10250],
+      udp: [8472],
+      tcpRanges: [{ from: 2379, to: 2380 }],
+      udpRanges: [],
+    });
     expect(master.tailscale.tcp).toEqual([22, 6443]);
     // The config lets the operator's address reach SSH through Hetzner's firewall; the host still keeps 22 off the public side.
     expect(master.public.tcp).toEqual([]);
@@ -100,7 +133,10 @@ describe('hosts.json', () => {
     ]);
     expect(nodes['worker-1']!.extraFiles).not.toContain('var/lib/personal-cloud/secrets/etcd-s3.env');
     expect(nodes['master-1']!.k3s.tokenFile).toBe('/var/lib/personal-cloud/secrets/k3s-token');
-    expect(nodes['master-1']!.access).toEqual({ operatorKeys: [configAt(4).operator.sshPublicKey], hostKeyFile: '/etc/ssh/ssh_host_ed25519_key' });
+    expect(nodes['master-1']!.access).toEqual({
+      operatorKeys: [configAt(4).operator.sshPublicKey],
+      hostKeyFile: '/etc/ssh/ssh_host_ed25519_key',
+    });
   });
 
   it('is the same document for the same inputs', () => {
@@ -124,7 +160,12 @@ describe('hosts.json from incomplete vars', () => {
     expect(document.pending).toEqual([
       {
         node: 'worker-5',
-        missingVars: ['vars.CLUSTER.WORKER_5.hetzner_id', 'vars.CLUSTER.WORKER_5.private_mac', 'vars.CLUSTER.WORKER_5.volumes.data.hetzner_id', 'vars.CLUSTER.WORKER_5.public_ipv6'],
+        missingVars: [
+          'vars.CLUSTER.WORKER_5.hetzner_id',
+          'vars.CLUSTER.WORKER_5.private_mac',
+          'vars.CLUSTER.WORKER_5.volumes.data.hetzner_id',
+          'vars.CLUSTER.WORKER_5.public_ipv6',
+        ],
       },
     ]);
     expect(missingVarsSentence(document.pending.flatMap((p) => p.missingVars))).toBe(
@@ -148,7 +189,9 @@ describe('hosts.json from incomplete vars', () => {
 
   it('names an IPv6 value that is not a /64', () => {
     expect(() => render((vars) => (vars.CLUSTER.MASTER_1.public_ipv6 = '2001:db8::7'))).toThrow(
-      new CloudError('vars.CLUSTER.MASTER_1.public_ipv6 is "2001:db8::7", which is not an IPv6 /64 network such as 2001:db8:1:2::/64.'),
+      new CloudError(
+        'vars.CLUSTER.MASTER_1.public_ipv6 is "2001:db8::7", which is not an IPv6 /64 network such as 2001:db8:1:2::/64.',
+      ),
     );
   });
 });

@@ -22,7 +22,13 @@ describeWithTool('sshd', 'the SSH executor against a loopback sshd', () => {
       kubeconfigPath: sshd.kubeconfigPath,
       connectTimeoutSeconds: 5,
     });
-    target = { node: 'master-1', serverId: 1, sshAddress: sshd.address, nodeIp: '10.0.1.10', hostPublicKey: sshd.hostKey.publicKey };
+    target = {
+      node: 'master-1',
+      serverId: 1,
+      sshAddress: sshd.address,
+      nodeIp: '10.0.1.10',
+      hostPublicKey: sshd.hostKey.publicKey,
+    };
   });
   afterAll(async () => {
     await executor?.close();
@@ -31,9 +37,19 @@ describeWithTool('sshd', 'the SSH executor against a loopback sshd', () => {
   const calls = async () => (await readFile(sshd.callLog, 'utf8')).split('\n').filter(Boolean);
 
   it('probes k3s, lists etcd members by node name and fetches the kubeconfig with the reachable name', async () => {
-    expect(await executor.probe(target)).toEqual({ generation: null, k3s: { role: 'server', version: 'v1.34.1+k3s1', ready: true }, etcd: { member: true, healthy: true } });
-    expect(await executor.probe({ ...target, node: 'worker-1' })).toMatchObject({ k3s: { role: 'agent', ready: false }, etcd: { member: false } });
-    expect(await executor.etcdMembers(target)).toEqual([{ name: 'master-1', up: true }, { name: 'master-2', up: false }]);
+    expect(await executor.probe(target)).toEqual({
+      generation: null,
+      k3s: { role: 'server', version: 'v1.34.1+k3s1', ready: true },
+      etcd: { member: true, healthy: true },
+    });
+    expect(await executor.probe({ ...target, node: 'worker-1' })).toMatchObject({
+      k3s: { role: 'agent', ready: false },
+      etcd: { member: false },
+    });
+    expect(await executor.etcdMembers(target)).toEqual([
+      { name: 'master-1', up: true },
+      { name: 'master-2', up: false },
+    ]);
     const kubeconfig = await executor.fetchKubeconfig(target, 'demo-master-1.tailnet.ts.net');
     expect(kubeconfig).toContain('server: https://demo-master-1.tailnet.ts.net:6443');
     expect(kubeconfig).not.toContain('127.0.0.1');
@@ -51,7 +67,9 @@ describeWithTool('sshd', 'the SSH executor against a loopback sshd', () => {
     const closed = `127.0.0.1:${await freePort()}`;
     await expect(executor.probe({ ...target, sshAddress: closed })).rejects.toMatchObject({
       reason: 'unreachable',
-      message: expect.stringMatching(new RegExp(`^probe on master-1: ${closed} does not answer on SSH \\(.*Connection refused\\)\\.$`)),
+      message: expect.stringMatching(
+        new RegExp(`^probe on master-1: ${closed} does not answer on SSH \\(.*Connection refused\\)\\.$`),
+      ),
     });
   });
 
@@ -67,8 +85,15 @@ describeWithTool('sshd', 'the SSH executor against a loopback sshd', () => {
 
   it("logs in with an operator key kept as PKCS#8 PEM (older sandbox vaults), converted to OpenSSH's form; an unknown key is refused", async () => {
     const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const stranger = new SshExecutor({ operatorPrivateKey: pem, hostNames: { 'master-1': 'demo-master-1' }, kubeconfigPath: sshd.kubeconfigPath });
-    await expect(stranger.probe(target)).rejects.toMatchObject({ reason: 'failed', message: expect.stringContaining('Permission denied') });
+    const stranger = new SshExecutor({
+      operatorPrivateKey: pem,
+      hostNames: { 'master-1': 'demo-master-1' },
+      kubeconfigPath: sshd.kubeconfigPath,
+    });
+    await expect(stranger.probe(target)).rejects.toMatchObject({
+      reason: 'failed',
+      message: expect.stringContaining('Permission denied'),
+    });
     await sshd.authorize(openSshPublicKeyOf(toOpenSshPrivateKey(pem)));
     expect((await stranger.probe(target)).k3s).toMatchObject({ role: 'server' });
     await stranger.close();

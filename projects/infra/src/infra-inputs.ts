@@ -26,7 +26,9 @@ export interface InfraInputs {
 }
 
 /** The config and the vault, without resolving anything: enough for destroy and drift's bookkeeping. */
-export async function openConfigAndVault(env: NodeJS.ProcessEnv = process.env): Promise<{ config: ClusterConfig; vault: Vault; nodes: NodeModel[] }> {
+export async function openConfigAndVault(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ config: ClusterConfig; vault: Vault; nodes: NodeModel[] }> {
   checkWorldSettings(env);
   const config = await loadClusterConfig(configPath(env));
   const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
@@ -38,7 +40,8 @@ export async function openConfigAndVault(env: NodeJS.ProcessEnv = process.env): 
 
 export async function loadInfraInputs(env: NodeJS.ProcessEnv = process.env): Promise<InfraInputs> {
   const { config, vault, nodes } = await openConfigAndVault(env);
-  const vars = worldKind(env) === 'sandbox' ? await ensureSandboxVars(vault) : ((await vault.read('vars')) as VarsDocument);
+  const vars =
+    worldKind(env) === 'sandbox' ? await ensureSandboxVars(vault) : ((await vault.read('vars')) as VarsDocument);
   const secrets = resolveSecrets(config, vars);
   return { config, vault, nodes, desired: desiredResources(config, secrets) };
 }

@@ -11,12 +11,16 @@ import type { HcloudClientOptions } from './hcloud/client';
 export class RunInterrupted extends CloudError {}
 
 /** Client options whose every request first checks `stop`; without one, the options as they are. */
-export function stopAtSafePoint(options: Partial<HcloudClientOptions> = {}, stop?: AbortSignal): Partial<HcloudClientOptions> {
+export function stopAtSafePoint(
+  options: Partial<HcloudClientOptions> = {},
+  stop?: AbortSignal,
+): Partial<HcloudClientOptions> {
   if (!stop) return options;
   return {
     ...options,
     onRequest(request) {
-      if (stop.aborted) throw new RunInterrupted(`interrupted (${String(stop.reason)}) before ${request.method} ${request.path}`);
+      if (stop.aborted)
+        throw new RunInterrupted(`interrupted (${String(stop.reason)}) before ${request.method} ${request.path}`);
       options.onRequest?.(request);
     },
   };

@@ -5,7 +5,12 @@ import { specHash, type InfraState } from '../src/state/infra-state';
 import { desiredFor, observedTwin } from './fixtures';
 
 const stateOf = (desired: ReturnType<typeof desiredFor>, observed: ReturnType<typeof observedTwin>): InfraState => ({
-  resources: Object.fromEntries(observed.map((o) => [`${o.type}/${o.name}`, { id: o.id, specHash: specHash(desired.find((d) => d.name === o.name && d.type === o.type)!) }])),
+  resources: Object.fromEntries(
+    observed.map((o) => [
+      `${o.type}/${o.name}`,
+      { id: o.id, specHash: specHash(desired.find((d) => d.name === o.name && d.type === o.type)!) },
+    ]),
+  ),
 });
 
 describe('drift', () => {
@@ -22,12 +27,29 @@ describe('drift', () => {
     (observed.find((o) => o.name === 'pc-master-2') as ObservedServer).serverType = 'cpx21';
     const gone = observed.findIndex((o) => o.name === 'pc-master-3');
     const deleted = observed.splice(gone, 1)[0]!;
-    observed.push({ ...observedTwin(desiredFor(2)).find((o) => o.name === 'pc-master-1')!, id: 999, name: 'pc-extra', labels: { cluster: 'pc' } } as ObservedServer);
+    observed.push({
+      ...observedTwin(desiredFor(2)).find((o) => o.name === 'pc-master-1')!,
+      id: 999,
+      name: 'pc-extra',
+      labels: { cluster: 'pc' },
+    } as ObservedServer);
     const moved = desiredFor(2, (c) => (c.pools[1].serverType = 'cpx11'));
     const report = driftReport(moved, observed, state);
-    expect(report).toContainEqual({ key: 'server/pc-master-2', kind: 'changed-outside', detail: 'server_type cpx21 → cpx11' });
-    expect(report).toContainEqual({ key: 'server/pc-master-3', kind: 'deleted-outside', detail: `was ${deleted.id}, no longer exists` });
-    expect(report).toContainEqual({ key: 'server/pc-extra', kind: 'created-outside', detail: "999 carries the cluster's labels but was never created by provision" });
+    expect(report).toContainEqual({
+      key: 'server/pc-master-2',
+      kind: 'changed-outside',
+      detail: 'server_type cpx21 → cpx11',
+    });
+    expect(report).toContainEqual({
+      key: 'server/pc-master-3',
+      kind: 'deleted-outside',
+      detail: `was ${deleted.id}, no longer exists`,
+    });
+    expect(report).toContainEqual({
+      key: 'server/pc-extra',
+      kind: 'created-outside',
+      detail: "999 carries the cluster's labels but was never created by provision",
+    });
     expect(report).toContainEqual({ key: 'server/pc-worker-1', kind: 'pending', detail: 'server_type ccx23 → cpx11' });
   });
 });

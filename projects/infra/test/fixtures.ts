@@ -1,10 +1,18 @@
-import { desiredResources, parseClusterConfig, type ClusterConfig, type DesiredResource } from '@personal-cloud/cluster';
+import {
+  desiredResources,
+  parseClusterConfig,
+  type ClusterConfig,
+  type DesiredResource,
+} from '@personal-cloud/cluster';
 import type { Observed } from '../src/reconcile/observed';
 import { seedConfig } from '../../cluster/test/fixtures';
 
 export { seedConfig };
 
-export const SECRETS = { sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI op', operatorAddress: '198.51.100.7' };
+export const SECRETS = {
+  sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SKzhK4rhGkEVGlCI op',
+  operatorAddress: '198.51.100.7',
+};
 
 export function configFor(change: (c: ReturnType<typeof seedConfig>) => void = () => {}): ClusterConfig {
   const c = seedConfig();
@@ -12,7 +20,10 @@ export function configFor(change: (c: ReturnType<typeof seedConfig>) => void = (
   return parseClusterConfig(c);
 }
 
-export function desiredFor(phase: 1 | 2 | 3 | 4 = 4, change?: (c: ReturnType<typeof seedConfig>) => void): DesiredResource[] {
+export function desiredFor(
+  phase: 1 | 2 | 3 | 4 = 4,
+  change?: (c: ReturnType<typeof seedConfig>) => void,
+): DesiredResource[] {
   return desiredResources(configFor(change), SECRETS, phase);
 }
 
@@ -29,15 +40,43 @@ export function observedTwin(desired: DesiredResource[]): Observed[] {
       case 'ssh_key':
         return { ...base, type: 'ssh_key', publicKey: d.publicKey };
       case 'network':
-        return { ...base, type: 'network', ipRange: d.ipRange, subnets: d.subnets.map((s) => ({ ...s })), protectDelete: false };
+        return {
+          ...base,
+          type: 'network',
+          ipRange: d.ipRange,
+          subnets: d.subnets.map((s) => ({ ...s })),
+          protectDelete: false,
+        };
       case 'firewall':
-        return { ...base, type: 'firewall', rules: d.rules.map((r) => ({ ...r })), labelSelectors: [d.labelSelector], servers: [] };
+        return {
+          ...base,
+          type: 'firewall',
+          rules: d.rules.map((r) => ({ ...r })),
+          labelSelectors: [d.labelSelector],
+          servers: [],
+        };
       case 'placement_group':
         return { ...base, type: 'placement_group', groupType: d.groupType };
       case 'primary_ip':
-        return { ...base, type: 'primary_ip', location: d.location, ip: `203.0.113.${id}`, assignee: d.server, autoDelete: false, protectDelete: false };
+        return {
+          ...base,
+          type: 'primary_ip',
+          location: d.location,
+          ip: `203.0.113.${id}`,
+          assignee: d.server,
+          autoDelete: false,
+          protectDelete: false,
+        };
       case 'volume':
-        return { ...base, type: 'volume', sizeGb: d.sizeGb, location: d.location, format: d.format, server: d.server, protectDelete: true };
+        return {
+          ...base,
+          type: 'volume',
+          sizeGb: d.sizeGb,
+          location: d.location,
+          format: d.format,
+          server: d.server,
+          protectDelete: true,
+        };
       case 'server':
         return {
           ...base,
@@ -57,5 +96,6 @@ export function observedTwin(desired: DesiredResource[]): Observed[] {
           protectDelete: false,
         };
     }
+    throw new Error(`no observed twin for ${(d as DesiredResource).type}`);
   });
 }

@@ -30,11 +30,18 @@ describe('provision interrupted', () => {
       stop.abort('SIGINT received');
     };
     const started: string[] = [];
-    const client = { ...cloud.fast, onRequest: (r: { method: string; path: string }) => stop.signal.aborted && started.push(`${r.method} ${r.path}`) };
+    const client = {
+      ...cloud.fast,
+      onRequest: (r: { method: string; path: string }) => stop.signal.aborted && started.push(`${r.method} ${r.path}`),
+    };
 
-    await expect(provisionInfra({ env: cloud.env, progress, client, stop: stop.signal })).rejects.toBeInstanceOf(RunInterrupted);
+    await expect(provisionInfra({ env: cloud.env, progress, client, stop: stop.signal })).rejects.toBeInstanceOf(
+      RunInterrupted,
+    );
     expect(started, 'no request starts after the stop').toEqual([]);
-    expect(cloud.sandbox.stats().writes, 'at most the writes on the wire finish').toBeLessThanOrEqual(writesAtStop + 10);
+    expect(cloud.sandbox.stats().writes, 'at most the writes on the wire finish').toBeLessThanOrEqual(
+      writesAtStop + 10,
+    );
 
     const state = readInfraState(await (await cloud.vault()).read('state'));
     for (const key of settled) expect(Object.keys(state.resources)).toContain(key);

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { changeDependencies } from '../src/reconcile/dependencies';
 import { blockedChanges, guardPlan } from '../src/reconcile/guards';
@@ -16,12 +17,21 @@ describe('planning', () => {
     expect(plan.changes.every((c) => c.action === 'create')).toBe(true);
     const doc = planDocument(plan);
     expect(doc.summary).toEqual({ create: 19, update: 0, delete: 0, replace: 0 });
-    expect(doc.changes[0]).toEqual({ action: 'create', type: 'ssh_key', name: 'pc-operator', reason: 'does not exist' });
+    expect(doc.changes[0]).toEqual({
+      action: 'create',
+      type: 'ssh_key',
+      name: 'pc-operator',
+      reason: 'does not exist',
+    });
   });
 
   it('plans nothing when the cloud matches', () => {
     const desired = desiredFor(4);
-    expect(planChanges(desired, observedTwin(desired), { prune: false })).toEqual({ changes: [], orphans: [], notices: [] });
+    expect(planChanges(desired, observedTwin(desired), { prune: false })).toEqual({
+      changes: [],
+      orphans: [],
+      notices: [],
+    });
   });
 
   it('reports a different image as a notice, not a change: it takes effect only on reinstall', () => {
@@ -31,17 +41,35 @@ describe('planning', () => {
     const plan = planChanges(desired, observed, { prune: false });
     expect(plan.changes).toEqual([]);
     expect(plan.notices).toEqual([
-      { key: 'server/pc-worker-1', type: 'server', name: 'pc-worker-1', text: 'image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall' },
+      {
+        key: 'server/pc-worker-1',
+        type: 'server',
+        name: 'pc-worker-1',
+        text: 'image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall',
+      },
     ]);
-    const shown = formatPlan(plan);
-    expect(shown).toContain('server pc-worker-1 (image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall)');
+    const shown = stripVTControlCharacters(formatPlan(plan));
+    expect(shown).toContain(
+      'server pc-worker-1 (image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall)',
+    );
     expect(shown).not.toContain('No changes');
-    expect(planDocument(plan).notices).toEqual([{ type: 'server', name: 'pc-worker-1', text: 'image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall' }]);
+    expect(planDocument(plan).notices).toEqual([
+      {
+        type: 'server',
+        name: 'pc-worker-1',
+        text: 'image debian-12 → ubuntu-24.04: image differs; takes effect on reinstall',
+      },
+    ]);
   });
 
   it('moves from phase 1 to 2 by adding three control-plane servers and keeping the CCX23', () => {
     const plan = planChanges(desiredFor(2), observedTwin(desiredFor(1)), { prune: false });
-    expect(keys(plan)).toEqual(['create placement_group/pc-master-spread-1', 'create server/pc-master-1', 'create server/pc-master-2', 'create server/pc-master-3']);
+    expect(keys(plan)).toEqual([
+      'create placement_group/pc-master-spread-1',
+      'create server/pc-master-1',
+      'create server/pc-master-2',
+      'create server/pc-master-3',
+    ]);
   });
 
   it('going from phase 4 to 3 leaves workers 4–5 and every volume as orphans unless pruned, and pruning them is guarded', () => {
@@ -49,15 +77,39 @@ describe('planning', () => {
     const kept = planChanges(desiredFor(3), observed, { prune: false });
     expect(kept.changes).toEqual([]);
     expect(kept.orphans.map((o) => o.name).sort()).toEqual(
-      ['pc-worker-1-data', 'pc-worker-2-data', 'pc-worker-3-data', 'pc-worker-4', 'pc-worker-4-data', 'pc-worker-5', 'pc-worker-5-data'].sort(),
+      [
+        'pc-worker-1-data',
+        'pc-worker-2-data',
+        'pc-worker-3-data',
+        'pc-worker-4',
+        'pc-worker-4-data',
+        'pc-worker-5',
+        'pc-worker-5-data',
+      ].sort(),
     );
     const pruned = planChanges(desiredFor(3), observed, { prune: true });
     expect(pruned.changes.filter((c) => c.action === 'delete')).toHaveLength(7);
-    expect(blockedChanges(pruned, 'pc', []).map((c) => c.name)).toEqual(expect.arrayContaining(['pc-worker-4', 'pc-worker-5', 'pc-worker-1-data']));
+    expect(blockedChanges(pruned, 'pc', []).map((c) => c.name)).toEqual(
+      expect.arrayContaining(['pc-worker-4', 'pc-worker-5', 'pc-worker-1-data']),
+    );
     expect(() => guardPlan(pruned, 'pc', [])).toThrow(/nothing was changed.*--allow-destroy=worker-4/);
-    const all = ['worker-4', 'worker-5', 'worker-1-data', 'worker-2-data', 'worker-3-data', 'worker-4-data', 'worker-5-data'];
+    const all = [
+      'worker-4',
+      'worker-5',
+      'worker-1-data',
+      'worker-2-data',
+      'worker-3-data',
+      'worker-4-data',
+      'worker-5-data',
+    ];
     expect(() => guardPlan(pruned, 'pc', all)).not.toThrow();
-    expect(() => guardPlan(pruned, 'pc', all.map((n) => `pc-${n}`))).not.toThrow();
+    expect(() =>
+      guardPlan(
+        pruned,
+        'pc',
+        all.map((n) => `pc-${n}`),
+      ),
+    ).not.toThrow();
   });
 
   it('updates what can change in place and says why', () => {
@@ -94,9 +146,14 @@ describe('planning', () => {
     const desired = desiredFor(2);
     const observed = observedTwin(desired);
     (observed.find((o) => o.name === 'pc-master-1') as ObservedServer).networks = [];
-    (observed.find((o) => o.name === 'pc-master-2') as ObservedServer).networks = [{ name: 'pc-cloud', ip: '10.0.1.99' }];
+    (observed.find((o) => o.name === 'pc-master-2') as ObservedServer).networks = [
+      { name: 'pc-cloud', ip: '10.0.1.99' },
+    ];
     const plan = planChanges(desired, observed, { prune: false });
-    expect(plan.changes.map((c) => c.reason)).toEqual(['network null → pc-cloud 10.0.1.10', 'network pc-cloud 10.0.1.99 → pc-cloud 10.0.1.11']);
+    expect(plan.changes.map((c) => c.reason)).toEqual([
+      'network null → pc-cloud 10.0.1.10',
+      'network pc-cloud 10.0.1.99 → pc-cloud 10.0.1.11',
+    ]);
   });
 
   it('ignores firewall rule and source order, but not a changed rule', () => {
@@ -115,7 +172,10 @@ describe('planning', () => {
     const observed = observedTwin(desired);
     const fw = observed.find((o) => o.type === 'firewall')!;
     if (fw.type !== 'firewall') throw new Error();
-    fw.rules = [...fw.rules, { direction: 'out', protocol: 'tcp', port: '25', destination_ips: ['0.0.0.0/0'], description: 'smtp' }];
+    fw.rules = [
+      ...fw.rules,
+      { direction: 'out', protocol: 'tcp', port: '25', destination_ips: ['0.0.0.0/0'], description: 'smtp' },
+    ];
     expect(keys(planChanges(desired, observed, { prune: false }))).toEqual(['update firewall/pc-all']);
   });
 
@@ -124,10 +184,21 @@ describe('planning', () => {
     const desiredWith = (servers: number) =>
       desiredFor(4, (c) => {
         const networks = Math.ceil(servers / 100);
-        c.networks = Array.from({ length: networks }, (_, i) => ({ name: `net${i}`, ipRange: `10.${i}.0.0/16`, subnets: [{ name: `sub${i}`, ipRange: `10.${i}.0.0/20`, zone: 'eu-central' }] }));
+        c.networks = Array.from({ length: networks }, (_, i) => ({
+          name: `net${i}`,
+          ipRange: `10.${i}.0.0/16`,
+          subnets: [{ name: `sub${i}`, ipRange: `10.${i}.0.0/20`, zone: 'eu-central' }],
+        }));
         c.pools = [
           { name: 'master', role: 'control-plane', serverType: 'cpx11', count: 3, subnet: 'sub0' },
-          ...Array.from({ length: networks }, (_, i) => ({ name: `w${i}`, role: 'worker', serverType: 'ccx23', count: i === 0 ? Math.min(97, servers - 3) : 100, subnet: `sub${i}`, hostOffset: 30 })),
+          ...Array.from({ length: networks }, (_, i) => ({
+            name: `w${i}`,
+            role: 'worker',
+            serverType: 'ccx23',
+            count: i === 0 ? Math.min(97, servers - 3) : 100,
+            subnet: `sub${i}`,
+            hostOffset: 30,
+          })),
         ];
         c.firewall.rules = [];
       });
@@ -146,7 +217,12 @@ describe('planning', () => {
 describe('dependencies', () => {
   it('creates servers after their network, key, group and volumes; nothing else waits', () => {
     const deps = changeDependencies(planChanges(desiredFor(4), [], { prune: false }));
-    expect(deps.get('server/pc-worker-1')?.sort()).toEqual(['network/pc-cloud', 'placement_group/pc-worker-spread-1', 'ssh_key/pc-operator', 'volume/pc-worker-1-data']);
+    expect(deps.get('server/pc-worker-1')?.sort()).toEqual([
+      'network/pc-cloud',
+      'placement_group/pc-worker-spread-1',
+      'ssh_key/pc-operator',
+      'volume/pc-worker-1-data',
+    ]);
     expect(deps.get('volume/pc-worker-1-data')).toEqual([]);
     expect(deps.get('firewall/pc-all')).toEqual([]);
   });
@@ -165,7 +241,8 @@ describe('dependencies', () => {
       c.pools[1].serverType = 'ccx33';
     });
     const observed = observedTwin(desiredFor(4));
-    for (const o of observed) if (o.type === 'server' && o.name !== 'pc-master-1') o.labels = { ...o.labels, extra: 'x' };
+    for (const o of observed)
+      if (o.type === 'server' && o.name !== 'pc-master-1') o.labels = { ...o.labels, extra: 'x' };
     const plan = planChanges(desired, observed, { prune: false });
     const deps = changeDependencies(plan);
     expect(deps.get('server/pc-master-1')).toEqual([]);
@@ -173,8 +250,10 @@ describe('dependencies', () => {
     expect(deps.get('server/pc-master-3')).toEqual(['server/pc-master-2']);
     expect(deps.get('server/pc-worker-1')).toEqual([]);
     expect(deps.get('server/pc-worker-2')).toEqual(['server/pc-worker-1']);
-    const shown = formatPlan(plan).replace(/\x1b\[[0-9;]*m/g, '');
-    expect(shown).toContain('~ server pc-master-2 (update: server_type cpx11 → ccx23; labels differ)\n    ! interrupts the server (one at a time per role)');
+    const shown = stripVTControlCharacters(formatPlan(plan));
+    expect(shown).toContain(
+      '~ server pc-master-2 (update: server_type cpx11 → ccx23; labels differ)\n    ! interrupts the server (one at a time per role)',
+    );
   });
 
   it('changes labels alone without interrupting anyone or waiting in line', () => {

@@ -34,10 +34,14 @@ describe('infra:plan', () => {
   it('shows a changed image as taking effect on reinstall, and provision shows it too but writes nothing', async () => {
     cloud = await testCloud({ phase: 1 });
     await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
-    await cloud.setConfig((c) => ((c.pools as { image?: string }[]).forEach((p) => (p.image = 'debian-12'))));
+    await cloud.setConfig((c) => {
+      for (const p of c.pools as { image?: string }[]) p.image = 'debian-12';
+    });
     const plan = await runTargetProcess('plan', cloud.env).done;
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)');
+    expect(plan.stdout).toContain(
+      'i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)',
+    );
     expect(plan.stdout).not.toContain('No changes');
     const writes = cloud.sandbox.stats().writes;
     const provision = await runTargetProcess('provision', cloud.env).done;

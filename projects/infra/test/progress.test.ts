@@ -3,7 +3,10 @@ import { createProgress, LiveProgress, PlainProgress } from '../src/ui/progress'
 
 const sink = (tty: boolean) => {
   const chunks: string[] = [];
-  return { chunks, stream: { isTTY: tty, write: (text: string) => chunks.push(text) > 0 } as unknown as NodeJS.WriteStream };
+  return {
+    chunks,
+    stream: { isTTY: tty, write: (text: string) => chunks.push(text) > 0 } as unknown as NodeJS.WriteStream,
+  };
 };
 
 describe('progress', () => {

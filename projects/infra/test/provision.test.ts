@@ -17,13 +17,19 @@ afterEach(async () => {
   cloud = undefined;
 });
 
-const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) => provisionInfra({ env: c.env, progress: quietProgress(), client: c.fast, ...extra });
+const run = (c: TestCloud, extra: Partial<Parameters<typeof provisionInfra>[0]> = {}) =>
+  provisionInfra({ env: c.env, progress: quietProgress(), client: c.fast, ...extra });
 const writes = (c: TestCloud) => c.sandbox.stats().writes;
 const names = (observed: { type: string; name: string }[]) => observed.map((o) => `${o.type}/${o.name}`).sort();
 const expected = (phase: number) => {
   const config = seedConfig();
   config.phase = phase;
-  return names(desiredResources(parseClusterConfig(config), { sshPublicKey: config.operator.sshPublicKey, operatorAddress: config.operator.address }));
+  return names(
+    desiredResources(parseClusterConfig(config), {
+      sshPublicKey: config.operator.sshPublicKey,
+      operatorAddress: config.operator.address,
+    }),
+  );
 };
 
 describe('provision against the sandbox', () => {
@@ -59,7 +65,9 @@ describe('provision against the sandbox', () => {
     const after = cloud.sandbox.stats();
     expect(second.plan.changes).toEqual([]);
     expect(after.writes - before.writes).toBe(0);
-    const lists = Object.entries(after.requests).map(([k, n]) => [k, n - (before.requests[k] ?? 0)] as const).filter(([, n]) => n > 0);
+    const lists = Object.entries(after.requests)
+      .map(([k, n]) => [k, n - (before.requests[k] ?? 0)] as const)
+      .filter(([, n]) => n > 0);
     expect(lists.every(([k, n]) => k.startsWith('GET ') && n === 1)).toBe(true);
     expect(lists).toHaveLength(7);
   });
@@ -96,7 +104,14 @@ describe('provision against the sandbox', () => {
     await run(cloud, { prune: true, allowDestroy: ['worker-4', 'worker-5', ...volumes] });
     expect(names(await cloud.observed())).toEqual(expected(3));
     const vars = (await (await cloud.vault()).read('vars')) as { CLUSTER: Record<string, unknown> };
-    expect(Object.keys(vars.CLUSTER).sort()).toEqual(['MASTER_1', 'MASTER_2', 'MASTER_3', 'WORKER_1', 'WORKER_2', 'WORKER_3']);
+    expect(Object.keys(vars.CLUSTER).sort()).toEqual([
+      'MASTER_1',
+      'MASTER_2',
+      'MASTER_3',
+      'WORKER_1',
+      'WORKER_2',
+      'WORKER_3',
+    ]);
   });
 
   it('adopts what a crashed run left behind instead of creating it twice', async () => {
@@ -104,7 +119,9 @@ describe('provision against the sandbox', () => {
     // A server made by a run that died before writing state: only its labels say it is ours.
     const desired = desiredResources(parseClusterConfig({ ...seedConfig(), phase: 1 }), SECRETS, 1);
     const key = desired.find((d) => d.type === 'ssh_key')!;
-    await cloud.client.request('POST', '/ssh_keys', { body: { name: key.name, public_key: SECRETS.sshPublicKey, labels: key.labels } });
+    await cloud.client.request('POST', '/ssh_keys', {
+      body: { name: key.name, public_key: SECRETS.sshPublicKey, labels: key.labels },
+    });
     const result = await run(cloud);
     expect(result.plan.changes.map((c) => c.key)).not.toContain('ssh_key/pc-operator');
     expect((await cloud.observed()).filter((o) => o.type === 'ssh_key')).toHaveLength(1);
@@ -113,7 +130,9 @@ describe('provision against the sandbox', () => {
   it('explains, in one round, that the operator key is already uploaded under another name', async () => {
     cloud = await testCloud({ phase: 1 });
     await cloud.client.request('POST', '/ssh_keys', { body: { name: 'laptop', public_key: SECRETS.sshPublicKey } });
-    await expect(run(cloud)).rejects.toThrow(/the operator's SSH key is already in the Hetzner project as "laptop" \(id \d+\).*rename it to pc-operator with the labels managed-by=personal-cloud,cluster=pc,role=operator,name=operator/);
+    await expect(run(cloud)).rejects.toThrow(
+      /the operator's SSH key is already in the Hetzner project as "laptop" \(id \d+\).*rename it to pc-operator with the labels managed-by=personal-cloud,cluster=pc,role=operator,name=operator/,
+    );
     expect(cloud.sandbox.stats().requests['POST /ssh_keys']).toBe(2);
   });
 
@@ -122,14 +141,20 @@ describe('provision against the sandbox', () => {
     await run(cloud);
     const master = (await cloud.observed()).find((o): o is ObservedServer => o.name === 'pc-master-2')!;
     const poweroff = await cloud.client.request<{ action: Action }>('POST', `/servers/${master.id}/actions/poweroff`);
-    await cloud.client.request('PUT', `/servers/${master.id}`, { body: { labels: { ...master.labels, role: 'tampered' } } });
+    await cloud.client.request('PUT', `/servers/${master.id}`, {
+      body: { labels: { ...master.labels, role: 'tampered' } },
+    });
     await cloud.client.actionWaiter.waitFor(poweroff.action);
     const drift = await runTargetProcess('drift', cloud.env).done;
     expect(drift.code, drift.stderr).toBe(0);
-    expect(drift.stdout).toContain('changed outside personal-cloud\n  server/pc-master-2: status off → running; labels differ');
+    expect(drift.stdout).toContain(
+      'changed outside personal-cloud\n  server/pc-master-2: status off → running; labels differ',
+    );
     expect(drift.stdout).toContain('1 change(s) made outside personal-cloud');
     const repair = await run(cloud);
-    expect(repair.plan.changes.map((c) => [c.key, c.reason])).toEqual([['server/pc-master-2', 'status off → running; labels differ']]);
+    expect(repair.plan.changes.map((c) => [c.key, c.reason])).toEqual([
+      ['server/pc-master-2', 'status off → running; labels differ'],
+    ]);
     expect((await run(cloud)).plan.changes).toEqual([]);
   });
 
@@ -169,9 +194,17 @@ describe('provision against the sandbox', () => {
       c.pools[0].ipv6 = false;
     });
     const released = await run(cloud, { prune: true });
-    expect(released.plan.changes.filter((c) => c.action === 'delete').map((c) => c.name).sort()).toEqual(['pc-master-1-ipv4', 'pc-master-2-ipv4', 'pc-master-3-ipv4']);
-    const masters = (await cloud.observed()).filter((o): o is ObservedServer => o.type === 'server' && o.name.startsWith('pc-master'));
-    for (const m of masters) expect(m).toMatchObject({ status: 'running', publicIpv6: null, primaryIpv4: expect.stringMatching(/^#/) });
+    expect(
+      released.plan.changes
+        .filter((c) => c.action === 'delete')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['pc-master-1-ipv4', 'pc-master-2-ipv4', 'pc-master-3-ipv4']);
+    const masters = (await cloud.observed()).filter(
+      (o): o is ObservedServer => o.type === 'server' && o.name.startsWith('pc-master'),
+    );
+    for (const m of masters)
+      expect(m).toMatchObject({ status: 'running', publicIpv6: null, primaryIpv4: expect.stringMatching(/^#/) });
     const vars = (await (await cloud.vault()).read('vars')) as { CLUSTER: Record<string, Record<string, string>> };
     expect(vars.CLUSTER.MASTER_1!.public_ipv4).toBe(masters.find((m) => m.name === 'pc-master-1')!.publicIpv4);
     expect(vars.CLUSTER.MASTER_1!.public_ipv6).toBeUndefined();
@@ -184,13 +217,17 @@ describe('provision against the sandbox', () => {
   it('refuses a malformed token before any request, and writes nothing', async () => {
     cloud = await testCloud({ phase: 1 });
     const env = { ...cloud.env, HCLOUD_TOKEN: 'too-short' };
-    await expect(provisionInfra({ env, progress: quietProgress() })).rejects.toThrow(/HCLOUD_TOKEN is not a Hetzner API token: a token is 64 letters and digits, this one has 9 characters/);
+    await expect(provisionInfra({ env, progress: quietProgress() })).rejects.toThrow(
+      /HCLOUD_TOKEN is not a Hetzner API token: a token is 64 letters and digits, this one has 9 characters/,
+    );
     expect(cloud.sandbox.stats().reads + cloud.sandbox.stats().writes).toBe(0);
   });
 
   it('stops at a project limit with a clear message, half-makes nothing, and the next plan shows exactly what is missing', async () => {
     cloud = await testCloud({ phase: 4, serverLimit: 5 });
-    await expect(run(cloud)).rejects.toThrow(/POST \/servers would exceed the Hetzner project's limit on project_limit \(403 resource_limit_exceeded/);
+    await expect(run(cloud)).rejects.toThrow(
+      /POST \/servers would exceed the Hetzner project's limit on project_limit \(403 resource_limit_exceeded/,
+    );
     const observed = await cloud.observed();
     const servers = observed.filter((o): o is ObservedServer => o.type === 'server');
     expect(servers).toHaveLength(5);

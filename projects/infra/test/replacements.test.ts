@@ -35,15 +35,26 @@ async function reconcileTo(c: TestCloud, desired: DesiredResource[]) {
   return vault.withLock('test reconcile', async (session) => {
     const recorder = new StateRecorder(session);
     try {
-      return await reconcile({ client: c.client, cluster: 'pc', desired, book: new InfraBook(recorder, desired, nodes), progress: quietProgress(), prune: false, allowDestroy: [], maxRounds: 2 });
+      return await reconcile({
+        client: c.client,
+        cluster: 'pc',
+        desired,
+        book: new InfraBook(recorder, desired, nodes),
+        progress: quietProgress(),
+        prune: false,
+        allowDestroy: [],
+        maxRounds: 2,
+      });
     } finally {
       await recorder.flush();
     }
   });
 }
 
-const withKey = (desired: DesiredResource[], publicKey: string) => desired.map((d) => (d.type === 'ssh_key' ? { ...d, publicKey } : d));
-const operatorKey = async (c: TestCloud) => (await c.observed()).filter((o): o is ObservedSshKey => o.type === 'ssh_key');
+const withKey = (desired: DesiredResource[], publicKey: string) =>
+  desired.map((d) => (d.type === 'ssh_key' ? { ...d, publicKey } : d));
+const operatorKey = async (c: TestCloud) =>
+  (await c.observed()).filter((o): o is ObservedSshKey => o.type === 'ssh_key');
 const stateIds = async (c: TestCloud) => readInfraState(await (await c.vault()).read('state')).resources;
 
 describe('replacing an SSH key', () => {
@@ -51,7 +62,9 @@ describe('replacing an SSH key', () => {
     const { cloud, desired } = await provisioned();
     const [before] = await operatorKey(cloud);
     const stateBefore = await stateIds(cloud);
-    await expect(reconcileTo(cloud, withKey(desired, 'ssh-ed25519 AAAA'))).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(reconcileTo(cloud, withKey(desired, 'ssh-ed25519 AAAA'))).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     expect(await operatorKey(cloud)).toEqual([before]);
     expect(await stateIds(cloud)).toEqual(stateBefore);
   });
@@ -63,7 +76,10 @@ describe('replacing an SSH key', () => {
     const from = cloud.recorder.exchanges.length;
     const result = await reconcileTo(cloud, withKey(desired, key));
     expect(result.plan.changes.map((c) => `${c.action} ${c.key}`)).toEqual(['replace ssh_key/pc-operator']);
-    const writes = cloud.recorder.exchanges.slice(from).filter((e) => e.method !== 'GET').map((e) => `${e.method} ${e.path.replace(/\/\d+$/, '/N')}`);
+    const writes = cloud.recorder.exchanges
+      .slice(from)
+      .filter((e) => e.method !== 'GET')
+      .map((e) => `${e.method} ${e.path.replace(/\/\d+$/, '/N')}`);
     expect(writes).toEqual(['POST /v1/ssh_keys', 'DELETE /v1/ssh_keys/N', 'PUT /v1/ssh_keys/N']);
     const [after] = await operatorKey(cloud);
     expect(after).toMatchObject({ name: 'pc-operator', publicKey: key, labels: before!.labels });
@@ -87,10 +103,18 @@ describe('replacing an SSH key', () => {
     const third = sshPublicKey('third@laptop');
     const [current] = await operatorKey(cloud);
     await sshKeys.delete(cloud.client, current!.id);
-    const next = await sshKeys.create(cloud.client, { name: 'pc-operator-next', public_key: third, labels: old!.labels });
+    const next = await sshKeys.create(cloud.client, {
+      name: 'pc-operator-next',
+      public_key: third,
+      labels: old!.labels,
+    });
     const renamed = await reconcileTo(cloud, withKey(desired, third));
-    expect(renamed.plan.changes.map((c) => [c.action, c.key, c.reason])).toEqual([['update', 'ssh_key/pc-operator', 'name pc-operator-next → pc-operator']]);
-    expect(await operatorKey(cloud)).toEqual([expect.objectContaining({ id: next.id, name: 'pc-operator', publicKey: third })]);
+    expect(renamed.plan.changes.map((c) => [c.action, c.key, c.reason])).toEqual([
+      ['update', 'ssh_key/pc-operator', 'name pc-operator-next → pc-operator'],
+    ]);
+    expect(await operatorKey(cloud)).toEqual([
+      expect.objectContaining({ id: next.id, name: 'pc-operator', publicKey: third }),
+    ]);
     expect((await stateIds(cloud))['ssh_key/pc-operator']?.id).toBe(next.id);
   });
 });
@@ -102,15 +126,30 @@ describe('replacing a volume', () => {
     const old = (await cloud.observed()).find((o) => o.name === 'pc-worker-1-data')!;
     await cloud.setConfig((c) => (c.pools[1]!.volumes[0]!.format = 'xfs'));
     const from = cloud.recorder.exchanges.length;
-    const result = await provisionInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast, allowDestroy: ['worker-1-data', 'worker-2-data', 'worker-3-data', 'worker-4-data', 'worker-5-data'] });
-    expect(result.plan.changes.filter((c) => c.name === 'pc-worker-1-data').map((c) => [c.action, c.reason])).toEqual([['replace', 'format ext4 → xfs']]);
+    const result = await provisionInfra({
+      env: cloud.env,
+      progress: quietProgress(),
+      client: cloud.fast,
+      allowDestroy: ['worker-1-data', 'worker-2-data', 'worker-3-data', 'worker-4-data', 'worker-5-data'],
+    });
+    expect(result.plan.changes.filter((c) => c.name === 'pc-worker-1-data').map((c) => [c.action, c.reason])).toEqual([
+      ['replace', 'format ext4 → xfs'],
+    ]);
     const now = (await cloud.observed()).filter((o) => o.type === 'volume' && o.name.startsWith('pc-worker-1-'));
-    expect(now).toEqual([expect.objectContaining({ name: 'pc-worker-1-data', format: 'xfs', server: 'pc-worker-1', protectDelete: true })]);
-    const which = (path: string) => path.replace(new RegExp(`/volumes/${old.id}(?=/|$)`), '/volumes/OLD').replace(new RegExp(`/volumes/${now[0]!.id}(?=/|$)`), '/volumes/NEW');
+    expect(now).toEqual([
+      expect.objectContaining({ name: 'pc-worker-1-data', format: 'xfs', server: 'pc-worker-1', protectDelete: true }),
+    ]);
+    const which = (path: string) =>
+      path
+        .replace(new RegExp(`/volumes/${old.id}(?=/|$)`), '/volumes/OLD')
+        .replace(new RegExp(`/volumes/${now[0]!.id}(?=/|$)`), '/volumes/NEW');
     const steps = cloud.recorder.exchanges
       .slice(from)
       .filter((e) => e.method !== 'GET')
-      .map((e) => `${e.method} ${which(e.path)}${e.method === 'POST' && e.path.endsWith('/volumes') ? ` ${(e.requestBody as { name: string }).name}` : ''}`)
+      .map(
+        (e) =>
+          `${e.method} ${which(e.path)}${e.method === 'POST' && e.path.endsWith('/volumes') ? ` ${(e.requestBody as { name: string }).name}` : ''}`,
+      )
       .filter((step) => /OLD|NEW|pc-worker-1-data/.test(step));
     expect(steps).toEqual([
       'POST /v1/volumes pc-worker-1-data-next',

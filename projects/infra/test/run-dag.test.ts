@@ -39,7 +39,13 @@ describe('runDag', () => {
   it('skips what depends on a failure and keeps going elsewhere', async () => {
     const outcomes = await runDag(
       [
-        { key: 'a', after: [], run: async () => { throw new Error('boom'); } },
+        {
+          key: 'a',
+          after: [],
+          run: async () => {
+            throw new Error('boom');
+          },
+        },
         { key: 'b', after: ['a'], run: async () => {} },
         { key: 'c', after: [], run: async () => {} },
       ],
@@ -54,7 +60,13 @@ describe('runDag', () => {
       [
         { key: 'c', after: ['b'], run: async () => {} },
         { key: 'b', after: ['a'], run: async () => {} },
-        { key: 'a', after: [], run: async () => { throw new Error('503'); } },
+        {
+          key: 'a',
+          after: [],
+          run: async () => {
+            throw new Error('503');
+          },
+        },
       ],
       4,
     );
@@ -65,7 +77,13 @@ describe('runDag', () => {
     const started: string[] = [];
     const outcomes = await runDag(
       [
-        { key: 'fatal', after: [], run: async () => { throw new Error('403'); } },
+        {
+          key: 'fatal',
+          after: [],
+          run: async () => {
+            throw new Error('403');
+          },
+        },
         ...['x', 'y', 'z'].map((key) => ({ key, after: [], run: async () => void started.push(key) })),
       ],
       1,

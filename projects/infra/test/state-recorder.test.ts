@@ -39,7 +39,10 @@ function memorySession() {
 }
 
 const note = (verb: string) => ({ layer: 'test', verb });
-const add = (key: string) => (current: { state: State; vars: Vars }) => ({ ...current, vars: { ...current.vars, [key]: 'x' } });
+const add = (key: string) => (current: { state: State; vars: Vars }) => ({
+  ...current,
+  vars: { ...current.vars, [key]: 'x' },
+});
 
 describe('state recorder', () => {
   it('batches what queues up during a write into the next write, and loses nothing', async () => {
@@ -72,7 +75,12 @@ describe('state recorder', () => {
   });
 
   it('rethrows a failed write at flush, and refuses new records after it', async () => {
-    const session = { read: async () => ({}), writeAll: async () => { throw new Error('disk full'); } } as unknown as VaultSession;
+    const session = {
+      read: async () => ({}),
+      writeAll: async () => {
+        throw new Error('disk full');
+      },
+    } as unknown as VaultSession;
     const recorder = new StateRecorder(session);
     recorder.record(note('a'), add('A'));
     await expect(recorder.flush()).rejects.toThrow('disk full');
@@ -86,18 +94,27 @@ describe('commit messages of recorded changes', () => {
     const { session, writes } = memorySession();
     const recorder = new StateRecorder(session);
     const book = new InfraBook(recorder, [], []);
-    for (const [index, name] of ['worker-1', 'worker-2', 'master-1'].entries()) book.settled('server', name, { id: 424240 + index, publicIpv4: '203.0.113.9' });
+    for (const [index, name] of ['worker-1', 'worker-2', 'master-1'].entries())
+      book.settled('server', name, { id: 424240 + index, publicIpv4: '203.0.113.9' });
     book.removed('network', 'pc-private');
     book.settled('ssh_key', 'pc-operator', { id: 777001 });
     await recorder.flush();
     const messages = writes.join('\n');
     expect(messages).not.toMatch(/worker|master|pc-|4242|777001|203\.0\.113/);
-    expect(writes.every((message) => /^infra: \d+ [\w ]+? (recorded|deleted)(, \d+ [\w ]+? (recorded|deleted))*$/.test(message))).toBe(true);
+    expect(
+      writes.every((message) =>
+        /^infra: \d+ [\w ]+? (recorded|deleted)(, \d+ [\w ]+? (recorded|deleted))*$/.test(message),
+      ),
+    ).toBe(true);
   });
 
   it('say each kind once with its count, plural where it is more than one', () => {
     const server = { layer: 'infra', kind: 'server', verb: 'recorded' };
-    expect(commitMessageFor([server, server, { layer: 'infra', kind: 'SSH key', verb: 'deleted' }, server])).toBe('infra: 3 servers recorded, 1 SSH key deleted');
-    expect(commitMessageFor([{ layer: 'infra', verb: 'state matches the cloud' }])).toBe('infra: state matches the cloud');
+    expect(commitMessageFor([server, server, { layer: 'infra', kind: 'SSH key', verb: 'deleted' }, server])).toBe(
+      'infra: 3 servers recorded, 1 SSH key deleted',
+    );
+    expect(commitMessageFor([{ layer: 'infra', verb: 'state matches the cloud' }])).toBe(
+      'infra: state matches the cloud',
+    );
   });
 });

@@ -30,12 +30,66 @@ export interface Location {
 }
 
 export const LOCATIONS: readonly Location[] = [
-  { id: 1, name: 'fsn1', description: 'Falkenstein DC Park 1', country: 'DE', city: 'Falkenstein', latitude: 50.47612, longitude: 12.370071, network_zone: 'eu-central' },
-  { id: 2, name: 'nbg1', description: 'Nuremberg DC Park 1', country: 'DE', city: 'Nuremberg', latitude: 49.452102, longitude: 11.076665, network_zone: 'eu-central' },
-  { id: 3, name: 'hel1', description: 'Helsinki DC Park 1', country: 'FI', city: 'Helsinki', latitude: 60.169855, longitude: 24.938379, network_zone: 'eu-central' },
-  { id: 4, name: 'ash', description: 'Ashburn, VA', country: 'US', city: 'Ashburn, VA', latitude: 39.045821, longitude: -77.487073, network_zone: 'us-east' },
-  { id: 5, name: 'hil', description: 'Hillsboro, OR', country: 'US', city: 'Hillsboro, OR', latitude: 45.54222, longitude: -122.951924, network_zone: 'us-west' },
-  { id: 6, name: 'sin', description: 'Singapore', country: 'SG', city: 'Singapore', latitude: 1.283333, longitude: 103.833333, network_zone: 'ap-southeast' },
+  {
+    id: 1,
+    name: 'fsn1',
+    description: 'Falkenstein DC Park 1',
+    country: 'DE',
+    city: 'Falkenstein',
+    latitude: 50.47612,
+    longitude: 12.370071,
+    network_zone: 'eu-central',
+  },
+  {
+    id: 2,
+    name: 'nbg1',
+    description: 'Nuremberg DC Park 1',
+    country: 'DE',
+    city: 'Nuremberg',
+    latitude: 49.452102,
+    longitude: 11.076665,
+    network_zone: 'eu-central',
+  },
+  {
+    id: 3,
+    name: 'hel1',
+    description: 'Helsinki DC Park 1',
+    country: 'FI',
+    city: 'Helsinki',
+    latitude: 60.169855,
+    longitude: 24.938379,
+    network_zone: 'eu-central',
+  },
+  {
+    id: 4,
+    name: 'ash',
+    description: 'Ashburn, VA',
+    country: 'US',
+    city: 'Ashburn, VA',
+    latitude: 39.045821,
+    longitude: -77.487073,
+    network_zone: 'us-east',
+  },
+  {
+    id: 5,
+    name: 'hil',
+    description: 'Hillsboro, OR',
+    country: 'US',
+    city: 'Hillsboro, OR',
+    latitude: 45.54222,
+    longitude: -122.951924,
+    network_zone: 'us-west',
+  },
+  {
+    id: 6,
+    name: 'sin',
+    description: 'Singapore',
+    country: 'SG',
+    city: 'Singapore',
+    latitude: 1.283333,
+    longitude: 103.833333,
+    network_zone: 'ap-southeast',
+  },
 ];
 
 export interface Datacenter {
@@ -79,7 +133,16 @@ export interface ServerType {
  * close to Hetzner's but not a quote. Architecture and locations come from the cluster library's
  * SERVER_TYPE_OFFERS, so the sandbox sells a type exactly where validation allows it.
  */
-const type = (id: number, name: ServerTypeName, cores: number, memory: number, disk: number, cpu_type: 'shared' | 'dedicated', category: string, monthly: number): ServerType => ({
+const type = (
+  id: number,
+  name: ServerTypeName,
+  cores: number,
+  memory: number,
+  disk: number,
+  cpu_type: 'shared' | 'dedicated',
+  category: string,
+  monthly: number,
+): ServerType => ({
   id,
   name,
   description: name.toUpperCase(),
@@ -137,10 +200,42 @@ export interface Image {
 }
 
 export const IMAGES: readonly Image[] = [
-  { id: 67794396, name: 'ubuntu-22.04', description: 'Ubuntu 22.04', os_flavor: 'ubuntu', os_version: '22.04', created: '2022-04-21T13:32:38+00:00', architecture: 'x86' },
-  { id: 114690387, name: 'debian-12', description: 'Debian 12', os_flavor: 'debian', os_version: '12', created: '2023-06-13T06:00:02+00:00', architecture: 'x86' },
-  { id: 161547269, name: 'ubuntu-24.04', description: 'Ubuntu 24.04', os_flavor: 'ubuntu', os_version: '24.04', created: '2024-04-25T12:00:00+00:00', architecture: 'x86' },
-  { id: 310557660, name: 'debian-13', description: 'Debian 13', os_flavor: 'debian', os_version: '13', created: '2025-08-12T08:00:00+00:00', architecture: 'x86' },
+  {
+    id: 67794396,
+    name: 'ubuntu-22.04',
+    description: 'Ubuntu 22.04',
+    os_flavor: 'ubuntu',
+    os_version: '22.04',
+    created: '2022-04-21T13:32:38+00:00',
+    architecture: 'x86',
+  },
+  {
+    id: 114690387,
+    name: 'debian-12',
+    description: 'Debian 12',
+    os_flavor: 'debian',
+    os_version: '12',
+    created: '2023-06-13T06:00:02+00:00',
+    architecture: 'x86',
+  },
+  {
+    id: 161547269,
+    name: 'ubuntu-24.04',
+    description: 'Ubuntu 24.04',
+    os_flavor: 'ubuntu',
+    os_version: '24.04',
+    created: '2024-04-25T12:00:00+00:00',
+    architecture: 'x86',
+  },
+  {
+    id: 310557660,
+    name: 'debian-13',
+    description: 'Debian 13',
+    os_flavor: 'debian',
+    os_version: '13',
+    created: '2025-08-12T08:00:00+00:00',
+    architecture: 'x86',
+  },
 ];
 
 export const PRICES = {
@@ -176,7 +271,10 @@ export function imageById(id: number): Image | undefined {
 }
 
 /** A catalogue entry named by id or name, as create requests may name them. */
-export function findByIdOrName<T extends { id: number; name: string }>(items: readonly T[], idOrName: string | number): T | undefined {
+export function findByIdOrName<T extends { id: number; name: string }>(
+  items: readonly T[],
+  idOrName: string | number,
+): T | undefined {
   const text = String(idOrName);
   return items.find((item) => item.name === text || String(item.id) === text);
 }

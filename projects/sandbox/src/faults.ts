@@ -8,7 +8,14 @@ import { seededRandom, type Random } from './seeded-random';
 
 export const MACHINE_FAULT_KINDS = ['install_error', 'not_ready', 'slow_member'] as const;
 export type MachineFaultKind = (typeof MACHINE_FAULT_KINDS)[number];
-export const FAULT_KINDS = ['rate_limit', 'server_error', 'unavailable', 'action_error', 'reset', ...MACHINE_FAULT_KINDS] as const;
+export const FAULT_KINDS = [
+  'rate_limit',
+  'server_error',
+  'unavailable',
+  'action_error',
+  'reset',
+  ...MACHINE_FAULT_KINDS,
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type RequestFault = 'rate_limit' | 'server_error' | 'unavailable';
 
@@ -20,7 +27,10 @@ export interface FaultConfig {
 const ALLOWED_KEYS = [...FAULT_KINDS, 'seed'];
 
 export function noFaults(): FaultConfig {
-  return { probabilities: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>, seed: 0 };
+  return {
+    probabilities: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>,
+    seed: 0,
+  };
 }
 
 /** Parses the SANDBOX_FAULTS syntax; throws one sentence naming the bad key or value and the allowed keys. */
@@ -35,12 +45,15 @@ export function parseFaults(text: string | undefined, defaultSeed: number = Date
     const key = (eq < 0 ? entry : entry.slice(0, eq)).trim();
     const raw = eq < 0 ? '' : entry.slice(eq + 1).trim();
     if (!ALLOWED_KEYS.includes(key))
-      throw new Error(`SANDBOX_FAULTS: unknown key "${key}"; allowed keys are ${ALLOWED_KEYS.join(', ')} (e.g. "server_error=0.05,seed=42")`);
+      throw new Error(
+        `SANDBOX_FAULTS: unknown key "${key}"; allowed keys are ${ALLOWED_KEYS.join(', ')} (e.g. "server_error=0.05,seed=42")`,
+      );
     if (seen.has(key)) throw new Error(`SANDBOX_FAULTS: "${key}" is given twice`);
     seen.add(key);
     const value = Number(raw);
     if (key === 'seed') {
-      if (raw === '' || !Number.isSafeInteger(value) || value < 0) throw new Error(`SANDBOX_FAULTS: seed must be a non-negative integer, not "${raw}"`);
+      if (raw === '' || !Number.isSafeInteger(value) || value < 0)
+        throw new Error(`SANDBOX_FAULTS: seed must be a non-negative integer, not "${raw}"`);
       config.seed = value;
     } else {
       if (raw === '' || !Number.isFinite(value) || value < 0 || value > 1)

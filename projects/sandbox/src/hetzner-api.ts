@@ -133,14 +133,19 @@ export class HetznerApi {
     this.statsRecorder.request(call.method, match.kind === 'missing' ? path : match.template);
 
     const token = TOKEN.exec(call.authorization ?? '')?.[1];
-    if (!token) return this.error(new ApiError(401, 'unauthorized', 'unable to authenticate: send "Authorization: Bearer <64-character token>"'), {});
+    if (!token)
+      return this.error(
+        new ApiError(401, 'unauthorized', 'unable to authenticate: send "Authorization: Bearer <64-character token>"'),
+        {},
+      );
     const limit = this.limiter.take(token, now);
     const headers: Record<string, string> = {
       'RateLimit-Limit': String(limit.limit),
       'RateLimit-Remaining': String(limit.remaining),
       'RateLimit-Reset': String(limit.reset),
     };
-    if (!limit.allowed) return this.error(new ApiError(429, 'rate_limit_exceeded', 'limit of requests per hour reached'), headers);
+    if (!limit.allowed)
+      return this.error(new ApiError(429, 'rate_limit_exceeded', 'limit of requests per hour reached'), headers);
 
     const fault = this.faults.requestFault();
     if (fault) {
@@ -151,7 +156,8 @@ export class HetznerApi {
         headers['RateLimit-Reset'] = String(Math.ceil(now / 1000) + 1);
         return this.error(new ApiError(429, 'rate_limit_exceeded', 'limit of requests per hour reached'), headers);
       }
-      if (fault === 'server_error') return this.error(new ApiError(500, 'server_error', 'an internal error occurred (injected)'), headers);
+      if (fault === 'server_error')
+        return this.error(new ApiError(500, 'server_error', 'an internal error occurred (injected)'), headers);
       return this.error(new ApiError(503, 'unavailable', 'the service is currently unavailable (injected)'), headers);
     }
 
@@ -160,12 +166,28 @@ export class HetznerApi {
       try {
         requestBody = JSON.parse(call.body);
       } catch (error) {
-        return this.error(new ApiError(400, 'json_error', `the request body is not valid JSON: ${(error as Error).message}`), headers);
+        return this.error(
+          new ApiError(400, 'json_error', `the request body is not valid JSON: ${(error as Error).message}`),
+          headers,
+        );
       }
     }
-    if (match.kind === 'missing') return this.error(new ApiError(404, 'not_found', `${call.method} ${path} is not an endpoint of this API`), headers, requestBody);
+    if (match.kind === 'missing')
+      return this.error(
+        new ApiError(404, 'not_found', `${call.method} ${path} is not an endpoint of this API`),
+        headers,
+        requestBody,
+      );
     if (match.kind === 'wrong_method')
-      return this.error(new ApiError(405, 'method_not_allowed', `${call.method} is not allowed on ${match.template}; use ${match.allowed.join(' or ')}`), headers, requestBody);
+      return this.error(
+        new ApiError(
+          405,
+          'method_not_allowed',
+          `${call.method} is not allowed on ${match.template}; use ${match.allowed.join(' or ')}`,
+        ),
+        headers,
+        requestBody,
+      );
 
     let dirty = settleActions(this.world, now);
     // Handlers check everything before they change anything, so a refused request changes nothing.
@@ -175,18 +197,31 @@ export class HetznerApi {
     });
     let result: ApiResult;
     try {
-      result = match.handler({ method: call.method, url: call.url, params: match.params, query: call.url.searchParams, body: requestBody }, context);
+      result = match.handler(
+        { method: call.method, url: call.url, params: match.params, query: call.url.searchParams, body: requestBody },
+        context,
+      );
     } catch (error) {
       if (dirty || changedByHandler) this.options.store?.save(this.world);
       if (error instanceof ApiError) return this.error(error, headers, requestBody);
       console.error('sandbox: handler failed', error);
-      return this.error(new ApiError(500, 'server_error', `internal error: ${(error as Error).message}`), headers, requestBody);
+      return this.error(
+        new ApiError(500, 'server_error', `internal error: ${(error as Error).message}`),
+        headers,
+        requestBody,
+      );
     }
     dirty ||= changedByHandler;
     if (dirty) this.options.store?.save(this.world);
     const drop = this.faults.dropsConnection();
     if (drop) this.statsRecorder.fault('reset');
-    return { status: result.status, headers: { ...headers, ...(result.headers ?? {}) }, body: result.body, requestBody, drop };
+    return {
+      status: result.status,
+      headers: { ...headers, ...(result.headers ?? {}) },
+      body: result.body,
+      requestBody,
+      drop,
+    };
   }
 
   private context(now: number, onChange: () => void): WorldContext {

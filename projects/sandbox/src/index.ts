@@ -13,3 +13,9 @@ export { clusterView, hasQuorum, type ClusterView } from './machines/cluster-vie
 export { readJournal, type JournalEntry } from './machines/machine-journal';
 export { parseMachineDurations, type MachineDurations } from './machines/machine-durations';
 export type { MachineRecord, MachineWorld, EtcdMember } from './machines/machine-world';
+export {
+  startBinaryCache,
+  type BinaryCacheOptions,
+  type BinaryCacheRequest,
+  type RunningBinaryCache,
+} from './binary-cache';

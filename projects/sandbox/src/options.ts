@@ -46,7 +46,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number)
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
   return value;
 }
 

@@ -34,14 +34,25 @@ export class RateLimiter {
 
   private refilled(token: string, now: number) {
     let bucket = this.buckets.get(token);
-    if (!bucket) this.buckets.set(token, (bucket = { tokens: this.limit.capacity, at: now }));
-    bucket.tokens = Math.min(this.limit.capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.refillPerSecond);
+    if (!bucket) {
+      bucket = { tokens: this.limit.capacity, at: now };
+      this.buckets.set(token, bucket);
+    }
+    bucket.tokens = Math.min(
+      this.limit.capacity,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.limit.refillPerSecond,
+    );
     bucket.at = now;
     return bucket;
   }
 
   private state(tokens: number, now: number, allowed: boolean): RateLimitState {
     const secondsToFull = (this.limit.capacity - tokens) / this.limit.refillPerSecond;
-    return { allowed, limit: this.limit.capacity, remaining: Math.floor(tokens), reset: Math.ceil(now / 1000 + secondsToFull) };
+    return {
+      allowed,
+      limit: this.limit.capacity,
+      remaining: Math.floor(tokens),
+      reset: Math.ceil(now / 1000 + secondsToFull),
+    };
   }
 }

@@ -66,7 +66,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         serve(req, res, Buffer.concat(chunks).toString('utf8'));
       } catch (error) {
         console.error('sandbox: request failed', error);
-        if (!res.headersSent) send(res, 500, {}, { error: { code: 'server_error', message: 'internal error', details: {} } });
+        if (!res.headersSent)
+          send(res, 500, {}, { error: { code: 'server_error', message: 'internal error', details: {} } });
       }
     });
   });
@@ -83,7 +84,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const machineAnswer = serveMachineRequest(machines, method, url.pathname, body);
     if (machineAnswer) return send(res, machineAnswer.status, {}, machineAnswer.body);
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/'))
-      return send(res, 404, {}, { error: { code: 'not_found', message: `${url.pathname} is neither under /v1 nor a /__sandbox endpoint`, details: {} } });
+      return send(
+        res,
+        404,
+        {},
+        {
+          error: {
+            code: 'not_found',
+            message: `${url.pathname} is neither under /v1 nor a /__sandbox endpoint`,
+            details: {},
+          },
+        },
+      );
     const answer = api.handle({ method, url, authorization: req.headers.authorization, body });
     report(onExchange, method, url, answer);
     if (answer.drop) {
@@ -143,9 +155,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 }
 
-function report(onExchange: ((exchange: Exchange) => void) | undefined, method: string, url: URL, answer: ApiAnswer): void {
+function report(
+  onExchange: ((exchange: Exchange) => void) | undefined,
+  method: string,
+  url: URL,
+  answer: ApiAnswer,
+): void {
   if (!onExchange) return;
-  const exchange: Exchange = { method, path: url.pathname + url.search, status: answer.status, requestBody: answer.requestBody, responseBody: answer.body };
+  const exchange: Exchange = {
+    method,
+    path: url.pathname + url.search,
+    status: answer.status,
+    requestBody: answer.requestBody,
+    responseBody: answer.body,
+  };
   if (answer.drop) exchange.dropped = true;
   try {
     onExchange(exchange);
@@ -161,6 +184,10 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }

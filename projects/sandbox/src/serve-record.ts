@@ -41,10 +41,14 @@ function answers(url: string): Promise<boolean> {
       resolvePromise(false);
       return;
     }
-    const req = request(target, { method: 'GET', agent: false, timeout: 1000, headers: { connection: 'close' } }, (res) => {
-      res.resume();
-      resolvePromise(res.statusCode === 200);
-    });
+    const req = request(
+      target,
+      { method: 'GET', agent: false, timeout: 1000, headers: { connection: 'close' } },
+      (res) => {
+        res.resume();
+        resolvePromise(res.statusCode === 200);
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolvePromise(false));
     req.end();
@@ -76,7 +80,7 @@ export function busyMessage(dir: string, record: ServeRecord): string {
 export async function claimDirectory(dir: string, url: string): Promise<() => void> {
   mkdirSync(dir, { recursive: true });
   const record: ServeRecord = { pid: process.pid, url, startedAt: new Date().toISOString() };
-  const text = JSON.stringify(record, null, 2) + '\n';
+  const text = `${JSON.stringify(record, null, 2)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(recordPath(dir), text, { flag: 'wx' });

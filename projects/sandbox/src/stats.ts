@@ -29,7 +29,12 @@ export class StatsRecorder {
   }
 
   snapshot(): SandboxStats {
-    return { requests: Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : 1))), reads: this.reads, writes: this.writes, faults: { ...this.faults } };
+    return {
+      requests: Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : 1))),
+      reads: this.reads,
+      writes: this.writes,
+      faults: { ...this.faults },
+    };
   }
 
   reset(): void {

@@ -13,12 +13,14 @@ describe('authentication', () => {
   });
 
   it.each([
-    ['a short token', 'Bearer ' + 'a'.repeat(63)],
-    ['a long token', 'Bearer ' + 'a'.repeat(65)],
-    ['another scheme', 'Basic ' + 'a'.repeat(64)],
+    ['a short token', `Bearer ${'a'.repeat(63)}`],
+    ['a long token', `Bearer ${'a'.repeat(65)}`],
+    ['another scheme', `Basic ${'a'.repeat(64)}`],
     ['no header', undefined],
   ])('answers 401 unauthorized to %s', async (_what, header) => {
-    const response = await fetch(`${fixture.sandbox.url}/servers`, { headers: header ? { Authorization: header } : {} });
+    const response = await fetch(`${fixture.sandbox.url}/servers`, {
+      headers: header ? { Authorization: header } : {},
+    });
     expect(response.status).toBe(401);
     expect(((await response.json()) as any).error.code).toBe('unauthorized');
   });
@@ -28,13 +30,22 @@ describe('routing', () => {
   it('answers unknown endpoints with 404 not_found and wrong methods with 405', async () => {
     const { api } = fixture;
     expect(await api.get('/nothing-here')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
-    expect(await api.request('PATCH', '/servers')).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed' } } });
-    expect(await api.get('/servers/999')).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'Server with ID 999 not found' } } });
+    expect(await api.request('PATCH', '/servers')).toMatchObject({
+      status: 405,
+      body: { error: { code: 'method_not_allowed' } },
+    });
+    expect(await api.get('/servers/999')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'Server with ID 999 not found' } },
+    });
   });
 
   it('answers malformed JSON with 400 json_error and bad input with 422 invalid_input naming the fields', async () => {
     const { api } = fixture;
-    expect(await api.post('/ssh_keys', '{"name": ')).toMatchObject({ status: 400, body: { error: { code: 'json_error' } } });
+    expect(await api.post('/ssh_keys', '{"name": ')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'json_error' } },
+    });
     const bad = await api.post('/servers', { name: 'has space', server_type: 'cpx11' });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('invalid_input');
@@ -52,10 +63,25 @@ describe('listing', () => {
   it('paginates with meta.pagination and a Link header', async () => {
     const { api } = fixture;
     for (let i = 1; i <= 7; i++)
-      expect((await api.post('/placement_groups', { name: `pg-${i}`, type: 'spread', labels: { n: String(i), parity: i % 2 ? 'odd' : 'even' } })).status).toBe(201);
+      expect(
+        (
+          await api.post('/placement_groups', {
+            name: `pg-${i}`,
+            type: 'spread',
+            labels: { n: String(i), parity: i % 2 ? 'odd' : 'even' },
+          })
+        ).status,
+      ).toBe(201);
     const second = await api.get('/placement_groups?per_page=3&page=2');
     expect(second.body.placement_groups.map((g: any) => g.name)).toEqual(['pg-4', 'pg-5', 'pg-6']);
-    expect(second.body.meta.pagination).toEqual({ page: 2, per_page: 3, previous_page: 1, next_page: 3, last_page: 3, total_entries: 7 });
+    expect(second.body.meta.pagination).toEqual({
+      page: 2,
+      per_page: 3,
+      previous_page: 1,
+      next_page: 3,
+      last_page: 3,
+      total_entries: 7,
+    });
     const link = second.headers.get('link')!;
     expect(link).toContain(`<${fixture.sandbox.url}/placement_groups?per_page=3&page=1>; rel="prev"`);
     expect(link).toContain(`<${fixture.sandbox.url}/placement_groups?per_page=3&page=3>; rel="next"`);
@@ -82,25 +108,30 @@ describe('listing', () => {
 
   it('filters by label selector and by name', async () => {
     const { api } = fixture;
-    const names = async (query: string) => (await api.get(`/placement_groups?${query}`)).body.placement_groups.map((g: any) => g.name);
-    expect(await names('label_selector=' + encodeURIComponent('parity=odd'))).toEqual(['pg-1', 'pg-3', 'pg-5', 'pg-7']);
-    expect(await names('label_selector=' + encodeURIComponent('parity==even,n!=4'))).toEqual(['pg-2', 'pg-6']);
-    expect(await names('label_selector=' + encodeURIComponent('n in (1,7),parity'))).toEqual(['pg-1', 'pg-7']);
-    expect(await names('label_selector=' + encodeURIComponent('n notin (1,2,3,4,5)'))).toEqual(['pg-6', 'pg-7']);
-    expect(await names('label_selector=' + encodeURIComponent('!parity'))).toEqual([]);
+    const names = async (query: string) =>
+      (await api.get(`/placement_groups?${query}`)).body.placement_groups.map((g: any) => g.name);
+    expect(await names(`label_selector=${encodeURIComponent('parity=odd')}`)).toEqual(['pg-1', 'pg-3', 'pg-5', 'pg-7']);
+    expect(await names(`label_selector=${encodeURIComponent('parity==even,n!=4')}`)).toEqual(['pg-2', 'pg-6']);
+    expect(await names(`label_selector=${encodeURIComponent('n in (1,7),parity')}`)).toEqual(['pg-1', 'pg-7']);
+    expect(await names(`label_selector=${encodeURIComponent('n notin (1,2,3,4,5)')}`)).toEqual(['pg-6', 'pg-7']);
+    expect(await names(`label_selector=${encodeURIComponent('!parity')}`)).toEqual([]);
     expect(await names('name=pg-3')).toEqual(['pg-3']);
     expect(await names('name=pg')).toEqual([]);
   });
 
   it('answers an invalid label selector with 422 invalid_input', async () => {
-    const answer = await fixture.api.get('/placement_groups?label_selector=' + encodeURIComponent('n in (1,2'));
+    const answer = await fixture.api.get(`/placement_groups?label_selector=${encodeURIComponent('n in (1,2')}`);
     expect(answer.status).toBe(422);
-    expect(answer.body.error).toMatchObject({ code: 'invalid_input', details: { fields: [{ name: 'label_selector' }] } });
+    expect(answer.body.error).toMatchObject({
+      code: 'invalid_input',
+      details: { fields: [{ name: 'label_selector' }] },
+    });
   });
 
   it('sorts by id, name and created, ascending or descending', async () => {
     const { api } = fixture;
-    const ids = async (sort: string) => (await api.get(`/placement_groups?${sort}`)).body.placement_groups.map((g: any) => g.id);
+    const ids = async (sort: string) =>
+      (await api.get(`/placement_groups?${sort}`)).body.placement_groups.map((g: any) => g.id);
     expect(await ids('sort=id:desc')).toEqual([7, 6, 5, 4, 3, 2, 1]);
     expect(await ids('sort=name')).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(await ids('sort=name:desc')).toEqual([7, 6, 5, 4, 3, 2, 1]);

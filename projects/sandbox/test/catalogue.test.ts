@@ -1,6 +1,10 @@
 // The sandbox sells whatever a valid config may ask for, so no valid config fails in the default world.
 import { describe, expect, it } from 'vitest';
-import { LOCATION_ZONES, LOCATIONS as CLUSTER_LOCATIONS, SERVER_TYPES as CLUSTER_SERVER_TYPES } from '@personal-cloud/cluster';
+import {
+  LOCATION_ZONES,
+  LOCATIONS as CLUSTER_LOCATIONS,
+  SERVER_TYPES as CLUSTER_SERVER_TYPES,
+} from '@personal-cloud/cluster';
 import { DATACENTERS, LOCATIONS, SERVER_TYPES } from '../src/catalogue';
 
 describe('catalogue', () => {

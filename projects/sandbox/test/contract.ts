@@ -30,8 +30,13 @@ export interface ContractOptions {
 /** Paths that are no Hetzner operation may only be answered with the API's own 404 or 405. */
 function unknownEndpointProblem(exchange: Exchange): string[] {
   const code = (exchange.responseBody as { error?: { code?: unknown } } | undefined)?.error?.code;
-  const ok = (exchange.status === 404 && code === 'not_found') || (exchange.status === 405 && code === 'method_not_allowed');
-  return ok ? [] : [`${exchange.method} ${exchange.path} is not an operation of the Hetzner API, yet answered ${exchange.status} ${String(code)}`];
+  const ok =
+    (exchange.status === 404 && code === 'not_found') || (exchange.status === 405 && code === 'method_not_allowed');
+  return ok
+    ? []
+    : [
+        `${exchange.method} ${exchange.path} is not an operation of the Hetzner API, yet answered ${exchange.status} ${String(code)}`,
+      ];
 }
 
 /** Every problem of every exchange, each prefixed with its request; empty when all match the spec. */
@@ -39,7 +44,8 @@ export function contractProblems(exchanges: readonly Exchange[], options: Contra
   const contract = loadContract(openapiSpecPath());
   return exchanges.flatMap((exchange) => {
     const where = `${exchange.method} ${exchange.path} → ${exchange.status}`;
-    if (!contract.operation(exchange.method, exchange.path)) return unknownEndpointProblem(exchange).map((p) => `${where}: ${p}`);
+    if (!contract.operation(exchange.method, exchange.path))
+      return unknownEndpointProblem(exchange).map((p) => `${where}: ${p}`);
     const problems = contract.checkResponse(exchange.method, exchange.path, exchange.status, exchange.responseBody);
     if (options.requests && exchange.status < 400 && exchange.requestBody !== undefined)
       problems.push(...contract.checkRequest(exchange.method, exchange.path, exchange.requestBody));

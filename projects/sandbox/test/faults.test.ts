@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../src/index';
 import { describeContract } from './contract';
-import { HetznerClient, TOKEN, sshPublicKey, useSandbox } from './sandbox-fixture';
+import { type HetznerClient, TOKEN, sshPublicKey, useSandbox } from './sandbox-fixture';
 
 const fixture = useSandbox({ actionMs: 5 });
 const twin = useSandbox({ actionMs: 5 });
@@ -12,10 +12,18 @@ const twin = useSandbox({ actionMs: 5 });
 /** A POST over a fresh connection that reports a dropped connection instead of throwing. */
 function rawPost(url: string, body: unknown): Promise<{ status: number } | { dropped: string }> {
   return new Promise((resolvePromise) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0 }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0 }));
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => resolvePromise({ dropped: error.code ?? error.message }));
     req.end(JSON.stringify(body));
   });
@@ -72,11 +80,21 @@ describe('action faults', () => {
     const volume = await api.post('/volumes', { name: 'spare', size: 10, location: 'fsn1' });
     await api.waitForAction(volume.body.action.id);
     sandbox.setFaults('action_error=1,seed=5');
-    const created = await api.post('/servers', { name: 'unlucky', server_type: 'cpx11', image: 'debian-12', location: 'fsn1', volumes: [volume.body.volume.id] });
+    const created = await api.post('/servers', {
+      name: 'unlucky',
+      server_type: 'cpx11',
+      image: 'debian-12',
+      location: 'fsn1',
+      volumes: [volume.body.volume.id],
+    });
     expect(created.status).toBe(201);
     sandbox.setFaults('');
     const failed = await api.waitForAction(created.body.action.id);
-    expect(failed).toMatchObject({ status: 'error', progress: 100, error: { code: 'action_failed', message: expect.any(String) } });
+    expect(failed).toMatchObject({
+      status: 'error',
+      progress: 100,
+      error: { code: 'action_failed', message: expect.any(String) },
+    });
     expect(failed.finished).not.toBeNull();
     expect((await api.waitForAction(created.body.next_actions[0].id)).status).toBe('error');
     expect((await api.get(`/servers/${created.body.server.id}`)).status).toBe(404);
@@ -94,7 +112,10 @@ describe('action faults', () => {
     const labels = await api.put(`/servers/${server.id}`, { labels: { still: 'works' } });
     sandbox.setFaults('');
     expect((await api.waitForAction(off.body.action.id)).status).toBe('error');
-    expect((await api.get(`/servers/${server.id}`)).body.server).toMatchObject({ status: 'running', labels: { still: 'works' } });
+    expect((await api.get(`/servers/${server.id}`)).body.server).toMatchObject({
+      status: 'running',
+      labels: { still: 'works' },
+    });
     expect(labels.status).toBe(200);
     expect(sandbox.stats().faults.action_error).toBe(2);
   });
@@ -136,8 +157,12 @@ describe('reset', () => {
 
 describe('configuration', () => {
   it('refuses an invalid fault string with the allowed keys', async () => {
-    await expect(startSandbox({ port: 0, dir: null, faults: 'sever_error=0.1' })).rejects.toThrow('allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed');
-    expect(() => fixture.sandbox.setFaults('reset=2')).toThrow('SANDBOX_FAULTS: reset must be a probability between 0 and 1');
+    await expect(startSandbox({ port: 0, dir: null, faults: 'sever_error=0.1' })).rejects.toThrow(
+      'allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed',
+    );
+    expect(() => fixture.sandbox.setFaults('reset=2')).toThrow(
+      'SANDBOX_FAULTS: reset must be a probability between 0 and 1',
+    );
   });
 });
 
@@ -156,7 +181,11 @@ describe('stats', () => {
     expect(stats.requests['POST /servers']).toBe(1);
     expect(stats.requests['POST /servers/{id}/actions/attach_to_network']).toBe(1);
     expect(stats.writes).toBe(2);
-    expect(stats.reads).toBe(Object.entries(stats.requests).filter(([k]) => k.startsWith('GET ')).reduce((n, [, v]) => n + v, 0));
+    expect(stats.reads).toBe(
+      Object.entries(stats.requests)
+        .filter(([k]) => k.startsWith('GET '))
+        .reduce((n, [, v]) => n + v, 0),
+    );
     const viaHttp = await (await fetch(sandbox.url.replace(/\/v1$/, '/__sandbox/stats'))).json();
     expect(viaHttp).toEqual(stats);
 

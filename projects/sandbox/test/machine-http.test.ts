@@ -22,13 +22,30 @@ describe('/__sandbox/machines', () => {
   it('answers steps on a server while it runs, and not once it is powered off through the API', async () => {
     const server = await api.createServer('demo-master-1');
     const args = { generation: 'g1', role: 'server', version: 'v1.34.1+k3s1', bootstrap: true, nodeIp: '10.0.1.10' };
-    const installed = await post('/__sandbox/machines/steps', { step: 'install', node: 'master-1', serverId: server.id, args });
-    expect(installed).toMatchObject({ status: 200, body: { outcome: 'ok', cluster: { members: [{ name: 'master-1', up: true }], quorum: true } } });
+    const installed = await post('/__sandbox/machines/steps', {
+      step: 'install',
+      node: 'master-1',
+      serverId: server.id,
+      args,
+    });
+    expect(installed).toMatchObject({
+      status: 200,
+      body: { outcome: 'ok', cluster: { members: [{ name: 'master-1', up: true }], quorum: true } },
+    });
 
     const off = await api.post(`/servers/${server.id}/actions/poweroff`);
     await api.waitForAction(off.body.action.id);
-    const probe = await post('/__sandbox/machines/steps', { step: 'probe', node: 'master-1', serverId: server.id, args: {} });
-    expect(probe.body).toMatchObject({ outcome: 'unreachable', message: `master-1 does not answer: server ${server.id} is powered off`, cluster: { quorum: false } });
+    const probe = await post('/__sandbox/machines/steps', {
+      step: 'probe',
+      node: 'master-1',
+      serverId: server.id,
+      args: {},
+    });
+    expect(probe.body).toMatchObject({
+      outcome: 'unreachable',
+      message: `master-1 does not answer: server ${server.id} is powered off`,
+      cluster: { quorum: false },
+    });
 
     const journal = (await (await fetch(`${origin()}/__sandbox/journal`)).json()) as { entries: any[] };
     expect(journal.entries.map((e: any) => `${e.step} ${e.outcome}`)).toEqual(['install ok', 'probe unreachable']);
@@ -39,7 +56,17 @@ describe('/__sandbox/machines', () => {
     expect((await post('/__sandbox/machines/external', { name: 'oxygen', address: '100.64.0.7' })).status).toBe(200);
     const probe = await post('/__sandbox/machines/steps', { step: 'probe', node: 'oxygen', serverId: null, args: {} });
     expect(probe.body).toMatchObject({ outcome: 'ok', result: { generation: null } });
-    const bad = await post('/__sandbox/machines/steps', { step: 'install', node: 'oxygen', serverId: null, args: { role: 'agent' } });
-    expect(bad).toEqual({ status: 400, body: { error: { code: 'invalid_input', message: 'install on oxygen: needs "generation" as a non-empty string' } } });
+    const bad = await post('/__sandbox/machines/steps', {
+      step: 'install',
+      node: 'oxygen',
+      serverId: null,
+      args: { role: 'agent' },
+    });
+    expect(bad).toEqual({
+      status: 400,
+      body: {
+        error: { code: 'invalid_input', message: 'install on oxygen: needs "generation" as a non-empty string' },
+      },
+    });
   });
 });

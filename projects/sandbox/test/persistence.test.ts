@@ -22,7 +22,14 @@ function tempDir(): string {
 }
 
 async function start(dir: string, options: Parameters<typeof startSandbox>[0] = {}) {
-  const sandbox = await startSandbox({ port: 0, dir, actionMs: 5, faults: '', onExchange: recorder.onExchange, ...options });
+  const sandbox = await startSandbox({
+    port: 0,
+    dir,
+    actionMs: 5,
+    faults: '',
+    onExchange: recorder.onExchange,
+    ...options,
+  });
   started.push(sandbox);
   return { sandbox, api: new HetznerClient(sandbox.url) };
 }
@@ -42,7 +49,12 @@ describe('persistence', () => {
     const second = await start(dir);
     const seen = (await second.api.get('/servers?label_selector=managed%3Dyes')).body.servers;
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ id: server.id, name: 'kept', status: 'running', public_net: { ipv4: { ip: server.public_net.ipv4.ip } } });
+    expect(seen[0]).toMatchObject({
+      id: server.id,
+      name: 'kept',
+      status: 'running',
+      public_net: { ipv4: { ip: server.public_net.ipv4.ip } },
+    });
     const next = await second.api.createServer('next');
     expect(next.id).toBe(server.id + 1);
     expect(next.public_net.ipv4.ip).not.toBe(server.public_net.ipv4.ip);
@@ -74,7 +86,10 @@ describe('persistence', () => {
 
     now += 5000;
     const second = await start(dir, { actionMs: 1000, clock });
-    expect((await second.api.get(`/actions/${doomed.body.action.id}`)).body.action).toMatchObject({ status: 'error', error: { code: 'action_failed' } });
+    expect((await second.api.get(`/actions/${doomed.body.action.id}`)).body.action).toMatchObject({
+      status: 'error',
+      error: { code: 'action_failed' },
+    });
     expect((await second.api.get(`/servers/${doomed.body.server.id}`)).status).toBe(404);
     expect((await second.api.get('/primary_ips')).body.primary_ips).toEqual([]);
     expect((await second.api.get(`/actions/${fine.body.action.id}`)).body.action.status).toBe('success');
@@ -86,7 +101,9 @@ describe('persistence', () => {
     const dir = tempDir();
     const { sandbox } = await start(dir);
     expect(await findRunningSandbox(dir)).toBe(sandbox.url);
-    await expect(start(dir)).rejects.toThrow(`a sandbox is already serving ${dir}: process ${process.pid} at ${sandbox.url}`);
+    await expect(start(dir)).rejects.toThrow(
+      `a sandbox is already serving ${dir}: process ${process.pid} at ${sandbox.url}`,
+    );
     await sandbox.stop();
     expect(await findRunningSandbox(dir)).toBeUndefined();
   });
@@ -95,9 +112,15 @@ describe('persistence', () => {
     const dir = tempDir();
     const { sandbox } = await start(dir);
     await sandbox.stop();
-    writeFileSync(join(dir, 'serve.json'), JSON.stringify({ pid: 2 ** 22 + 12345, url: sandbox.url, startedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'serve.json'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, url: sandbox.url, startedAt: new Date().toISOString() }),
+    );
     expect(await findRunningSandbox(dir)).toBeUndefined();
-    writeFileSync(join(dir, 'serve.json'), JSON.stringify({ pid: process.pid, url: sandbox.url, startedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'serve.json'),
+      JSON.stringify({ pid: process.pid, url: sandbox.url, startedAt: new Date().toISOString() }),
+    );
     expect(await findRunningSandbox(dir)).toBeUndefined();
     const again = await start(dir);
     expect(await findRunningSandbox(dir)).toBe(again.sandbox.url);
@@ -105,11 +128,17 @@ describe('persistence', () => {
   });
 
   it('lets exactly one of two servers replace a stale or unreadable serve.json', async () => {
-    for (const stale of [JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:9/v1', startedAt: new Date().toISOString() }), '{ torn']) {
+    for (const stale of [
+      JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:9/v1', startedAt: new Date().toISOString() }),
+      '{ torn',
+    ]) {
       const dir = tempDir();
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'serve.json'), stale);
-      const attempts = await Promise.allSettled([startSandbox({ port: 0, dir, faults: '' }), startSandbox({ port: 0, dir, faults: '' })]);
+      const attempts = await Promise.allSettled([
+        startSandbox({ port: 0, dir, faults: '' }),
+        startSandbox({ port: 0, dir, faults: '' }),
+      ]);
       const winners = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
       const losers = attempts.flatMap((a) => (a.status === 'rejected' ? [a.reason as Error] : []));
       expect(winners).toHaveLength(1);
@@ -140,7 +169,9 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchA
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the process exited (${code}) before printing ${pattern}; output: ${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the process exited (${code}) before printing ${pattern}; output: ${output}`)),
+    );
   });
 }
 
@@ -180,7 +211,9 @@ describe('the serve entry point in a separate process', () => {
     child.stderr.on('data', (c) => (stderr += c));
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(1);
-    expect(stderr).toContain('SANDBOX_FAULTS: unknown key "chaos"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed');
+    expect(stderr).toContain(
+      'SANDBOX_FAULTS: unknown key "chaos"; allowed keys are rate_limit, server_error, unavailable, action_error, reset, install_error, not_ready, slow_member, seed',
+    );
   });
 });
 

@@ -10,9 +10,17 @@ describe('project server limit', () => {
     const { api } = fixture;
     await api.createServer('one');
     await api.createServer('two');
-    const third = await api.post('/servers', { name: 'three', server_type: 'cpx11', image: 'ubuntu-24.04', location: 'fsn1' });
+    const third = await api.post('/servers', {
+      name: 'three',
+      server_type: 'cpx11',
+      image: 'ubuntu-24.04',
+      location: 'fsn1',
+    });
     expect(third.status).toBe(403);
-    expect(third.body.error).toMatchObject({ code: 'resource_limit_exceeded', details: { limits: [{ name: 'project_limit' }] } });
+    expect(third.body.error).toMatchObject({
+      code: 'resource_limit_exceeded',
+      details: { limits: [{ name: 'project_limit' }] },
+    });
     expect((await api.get('/servers')).body.servers.map((s: { name: string }) => s.name)).toEqual(['one', 'two']);
   });
 });

@@ -19,10 +19,19 @@ export class HetznerClient {
     private readonly token: string = TOKEN,
   ) {}
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     const response = await fetch(this.url + path, {
       method,
-      headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -53,8 +62,15 @@ export class HetznerClient {
 
   /** Creates a server and waits for its actions; returns the server as the API shows it afterwards. */
   async createServer(name: string, extra: Record<string, unknown> = {}): Promise<any> {
-    const created = await this.post('/servers', { name, server_type: 'cpx11', image: 'ubuntu-24.04', location: 'fsn1', ...extra });
-    if (created.status !== 201) throw new Error(`creating server ${name}: ${created.status} ${JSON.stringify(created.body)}`);
+    const created = await this.post('/servers', {
+      name,
+      server_type: 'cpx11',
+      image: 'ubuntu-24.04',
+      location: 'fsn1',
+      ...extra,
+    });
+    if (created.status !== 201)
+      throw new Error(`creating server ${name}: ${created.status} ${JSON.stringify(created.body)}`);
     for (const action of [created.body.action, ...created.body.next_actions]) await this.waitForAction(action.id);
     return (await this.get(`/servers/${created.body.server.id}`)).body.server;
   }
@@ -72,7 +88,14 @@ export function useSandbox(options: SandboxOptions = {}): SandboxFixture {
   let sandbox: RunningSandbox | undefined;
   let api: HetznerClient | undefined;
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, dir: null, actionMs: 20, faults: '', onExchange: recorder.onExchange, ...options });
+    sandbox = await startSandbox({
+      port: 0,
+      dir: null,
+      actionMs: 20,
+      faults: '',
+      onExchange: recorder.onExchange,
+      ...options,
+    });
     api = new HetznerClient(sandbox.url);
   });
   afterAll(async () => {

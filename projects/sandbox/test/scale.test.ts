@@ -34,9 +34,20 @@ describe('a large project', () => {
     for (let i = 0; i < 1000; i++) {
       createMs.push(
         await timed(async () => {
-          const server = await api.post('/servers', { name: `s-${i}`, server_type: 'cx23', image: 'debian-12', location: 'fsn1', labels: { shard: String(i % 10) } });
+          const server = await api.post('/servers', {
+            name: `s-${i}`,
+            server_type: 'cx23',
+            image: 'debian-12',
+            location: 'fsn1',
+            labels: { shard: String(i % 10) },
+          });
           expect(server.status).toBe(201);
-          const volume = await api.post('/volumes', { name: `v-${i}`, size: 10, location: 'fsn1', labels: { shard: String(i % 10) } });
+          const volume = await api.post('/volumes', {
+            name: `v-${i}`,
+            size: 10,
+            location: 'fsn1',
+            labels: { shard: String(i % 10) },
+          });
           expect(volume.status).toBe(201);
         }),
       );
@@ -53,11 +64,17 @@ describe('a large project', () => {
     // Creating the last hundred pairs against pairs 51–150: per-request work that grew with the world
     // (a quadratic run) would make it up to ×10; a constant cost keeps it near ×1.
     const createGrowth = median(createMs.slice(900)) / median(createMs.slice(50, 150));
-    expect(createGrowth, `a create took ×${createGrowth.toFixed(1)} as long with 1000 resources as with 100`).toBeLessThan(4);
+    expect(
+      createGrowth,
+      `a create took ×${createGrowth.toFixed(1)} as long with 1000 resources as with 100`,
+    ).toBeLessThan(4);
     // A page from 1000 against the same page from 100: filtering is linear and the page has the same
     // size, so it stays well below ×10; quadratic filtering or sorting would be ×100.
     const listGrowth = median(listMs.get(1000)!) / median(listMs.get(100)!);
-    expect(listGrowth, `a listed page took ×${listGrowth.toFixed(1)} as long with 1000 resources as with 100`).toBeLessThan(6);
+    expect(
+      listGrowth,
+      `a listed page took ×${listGrowth.toFixed(1)} as long with 1000 resources as with 100`,
+    ).toBeLessThan(6);
   }, 60_000);
 });
 

@@ -40,8 +40,21 @@ function serve(): Promise<{ url: string; child: ChildProcess }> {
 
 function hcloud(url: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile('hcloud', ['--poll-interval', '20ms', ...args], { env: { PATH: process.env.PATH, HOME: home, HCLOUD_CONFIG: join(home, 'cli.toml'), HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: TOKEN }, timeout: 20_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`hcloud ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      'hcloud',
+      ['--poll-interval', '20ms', ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          HCLOUD_CONFIG: join(home, 'cli.toml'),
+          HCLOUD_ENDPOINT: url,
+          HCLOUD_TOKEN: TOKEN,
+        },
+        timeout: 20_000,
+      },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`hcloud ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
     ),
   );
 }
@@ -52,14 +65,32 @@ describeWithTool('hcloud', 'sandbox:serve as a process, with the hcloud CLI', ()
   it('serves the CLI, is found by other processes, and keeps its world across a restart', async () => {
     const first = await serve();
     expect(await findRunningSandbox(dir)).toBe(first.url);
-    expect(await hcloud(first.url, 'server', 'create', '--name', 'kept', '--type', 'cpx11', '--image', 'ubuntu-24.04', '--location', 'fsn1')).toMatch(/Server \d+ created/);
-    expect(await hcloud(first.url, 'volume', 'create', '--name', 'data', '--size', '10', '--location', 'fsn1')).toMatch(/Volume \d+ created/);
+    expect(
+      await hcloud(
+        first.url,
+        'server',
+        'create',
+        '--name',
+        'kept',
+        '--type',
+        'cpx11',
+        '--image',
+        'ubuntu-24.04',
+        '--location',
+        'fsn1',
+      ),
+    ).toMatch(/Server \d+ created/);
+    expect(await hcloud(first.url, 'volume', 'create', '--name', 'data', '--size', '10', '--location', 'fsn1')).toMatch(
+      /Volume \d+ created/,
+    );
     first.child.kill('SIGTERM');
     await stopped(first.child);
     expect(await findRunningSandbox(dir)).toBeUndefined();
 
     const second = await serve();
-    expect(await hcloud(second.url, 'server', 'list', '-o', 'noheader', '-o', 'columns=name,status')).toMatch(/kept\s+running/);
+    expect(await hcloud(second.url, 'server', 'list', '-o', 'noheader', '-o', 'columns=name,status')).toMatch(
+      /kept\s+running/,
+    );
     expect(await hcloud(second.url, 'volume', 'list', '-o', 'noheader', '-o', 'columns=name')).toMatch(/data/);
     second.child.kill('SIGTERM');
     await stopped(second.child);

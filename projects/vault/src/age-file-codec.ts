@@ -13,13 +13,19 @@ export interface AgeReader {
 }
 
 /** Encrypts to every recipient and ASCII-armors the result, as `age -e -a -R recipients.txt` does. */
-export async function encryptArmored(plaintext: string, recipients: readonly string[], recipientsFile: string): Promise<string> {
+export async function encryptArmored(
+  plaintext: string,
+  recipients: readonly string[],
+  recipientsFile: string,
+): Promise<string> {
   const encrypter = new Encrypter();
   for (const recipient of recipients) {
     try {
       encrypter.addRecipient(recipient);
     } catch {
-      throw new VaultError(`${recipientsFile} holds a recipient that is not a valid age public key (${recipient}: bad checksum or length); fix or remove that line.`);
+      throw new VaultError(
+        `${recipientsFile} holds a recipient that is not a valid age public key (${recipient}: bad checksum or length); fix or remove that line.`,
+      );
     }
   }
   return armor.encode(await encrypter.encrypt(plaintext));
@@ -40,7 +46,9 @@ export async function decryptAgeFile(content: Uint8Array, reader: AgeReader, fil
     const message = (error as Error).message ?? '';
     if (message.includes('no identity matched')) {
       const own = reader.keys.map((key) => key.recipient).join(', ');
-      throw new VaultError(`${file} is not encrypted to your age identity ${reader.identityPath} (public key ${own}); use the identity it was written for via CLOUD_AGE_IDENTITY, or have its owner add your key to recipients.txt and rewrite it.`);
+      throw new VaultError(
+        `${file} is not encrypted to your age identity ${reader.identityPath} (public key ${own}); use the identity it was written for via CLOUD_AGE_IDENTITY, or have its owner add your key to recipients.txt and rewrite it.`,
+      );
     }
     if (message.includes('stream ended') || message.includes('too small')) {
       throw new VaultError(`${file} is truncated (it ends inside the encrypted data); ${restore}.`);
@@ -60,12 +68,14 @@ function dearmor(content: Uint8Array, file: string, restore: string): Uint8Array
   const text = Buffer.from(content).toString('latin1');
   if (text.trim() === '') throw new VaultError(`${file} is empty, a truncated write; ${restore}.`);
   if (text.startsWith(BINARY_MAGIC)) return content;
-  if (BINARY_MAGIC.startsWith(text)) throw new VaultError(`${file} is truncated (it ends inside the age header); ${restore}.`);
+  if (BINARY_MAGIC.startsWith(text))
+    throw new VaultError(`${file} is truncated (it ends inside the age header); ${restore}.`);
   const trimmed = text.trim();
   if (!trimmed.startsWith(ARMOR_BEGIN)) {
     throw new VaultError(`${file} is not an age-encrypted file (no "${ARMOR_BEGIN}" line); ${restore}.`);
   }
-  if (!trimmed.endsWith(ARMOR_END)) throw new VaultError(`${file} is truncated (its armor has no END line); ${restore}.`);
+  if (!trimmed.endsWith(ARMOR_END))
+    throw new VaultError(`${file} is truncated (its armor has no END line); ${restore}.`);
   try {
     return armor.decode(trimmed);
   } catch (error) {

@@ -25,21 +25,29 @@ export async function parseIdentityFile(text: string, path: string): Promise<Ide
     if (line === '' || line.startsWith('#')) continue;
     const where = `line ${index + 1} of the age identity ${path}`;
     if (line.startsWith('-----BEGIN')) {
-      throw new VaultError(`${where} starts an ssh or PEM key, which this vault cannot use; point CLOUD_AGE_IDENTITY at an age identity (AGE-SECRET-KEY-1…, as age-keygen writes).`);
+      throw new VaultError(
+        `${where} starts an ssh or PEM key, which this vault cannot use; point CLOUD_AGE_IDENTITY at an age identity (AGE-SECRET-KEY-1…, as age-keygen writes).`,
+      );
     }
     if (!line.startsWith('AGE-SECRET-KEY-')) {
-      throw new VaultError(`${where} is not an age secret key (expected AGE-SECRET-KEY-1…); fix the file or point CLOUD_AGE_IDENTITY at your age identity.`);
+      throw new VaultError(
+        `${where} is not an age secret key (expected AGE-SECRET-KEY-1…); fix the file or point CLOUD_AGE_IDENTITY at your age identity.`,
+      );
     }
     let recipient: string;
     try {
       recipient = await identityToRecipient(line);
     } catch {
-      throw new VaultError(`${where} is a damaged age secret key (its checksum or length is wrong); restore the file from your backup.`);
+      throw new VaultError(
+        `${where} is a damaged age secret key (its checksum or length is wrong); restore the file from your backup.`,
+      );
     }
     keys.push({ secret: line, recipient });
   }
   if (keys.length === 0) {
-    throw new VaultError(`the age identity ${path} holds no secret key (AGE-SECRET-KEY-1…); restore it from your backup or point CLOUD_AGE_IDENTITY at your identity.`);
+    throw new VaultError(
+      `the age identity ${path} holds no secret key (AGE-SECRET-KEY-1…); restore it from your backup or point CLOUD_AGE_IDENTITY at your identity.`,
+    );
   }
   return keys;
 }
@@ -65,12 +73,16 @@ export async function loadIdentity(path: string, options: LoadIdentityOptions): 
   const text = await readIdentityText(path);
   if (text !== undefined) return parseIdentityFile(text, path);
   if (!options.createMissing) {
-    throw new VaultError(`the age identity ${path} does not exist; set CLOUD_AGE_IDENTITY to your identity file or restore it from your backup.`);
+    throw new VaultError(
+      `the age identity ${path} does not exist; set CLOUD_AGE_IDENTITY to your identity file or restore it from your backup.`,
+    );
   }
   const key = await generateIdentityKey();
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   if (await createFileExclusively(path, renderIdentityKey(key, new Date()), IDENTITY_MODE)) {
-    options.log(`Created a new age identity at ${path} (public key ${key.recipient}); back it up, since nothing in the secrets repo can be read without it.`);
+    options.log(
+      `Created a new age identity at ${path} (public key ${key.recipient}); back it up, since nothing in the secrets repo can be read without it.`,
+    );
     return [key];
   }
   // Another process created it first: use theirs, so both encrypt to the same key.
@@ -88,8 +100,14 @@ export async function readIdentityText(path: string): Promise<string | undefined
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') return undefined;
-    if (code === 'EACCES') throw new VaultError(`the age identity ${path} is not readable by this user; fix its permissions (chmod 600, owned by you).`);
-    if (code === 'EISDIR') throw new VaultError(`the age identity ${path} is a directory; point CLOUD_AGE_IDENTITY at the identity file itself.`);
+    if (code === 'EACCES')
+      throw new VaultError(
+        `the age identity ${path} is not readable by this user; fix its permissions (chmod 600, owned by you).`,
+      );
+    if (code === 'EISDIR')
+      throw new VaultError(
+        `the age identity ${path} is a directory; point CLOUD_AGE_IDENTITY at the identity file itself.`,
+      );
     throw error;
   }
 }

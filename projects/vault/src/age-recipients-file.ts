@@ -13,10 +13,14 @@ export function parseRecipientsFile(text: string, file = RECIPIENTS_FILE): strin
     if (line === '' || line.startsWith('#')) continue;
     const where = `line ${index + 1} of ${file}`;
     if (line.startsWith('ssh-')) {
-      throw new VaultError(`${where} is an ssh recipient, which this vault cannot encrypt to; replace it with the person's age1… public key.`);
+      throw new VaultError(
+        `${where} is an ssh recipient, which this vault cannot encrypt to; replace it with the person's age1… public key.`,
+      );
     }
     if (!AGE_RECIPIENT.test(line)) {
-      throw new VaultError(`${where} is not an age public key (expected one age1… recipient a line); fix or remove that line.`);
+      throw new VaultError(
+        `${where} is not an age public key (expected one age1… recipient a line); fix or remove that line.`,
+      );
     }
     recipients.push(line);
   }
@@ -27,9 +31,15 @@ export function parseRecipientsFile(text: string, file = RECIPIENTS_FILE): strin
  * Refuses to write when none of the identity's keys is a recipient: every write would produce
  * files that the writer itself could not read back.
  */
-export function assertIdentityIsRecipient(recipients: readonly string[], ownRecipients: readonly string[], file: string): void {
+export function assertIdentityIsRecipient(
+  recipients: readonly string[],
+  ownRecipients: readonly string[],
+  file: string,
+): void {
   if (ownRecipients.some((own) => recipients.includes(own))) return;
-  throw new VaultError(`${file} does not include your public key ${ownRecipients[0] ?? ''}, so you could not read what you write; add that line to it (or use the identity it lists).`);
+  throw new VaultError(
+    `${file} does not include your public key ${ownRecipients[0] ?? ''}, so you could not read what you write; add that line to it (or use the identity it lists).`,
+  );
 }
 
 /** The text of a new repo's recipients file. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { copyFile, type FileHandle, link, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from './node-error-code';
 import { VaultError } from './vault-error';
@@ -50,7 +50,11 @@ export interface ReplaceOptions {
  * never a torn file: write a temp file beside it, fsync, (keep the old one as .backup),
  * rename over the target, fsync the directory.
  */
-export async function replaceFileAtomically(path: string, data: string | Uint8Array, options: ReplaceOptions): Promise<void> {
+export async function replaceFileAtomically(
+  path: string,
+  data: string | Uint8Array,
+  options: ReplaceOptions,
+): Promise<void> {
   const temp = await writeTempFile(path, data, options.mode);
   try {
     if (options.keepBackup) await keepBackupOf(path);
@@ -96,7 +100,7 @@ export async function createFileExclusively(path: string, data: string | Uint8Ar
 
 /** Makes a rename or unlink in `dir` durable. */
 export async function fsyncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();
@@ -128,9 +132,16 @@ async function writeTempFile(path: string, data: string | Uint8Array, mode: numb
 /** Every write starts with a temp file, so this is where a directory that takes no writes shows. */
 function unwritableDirectoryError(dir: string, error: unknown): unknown {
   const code = errorCode(error);
-  const problem = code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'is not writable by this user' : undefined;
+  const problem =
+    code === 'EROFS'
+      ? 'is on a read-only file system'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'is not writable by this user'
+        : undefined;
   if (problem === undefined) return error;
-  return new VaultError(`${dir} ${problem} (${code}), so nothing could be written there; make it writable, nothing was changed.`);
+  return new VaultError(
+    `${dir} ${problem} (${code}), so nothing could be written there; make it writable, nothing was changed.`,
+  );
 }
 
 /** The current version becomes `<path>.backup`; a hard link costs no copy and keeps the inode intact. */

@@ -65,10 +65,16 @@ export class DocumentStore {
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error;
       const own = this.reader.keys[0]?.recipient ?? '';
-      throw new VaultError(`${path} is missing, so there is no one to encrypt to; restore it from the secrets repo's git history or create it with your public key ${own}.`);
+      throw new VaultError(
+        `${path} is missing, so there is no one to encrypt to; restore it from the secrets repo's git history or create it with your public key ${own}.`,
+      );
     }
     const recipients = parseRecipientsFile(text, path);
-    assertIdentityIsRecipient(recipients, this.reader.keys.map((key) => key.recipient), path);
+    assertIdentityIsRecipient(
+      recipients,
+      this.reader.keys.map((key) => key.recipient),
+      path,
+    );
     return recipients;
   }
 

@@ -10,7 +10,15 @@ const FALLBACK_NAME = 'personal-cloud';
 const FALLBACK_EMAIL = 'personal-cloud@localhost';
 
 /** Variables that would point git at some other repository or index than the secrets repo. */
-const REPOSITORY_SELECTING_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX'];
+const REPOSITORY_SELECTING_ENV = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_COMMON_DIR',
+  'GIT_NAMESPACE',
+  'GIT_PREFIX',
+];
 
 interface GitResult {
   code: number;
@@ -53,7 +61,10 @@ export class SecretsGit {
   /** `git status --porcelain` lines for everything not ignored, or for the given paths. */
   async pendingChanges(paths: readonly string[] = ['.', ...TRANSIENT_EXCLUDES]): Promise<string[]> {
     const result = await this.git(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
-    return result.stdout.toString('utf8').split('\n').filter((line) => line !== '');
+    return result.stdout
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   }
 
   /**
@@ -68,10 +79,15 @@ export class SecretsGit {
     const staged = await this.git(['diff', '--cached', '--quiet', ...pathspec], { allowFailure: true });
     if (staged.code === 0) return false;
     const identity = await this.fallbackIdentity();
-    const result = await this.git([...identity, 'commit', '-q', '-m', message, ...(paths === 'everything' ? [] : pathspec)], { allowFailure: true });
+    const result = await this.git(
+      [...identity, 'commit', '-q', '-m', message, ...(paths === 'everything' ? [] : pathspec)],
+      { allowFailure: true },
+    );
     if (result.code !== 0) {
       const reason = firstLine(result.stderr) || `exit status ${result.code}`;
-      throw new VaultError(`git commit in the secrets repo ${this.dir} failed (${reason}); the files are written, so fix git there and run \`npm run state -- commit\`.`);
+      throw new VaultError(
+        `git commit in the secrets repo ${this.dir} failed (${reason}); the files are written, so fix git there and run \`npm run state -- commit\`.`,
+      );
     }
     return true;
   }
@@ -101,21 +117,45 @@ export class SecretsGit {
   }
 
   private git(args: string[], options: { allowFailure?: boolean; explicitRepo?: boolean } = {}): Promise<GitResult> {
-    const repo = options.explicitRepo === false ? [] : [`--git-dir=${join(this.dir, '.git')}`, `--work-tree=${this.dir}`];
+    const repo =
+      options.explicitRepo === false ? [] : [`--git-dir=${join(this.dir, '.git')}`, `--work-tree=${this.dir}`];
     const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
     for (const name of REPOSITORY_SELECTING_ENV) delete env[name];
     return new Promise((resolve, reject) => {
-      execFile('git', [...repo, ...args], { cwd: this.dir, env, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        const result = { code, stdout, stderr: stderr.toString('utf8') };
-        if (code === 0 || (options.allowFailure && code > 0)) resolve(result);
-        else if (error && typeof error.code === 'string') reject(new VaultError(`git could not be run (${error.code}); install git so the secrets repo can be committed.`));
-        else reject(new VaultError(`git ${args.filter((arg) => !arg.startsWith('-')).slice(0, 1).join('')} failed in the secrets repo ${this.dir} (${firstLine(result.stderr) || `exit status ${code}`}); fix the repository and retry.`));
-      });
+      execFile(
+        'git',
+        [...repo, ...args],
+        { cwd: this.dir, env, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+          const result = { code, stdout, stderr: stderr.toString('utf8') };
+          if (code === 0 || (options.allowFailure && code > 0)) resolve(result);
+          else if (error && typeof error.code === 'string')
+            reject(
+              new VaultError(`git could not be run (${error.code}); install git so the secrets repo can be committed.`),
+            );
+          else
+            reject(
+              new VaultError(
+                `git ${args
+                  .filter((arg) => !arg.startsWith('-'))
+                  .slice(0, 1)
+                  .join(
+                    '',
+                  )} failed in the secrets repo ${this.dir} (${firstLine(result.stderr) || `exit status ${code}`}); fix the repository and retry.`,
+              ),
+            );
+        },
+      );
     });
   }
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '') ?? ''
+  );
 }

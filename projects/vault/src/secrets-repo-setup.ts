@@ -14,7 +14,11 @@ const INIT_WAIT_MS = 10_000;
  * recipients.txt holding the identity's public key, and a first commit. A repo that already
  * has commits is left exactly as it is; a half-made one (interrupted init) is completed.
  */
-export async function prepareSecretsRepo(dir: string, ownRecipient: string, log: (line: string) => void): Promise<void> {
+export async function prepareSecretsRepo(
+  dir: string,
+  ownRecipient: string,
+  log: (line: string) => void,
+): Promise<void> {
   const git = new SecretsGit(dir, log);
   if (git.isRepository() && (await git.hasCommits())) return;
   await mkdir(join(dir, 'cluster'), { recursive: true, mode: 0o700 });
@@ -36,7 +40,11 @@ export async function prepareSecretsRepo(dir: string, ownRecipient: string, log:
  * Parallel tasks on a fresh clone all open the vault at once; the first initializes it and the
  * others wait for that (a second or so), instead of failing on the held lock.
  */
-async function lockForInitializing(dir: string, git: SecretsGit, log: (line: string) => void): Promise<HeldLock | 'initialized'> {
+async function lockForInitializing(
+  dir: string,
+  git: SecretsGit,
+  log: (line: string) => void,
+): Promise<HeldLock | 'initialized'> {
   const deadline = Date.now() + INIT_WAIT_MS;
   for (;;) {
     try {

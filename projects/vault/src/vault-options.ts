@@ -19,10 +19,16 @@ export interface VaultOptions {
  * so a mistyped CLOUD_SECRETS_DIR is reported instead of becoming an empty vault.
  */
 export function vaultOptionsFromEnv(env: NodeJS.ProcessEnv, world: { sandbox: boolean }): VaultOptions {
-  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const configHome =
+    env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : join(env.HOME || homedir(), '.config');
   return {
     dir: resolve(process.cwd(), env.CLOUD_SECRETS_DIR || './.secrets'),
-    identityPath: resolve(process.cwd(), env.CLOUD_AGE_IDENTITY || join(configHome, 'personal-cloud', 'age-identity.txt')),
+    identityPath: resolve(
+      process.cwd(),
+      env.CLOUD_AGE_IDENTITY || join(configHome, 'personal-cloud', 'age-identity.txt'),
+    ),
     createOnFirstUse: world.sandbox,
   };
 }

@@ -75,14 +75,20 @@ export async function openVaultParts(options: VaultOptions, opening: OpenOptions
   if (swept) log(swept);
   const status = await secretsDirStatus(dir);
   if (status.kind === 'absent' && !options.createOnFirstUse) {
-    throw new VaultError(`${dir} holds no vault (no secrets repo there); check CLOUD_SECRETS_DIR, or create one with \`npm run state -- init\`.`);
+    throw new VaultError(
+      `${dir} holds no vault (no secrets repo there); check CLOUD_SECRETS_DIR, or create one with \`npm run state -- init\`.`,
+    );
   }
   if (status.kind === 'foreign') {
     const shown = status.files.slice(0, 3).join(', ') + (status.files.length > 3 ? ', …' : '');
-    throw new VaultError(`${dir} is not a secrets repo (it holds other files, ${shown}, and no recipients.txt or .git); point CLOUD_SECRETS_DIR at your secrets repo, nothing was written.`);
+    throw new VaultError(
+      `${dir} is not a secrets repo (it holds other files, ${shown}, and no recipients.txt or .git); point CLOUD_SECRETS_DIR at your secrets repo, nothing was written.`,
+    );
   }
   if (status.kind === 'files-without-git' && !opening.acceptMissingGit) {
-    throw new VaultError(`${dir} holds vault files (${status.files.join(', ')}) but no .git, so its history is missing; restore its .git from a backup or clone, or start a new history with \`npm run state -- commit --init\`.`);
+    throw new VaultError(
+      `${dir} holds vault files (${status.files.join(', ')}) but no .git, so its history is missing; restore its .git from a backup or clone, or start a new history with \`npm run state -- commit --init\`.`,
+    );
   }
   const keys = await openVaultIdentity(options.identityPath, dir, options.createOnFirstUse, log);
   const recipient = keys[0]!.recipient;
@@ -142,7 +148,12 @@ function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): Vau
     assertOpen();
     if (message.trim() === '') throw new Error('writing a document needs a commit message that names the change.');
     const docs = (Object.keys(values) as DocName[]).filter((doc) => values[doc] !== undefined);
-    const next = new Map(docs.map((doc) => [doc, validateDocument(doc, values[doc], { what: `the new ${doc} document`, fix: 'nothing was written' })]));
+    const next = new Map(
+      docs.map((doc) => [
+        doc,
+        validateDocument(doc, values[doc], { what: `the new ${doc} document`, fix: 'nothing was written' }),
+      ]),
+    );
     // Both checks come before anything is written: a writer outside the recipients could not read
     // back what it writes, and a document that cannot be decrypted must be restored, not overwritten.
     const recipients = await store.readRecipients();
@@ -158,7 +169,8 @@ function openSession(store: DocumentStore, git: SecretsGit, held: HeldLock): Vau
     else if (docs.length && (await git.pendingChanges(docs.map(documentPath))).length)
       await git.commit(docs.map(documentPath), 'Commit a write that was interrupted before its commit');
   };
-  const write = <D extends DocName>(doc: D, value: Docs[D], message: string) => writeAll({ [doc]: value } as Partial<Docs>, message);
+  const write = <D extends DocName>(doc: D, value: Docs[D], message: string) =>
+    writeAll({ [doc]: value } as Partial<Docs>, message);
 
   return {
     async read(doc) {

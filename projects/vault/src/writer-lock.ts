@@ -55,7 +55,8 @@ export async function acquireWriterLock(dir: string, purpose: string, log: (line
     if (outcome === 'someone-else-is-taking-over') await delay(RETRY_DELAY_MS);
   }
   const current = await readLock(path);
-  if (current === 'absent') throw new VaultError(`the lock ${path} kept changing hands while this command tried to take it; retry.`);
+  if (current === 'absent')
+    throw new VaultError(`the lock ${path} kept changing hands while this command tried to take it; retry.`);
   throw heldError(dir, path, current);
 }
 
@@ -84,7 +85,10 @@ export async function readLock(path: string): Promise<LockHolder | 'absent'> {
     throw error;
   }
   const holder = parseHolder(text);
-  if (!holder) throw new VaultError(`the lock file ${path} is not one the vault wrote (it does not name a pid, host, start time and purpose); if no vault command is running, remove it.`);
+  if (!holder)
+    throw new VaultError(
+      `the lock file ${path} is not one the vault wrote (it does not name a pid, host, start time and purpose); if no vault command is running, remove it.`,
+    );
   return holder;
 }
 
@@ -104,7 +108,9 @@ async function takeOver(
   if (!(await createFileExclusively(claim, `${JSON.stringify(ours)}\n`, LOCK_MODE))) {
     const claimer = parseHolder(await readFile(claim, 'utf8').catch(() => ''));
     if (claimer && isStale(claimer)) {
-      throw new VaultError(`a takeover of the stale lock ${path} by pid ${claimer.pid} was interrupted; if no vault command is running, remove ${path} and ${claim}.`);
+      throw new VaultError(
+        `a takeover of the stale lock ${path} by pid ${claimer.pid} was interrupted; if no vault command is running, remove ${path} and ${claim}.`,
+      );
     }
     return 'someone-else-is-taking-over';
   }
@@ -112,7 +118,9 @@ async function takeOver(
     const current = await readLock(path);
     if (current === 'absent' || current.token !== stale.token) return 'lost';
     await unlink(path);
-    log(`warning: removed the stale lock ${path} of pid ${stale.pid} on ${stale.host} (started ${stale.startedAt} for "${stale.purpose}"); that process no longer exists.`);
+    log(
+      `warning: removed the stale lock ${path} of pid ${stale.pid} on ${stale.host} (started ${stale.startedAt} for "${stale.purpose}"); that process no longer exists.`,
+    );
     return (await createFileExclusively(path, `${JSON.stringify(ours)}\n`, LOCK_MODE)) ? 'acquired' : 'lost';
   } finally {
     await rm(claim, { force: true });

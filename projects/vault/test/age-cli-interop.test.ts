@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 afterEach(() => temp.cleanup());
 
-const age = (args: string[], input?: string | Buffer) => execFileSync('age', args, { input, maxBuffer: 16 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+const age = (args: string[], input?: string | Buffer) =>
+  execFileSync('age', args, { input, maxBuffer: 16 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
 const vars = { CLUSTER: { MASTER_1: { ip: '10.0.1.11', hetzner_id: '42' }, WORKER_3: { hetzner_id: 7 } } };
 
 describeWithTool('age', 'files the vault writes, read by the age CLI', () => {
@@ -26,7 +27,9 @@ describeWithTool('age', 'files the vault writes, read by the age CLI', () => {
     });
     const printed = age(['-d', '-i', temp.identityPath, join(temp.dir, 'cluster/state.json.age')]).toString('utf8');
     expect(JSON.parse(printed)).toEqual(state);
-    expect(JSON.parse(age(['-d', '-i', temp.identityPath, join(temp.dir, 'cluster/vars.json.age')]).toString('utf8'))).toEqual(vars);
+    expect(
+      JSON.parse(age(['-d', '-i', temp.identityPath, join(temp.dir, 'cluster/vars.json.age')]).toString('utf8')),
+    ).toEqual(vars);
   });
 
   it('the CLI refuses the file with an unrelated identity (the vault really encrypts)', async () => {
@@ -36,7 +39,9 @@ describeWithTool('age', 'files the vault writes, read by the age CLI', () => {
     const other = await openVault(temp.optionsWith(stranger));
     expect(other.recipient).not.toBe(vault.recipient);
     // Refused for the right reason: the key, not a missing file or a broken command line.
-    expect(() => age(['-d', '-i', stranger, join(temp.dir, 'cluster/vars.json.age')], undefined)).toThrow(/no identity matched any of the recipients/);
+    expect(() => age(['-d', '-i', stranger, join(temp.dir, 'cluster/vars.json.age')], undefined)).toThrow(
+      /no identity matched any of the recipients/,
+    );
   });
 });
 
@@ -57,7 +62,9 @@ describeWithTool('age', 'files the age CLI writes, read by the vault', () => {
   it('then rewrites it in armor, still readable by the CLI', async () => {
     const file = join(temp.dir, 'cluster/vars.json.age');
     await writeFile(file, age(['-e', '-a', '-R', join(temp.dir, 'recipients.txt')], JSON.stringify(vars)));
-    await vault.withLock('test', (session) => session.update('vars', (current) => ({ ...current, EXTRA: true }), 'extra'));
+    await vault.withLock('test', (session) =>
+      session.update('vars', (current) => ({ ...current, EXTRA: true }), 'extra'),
+    );
     expect(JSON.parse(age(['-d', '-i', temp.identityPath, file]).toString('utf8'))).toEqual({ ...vars, EXTRA: true });
   });
 });
@@ -70,6 +77,8 @@ describeWithTool('age-keygen', 'identities made by age-keygen', () => {
     const separate = await openVault({ ...temp.optionsWith(keyFile), dir: join(temp.root, 'other-repo') });
     expect(separate.recipient).toBe(recipient);
     await separate.withLock('test', (session) => session.write('vars', vars, 'vars'));
-    expect(JSON.parse(age(['-d', '-i', keyFile, join(separate.dir, 'cluster/vars.json.age')]).toString('utf8'))).toEqual(vars);
+    expect(
+      JSON.parse(age(['-d', '-i', keyFile, join(separate.dir, 'cluster/vars.json.age')]).toString('utf8')),
+    ).toEqual(vars);
   });
 });

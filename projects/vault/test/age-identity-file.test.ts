@@ -23,7 +23,11 @@ describe('parseIdentityFile', () => {
 
   it.each([
     ['a line that is not a key', '# ok\nhello\n', /^line 2 of the age identity \/id is not an age secret key/],
-    ['a damaged key', 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n', /^line 1 of the age identity \/id is a damaged age secret key/],
+    [
+      'a damaged key',
+      'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n',
+      /^line 1 of the age identity \/id is a damaged age secret key/,
+    ],
     ['an ssh key', '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n', /starts an ssh or PEM key/],
     ['no key at all', '# only a comment\n\n', /^the age identity \/id holds no secret key/],
   ])('refuses %s in one sentence', async (_name, text, message) => {
@@ -58,7 +62,9 @@ describe('loadIdentity', () => {
 
   it('lets racing creators agree on one identity', async () => {
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => loadIdentity(temp.identityPath, { createMissing: true, log: (line) => temp.logs.push(line) })),
+      Array.from({ length: 5 }, () =>
+        loadIdentity(temp.identityPath, { createMissing: true, log: (line) => temp.logs.push(line) }),
+      ),
     );
     const recipients = new Set(results.map((keys) => keys[0]!.recipient));
     expect(recipients.size).toBe(1);
@@ -66,7 +72,9 @@ describe('loadIdentity', () => {
   });
 
   it('refuses a missing identity when it may not create one, creating nothing', async () => {
-    const error = await loadIdentity(temp.identityPath, { createMissing: false, log: () => undefined }).catch((caught: unknown) => caught);
+    const error = await loadIdentity(temp.identityPath, { createMissing: false, log: () => undefined }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(VaultError);
     expect((error as Error).message).toBe(
       `the age identity ${temp.identityPath} does not exist; set CLOUD_AGE_IDENTITY to your identity file or restore it from your backup.`,
@@ -76,7 +84,9 @@ describe('loadIdentity', () => {
 
   it('refuses a directory where the identity file should be', async () => {
     await mkdir(temp.identityPath, { recursive: true });
-    await expect(loadIdentity(temp.identityPath, { createMissing: true, log: () => undefined })).rejects.toThrow(/is a directory; point CLOUD_AGE_IDENTITY/);
+    await expect(loadIdentity(temp.identityPath, { createMissing: true, log: () => undefined })).rejects.toThrow(
+      /is a directory; point CLOUD_AGE_IDENTITY/,
+    );
   });
 
   it('reads an existing identity without rewriting it', async () => {

@@ -1,6 +1,11 @@
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
-import { assertIdentityIsRecipient, parseRecipientsFile, renderRecipientsFile, replaceRecipients } from '../src/age-recipients-file';
+import {
+  assertIdentityIsRecipient,
+  parseRecipientsFile,
+  renderRecipientsFile,
+  replaceRecipients,
+} from '../src/age-recipients-file';
 import { VaultError } from '../src/vault-error';
 
 const recipient = async () => identityToRecipient(await generateX25519Identity());
@@ -13,9 +18,13 @@ describe('recipients.txt', () => {
   });
 
   it('refuses ssh recipients and garbage, naming the line', () => {
-    expect(() => parseRecipientsFile('# x\nssh-ed25519 AAAAC3Nza me@host\n', '/r.txt')).toThrow(/^line 2 of \/r\.txt is an ssh recipient/);
+    expect(() => parseRecipientsFile('# x\nssh-ed25519 AAAAC3Nza me@host\n', '/r.txt')).toThrow(
+      /^line 2 of \/r\.txt is an ssh recipient/,
+    );
     expect(() => parseRecipientsFile('age1 not a key\n', '/r.txt')).toThrow(VaultError);
-    expect(() => parseRecipientsFile('AGE-SECRET-KEY-1ABC\n', '/r.txt')).toThrow(/line 1 of \/r\.txt is not an age public key/);
+    expect(() => parseRecipientsFile('AGE-SECRET-KEY-1ABC\n', '/r.txt')).toThrow(
+      /line 1 of \/r\.txt is not an age public key/,
+    );
   });
 
   it('checks that the writer can read what it writes', async () => {

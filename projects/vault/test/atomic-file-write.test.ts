@@ -2,7 +2,13 @@ import { link, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileExclusively, isTempFileName, removeStaleTempFiles, replaceFileAtomically, tempPathFor } from '../src/atomic-file-write';
+import {
+  createFileExclusively,
+  isTempFileName,
+  removeStaleTempFiles,
+  replaceFileAtomically,
+  tempPathFor,
+} from '../src/atomic-file-write';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'vault-atomic-'))));
@@ -48,7 +54,9 @@ describe('createFileExclusively', () => {
 
   it('lets exactly one of many concurrent creators win', async () => {
     const path = join(dir, '.lock');
-    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => createFileExclusively(path, `creator ${index}`, 0o644)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => createFileExclusively(path, `creator ${index}`, 0o644)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await readFile(path, 'utf8')).toBe(`creator ${results.indexOf(true)}`);
   });

@@ -40,7 +40,9 @@ describe.each([
 ])('a crash (SIGKILL) when %s', (_when, renameTarget) => {
   it('leaves the old version readable, no plaintext on disk, and a clean next write', async () => {
     await vault.withLock('setup', (session) => session.write('vars', { MARKER: OLD_MARKER, n: 1 }, 'first version'));
-    const child = start(CRASH_ON_RENAME, [temp.dir, temp.identityPath, 'write-vars', NEW_MARKER], { CRASH_RENAME_TO: renameTarget });
+    const child = start(CRASH_ON_RENAME, [temp.dir, temp.identityPath, 'write-vars', NEW_MARKER], {
+      CRASH_RENAME_TO: renameTarget,
+    });
     await child.waitForLine(/^crashing$/);
     expect((await child.exited).signal).toBe('SIGKILL');
 
@@ -59,7 +61,9 @@ describe.each([
     }
 
     // The next writer takes over the dead one's lock, sweeps its temp files and commits normally.
-    await vault.withLock('after the crash', (session) => session.write('vars', { MARKER: 'recovered', n: 3 }, 'after the crash'));
+    await vault.withLock('after the crash', (session) =>
+      session.write('vars', { MARKER: 'recovered', n: 3 }, 'after the crash'),
+    );
     expect(temp.logs.some((line) => line.startsWith('warning: removed the stale lock'))).toBe(true);
     expect((await readdir(join(temp.dir, 'cluster'))).filter(isTempFileName)).toEqual([]);
     expect(await vault.read('vars')).toEqual({ MARKER: 'recovered', n: 3 });

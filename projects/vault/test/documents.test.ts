@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocumentText, validateDocument, formatFieldPath } from '../src/document-validation';
-import { DOC_NAMES, documentPath, emptyDocument, isDocName, stateSchema, tokensSchema, varsSchema } from '../src/documents';
+import {
+  DOC_NAMES,
+  documentPath,
+  emptyDocument,
+  isDocName,
+  stateSchema,
+  tokensSchema,
+  varsSchema,
+} from '../src/documents';
 import { VaultError } from '../src/vault-error';
 import { CloudError } from '@personal-cloud/cluster';
 
@@ -18,7 +26,10 @@ function failure(fn: () => unknown): VaultError {
 
 describe('document schemas', () => {
   it('accept the documented shapes', () => {
-    expect(stateSchema.parse({ version: 1, layers: { infra: { servers: [1, 2] } } })).toEqual({ version: 1, layers: { infra: { servers: [1, 2] } } });
+    expect(stateSchema.parse({ version: 1, layers: { infra: { servers: [1, 2] } } })).toEqual({
+      version: 1,
+      layers: { infra: { servers: [1, 2] } },
+    });
     const vars = { CLUSTER: { MASTER_1: { ip: '10.0.1.11', hetzner_id: '42', port: 22, public: false } } };
     expect(varsSchema.parse(vars)).toEqual(vars);
     expect(tokensSchema.parse({ hcloud: 'abc' })).toEqual({ hcloud: 'abc' });
@@ -51,7 +62,9 @@ describe('validation errors', () => {
   });
 
   it('reject arrays in vars, naming the path', () => {
-    expect(failure(() => validateDocument('vars', { A: { list: [1, 2] } }, source)).message).toMatch(/at A\.list: expected a string/);
+    expect(failure(() => validateDocument('vars', { A: { list: [1, 2] } }, source)).message).toMatch(
+      /at A\.list: expected a string/,
+    );
   });
 
   it('name the state field and count the other problems', () => {
@@ -60,15 +73,21 @@ describe('validation errors', () => {
   });
 
   it('reject unknown top-level state keys (a typo would otherwise be lost)', () => {
-    expect(failure(() => validateDocument('state', { version: 1, layers: {}, layer: {} }, source)).message).toMatch(/state schema at the top level: unrecognized key/);
+    expect(failure(() => validateDocument('state', { version: 1, layers: {}, layer: {} }, source)).message).toMatch(
+      /state schema at the top level: unrecognized key/,
+    );
   });
 
   it('name token fields with odd characters in brackets', () => {
-    expect(failure(() => validateDocument('tokens', { 'my token': 5 }, source)).message).toMatch(/at \["my token"\]: invalid input: expected string, received number/);
+    expect(failure(() => validateDocument('tokens', { 'my token': 5 }, source)).message).toMatch(
+      /at \["my token"\]: invalid input: expected string, received number/,
+    );
   });
 
   it('report invalid JSON with the parser message', () => {
-    expect(failure(() => parseDocumentText('tokens', '{"a": ', source)).message).toMatch(/^cluster\/x\.json\.age decrypts, but is not valid JSON \(.+\); fix it\.$/);
+    expect(failure(() => parseDocumentText('tokens', '{"a": ', source)).message).toMatch(
+      /^cluster\/x\.json\.age decrypts, but is not valid JSON \(.+\); fix it\.$/,
+    );
   });
 
   it('are a single sentence', () => {

@@ -14,7 +14,10 @@ import { snapshotTree } from './support/tree-snapshot';
 
 const EDITOR_SCRIPT = fileURLToPath(new URL('./fixtures/editor.mjs', import.meta.url));
 const SHM = '/dev/shm';
-const shmIsTmpfs = await statfs(SHM).then((info) => info.type === 0x01021994, () => false);
+const shmIsTmpfs = await statfs(SHM).then(
+  (info) => info.type === 0x01021994,
+  () => false,
+);
 
 let temp: TempVault;
 beforeEach(async () => (temp = await makeTempVault()));
@@ -39,7 +42,9 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
   let report: string;
   beforeEach(async () => {
     vault = await openVault(temp.options);
-    await vault.withLock('setup', (session) => session.write('vars', { CLUSTER: { MASTER_1: { ip: '10.0.1.11' } } }, 'setup'));
+    await vault.withLock('setup', (session) =>
+      session.write('vars', { CLUSTER: { MASTER_1: { ip: '10.0.1.11' } } }, 'setup'),
+    );
     report = join(temp.root, 'editor-report.jsonl');
   });
 
@@ -49,10 +54,17 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
     tempPlaces: { memoryDirs: [SHM], fallbackDir: temp.root },
   });
   const reports = async () =>
-    (await readFile(report, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { file: string; mode: string; content: string });
+    (await readFile(report, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { file: string; mode: string; content: string });
 
   it('writes a valid edit, after showing the editor the decrypted JSON in a 0600 file in memory', async () => {
-    const outcome = await editDocument(vault, 'vars', options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.99"}}}' }));
+    const outcome = await editDocument(
+      vault,
+      'vars',
+      options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.99"}}}' }),
+    );
     expect(outcome).toEqual({ written: true, message: 'Edit vars by hand: CLUSTER.MASTER_1.ip' });
     expect(await vault.read('vars')).toEqual({ CLUSTER: { MASTER_1: { ip: '10.0.1.99' } } });
     expect(commitSubjects(temp.dir)[0]).toBe('Edit vars by hand: CLUSTER.MASTER_1.ip');
@@ -66,16 +78,32 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
   it('writes nothing for an unchanged edit, even if reformatted', async () => {
     const before = await snapshotTree(temp.dir);
     expect(await editDocument(vault, 'vars', options({ EDITOR_ACTION: 'keep' }))).toEqual({ written: false });
-    expect(await editDocument(vault, 'vars', options({ EDITOR_ACTION: 'replace', EDITOR_TEXT: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.11"}}}' }))).toEqual({ written: false });
+    expect(
+      await editDocument(
+        vault,
+        'vars',
+        options({ EDITOR_ACTION: 'replace', EDITOR_TEXT: '{"CLUSTER":{"MASTER_1":{"ip":"10.0.1.11"}}}' }),
+      ),
+    ).toEqual({ written: false });
     expect(await snapshotTree(temp.dir)).toEqual(before);
   });
 
   it.each([
-    ['invalid JSON', '{"CLUSTER": ', /^your edit of vars is not valid JSON \(.*\); nothing was written, so run edit again to fix it\.$/],
-    ['a schema violation', '{"CLUSTER":{"MASTER_1":{"ip":null}}}', /^your edit of vars does not match the vars schema at CLUSTER\.MASTER_1\.ip: /],
+    [
+      'invalid JSON',
+      '{"CLUSTER": ',
+      /^your edit of vars is not valid JSON \(.*\); nothing was written, so run edit again to fix it\.$/,
+    ],
+    [
+      'a schema violation',
+      '{"CLUSTER":{"MASTER_1":{"ip":null}}}',
+      /^your edit of vars does not match the vars schema at CLUSTER\.MASTER_1\.ip: /,
+    ],
   ])('refuses %s naming the problem, and writes nothing', async (_what, text, message) => {
     const before = await snapshotTree(temp.dir);
-    expect(await vaultFailure(editDocument(vault, 'vars', options({ EDITOR_ACTION: 'replace', EDITOR_TEXT: text })))).toMatch(message);
+    expect(
+      await vaultFailure(editDocument(vault, 'vars', options({ EDITOR_ACTION: 'replace', EDITOR_TEXT: text }))),
+    ).toMatch(message);
     expect(await snapshotTree(temp.dir)).toEqual(before);
     const [seen] = await reports();
     expect(existsSync(seen!.file)).toBe(false);
@@ -83,13 +111,18 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
 
   it('refuses when the editor fails, and writes nothing', async () => {
     const before = await snapshotTree(temp.dir);
-    expect(await vaultFailure(editDocument(vault, 'vars', options({ EDITOR_ACTION: 'fail' })))).toMatch(/exited with status 3; nothing was written\.$/);
+    expect(await vaultFailure(editDocument(vault, 'vars', options({ EDITOR_ACTION: 'fail' })))).toMatch(
+      /exited with status 3; nothing was written\.$/,
+    );
     expect(await snapshotTree(temp.dir)).toEqual(before);
   });
 
   it('holds the writer lock while the editor runs', async () => {
     const probe = join(temp.root, 'probe.mjs');
-    await writeFile(probe, `import { existsSync } from 'node:fs'; if (!existsSync(${JSON.stringify(join(temp.dir, '.lock'))})) process.exit(9);`);
+    await writeFile(
+      probe,
+      `import { existsSync } from 'node:fs'; if (!existsSync(${JSON.stringify(join(temp.dir, '.lock'))})) process.exit(9);`,
+    );
     await editDocument(vault, 'vars', { ...options({}), editor: `"${process.execPath}" "${probe}"` });
     expect(existsSync(join(temp.dir, '.lock'))).toBe(false);
   });
@@ -100,10 +133,16 @@ describeNeeding({ what: 'a tmpfs at /dev/shm', available: shmIsTmpfs }, 'editDoc
     const places = { memoryDirs: [join(tmpdir(), 'definitely-missing-dir')], fallbackDir };
     const warnings: string[] = [];
     const warn = (line: string) => warnings.push(line);
-    await editDocument(vault, 'vars', { ...options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"X":"y"}' }), tempPlaces: places, warn });
+    await editDocument(vault, 'vars', {
+      ...options({ EDITOR_ACTION: 'set', EDITOR_JSON: '{"X":"y"}' }),
+      tempPlaces: places,
+      warn,
+    });
     const [seen] = await reports();
     expect(seen!.file.startsWith(`${fallbackDir}/personal-cloud-${process.pid}-`)).toBe(true);
-    expect(warnings).toEqual([`warning: no memory-backed folder here; ${seen!.file} is on disk (mode 0600) until the edit ends.`]);
+    expect(warnings).toEqual([
+      `warning: no memory-backed folder here; ${seen!.file} is on disk (mode 0600) until the edit ends.`,
+    ]);
     expect(seen!.mode).toBe('600');
     expect(await readdir(fallbackDir)).toEqual([]);
   });

@@ -19,7 +19,9 @@ describe('diffJson', () => {
   });
 
   it('treats a change of type as one change', () => {
-    expect(diffJson({ a: { b: 1 } }, { a: 'flat' })).toEqual([{ kind: 'changed', path: ['a'], before: { b: 1 }, after: 'flat' }]);
+    expect(diffJson({ a: { b: 1 } }, { a: 'flat' })).toEqual([
+      { kind: 'changed', path: ['a'], before: { b: 1 }, after: 'flat' },
+    ]);
   });
 });
 

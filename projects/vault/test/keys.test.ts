@@ -4,7 +4,15 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
-import { collectKeySpecs, ensureKeys, generateOpenSshKeyPair, openSshPublicKeyOf, openVault, toOpenSshPrivateKey, type KeySpec } from '../src/index';
+import {
+  collectKeySpecs,
+  ensureKeys,
+  generateOpenSshKeyPair,
+  openSshPublicKeyOf,
+  openVault,
+  toOpenSshPrivateKey,
+  type KeySpec,
+} from '../src/index';
 import { commitSubjects, makeTempVault, type TempVault } from './support/temp-vault';
 
 let temp: TempVault;
@@ -13,7 +21,11 @@ afterEach(() => temp.cleanup());
 
 /** A spec whose generator counts its calls, so a test sees which keys were made. */
 function countingSpec(token: string, calls: string[]): KeySpec {
-  return { token, purpose: `test key ${token}`, generate: () => (calls.push(token), `value-of-${token}-${calls.length}`) };
+  return {
+    token,
+    purpose: `test key ${token}`,
+    generate: () => (calls.push(token), `value-of-${token}-${calls.length}`),
+  };
 }
 
 describe('ensureKeys', () => {
@@ -27,7 +39,11 @@ describe('ensureKeys', () => {
     expect(commitSubjects(temp.dir)[0]).toBe('keys: 2 generated (K3S_TOKEN, SSH_HOST_KEY_WORKER_1)');
 
     const tokensFile = join(temp.dir, 'cluster/tokens.json.age');
-    const before = { bytes: await readFile(tokensFile), mtime: (await stat(tokensFile)).mtimeMs, commits: commitSubjects(temp.dir).length };
+    const before = {
+      bytes: await readFile(tokensFile),
+      mtime: (await stat(tokensFile)).mtimeMs,
+      commits: commitSubjects(temp.dir).length,
+    };
     const second = await ensureKeys(vault, specs);
     expect(second.generated).toEqual([]);
     expect(calls).toHaveLength(2);
@@ -38,20 +54,28 @@ describe('ensureKeys', () => {
 
   it('adds only what is missing and never replaces a key that exists', async () => {
     const vault = await openVault(temp.options);
-    await vault.withLock('seed', (session) => session.write('tokens', { K3S_TOKEN: 'the-running-cluster-token', HCLOUD: 'other' }, 'seed'));
+    await vault.withLock('seed', (session) =>
+      session.write('tokens', { K3S_TOKEN: 'the-running-cluster-token', HCLOUD: 'other' }, 'seed'),
+    );
     const calls: string[] = [];
     await ensureKeys(vault, [countingSpec('K3S_TOKEN', calls), countingSpec('SSH_HOST_KEY_MASTER_1', calls)]);
     expect(calls).toEqual(['SSH_HOST_KEY_MASTER_1']);
-    expect(await vault.read('tokens')).toEqual({ K3S_TOKEN: 'the-running-cluster-token', HCLOUD: 'other', SSH_HOST_KEY_MASTER_1: 'value-of-SSH_HOST_KEY_MASTER_1-1' });
+    expect(await vault.read('tokens')).toEqual({
+      K3S_TOKEN: 'the-running-cluster-token',
+      HCLOUD: 'other',
+      SSH_HOST_KEY_MASTER_1: 'value-of-SSH_HOST_KEY_MASTER_1-1',
+    });
   });
 
   it('refuses two specs with one token name, and a bad name, before writing anything', async () => {
     const vault = await openVault(temp.options);
     const calls: string[] = [];
-    await expect(ensureKeys(vault, [countingSpec('K3S_TOKEN', calls), countingSpec('K3S_TOKEN', calls)])).rejects.toThrow(
-      'two key specs name the token K3S_TOKEN; each key needs its own name.',
+    await expect(
+      ensureKeys(vault, [countingSpec('K3S_TOKEN', calls), countingSpec('K3S_TOKEN', calls)]),
+    ).rejects.toThrow('two key specs name the token K3S_TOKEN; each key needs its own name.');
+    await expect(ensureKeys(vault, [countingSpec('k3s-token', calls)])).rejects.toThrow(
+      /bad token name; allowed: upper-case letters/,
     );
-    await expect(ensureKeys(vault, [countingSpec('k3s-token', calls)])).rejects.toThrow(/bad token name; allowed: upper-case letters/);
     expect(calls).toEqual([]);
     expect(await vault.read('tokens')).toEqual({});
   });
@@ -65,15 +89,23 @@ describe('collectKeySpecs', () => {
       await writeFile(join(projects, project, 'src/key-specs.ts'), body);
     };
     await mkdir(join(projects, 'cluster'), { recursive: true });
-    await write('hosts', `export const keySpecs = (config) => [{ token: 'K3S_TOKEN', purpose: config.name, generate: () => 'x' }];`);
-    await write('builder', `export const keySpecs = () => [{ token: 'CACHE_SIGNING_KEY', purpose: 'cache', generate: () => 'y' }];`);
+    await write(
+      'hosts',
+      `export const keySpecs = (config) => [{ token: 'K3S_TOKEN', purpose: config.name, generate: () => 'x' }];`,
+    );
+    await write(
+      'builder',
+      `export const keySpecs = () => [{ token: 'CACHE_SIGNING_KEY', purpose: 'cache', generate: () => 'y' }];`,
+    );
     const found = await collectKeySpecs(projects, { name: 'demo' } as never);
     expect(found.map((l) => [l.project, l.specs.map((s) => `${s.token}:${s.purpose}`)])).toEqual([
       ['builder', ['CACHE_SIGNING_KEY:cache']],
       ['hosts', ['K3S_TOKEN:demo']],
     ]);
     await write('k8s-apps', 'export const other = 1;');
-    await expect(collectKeySpecs(projects, { name: 'demo' } as never)).rejects.toThrow(/k8s-apps\/src\/key-specs.ts does not export a keySpecs function/);
+    await expect(collectKeySpecs(projects, { name: 'demo' } as never)).rejects.toThrow(
+      /k8s-apps\/src\/key-specs.ts does not export a keySpecs function/,
+    );
   });
 });
 
@@ -86,7 +118,9 @@ describeWithTool('ssh-keygen', 'OpenSSH ed25519 keys', () => {
 
   it('writes private keys ssh-keygen reads, with the public key it derives', async () => {
     const pair = generateOpenSshKeyPair('root@demo-master-1');
-    expect(pair.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+\n-----END OPENSSH PRIVATE KEY-----\n$/);
+    expect(pair.privateKey).toMatch(
+      /^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+\n-----END OPENSSH PRIVATE KEY-----\n$/,
+    );
     const derived = await keygenPublic(pair.privateKey);
     expect(`${derived.split(' ').slice(0, 2).join(' ')} root@demo-master-1`).toBe(pair.publicKey);
     expect(openSshPublicKeyOf(pair.privateKey)).toBe(derived.split(' ').slice(0, 2).join(' '));
@@ -99,8 +133,12 @@ describeWithTool('ssh-keygen', 'OpenSSH ed25519 keys', () => {
     const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
     expect(Buffer.from((await keygenPublic(converted)).split(' ')[1]!, 'base64').subarray(-32)).toEqual(raw);
     expect(toOpenSshPrivateKey(converted)).toBe(converted);
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
     expect(() => toOpenSshPrivateKey(rsa)).toThrow('the private key is rsa, not ed25519.');
-    expect(() => toOpenSshPrivateKey('garbage')).toThrow('the private key is neither an OpenSSH private key nor a PEM private key.');
+    expect(() => toOpenSshPrivateKey('garbage')).toThrow(
+      'the private key is neither an OpenSSH private key nor a PEM private key.',
+    );
   });
 });

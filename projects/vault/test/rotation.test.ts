@@ -30,7 +30,10 @@ beforeEach(async () => {
   temp = await makeTempVault();
   vault = await openVault(temp.options);
   teammate = await generateX25519Identity();
-  await writeFile(join(temp.dir, 'recipients.txt'), `# me\n${vault.recipient}\n# teammate\n${await identityToRecipient(teammate)}\n`);
+  await writeFile(
+    join(temp.dir, 'recipients.txt'),
+    `# me\n${vault.recipient}\n# teammate\n${await identityToRecipient(teammate)}\n`,
+  );
   git(temp.dir, 'commit', '-qam', 'add the teammate');
   await vault.withLock('setup', async (session) => {
     await session.write('state', documents.state, 'state');
@@ -62,14 +65,16 @@ describe('rotate', () => {
     const current = await keysIn(temp.identityPath);
     expect(current.map((key) => key.recipient)).toEqual([rotation.recipient]);
     expect((await keysIn(`${temp.identityPath}.old`)).map((key) => key.recipient)).toEqual([oldRecipient]);
-    for (const path of [temp.identityPath, `${temp.identityPath}.old`]) expect((await stat(path)).mode & 0o777).toBe(0o600);
+    for (const path of [temp.identityPath, `${temp.identityPath}.old`])
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
 
     const recipients = await readFile(join(temp.dir, 'recipients.txt'), 'utf8');
     expect(recipients).toBe(`# me\n${rotation.recipient}\n# teammate\n${await identityToRecipient(teammate)}\n`);
 
     await readsEverything(temp.identityPath);
     const withOldKey = await openVault(temp.optionsWith(`${temp.identityPath}.old`, false));
-    for (const doc of DOC_NAMES) expect(await vaultFailure(withOldKey.read(doc))).toMatch(/is not encrypted to your age identity/);
+    for (const doc of DOC_NAMES)
+      expect(await vaultFailure(withOldKey.read(doc))).toMatch(/is not encrypted to your age identity/);
 
     // The teammate was kept as a recipient of every re-encrypted document.
     const decrypter = new Decrypter();
@@ -79,7 +84,9 @@ describe('rotate', () => {
       expect(JSON.parse(await decrypter.decrypt(armor.decode(text), 'text'))).toEqual(documents[doc]);
     }
 
-    expect(commitSubjects(temp.dir)[0]).toBe(`Rotate the age identity: re-encrypt to ${rotation.recipient} instead of ${oldRecipient}`);
+    expect(commitSubjects(temp.dir)[0]).toBe(
+      `Rotate the age identity: re-encrypt to ${rotation.recipient} instead of ${oldRecipient}`,
+    );
     expect(git(temp.dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
       'cluster/state.json.age',
       'cluster/tokens.json.age',
@@ -149,7 +156,9 @@ describeWithTool('age', 'after a rotation, the age CLI', () => {
       const file = join(temp.dir, `cluster/${doc}.json.age`);
       const printed = execFileSync('age', ['-d', '-i', temp.identityPath, file], { encoding: 'utf8' });
       expect(JSON.parse(printed)).toEqual(documents[doc]);
-      expect(() => execFileSync('age', ['-d', '-i', `${temp.identityPath}.old`, file], { stdio: 'pipe' })).toThrow(/no identity matched any of the recipients/);
+      expect(() => execFileSync('age', ['-d', '-i', `${temp.identityPath}.old`, file], { stdio: 'pipe' })).toThrow(
+        /no identity matched any of the recipients/,
+      );
     }
   });
 });

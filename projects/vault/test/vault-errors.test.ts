@@ -36,8 +36,10 @@ async function failsChangingNothing(attempt: () => Promise<unknown>): Promise<st
   return message;
 }
 
-const tryWrite = (target: Vault = vault) => target.withLock('test', (session) => session.write('vars', { X: 'y' }, 'must not happen'));
-const tryUpdate = () => vault.withLock('test', (session) => session.update('vars', (vars) => ({ ...vars, X: 'y' }), 'must not happen'));
+const tryWrite = (target: Vault = vault) =>
+  target.withLock('test', (session) => session.write('vars', { X: 'y' }, 'must not happen'));
+const tryUpdate = () =>
+  vault.withLock('test', (session) => session.update('vars', (vars) => ({ ...vars, X: 'y' }), 'must not happen'));
 
 describe('a document that cannot be decrypted', () => {
   it('is refused as not encrypted to this identity (wrong key), for reads and writes', async () => {
@@ -48,7 +50,11 @@ describe('a document that cannot be decrypted', () => {
     await writeFile(join(temp.dir, 'recipients.txt'), `${vault.recipient}\n${other.recipient}\n`);
     git(temp.dir, 'commit', '-qam', 'add a recipient');
     const message = await failsChangingNothing(() => other.read('vars'));
-    expect(message).toMatch(new RegExp(`^${varsFile()} is not encrypted to your age identity ${otherIdentity} \\(public key ${other.recipient}\\)`));
+    expect(message).toMatch(
+      new RegExp(
+        `^${varsFile()} is not encrypted to your age identity ${otherIdentity} \\(public key ${other.recipient}\\)`,
+      ),
+    );
     expect(await failsChangingNothing(() => tryWrite(other))).toBe(message);
   });
 
@@ -59,7 +65,11 @@ describe('a document that cannot be decrypted', () => {
     lines[index] = `${line.slice(0, 10)}${line[10] === 'A' ? 'B' : 'A'}${line.slice(11)}`;
     await writeFile(varsFile(), lines.join('\n'));
     const message = await failsChangingNothing(() => vault.read('vars'));
-    expect(message).toMatch(new RegExp(`^${varsFile()} is corrupted \\(it fails age's integrity check: .*\\); restore it from ${varsFile()}\\.backup or from the secrets repo's git history\\.$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^${varsFile()} is corrupted \\(it fails age's integrity check: .*\\); restore it from ${varsFile()}\\.backup or from the secrets repo's git history\\.$`,
+      ),
+    );
     await failsChangingNothing(tryUpdate);
     await failsChangingNothing(tryWrite);
   });
@@ -73,13 +83,17 @@ describe('a document that cannot be decrypted', () => {
   it('is refused as truncated when the file was cut short', async () => {
     const text = await readFile(varsFile(), 'utf8');
     await writeFile(varsFile(), text.slice(0, Math.floor(text.length / 2)));
-    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(new RegExp(`^${varsFile()} is truncated \\(its armor has no END line\\)`));
+    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(
+      new RegExp(`^${varsFile()} is truncated \\(its armor has no END line\\)`),
+    );
     await failsChangingNothing(tryWrite);
   });
 
   it('is refused as truncated when it is empty', async () => {
     await writeFile(varsFile(), '');
-    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(/is empty, a truncated write; restore it from .*\.backup/);
+    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(
+      /is empty, a truncated write; restore it from .*\.backup/,
+    );
   });
 
   it.each([
@@ -89,7 +103,7 @@ describe('a document that cannot be decrypted', () => {
   ])('is refused when a binary age file was cut %s', async (_where, cut, message) => {
     const encrypter = new Encrypter();
     encrypter.addRecipient(vault.recipient);
-    const binary = await encrypter.encrypt('{"A":"'.padEnd(2000, 'x') + '"}');
+    const binary = await encrypter.encrypt(`${'{"A":"'.padEnd(2000, 'x')}"}`);
     await writeFile(varsFile(), binary.subarray(0, cut < 0 ? binary.length + cut : cut));
     expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(message);
   });
@@ -104,12 +118,21 @@ describe('a document that decrypts but is invalid', () => {
   it('names the failing field path', async () => {
     await writeFile(stateFile(), await encryptTo(vault.recipient, JSON.stringify({ version: 1, layers: 5 })));
     const message = await failsChangingNothing(() => vault.read('state'));
-    expect(message).toMatch(new RegExp(`^${stateFile()} decrypts, but does not match the state schema at layers: invalid input: expected record, received number; correct it with \`npm run state -- edit state\``));
+    expect(message).toMatch(
+      new RegExp(
+        `^${stateFile()} decrypts, but does not match the state schema at layers: invalid input: expected record, received number; correct it with \`npm run state -- edit state\``,
+      ),
+    );
   });
 
   it('names a nested vars field', async () => {
-    await writeFile(varsFile(), await encryptTo(vault.recipient, JSON.stringify({ CLUSTER: { MASTER_1: { ip: ['10.0.1.11'] } } })));
-    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(/does not match the vars schema at CLUSTER\.MASTER_1\.ip: expected a string, a number, a boolean or a nested object/);
+    await writeFile(
+      varsFile(),
+      await encryptTo(vault.recipient, JSON.stringify({ CLUSTER: { MASTER_1: { ip: ['10.0.1.11'] } } })),
+    );
+    expect(await failsChangingNothing(() => vault.read('vars'))).toMatch(
+      /does not match the vars schema at CLUSTER\.MASTER_1\.ip: expected a string, a number, a boolean or a nested object/,
+    );
     await failsChangingNothing(tryUpdate);
   });
 
@@ -122,9 +145,13 @@ describe('a document that decrypts but is invalid', () => {
 describe('refused writes', () => {
   it('refuse a value that fails the schema, naming the field', async () => {
     const message = await failsChangingNothing(() =>
-      vault.withLock('test', (session) => session.write('state', { version: 1, layers: { infra: {} }, extra: true } as never, 'bad')),
+      vault.withLock('test', (session) =>
+        session.write('state', { version: 1, layers: { infra: {} }, extra: true } as never, 'bad'),
+      ),
     );
-    expect(message).toMatch(/^the new state document does not match the state schema at the top level: unrecognized key: "extra"; nothing was written\.$/);
+    expect(message).toMatch(
+      /^the new state document does not match the state schema at the top level: unrecognized key: "extra"; nothing was written\.$/,
+    );
   });
 
   it('refuse when recipients.txt does not include the identity (you could not read what you write)', async () => {
@@ -138,7 +165,9 @@ describe('refused writes', () => {
 
   it('refuse when recipients.txt is missing', async () => {
     await rm(join(temp.dir, 'recipients.txt'));
-    expect(await failsChangingNothing(tryWrite)).toMatch(/recipients\.txt is missing, so there is no one to encrypt to/);
+    expect(await failsChangingNothing(tryWrite)).toMatch(
+      /recipients\.txt is missing, so there is no one to encrypt to/,
+    );
   });
 
   it('refuse when recipients.txt holds a malformed line or a key with a bad checksum', async () => {
@@ -153,7 +182,9 @@ describe('refused writes', () => {
     const session = await vault.lock('provision infra');
     const message = await failsChangingNothing(() => vault.lock('edit vars'));
     expect(message).toMatch(
-      new RegExp(`^the secrets repo ${temp.dir} is locked by pid ${process.pid} on host \\S+ since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z for "provision infra"; wait for that command to finish, or remove ${temp.dir}/\\.lock if that process no longer exists\\.$`),
+      new RegExp(
+        `^the secrets repo ${temp.dir} is locked by pid ${process.pid} on host \\S+ since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z for "provision infra"; wait for that command to finish, or remove ${temp.dir}/\\.lock if that process no longer exists\\.$`,
+      ),
     );
     await session.release();
   });
@@ -163,7 +194,9 @@ describe('identity problems', () => {
   it('a missing identity that may not be created stops before anything is made', async () => {
     await mkdir(join(temp.root, 'half-made', '.git'), { recursive: true });
     const before = await snapshotTree(temp.root);
-    const message = await vaultFailure(openVault({ ...temp.optionsWith(join(temp.root, 'nope', 'id.txt'), false), dir: join(temp.root, 'half-made') }));
+    const message = await vaultFailure(
+      openVault({ ...temp.optionsWith(join(temp.root, 'nope', 'id.txt'), false), dir: join(temp.root, 'half-made') }),
+    );
     expect(message).toMatch(/the age identity .*nope\/id\.txt does not exist; set CLOUD_AGE_IDENTITY/);
     expect(await snapshotTree(temp.root)).toEqual(before);
   });
@@ -172,20 +205,25 @@ describe('identity problems', () => {
   it.each([
     ['the sandbox world', true],
     ['the Hetzner world', false],
-  ])('in %s, a missing identity for an existing repo is not created: the repo\'s recipients are named', async (_world, createOnFirstUse) => {
-    const missing = join(temp.root, 'moved-away', 'age-identity.txt');
-    const message = await failsChangingNothing(() => openVault(temp.optionsWith(missing, createOnFirstUse)));
-    expect(message).toBe(
-      `the age identity ${missing} does not exist, and the secrets repo ${temp.dir} is encrypted to ${vault.recipient}; point CLOUD_AGE_IDENTITY at the identity of one of those keys or restore it from your backup, nothing was written.`,
-    );
-  });
+  ])(
+    "in %s, a missing identity for an existing repo is not created: the repo's recipients are named",
+    async (_world, createOnFirstUse) => {
+      const missing = join(temp.root, 'moved-away', 'age-identity.txt');
+      const message = await failsChangingNothing(() => openVault(temp.optionsWith(missing, createOnFirstUse)));
+      expect(message).toBe(
+        `the age identity ${missing} does not exist, and the secrets repo ${temp.dir} is encrypted to ${vault.recipient}; point CLOUD_AGE_IDENTITY at the identity of one of those keys or restore it from your backup, nothing was written.`,
+      );
+    },
+  );
 
   it('a malformed identity file is named with its line and nothing is made', async () => {
     const bad = join(temp.root, 'bad-identity.txt');
     await writeFile(bad, '# mine\nAGE-SECRET-KEY-1NOTREALLY\n');
     const fresh = join(temp.root, 'fresh-repo');
     const before = await snapshotTree(temp.root);
-    expect(await vaultFailure(openVault({ ...temp.optionsWith(bad), dir: fresh }))).toMatch(/^line 2 of the age identity .*bad-identity\.txt is a damaged age secret key/);
+    expect(await vaultFailure(openVault({ ...temp.optionsWith(bad), dir: fresh }))).toMatch(
+      /^line 2 of the age identity .*bad-identity\.txt is a damaged age secret key/,
+    );
     expect(await snapshotTree(temp.root)).toEqual(before);
   });
 

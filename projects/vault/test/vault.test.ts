@@ -88,7 +88,9 @@ describe('reading and writing documents', () => {
     expect(text.startsWith('-----BEGIN AGE ENCRYPTED FILE-----\n')).toBe(true);
     expect(text).not.toContain('10.0.1.11');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const secret = (await readFile(temp.identityPath, 'utf8')).split('\n').find((line) => line.startsWith('AGE-SECRET-KEY-'))!;
+    const secret = (await readFile(temp.identityPath, 'utf8'))
+      .split('\n')
+      .find((line) => line.startsWith('AGE-SECRET-KEY-'))!;
     expect(await decryptWith(secret, file)).toEqual(vars);
     expect(await vault.read('vars')).toEqual(vars);
   });
@@ -96,10 +98,19 @@ describe('reading and writing documents', () => {
   it('commits each write with the caller’s message, and nothing else is left pending', async () => {
     await vault.withLock('test', async (session) => {
       await session.write('vars', vars, 'Record master 1');
-      await session.update('state', (state) => ({ ...state, layers: { infra: { servers: 1 } } }), 'infra: create master-1');
+      await session.update(
+        'state',
+        (state) => ({ ...state, layers: { infra: { servers: 1 } } }),
+        'infra: create master-1',
+      );
       await session.write('tokens', { hcloud: 'secret-token' }, 'Store the Hetzner token');
     });
-    expect(commitSubjects(temp.dir)).toEqual(['Store the Hetzner token', 'infra: create master-1', 'Record master 1', 'Initialize the secrets repository']);
+    expect(commitSubjects(temp.dir)).toEqual([
+      'Store the Hetzner token',
+      'infra: create master-1',
+      'Record master 1',
+      'Initialize the secrets repository',
+    ]);
     expect(git(temp.dir, 'show', '--name-only', '--format=', 'HEAD~1').trim()).toBe('cluster/state.json.age');
     expect(git(temp.dir, 'status', '--porcelain')).toBe('');
   });
@@ -113,7 +124,9 @@ describe('reading and writing documents', () => {
       expect(await readFile(join(temp.dir, 'cluster/vars.json.age.backup'))).toEqual(v1);
       await session.write('vars', { A: '3' }, 'v3');
     });
-    const secret = (await readFile(temp.identityPath, 'utf8')).split('\n').find((line) => line.startsWith('AGE-SECRET-KEY-'))!;
+    const secret = (await readFile(temp.identityPath, 'utf8'))
+      .split('\n')
+      .find((line) => line.startsWith('AGE-SECRET-KEY-'))!;
     expect(await decryptWith(secret, join(temp.dir, 'cluster/vars.json.age.backup'))).toEqual({ A: '2' });
     expect(git(temp.dir, 'ls-files')).not.toContain('.backup');
   });
@@ -122,7 +135,11 @@ describe('reading and writing documents', () => {
     await vault.withLock('test', (session) => session.write('vars', vars, 'first'));
     const before = { fingerprint: vault.fingerprint('vars'), commits: commitSubjects(temp.dir) };
     await vault.withLock('test', async (session) => {
-      await session.write('vars', { CLUSTER: { MASTER_1: { hetzner_id: '42', ip: '10.0.1.11' } } }, 'same, keys reordered');
+      await session.write(
+        'vars',
+        { CLUSTER: { MASTER_1: { hetzner_id: '42', ip: '10.0.1.11' } } },
+        'same, keys reordered',
+      );
       await session.update('vars', (current) => current, 'identity update');
     });
     expect(vault.fingerprint('vars')).toBe(before.fingerprint);
@@ -140,7 +157,10 @@ describe('reading and writing documents', () => {
 
   it('encrypts to every recipient in recipients.txt', async () => {
     const teammate = await generateX25519Identity();
-    await writeFile(join(temp.dir, 'recipients.txt'), `# us\n${vault.recipient}\n\n# teammate\n${await identityToRecipient(teammate)}\n`);
+    await writeFile(
+      join(temp.dir, 'recipients.txt'),
+      `# us\n${vault.recipient}\n\n# teammate\n${await identityToRecipient(teammate)}\n`,
+    );
     await vault.withLock('test', (session) => session.write('tokens', { hcloud: 't' }, 'token'));
     expect(await decryptWith(teammate, join(temp.dir, 'cluster/tokens.json.age'))).toEqual({ hcloud: 't' });
   });
@@ -165,7 +185,9 @@ describe('git commits', () => {
   it('fall back to personal-cloud <personal-cloud@localhost> when git has no user', async () => {
     const vault = await openVault(temp.options);
     await vault.withLock('test', (session) => session.write('vars', vars, 'vars'));
-    expect(git(temp.dir, 'log', '-1', '--format=%an <%ae>|%cn <%ce>').trim()).toBe('personal-cloud <personal-cloud@localhost>|personal-cloud <personal-cloud@localhost>');
+    expect(git(temp.dir, 'log', '-1', '--format=%an <%ae>|%cn <%ce>').trim()).toBe(
+      'personal-cloud <personal-cloud@localhost>|personal-cloud <personal-cloud@localhost>',
+    );
   });
 
   it('use the configured user when there is one', async () => {
@@ -199,7 +221,10 @@ describe('fingerprint', () => {
     const vault = await openVault(temp.options);
     const script = join(WORKSPACE_ROOT, 'tools/nx-plugin/src/vault-fingerprint.mjs');
     const nx = (...docs: string[]) =>
-      execFileSync(process.execPath, [script, ...docs], { env: { ...process.env, CLOUD_SECRETS_DIR: temp.dir }, encoding: 'utf8' }).trim();
+      execFileSync(process.execPath, [script, ...docs], {
+        env: { ...process.env, CLOUD_SECRETS_DIR: temp.dir },
+        encoding: 'utf8',
+      }).trim();
     expect(vault.fingerprint('vars', 'state')).toBe(nx('vars', 'state'));
     await vault.withLock('test', (session) => session.write('vars', vars, 'vars'));
     expect(vault.fingerprint('vars', 'state')).toBe(nx('vars', 'state'));
@@ -229,8 +254,13 @@ describe('vaultOptionsFromEnv', () => {
   });
 
   it('honours XDG_CONFIG_HOME, CLOUD_SECRETS_DIR and CLOUD_AGE_IDENTITY, resolving relative paths', () => {
-    expect(vaultOptionsFromEnv({ HOME: '/h', XDG_CONFIG_HOME: '/xdg' }, { sandbox: true }).identityPath).toBe('/xdg/personal-cloud/age-identity.txt');
-    const options = vaultOptionsFromEnv({ CLOUD_SECRETS_DIR: 'elsewhere/secrets', CLOUD_AGE_IDENTITY: '/keys/me.txt' }, { sandbox: false });
+    expect(vaultOptionsFromEnv({ HOME: '/h', XDG_CONFIG_HOME: '/xdg' }, { sandbox: true }).identityPath).toBe(
+      '/xdg/personal-cloud/age-identity.txt',
+    );
+    const options = vaultOptionsFromEnv(
+      { CLOUD_SECRETS_DIR: 'elsewhere/secrets', CLOUD_AGE_IDENTITY: '/keys/me.txt' },
+      { sandbox: false },
+    );
     expect(options.dir).toBe(join(process.cwd(), 'elsewhere/secrets'));
     expect(options.identityPath).toBe('/keys/me.txt');
   });
@@ -239,10 +269,17 @@ describe('vaultOptionsFromEnv', () => {
 describe('writeAll', () => {
   it('writes several documents as one commit, and skips the ones that did not change', async () => {
     const vault = await openVault(temp.options);
-    await vault.withLock('test', (session) => session.writeAll({ vars, tokens: { K3S_TOKEN: 'k' } }, 'two documents at once'));
+    await vault.withLock('test', (session) =>
+      session.writeAll({ vars, tokens: { K3S_TOKEN: 'k' } }, 'two documents at once'),
+    );
     expect(commitSubjects(temp.dir)[0]).toBe('two documents at once');
-    expect(git(temp.dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(['cluster/tokens.json.age', 'cluster/vars.json.age']);
-    await vault.withLock('test', (session) => session.writeAll({ vars, tokens: { K3S_TOKEN: 'k2' } }, 'only the token'));
+    expect(git(temp.dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      'cluster/tokens.json.age',
+      'cluster/vars.json.age',
+    ]);
+    await vault.withLock('test', (session) =>
+      session.writeAll({ vars, tokens: { K3S_TOKEN: 'k2' } }, 'only the token'),
+    );
     expect(git(temp.dir, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('cluster/tokens.json.age');
     const commits = commitSubjects(temp.dir).length;
     await vault.withLock('test', (session) => session.writeAll({ vars, tokens: { K3S_TOKEN: 'k2' } }, 'nothing'));

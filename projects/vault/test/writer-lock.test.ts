@@ -27,7 +27,14 @@ afterEach(async () => {
 const lockPath = () => join(temp.dir, '.lock');
 
 function holder(overrides: Partial<{ pid: number; host: string; purpose: string; token: string }>) {
-  return JSON.stringify({ pid: 1, host: hostname(), startedAt: '2024-05-01T10:00:00.000Z', purpose: 'provision infra', token: 'stale0token', ...overrides });
+  return JSON.stringify({
+    pid: 1,
+    host: hostname(),
+    startedAt: '2024-05-01T10:00:00.000Z',
+    purpose: 'provision infra',
+    token: 'stale0token',
+    ...overrides,
+  });
 }
 
 function holdLock(purpose: string, ...extra: string[]): Child {
@@ -63,7 +70,9 @@ describe('the lock file', () => {
 
   it('a lock file the vault did not write is refused, not overwritten', async () => {
     await writeFile(lockPath(), 'garbage');
-    expect(await vaultFailure(vault.lock('x'))).toMatch(/is not one the vault wrote .*; if no vault command is running, remove it\.$/);
+    expect(await vaultFailure(vault.lock('x'))).toMatch(
+      /is not one the vault wrote .*; if no vault command is running, remove it\.$/,
+    );
     expect(await readFile(lockPath(), 'utf8')).toBe('garbage');
   });
 });
@@ -76,7 +85,9 @@ describe('contention between processes', () => {
     const message = await vaultFailure(vault.lock('edit vars'));
     expect(message).toContain(`locked by pid ${childPid} on host ${hostname()} since `);
     expect(message).toContain('for "provision infra (child)"');
-    await expect(vault.withLock('write', (session) => session.write('vars', { A: 'b' }, 'x'))).rejects.toThrow(/locked by pid/);
+    await expect(vault.withLock('write', (session) => session.write('vars', { A: 'b' }, 'x'))).rejects.toThrow(
+      /locked by pid/,
+    );
 
     child.process.stdin!.end();
     await child.waitForLine(/^released$/);
@@ -101,7 +112,9 @@ describe('stale locks', () => {
     const session = await vault.lock('after a crash');
     expect(await readLock(lockPath())).toMatchObject({ pid: process.pid, purpose: 'after a crash' });
     expect(temp.logs.filter((line) => line.startsWith('warning: removed the stale lock'))).toEqual([
-      expect.stringContaining(`of pid ${pid} on ${hostname()} (started 2024-05-01T10:00:00.000Z for "provision infra")`),
+      expect.stringContaining(
+        `of pid ${pid} on ${hostname()} (started 2024-05-01T10:00:00.000Z for "provision infra")`,
+      ),
     ]);
     await session.release();
     expect(await readdir(temp.dir)).not.toContain(expect.stringMatching(/^\.lock/));
@@ -110,7 +123,11 @@ describe('stale locks', () => {
   it('never takes over a lock held on another host, since its pid cannot be checked from here', async () => {
     const pid = await deadPid();
     await writeFile(lockPath(), holder({ pid, host: 'elsewhere.example' }));
-    expect(await vaultFailure(vault.lock('x'))).toMatch(new RegExp(`locked by pid ${pid} on host elsewhere\\.example since 2024-05-01T10:00:00\\.000Z for "provision infra"`));
+    expect(await vaultFailure(vault.lock('x'))).toMatch(
+      new RegExp(
+        `locked by pid ${pid} on host elsewhere\\.example since 2024-05-01T10:00:00\\.000Z for "provision infra"`,
+      ),
+    );
   });
 
   it('never takes over a lock whose process is alive', async () => {
@@ -141,7 +158,10 @@ describe('stale locks', () => {
       await Promise.all(racers.map((racer) => racer.waitForLine(/^ready$/)));
       await writeFile(go, '');
       const outcomes = await Promise.all(racers.map((racer) => racer.waitForLine(/^(locked \d+|refused: .*)$/)));
-      expect(outcomes.filter((line) => line.startsWith('locked')), outcomes.join(' / ')).toHaveLength(1);
+      expect(
+        outcomes.filter((line) => line.startsWith('locked')),
+        outcomes.join(' / '),
+      ).toHaveLength(1);
       expect(outcomes.find((line) => line.startsWith('refused'))).toMatch(/is locked by pid \d+/);
       for (const racer of racers) racer.process.stdin!.end();
       await Promise.all(racers.map((racer) => racer.exited));

@@ -13,4 +13,8 @@ if (file) {
     content = 'absent';
   }
 }
-console.log(createHash('sha256').update(`${file ?? ''}\0${content}`).digest('hex'));
+console.log(
+  createHash('sha256')
+    .update(`${file ?? ''}\0${content}`)
+    .digest('hex'),
+);

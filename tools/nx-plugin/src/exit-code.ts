@@ -27,7 +27,9 @@ export interface RunOutcome {
 /** The exit code the run deserves, given the one Nx chose. */
 export function correctedExitCode(nxCode: number, outcome: RunOutcome): number {
   if (nxCode !== NX_INTERRUPTED || outcome.signalled || !outcome.results) return nxCode;
-  const interrupted = outcome.results.some((r) => r.status === 'stopped' || (r.code !== undefined && INTERRUPTED_CODES.has(r.code)));
+  const interrupted = outcome.results.some(
+    (r) => r.status === 'stopped' || (r.code !== undefined && INTERRUPTED_CODES.has(r.code)),
+  );
   if (interrupted) return nxCode;
   return outcome.results.some((r) => r.status === 'failure') ? FAILED : nxCode;
 }

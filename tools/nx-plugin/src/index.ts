@@ -4,18 +4,20 @@ import { dirname, join, resolve } from 'node:path';
 import type { CreateNodes, NxPlugin, PostTasksExecution, PreTasksExecution } from '@nx/devkit';
 import { noteTaskResults, watchRunOutcome } from './exit-code';
 import { LAYER_TARGETS, layerTargets } from './layer-targets';
+import { styleTargets } from './style-targets';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
 export const LAYER_TAG = 'layer';
 
+/** Every project gets `lint` and `format`; a layer also gets the five layer targets. */
 export const createNodes: CreateNodes = [
-  'projects/*/project.json',
+  '{projects,tools}/*/project.json',
   (files, _options, context) =>
-    files.flatMap((file) => {
+    files.map((file) => {
       const project = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as { tags?: string[] };
-      if (!project.tags?.includes(LAYER_TAG)) return [];
       const root = dirname(file);
-      return [[file, { projects: { [root]: { targets: layerTargets(root) } } }] as const];
+      const targets = { ...styleTargets(root), ...(project.tags?.includes(LAYER_TAG) ? layerTargets(root) : {}) };
+      return [file, { projects: { [root]: { targets } } }] as const;
     }),
 ];
 

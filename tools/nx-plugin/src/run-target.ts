@@ -50,7 +50,11 @@ main(process.argv.slice(2), signal).then(
   async (error: unknown) => {
     interruption.dispose();
     if (signal.aborted) {
-      console.error(pc.yellow(`interrupted (${signal.reason}): stopped at a safe point; what was done is recorded, and a rerun continues from there.`));
+      console.error(
+        pc.yellow(
+          `interrupted (${signal.reason}): stopped at a safe point; what was done is recorded, and a rerun continues from there.`,
+        ),
+      );
       process.exit(INTERRUPTED);
     }
     // Loaded only on failure: the runner starts for every target, most of which never fail.

@@ -12,7 +12,8 @@ describe('correctedExitCode', () => {
   it('keeps 130 for a real interrupt: a signal to nx, a stopped task, or a task that ended interrupted', () => {
     expect(correctedExitCode(130, { signalled: true, results: [failed] })).toBe(130);
     expect(correctedExitCode(130, { signalled: false, results: [failed, { status: 'stopped' }] })).toBe(130);
-    for (const code of [129, 130, 143]) expect(correctedExitCode(130, { signalled: false, results: [{ status: 'failure', code }] })).toBe(130);
+    for (const code of [129, 130, 143])
+      expect(correctedExitCode(130, { signalled: false, results: [{ status: 'failure', code }] })).toBe(130);
   });
 
   it('keeps 130 when the run never reported its results, and leaves every other code alone', () => {

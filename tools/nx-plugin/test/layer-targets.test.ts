@@ -6,7 +6,8 @@ describe('inferred layer targets', () => {
 
   it('gives every layer the five standard targets, each run through the target runner', () => {
     expect(Object.keys(targets)).toEqual([...LAYER_TARGETS]);
-    for (const name of LAYER_TARGETS) expect(targets[name].command).toBe(`node tools/nx-plugin/src/run-target.mjs projects/infra ${name}`);
+    for (const name of LAYER_TARGETS)
+      expect(targets[name].command).toBe(`node tools/nx-plugin/src/run-target.mjs projects/infra ${name}`);
   });
 
   it('caches the pure targets and never the ones with side effects', () => {
@@ -21,9 +22,23 @@ describe('inferred layer targets', () => {
   });
 
   it('hashes the config, upstream sources and the vault, so a cache hit never hides a change', () => {
-    expect(targets.render.inputs).toEqual(expect.arrayContaining(['clusterConfig', '^production', { runtime: expect.stringContaining('vault-fingerprint.mjs vars') }]));
-    expect(targets.plan.inputs).toEqual(expect.arrayContaining([{ runtime: expect.stringContaining('vars state') }, { env: 'HCLOUD_ENDPOINT' }]));
+    expect(targets.render.inputs).toEqual(
+      expect.arrayContaining([
+        'clusterConfig',
+        '^production',
+        { runtime: expect.stringContaining('vault-fingerprint.mjs vars') },
+      ]),
+    );
+    expect(targets.plan.inputs).toEqual(
+      expect.arrayContaining([{ runtime: expect.stringContaining('vars state') }, { env: 'HCLOUD_ENDPOINT' }]),
+    );
     // Another config file (CLOUD_CONFIG) or sandbox is another key, the file by its content.
-    expect(targets.render.inputs).toEqual(expect.arrayContaining([{ env: 'CLOUD_CONFIG' }, { runtime: expect.stringContaining('config-fingerprint.mjs') }, { env: 'SANDBOX_DIR' }]));
+    expect(targets.render.inputs).toEqual(
+      expect.arrayContaining([
+        { env: 'CLOUD_CONFIG' },
+        { runtime: expect.stringContaining('config-fingerprint.mjs') },
+        { env: 'SANDBOX_DIR' },
+      ]),
+    );
   });
 });

@@ -40,7 +40,11 @@ describe('project graph', () => {
 describe('nx affected', () => {
   // A private copy of the working tree with its own git history, so each change is one commit.
   let work: string;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], { cwd: work, encoding: 'utf8' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], {
+      cwd: work,
+      encoding: 'utf8',
+    });
   const affectedBy = (file: string) => {
     mkdirSync(dirname(join(work, file)), { recursive: true });
     appendFileSync(join(work, file), '\n// touched\n');
@@ -57,11 +61,15 @@ describe('nx affected', () => {
   }, 60_000);
 
   it('marks every layer affected by a change to cluster.config.ts', () => {
-    expect(affectedBy('cluster.config.ts')).toEqual(expect.arrayContaining(['cluster', 'infra', 'hosts', 'k8s-apps', 'builder']));
+    expect(affectedBy('cluster.config.ts')).toEqual(
+      expect.arrayContaining(['cluster', 'infra', 'hosts', 'k8s-apps', 'builder']),
+    );
   });
 
   it('marks a layer and the layers after it, never the ones before', () => {
     expect(affectedBy('projects/k8s-apps/src/touched.ts')).toEqual(['builder', 'k8s-apps']);
+    // An app's module, outside src/: still k8s-apps' own input, and nothing before it.
+    expect(affectedBy('projects/k8s-apps/apps/website.ts')).toEqual(['builder', 'k8s-apps']);
     expect(affectedBy('projects/hosts/src/touched.ts')).toEqual(['builder', 'hosts', 'k8s-apps']);
     const infra = affectedBy('projects/infra/src/touched.ts');
     expect(infra).toEqual(expect.arrayContaining(['infra', 'hosts', 'k8s-apps', 'builder']));

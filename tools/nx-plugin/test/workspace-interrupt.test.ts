@@ -12,13 +12,16 @@ const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Pids of the processes working in `dir`: nx, the shells it starts, the targets. */
 function processesIn(dir: string): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
-    try {
-      return readlinkSync(`/proc/${pid}/cwd`) === dir;
-    } catch {
-      return false; // gone meanwhile, or not ours to read
-    }
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`) === dir;
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    });
 }
 
 /** Resolves once no process works in `dir` any more: an orphan has to notice on its own. */
@@ -40,7 +43,11 @@ function startNx(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Started {
   const waiters: { pattern: RegExp; resolve: (out: string) => void; reject: (e: Error) => void }[] = [];
   const onData = (chunk: Buffer) => {
     out += chunk.toString();
-    for (const w of [...waiters]) if (w.pattern.test(plain(out))) waiters.splice(waiters.indexOf(w), 1), w.resolve(plain(out));
+    for (const w of [...waiters]) {
+      if (!w.pattern.test(plain(out))) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(plain(out));
+    }
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
@@ -54,7 +61,9 @@ function startNx(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Started {
     child,
     done,
     waitFor: (pattern) =>
-      pattern.test(plain(out)) ? Promise.resolve(plain(out)) : new Promise((resolve, reject) => waiters.push({ pattern, resolve, reject })),
+      pattern.test(plain(out))
+        ? Promise.resolve(plain(out))
+        : new Promise((resolve, reject) => waiters.push({ pattern, resolve, reject })),
   };
 }
 
@@ -72,16 +81,31 @@ describe('nx exit codes and interruptions', () => {
 
   beforeAll(() => {
     work = copyWorkspace('pc-interrupt-');
-    env = { PATH: process.env.PATH, HOME: join(work, '.home'), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', SANDBOX_ACTION_MS: '1500' };
+    env = {
+      PATH: process.env.PATH,
+      HOME: join(work, '.home'),
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      CI: 'true',
+      SANDBOX_ACTION_MS: '1500',
+    };
   });
 
   it('exits 1, not 130, when a task fails and the tasks after it are skipped', () => {
     const bad = join(work, 'bad.config.ts');
     writeFileSync(bad, "export default { name: 'Not A Name' };\n");
-    const chain = spawnSync(NX, ['run', 'infra:provision'], { cwd: work, env: { ...env, CLOUD_CONFIG: bad }, encoding: 'utf8' });
+    const chain = spawnSync(NX, ['run', 'infra:provision'], {
+      cwd: work,
+      env: { ...env, CLOUD_CONFIG: bad },
+      encoding: 'utf8',
+    });
     expect(plain(chain.stdout + chain.stderr)).toContain('is not a valid cluster description');
     expect(chain.status).toBe(1);
-    const many = spawnSync(NX, ['run-many', '-t', 'provision'], { cwd: work, env: { ...env, CLOUD_CONFIG: bad }, encoding: 'utf8' });
+    const many = spawnSync(NX, ['run-many', '-t', 'provision'], {
+      cwd: work,
+      env: { ...env, CLOUD_CONFIG: bad },
+      encoding: 'utf8',
+    });
     expect(many.status).toBe(1);
   }, 120_000);
 
@@ -93,28 +117,36 @@ describe('nx exit codes and interruptions', () => {
     ['SIGKILL to nx', (nx) => process.kill(nx.pid!, 'SIGKILL'), null],
   ];
 
-  it.each(interruptions)('%s stops provision at a safe point; the rerun converges', async (_how, interrupt, nxCode) => {
-    // A cloud half made each time: the previous case's rerun built it whole, so take it down.
-    if (existsSync(join(work, '.sandbox'))) expect(nx('run', 'infra:destroy', '--yes').code).toBe(0);
-    const run = startNx(work, env, ['run-many', '-t', 'provision']);
-    await run.waitFor(STEP_STARTED);
-    interrupt(run.child);
-    const { code } = await run.done;
-    expect(code).toBe(nxCode);
-    await allGone(work);
-    expect(existsSync(lock()), 'the vault lock is released').toBe(false);
+  it.each(interruptions)(
+    '%s stops provision at a safe point; the rerun converges',
+    async (_how, interrupt, nxCode) => {
+      // A cloud half made each time: the previous case's rerun built it whole, so take it down.
+      if (existsSync(join(work, '.sandbox'))) expect(nx('run', 'infra:destroy', '--yes').code).toBe(0);
+      const run = startNx(work, env, ['run-many', '-t', 'provision']);
+      await run.waitFor(STEP_STARTED);
+      interrupt(run.child);
+      const { code } = await run.done;
+      expect(code).toBe(nxCode);
+      await allGone(work);
+      expect(existsSync(lock()), 'the vault lock is released').toBe(false);
 
-    const rerun = nx('run-many', '-t', 'provision');
-    expect(rerun.code, rerun.out).toBe(0);
-    expect(rerun.out).toMatch(/Applied: \d+ created/);
-    const again = nx('run', 'infra:provision');
-    expect(again.out).toContain('No changes: the cloud matches the config.');
-  }, 240_000);
+      const rerun = nx('run-many', '-t', 'provision');
+      expect(rerun.code, rerun.out).toBe(0);
+      expect(rerun.out).toMatch(/Applied: \d+ created/);
+      const again = nx('run', 'infra:provision');
+      expect(again.out).toContain('No changes: the cloud matches the config.');
+    },
+    240_000,
+  );
 
   it('an interrupted provision says so and exits 130 itself', async () => {
     // Run as Nx runs it, to read its own words and code (nx silences a task's output on Ctrl-C).
     if (existsSync(join(work, '.sandbox'))) expect(nx('run', 'infra:destroy', '--yes').code).toBe(0);
-    const child = spawn('node', ['tools/nx-plugin/src/run-target.mjs', 'projects/infra', 'provision'], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', ['tools/nx-plugin/src/run-target.mjs', 'projects/infra', 'provision'], {
+      cwd: work,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const started = new Promise<void>((resolve) =>
       child.stdout.on('data', (chunk: Buffer) => {
@@ -135,7 +167,14 @@ describe('nx exit codes and interruptions', () => {
 describe('long-running targets speak at once through nx', () => {
   it('sandbox:serve prints its listening line into a pipe while it runs', async () => {
     const work = copyWorkspace('pc-serve-');
-    const env = { PATH: process.env.PATH, HOME: join(work, '.home'), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', SANDBOX_PORT: '0' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: join(work, '.home'),
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      CI: 'true',
+      SANDBOX_PORT: '0',
+    };
     const serve = startNx(work, env, ['run', 'sandbox:serve']);
     try {
       const out = await serve.waitFor(/sandbox listening on http:\/\/127\.0\.0\.1:\d+\/v1/);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, NX } from './support/workspace-copy';
 
-
 describe('npx nx run-many -t provision on a fresh copy', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
@@ -43,7 +42,9 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
   it('writes the cost report with the seed’s figures', () => {
     const cost = nx('run', 'cluster:cost');
     expect(cost.code, cost.out).toBe(0);
-    const report = JSON.parse(readFileSync(join(work, 'dist/cluster/cost.json'), 'utf8')) as { phases: { subtotals: { serversAndVolumes: number } }[] };
+    const report = JSON.parse(readFileSync(join(work, 'dist/cluster/cost.json'), 'utf8')) as {
+      phases: { subtotals: { serversAndVolumes: number } }[];
+    };
     expect(report.phases.map((p) => p.subtotals.serversAndVolumes)).toEqual([14.62, 24.49, 53.73, 207.97]);
   }, 60_000);
 
@@ -72,7 +73,9 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
   it('reports a bad flag in one line', () => {
     const bad = nx('run', 'infra:provision', '--bogus');
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain('infra:provision does not take --bogus; allowed: --prune, --allow-destroy, --concurrency.');
+    expect(bad.out).toContain(
+      'infra:provision does not take --bogus; allowed: --prune, --allow-destroy, --concurrency.',
+    );
   }, 60_000);
 
   it('destroys only when confirmed, then sweeps everything away', () => {
@@ -81,6 +84,8 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
     expect(refused.out).toContain('pass --yes to confirm');
     const destroyed = nx('run', 'infra:destroy', '--yes');
     expect(destroyed.code, destroyed.out).toBe(0);
-    expect(destroyed.out).toContain('Destroyed 19 resource(s). Sweep: no resource labelled managed-by=personal-cloud,cluster=personal-cloud remains.');
+    expect(destroyed.out).toContain(
+      'Destroyed 19 resource(s). Sweep: no resource labelled managed-by=personal-cloud,cluster=personal-cloud remains.',
+    );
   }, 120_000);
 });

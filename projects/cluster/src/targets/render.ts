@@ -14,5 +14,7 @@ export async function run(): Promise<void> {
   );
   console.log(`cluster ${config.name}, phase ${config.phase}: ${nodes.length} servers`);
   for (const n of nodes)
-    console.log(`  ${n.name.padEnd(12)} ${n.serverType.padEnd(6)} ${n.location.padEnd(5)} ${n.privateIp.padEnd(12)} k3s ${n.k3s.role}${n.volumes.length ? `  volumes ${n.volumes.map((v) => `${v.name}:${v.sizeGb}GB`).join(' ')}` : ''}`);
+    console.log(
+      `  ${n.name.padEnd(12)} ${n.serverType.padEnd(6)} ${n.location.padEnd(5)} ${n.privateIp.padEnd(12)} k3s ${n.k3s.role}${n.volumes.length ? `  volumes ${n.volumes.map((v) => `${v.name}:${v.sizeGb}GB`).join(' ')}` : ''}`,
+    );
 }

@@ -79,7 +79,7 @@ export function nixPieces(text: string): Pieces {
   return { code, strings };
 }
 
-const PATH_LITERAL = /(?<![\w.\-/])(~?\.{0,2}\/[\w.+\-/]*[\w+\-]|\.\.?(?=[\s;)\]}]))/g;
+const PATH_LITERAL = /(?<![\w.\-/])(~?\.{0,2}\/[\w.+\-/]*[\w+-]|\.\.?(?=[\s;)\]}]))/g;
 const SEARCH_PATH = /<[\w.+\-/]+>/g;
 const NAMES_DIST = /(^|[^\w.-])dist(\/|$)/;
 
@@ -95,18 +95,24 @@ export function flakeIsolationProblems(root: string, sources: readonly NixSource
     };
     for (const part of code) {
       for (const [literal] of part.matchAll(PATH_LITERAL)) {
-        if (literal.startsWith('/') || literal.startsWith('~')) problems.push(`${shown} names the absolute path ${literal}, outside the flake`);
+        if (literal.startsWith('/') || literal.startsWith('~'))
+          problems.push(`${shown} names the absolute path ${literal}, outside the flake`);
         else if (!inside(literal)) problems.push(`${shown} names ${literal}, which leaves the flake's folder`);
         if (NAMES_DIST.test(literal)) problems.push(`${shown} names ${literal}, under dist/`);
       }
-      for (const [search] of part.matchAll(SEARCH_PATH)) if (!/^<[^>]*\s/.test(search)) problems.push(`${shown} uses the search path ${search}, which a flake cannot see`);
-      if (/builtins\s*\.\s*getEnv/.test(part)) problems.push(`${shown} reads the environment (builtins.getEnv), which a flake cannot see`);
+      for (const [search] of part.matchAll(SEARCH_PATH))
+        if (!/^<[^>]*\s/.test(search))
+          problems.push(`${shown} uses the search path ${search}, which a flake cannot see`);
+      if (/builtins\s*\.\s*getEnv/.test(part))
+        problems.push(`${shown} reads the environment (builtins.getEnv), which a flake cannot see`);
     }
     for (const text of strings) {
       if (NAMES_DIST.test(text)) problems.push(`${shown} has a string naming dist/ ("${text.slice(0, 60)}")`);
-      if (/(^|\/)\.\.(\/|$)/.test(text)) problems.push(`${shown} has a string that climbs out with .. ("${text.slice(0, 60)}")`);
+      if (/(^|\/)\.\.(\/|$)/.test(text))
+        problems.push(`${shown} has a string that climbs out with .. ("${text.slice(0, 60)}")`);
       const input = /^path:(.*)$/.exec(text.trim());
-      if (input && (input[1]!.startsWith('/') || !inside(input[1]!))) problems.push(`${shown} has the input ${text.trim()}, outside the flake's folder`);
+      if (input && (input[1]!.startsWith('/') || !inside(input[1]!)))
+        problems.push(`${shown} has the input ${text.trim()}, outside the flake's folder`);
     }
   }
   return problems;

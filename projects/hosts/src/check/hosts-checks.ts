@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { findLeaks, type ScannedFile } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import type { HostsDocument } from '../render/hosts-document';
 import { missingVarsSentence } from '../render/node-vars';
@@ -10,7 +11,6 @@ import { flakeIsolationProblems } from './flake-isolation';
 import { evaluateNode, nixFiles, parseProblems } from './nix-evaluation';
 import { acceptedFlags, unacceptedFlags } from './nixos-anywhere-flags';
 import type { SharedNix } from './shared-nix';
-import { findLeaks, type ScannedFile } from './token-leaks';
 
 export interface CheckReport {
   ran: string[];
@@ -33,14 +33,20 @@ export interface CheckInputs {
 export async function runHostsChecks(inputs: CheckInputs): Promise<CheckReport> {
   const report: CheckReport = { ran: [], skipped: [], problems: [] };
   const { pending } = inputs.document;
-  if (pending.length) report.problems.push(`${pending.map((p) => p.node).join(', ')} could not be rendered: ${missingVarsSentence(pending.flatMap((p) => p.missingVars))}`);
+  if (pending.length)
+    report.problems.push(
+      `${pending.map((p) => p.node).join(', ')} could not be rendered: ${missingVarsSentence(pending.flatMap((p) => p.missingVars))}`,
+    );
   const files = nixFiles(inputs.nixDir);
   const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 
   report.problems.push(...flakeIsolationProblems(inputs.nixDir, sources));
   report.ran.push(`the flake reads no dist/ path and nothing outside its folder (${files.length} .nix files)`);
 
-  if (!inputs.nixInstantiate) report.skipped.push('nix-instantiate --parse and the module evaluation: nix-instantiate is not on PATH (install Nix)');
+  if (!inputs.nixInstantiate)
+    report.skipped.push(
+      'nix-instantiate --parse and the module evaluation: nix-instantiate is not on PATH (install Nix)',
+    );
   else {
     report.problems.push(...(await parseProblems(files)));
     report.ran.push(`nix-instantiate --parse on ${files.length} .nix files`);
@@ -48,7 +54,9 @@ export async function runHostsChecks(inputs: CheckInputs): Promise<CheckReport> 
 
   const nodes = Object.keys(inputs.document.nodes);
   if (!inputs.shared) {
-    report.skipped.push(`the evaluation with nixpkgs' lib and disko's types, and the nixos-anywhere flags: ${inputs.sharedLooked} is absent (set CLOUD_SHARED_NIX to its folder)`);
+    report.skipped.push(
+      `the evaluation with nixpkgs' lib and disko's types, and the nixos-anywhere flags: ${inputs.sharedLooked} is absent (set CLOUD_SHARED_NIX to its folder)`,
+    );
   } else {
     if (inputs.nixInstantiate) {
       for (const node of nodes) {
@@ -58,17 +66,30 @@ export async function runHostsChecks(inputs: CheckInputs): Promise<CheckReport> 
           report.problems.push((error as Error).message);
         }
       }
-      report.ran.push(`lib.evalModules of ${nodes.length} node(s): the personalCloud options, the NixOS mapping (stand-in options) and disko's layout types`);
+      report.ran.push(
+        `lib.evalModules of ${nodes.length} node(s): the personalCloud options, the NixOS mapping (stand-in options) and disko's layout types`,
+      );
     }
     const accepted = acceptedFlags(readFileSync(inputs.shared.nixosAnywhereScript, 'utf8'));
-    const example = nixosAnywhereArgs({ flake: '/tmp/flake', node: nodes[0] ?? 'node', targetHost: 'root@192.0.2.1', identityFile: '/tmp/id', knownHostsFile: '/tmp/known', extraFilesDir: '/tmp/extra', builders: 'ssh://oxygen x86_64-linux' });
+    const example = nixosAnywhereArgs({
+      flake: '/tmp/flake',
+      node: nodes[0] ?? 'node',
+      targetHost: 'root@192.0.2.1',
+      identityFile: '/tmp/id',
+      knownHostsFile: '/tmp/known',
+      extraFilesDir: '/tmp/extra',
+      builders: 'ssh://oxygen x86_64-linux',
+    });
     report.problems.push(...unacceptedFlags(example, accepted));
     report.ran.push(`the nixos-anywhere flags against the ${accepted.flags.size} its parser accepts`);
   }
 
   const scanned = filesToScan(inputs.workspace, inputs.nixDir);
-  for (const leak of findLeaks(scanned.files, inputs.tokens)) report.problems.push(`the vault's tokens.${leak.token} appears in ${leak.path}: remove it and rotate the token`);
-  report.ran.push(`no value of the vault's ${Object.keys(inputs.tokens).length} token(s) in ${scanned.files.length} files (${scanned.what})`);
+  for (const leak of findLeaks(scanned.files, inputs.tokens))
+    report.problems.push(`the vault's tokens.${leak.token} appears in ${leak.path}: remove it and rotate the token`);
+  report.ran.push(
+    `no value of the vault's ${Object.keys(inputs.tokens).length} token(s) in ${scanned.files.length} files (${scanned.what})`,
+  );
   if (scanned.skipped) report.skipped.push(scanned.skipped);
   return report;
 }
@@ -80,7 +101,11 @@ function filesToScan(workspace: string, nixDir: string): { files: ScannedFile[];
   for (const file of walk(dist)) paths.add(file);
   let skipped: string | undefined;
   try {
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: workspace, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const tracked = execFileSync('git', ['ls-files', '-z'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     for (const file of tracked.split('\0').filter(Boolean)) paths.add(join(workspace, file));
   } catch {
     skipped = `the scan of git-tracked files: ${workspace} is not a git work tree`;

@@ -19,13 +19,21 @@ export function nixFiles(dir: string): string[] {
 
 /** Nix's own complaint, without its noise (the build-users warning, the --show-trace hint). */
 export function nixError(stderr: string): string {
-  return stderr
-    .split('\n')
-    // Drop nix's source excerpts ("  1| { a = ; }" and the caret line under them).
-    .filter((line) => line.trim() && !line.startsWith('warning:') && !line.includes("use '--show-trace'") && !/^\s*\d*\|/.test(line))
-    .map((line) => line.trim())
-    .join(' ')
-    .replace(/^error:\s*/, '');
+  return (
+    stderr
+      .split('\n')
+      // Drop nix's source excerpts ("  1| { a = ; }" and the caret line under them).
+      .filter(
+        (line) =>
+          line.trim() &&
+          !line.startsWith('warning:') &&
+          !line.includes("use '--show-trace'") &&
+          !/^\s*\d*\|/.test(line),
+      )
+      .map((line) => line.trim())
+      .join(' ')
+      .replace(/^error:\s*/, '')
+  );
 }
 
 async function nixInstantiate(args: string[]): Promise<string> {
@@ -58,14 +66,27 @@ export interface NodeEvaluation {
 }
 
 /** Evaluates one node of hosts.json; a type error, failed assertion or bad layout throws, naming the node. */
-export async function evaluateNode(nixDir: string, shared: SharedNix, hostsFile: string, node: string): Promise<NodeEvaluation> {
+export async function evaluateNode(
+  nixDir: string,
+  shared: SharedNix,
+  hostsFile: string,
+  node: string,
+): Promise<NodeEvaluation> {
   try {
     const out = await nixInstantiate([
-      '--eval', '--strict', '--json',
+      '--eval',
+      '--strict',
+      '--json',
       join(nixDir, 'offline-check/evaluate-node.nix'),
-      '--arg', 'sharedNix', shared.dir,
-      '--argstr', 'hostsFile', hostsFile,
-      '--argstr', 'node', node,
+      '--arg',
+      'sharedNix',
+      shared.dir,
+      '--argstr',
+      'hostsFile',
+      hostsFile,
+      '--argstr',
+      'node',
+      node,
     ]);
     return JSON.parse(out) as NodeEvaluation;
   } catch (error) {

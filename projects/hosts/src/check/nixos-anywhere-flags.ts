@@ -14,7 +14,10 @@ const VALUE_ARM = /^\s*([A-Za-z0-9-]+(?:\s*\|\s*[A-Za-z0-9-]+)*)\)\s*$/;
 /** Reads the flags from the script's parseArgs function. */
 export function acceptedFlags(script: string): AcceptedFlags {
   const start = script.indexOf('parseArgs() {');
-  if (start < 0) throw new CloudError('nixos-anywhere.sh has no parseArgs function: the script changed shape, so its flags cannot be read.');
+  if (start < 0)
+    throw new CloudError(
+      'nixos-anywhere.sh has no parseArgs function: the script changed shape, so its flags cannot be read.',
+    );
   const body = script.slice(start, script.indexOf('\n}\n', start));
   const flags = new Set<string>();
   const values = new Map<string, Set<string>>();
@@ -31,7 +34,9 @@ export function acceptedFlags(script: string): AcceptedFlags {
     if (/case "\$2" in/.test(line)) inner = true;
     else if (/^\s*esac\s*$/.test(line)) inner = false;
     const value = inner ? VALUE_ARM.exec(line) : null;
-    if (value) for (const flag of current) values.set(flag, new Set([...(values.get(flag) ?? []), ...value[1]!.split('|').map((v) => v.trim())]));
+    if (value)
+      for (const flag of current)
+        values.set(flag, new Set([...(values.get(flag) ?? []), ...value[1]!.split('|').map((v) => v.trim())]));
   }
   return { flags, values };
 }

@@ -12,7 +12,10 @@ export interface SharedNix {
 }
 
 /** The folder from CLOUD_SHARED_NIX, else ../shared/nix beside the workspace; undefined when incomplete. */
-export function locateSharedNix(workspace: string, env: NodeJS.ProcessEnv = process.env): { found?: SharedNix; looked: string } {
+export function locateSharedNix(
+  workspace: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { found?: SharedNix; looked: string } {
   const dir = resolve(workspace, env.CLOUD_SHARED_NIX || '../shared/nix');
   const shared = {
     dir,

@@ -1,7 +1,14 @@
 // The machine executor of the sandbox world: each step goes to the sandbox's machine model
 // (POST /__sandbox/machines/steps) with the arguments the real tool would get, and the executor
 // waits, on its clock, until the model says the step ends.
-import { MachineStepError, type DeployStep, type EtcdMemberState, type MachineExecutor, type MachineTarget, type NodeProbe } from './machine-executor';
+import {
+  MachineStepError,
+  type DeployStep,
+  type EtcdMemberState,
+  type MachineExecutor,
+  type MachineTarget,
+  type NodeProbe,
+} from './machine-executor';
 
 export interface SandboxExecutorOptions {
   /** The sandbox's origin, e.g. http://127.0.0.1:4646 (its API endpoint without /v1). */
@@ -58,9 +65,17 @@ export class SandboxExecutor implements MachineExecutor {
       body: JSON.stringify({ step, node: target.node, serverId: target.serverId, args }),
     });
     const answer = (await response.json()) as StepAnswer & { error?: { message: string } };
-    if (!response.ok) throw new MachineStepError(target.node, step, 'failed', `${step} on ${target.node}: the sandbox refused the step: ${answer.error?.message ?? response.status}.`);
-    if (answer.outcome === 'unreachable') throw new MachineStepError(target.node, step, 'unreachable', `${step} on ${target.node}: ${answer.message}.`);
-    if (answer.outcome === 'failed') throw new MachineStepError(target.node, step, 'failed', `${step} on ${target.node} failed: ${answer.message}.`);
+    if (!response.ok)
+      throw new MachineStepError(
+        target.node,
+        step,
+        'failed',
+        `${step} on ${target.node}: the sandbox refused the step: ${answer.error?.message ?? response.status}.`,
+      );
+    if (answer.outcome === 'unreachable')
+      throw new MachineStepError(target.node, step, 'unreachable', `${step} on ${target.node}: ${answer.message}.`);
+    if (answer.outcome === 'failed')
+      throw new MachineStepError(target.node, step, 'failed', `${step} on ${target.node} failed: ${answer.message}.`);
     const wait = answer.finishesAt - this.now();
     if (wait > 0) await this.sleep(wait);
     return answer.result;

@@ -5,7 +5,14 @@
 import { $, type ProcessOutput } from 'zx';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
-import { MachineStepError, type DeployStep, type EtcdMemberState, type MachineExecutor, type MachineTarget, type NodeProbe } from './machine-executor';
+import {
+  MachineStepError,
+  type DeployStep,
+  type EtcdMemberState,
+  type MachineExecutor,
+  type MachineTarget,
+  type NodeProbe,
+} from './machine-executor';
 
 export interface DeploySource {
   /** The locked flake copy (with the render input overridden). */
@@ -51,7 +58,15 @@ export class SshExecutor implements MachineExecutor {
     const source = await this.deploySource(target, 'install');
     const { identity, knownHosts } = await this.sshFiles(target);
     const [host] = splitAddress(target.sshAddress);
-    const args = nixosAnywhereArgs({ flake: source.flake, node: target.node, targetHost: `root@${host}`, identityFile: identity, knownHostsFile: knownHosts, extraFilesDir: source.extraFilesDir, builders: source.builders });
+    const args = nixosAnywhereArgs({
+      flake: source.flake,
+      node: target.node,
+      targetHost: `root@${host}`,
+      identityFile: identity,
+      knownHostsFile: knownHosts,
+      extraFilesDir: source.extraFilesDir,
+      builders: source.builders,
+    });
     void step; // the node's settings are in the flake; the step's fields are the sandbox's record of them
     await this.local(target, 'install', this.options.commands?.nixosAnywhere ?? 'nixos-anywhere', args, {});
   }
@@ -62,8 +77,17 @@ export class SshExecutor implements MachineExecutor {
     const { identity, knownHosts } = await this.sshFiles(target);
     const [host, port] = splitAddress(target.sshAddress);
     const sshOptions = `-i ${identity} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes -p ${port}`;
-    const args = ['switch', '--flake', `${source.flake}#${target.node}`, '--target-host', `root@${host}`, ...(source.builders ? ['--option', 'builders', source.builders] : [])];
-    await this.local(target, 'rebuild', this.options.commands?.nixosRebuild ?? 'nixos-rebuild', args, { NIX_SSHOPTS: sshOptions });
+    const args = [
+      'switch',
+      '--flake',
+      `${source.flake}#${target.node}`,
+      '--target-host',
+      `root@${host}`,
+      ...(source.builders ? ['--option', 'builders', source.builders] : []),
+    ];
+    await this.local(target, 'rebuild', this.options.commands?.nixosRebuild ?? 'nixos-rebuild', args, {
+      NIX_SSHOPTS: sshOptions,
+    });
   }
 
   async probe(target: MachineTarget): Promise<NodeProbe> {
@@ -84,13 +108,19 @@ export class SshExecutor implements MachineExecutor {
     const [ready = '', controlPlane = '', etcd = ''] = (fields.node ?? '').split(' ');
     return {
       generation: fields.generation || null,
-      k3s: fields.version ? { role: controlPlane === 'true' ? 'server' : 'agent', version: fields.version, ready: ready === 'True' } : null,
+      k3s: fields.version
+        ? { role: controlPlane === 'true' ? 'server' : 'agent', version: fields.version, ready: ready === 'True' }
+        : null,
       etcd: { member: etcd === 'true', healthy: etcd === 'true' && ready === 'True' },
     };
   }
 
   async etcdMembers(target: MachineTarget): Promise<EtcdMemberState[]> {
-    const out = await this.remote(target, 'etcd-members', `k3s kubectl get nodes -l node-role.kubernetes.io/etcd=true -o jsonpath='{range .items[*]}{.metadata.name} ${READY}{"\\n"}{end}'`);
+    const out = await this.remote(
+      target,
+      'etcd-members',
+      `k3s kubectl get nodes -l node-role.kubernetes.io/etcd=true -o jsonpath='{range .items[*]}{.metadata.name} ${READY}{"\\n"}{end}'`,
+    );
     const nodeOf = new Map(Object.entries(this.options.hostNames).map(([node, host]) => [host, node]));
     return out
       .split('\n')
@@ -103,14 +133,23 @@ export class SshExecutor implements MachineExecutor {
 
   /** k3s removes a server's etcd member when its node object is deleted. */
   async etcdMemberRemove(target: MachineTarget, member: string): Promise<void> {
-    await this.remote(target, 'etcd-member-remove', `k3s kubectl delete node ${this.options.hostNames[member] ?? member}`);
+    await this.remote(
+      target,
+      'etcd-member-remove',
+      `k3s kubectl delete node ${this.options.hostNames[member] ?? member}`,
+    );
   }
 
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {
     const path = this.options.kubeconfigPath ?? '/etc/rancher/k3s/k3s.yaml';
     const text = await this.remote(target, 'kubeconfig', `cat ${path}`);
     if (!/server: https:\/\/127\.0\.0\.1:6443/.test(text))
-      throw new MachineStepError(target.node, 'kubeconfig', 'failed', `kubeconfig on ${target.node}: ${path} names no server https://127.0.0.1:6443, so it is not k3s's own file.`);
+      throw new MachineStepError(
+        target.node,
+        'kubeconfig',
+        'failed',
+        `kubeconfig on ${target.node}: ${path} names no server https://127.0.0.1:6443, so it is not k3s's own file.`,
+      );
     return text.replace(/server: https:\/\/127\.0\.0\.1:6443/g, `server: https://${apiHost}:6443`);
   }
 
@@ -119,7 +158,13 @@ export class SshExecutor implements MachineExecutor {
   }
 
   private async deploySource(target: MachineTarget, step: string): Promise<DeploySource> {
-    if (!this.options.deploySource) throw new MachineStepError(target.node, step, 'failed', `${step} on ${target.node}: this executor was made without a deploy source (flake and extra files).`);
+    if (!this.options.deploySource)
+      throw new MachineStepError(
+        target.node,
+        step,
+        'failed',
+        `${step} on ${target.node}: this executor was made without a deploy source (flake and extra files).`,
+      );
     return this.options.deploySource(target);
   }
 
@@ -133,7 +178,10 @@ export class SshExecutor implements MachineExecutor {
     const { dir, identity } = await this.files;
     const [host, port] = splitAddress(target.sshAddress);
     const pattern = port === '22' ? host : `[${host}]:${port}`;
-    const knownHosts = await dir.writeFile(`known-hosts-${this.knownHosts++}`, `${pattern} ${target.hostPublicKey.split(' ').slice(0, 2).join(' ')}\n`);
+    const knownHosts = await dir.writeFile(
+      `known-hosts-${this.knownHosts++}`,
+      `${pattern} ${target.hostPublicKey.split(' ').slice(0, 2).join(' ')}\n`,
+    );
     return { identity, knownHosts };
   }
 
@@ -142,16 +190,26 @@ export class SshExecutor implements MachineExecutor {
     const { identity, knownHosts } = await this.sshFiles(target);
     const [host, port] = splitAddress(target.sshAddress);
     const args = [
-      '-F', '/dev/null',
-      '-i', identity,
-      '-o', 'IdentitiesOnly=yes',
-      '-o', `UserKnownHostsFile=${knownHosts}`,
-      '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', 'BatchMode=yes',
-      '-o', `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
-      '-o', 'LogLevel=ERROR',
-      '-p', port,
+      '-F',
+      '/dev/null',
+      '-i',
+      identity,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
+      '-o',
+      'LogLevel=ERROR',
+      '-p',
+      port,
       `root@${host}`,
       '--',
       script,
@@ -161,7 +219,13 @@ export class SshExecutor implements MachineExecutor {
     throw sshFailure(target, step, output);
   }
 
-  private async local(target: MachineTarget, step: string, command: string, args: string[], env: Record<string, string>): Promise<void> {
+  private async local(
+    target: MachineTarget,
+    step: string,
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<void> {
     const output = await $({ nothrow: true, quiet: true, env: { ...process.env, ...env } })`${command} ${args}`;
     if (output.exitCode !== 0) throw sshFailure(target, step, output);
   }
@@ -178,9 +242,24 @@ function sshFailure(target: MachineTarget, step: string, output: ProcessOutput):
       'host-key',
       `${step} on ${target.node}: ${target.sshAddress} presented a host key other than the one in the vault, so nothing was sent; if the server was reinstalled outside personal-cloud, check it before trusting it.`,
     );
-  if (output.exitCode === 255 && /Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed|Connection reset/i.test(stderr))
-    return new MachineStepError(target.node, step, 'unreachable', `${step} on ${target.node}: ${target.sshAddress} does not answer on SSH (${lastLine.replace(/^ssh: /, '')}).`);
-  return new MachineStepError(target.node, step, 'failed', `${step} on ${target.node} failed (exit ${output.exitCode}): ${lastLine || 'no message'}.`);
+  if (
+    output.exitCode === 255 &&
+    /Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed|Connection reset/i.test(
+      stderr,
+    )
+  )
+    return new MachineStepError(
+      target.node,
+      step,
+      'unreachable',
+      `${step} on ${target.node}: ${target.sshAddress} does not answer on SSH (${lastLine.replace(/^ssh: /, '')}).`,
+    );
+  return new MachineStepError(
+    target.node,
+    step,
+    'failed',
+    `${step} on ${target.node} failed (exit ${output.exitCode}): ${lastLine || 'no message'}.`,
+  );
 }
 
 function splitAddress(address: string): [string, string] {

@@ -20,13 +20,19 @@ export interface InstallArgs {
 
 export function nixosAnywhereArgs(args: InstallArgs): string[] {
   return [
-    '--flake', `${args.flake}#${args.node}`,
-    '--target-host', args.targetHost,
-    '-i', args.identityFile,
-    '--ssh-option', `UserKnownHostsFile=${args.knownHostsFile}`,
-    '--extra-files', args.extraFilesDir,
+    '--flake',
+    `${args.flake}#${args.node}`,
+    '--target-host',
+    args.targetHost,
+    '-i',
+    args.identityFile,
+    '--ssh-option',
+    `UserKnownHostsFile=${args.knownHostsFile}`,
+    '--extra-files',
+    args.extraFilesDir,
     // Build here, never on the target: a CPX11 has 2 GB. Builds go to Oxygen when it answers.
-    '--build-on', 'local',
+    '--build-on',
+    'local',
     // disko's own dependencies would be copied into the kexec image's RAM on small servers.
     '--no-disko-deps',
     ...(args.builders ? ['--option', 'builders', args.builders] : []),

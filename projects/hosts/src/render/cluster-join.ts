@@ -27,11 +27,20 @@ export function clusterJoin(nodes: readonly NodeModel[], joinedServers: readonly
   const result = new Map<string, NodeJoin>();
   if (!joinedServers.length) {
     const first = nodes.find((n) => n.k3s.role === 'server');
-    if (!first) throw new CloudError(`phase ${phase} has no k3s server: it needs a control-plane pool with nodes, or none at all.`);
-    for (const node of nodes) result.set(node.name, node === first ? { bootstrap: true, serverAddr: null } : { bootstrap: false, serverAddr: apiOf(first) });
+    if (!first)
+      throw new CloudError(
+        `phase ${phase} has no k3s server: it needs a control-plane pool with nodes, or none at all.`,
+      );
+    for (const node of nodes)
+      result.set(
+        node.name,
+        node === first ? { bootstrap: true, serverAddr: null } : { bootstrap: false, serverAddr: apiOf(first) },
+      );
     return { bootstrapNode: first.name, nodes: result };
   }
-  const members = joinedServers.map((name) => nodes.find((n) => n.name === name)).filter((n): n is NodeModel => n !== undefined);
+  const members = joinedServers
+    .map((name) => nodes.find((n) => n.name === name))
+    .filter((n): n is NodeModel => n !== undefined);
   if (!members.length)
     throw new CloudError(
       `hosts' state says the cluster's servers are ${joinedServers.join(', ')}, and none of them is a node of phase ${phase}, so no node could join: choose a phase that keeps one of them.`,

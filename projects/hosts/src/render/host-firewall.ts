@@ -2,7 +2,12 @@
 // interface; on the private network and on Tailscale the host's firewall is the only guard.
 // SSH and the Kubernetes API answer only there, whatever a public rule says: on the public
 // interface those two stay closed.
-import { hostFirewallRules, type ClusterConfig, type FirewallRuleConfig, type NodeModel } from '@personal-cloud/cluster';
+import {
+  hostFirewallRules,
+  type ClusterConfig,
+  type FirewallRuleConfig,
+  type NodeModel,
+} from '@personal-cloud/cluster';
 import { K3S_PEER_PORTS } from './k3s-settings';
 
 export interface PortRange {
@@ -43,7 +48,12 @@ function sorted(set: PortSet): PortSet {
   const ports = (list: number[]) => [...new Set(list)].sort((a, b) => a - b);
   const ranges = (list: PortRange[]) =>
     [...new Map(list.map((r) => [`${r.from}-${r.to}`, r])).values()].sort((a, b) => a.from - b.from);
-  return { tcp: ports(set.tcp), udp: ports(set.udp), tcpRanges: ranges(set.tcpRanges), udpRanges: ranges(set.udpRanges) };
+  return {
+    tcp: ports(set.tcp),
+    udp: ports(set.udp),
+    tcpRanges: ranges(set.tcpRanges),
+    udpRanges: ranges(set.udpRanges),
+  };
 }
 
 /**

@@ -33,7 +33,9 @@ export function readNodeVars(nodes: readonly NodeModel[], vars: VarsDocument): N
     };
     const hetznerId = Number(need('hetzner_id'));
     const privateMac = need('private_mac').toLowerCase();
-    const volumeIds = Object.fromEntries(node.volumes.map((v) => [v.name, Number(need(`volumes.${v.name}.hetzner_id`))]));
+    const volumeIds = Object.fromEntries(
+      node.volumes.map((v) => [v.name, Number(need(`volumes.${v.name}.hetzner_id`))]),
+    );
     const ipv4 = lookupVar(vars, `${base}.public_ipv4`);
     const ipv6 = node.ipv6 ? need('public_ipv6') : '';
     if (lacking.length) {
@@ -59,6 +61,9 @@ export function missingVarsSentence(missing: readonly string[]): string {
 /** Hetzner gives a server a /64 (`2001:db8:1:2::/64`); the server takes its first address. */
 export function firstAddressOf(network: string, varName: string): string {
   const match = /^([0-9a-f]{1,4}(:[0-9a-f]{1,4}){0,6})::\/64$/i.exec(network.trim());
-  if (!match) throw new CloudError(`${varName} is "${network.slice(0, 50)}", which is not an IPv6 /64 network such as 2001:db8:1:2::/64.`);
+  if (!match)
+    throw new CloudError(
+      `${varName} is "${network.slice(0, 50)}", which is not an IPv6 /64 network such as 2001:db8:1:2::/64.`,
+    );
   return `${match[1]!.toLowerCase()}::1/64`;
 }

@@ -1,5 +1,12 @@
 // The cluster model and the vault's vars → hosts.json. Pure: everything it needs comes in.
-import { intToIp, parseCidr, resolveSecrets, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
+import {
+  intToIp,
+  parseCidr,
+  resolveSecrets,
+  type ClusterConfig,
+  type NodeModel,
+  type VarsDocument,
+} from '@personal-cloud/cluster';
 import type { HostsState } from '../state/hosts-state';
 import { clusterJoin, type NodeJoin } from './cluster-join';
 import { extraFilesFor, SECRET_FILES } from './extra-files';
@@ -33,12 +40,23 @@ export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInpu
     cluster: config.name,
     phase: config.phase,
     k3s: { version: K3S_VERSION, bootstrapNode: join.bootstrapNode },
-    nodes: Object.fromEntries(rendered.map((node) => [node.name, hostNode(config, node, facts.get(node.name)!, join.nodes.get(node.name)!, sshPublicKey)])),
+    nodes: Object.fromEntries(
+      rendered.map((node) => [
+        node.name,
+        hostNode(config, node, facts.get(node.name)!, join.nodes.get(node.name)!, sshPublicKey),
+      ]),
+    ),
     pending: [...missing].map(([node, missingVars]) => ({ node, missingVars })),
   };
 }
 
-function hostNode(config: ClusterConfig, node: NodeModel, facts: NodeVars, join: NodeJoin, operatorKey: string): HostNode {
+function hostNode(
+  config: ClusterConfig,
+  node: NodeModel,
+  facts: NodeVars,
+  join: NodeJoin,
+  operatorKey: string,
+): HostNode {
   const isServer = node.k3s.role === 'server';
   const network = config.networks.find((n) => n.name === node.network)!;
   const networkCidr = parseCidr(network.ipRange)!;
@@ -56,11 +74,22 @@ function hostNode(config: ClusterConfig, node: NodeModel, facts: NodeVars, join:
     addresses: { privateIpv4: node.privateIp, publicIpv4: facts.publicIpv4, publicIpv6: facts.publicIpv6 },
     interfaces: {
       // Hetzner routes a private network through its first address.
-      private: { mac: facts.privateMac, name: PRIVATE_INTERFACE, network: network.ipRange, gateway: intToIp(networkCidr.base + 1) },
+      private: {
+        mac: facts.privateMac,
+        name: PRIVATE_INTERFACE,
+        network: network.ipRange,
+        gateway: intToIp(networkCidr.base + 1),
+      },
     },
     disks: {
       root: ROOT_DISK,
-      volumes: node.volumes.map((v) => ({ name: v.name, hetznerId: facts.volumeIds[v.name]!, mountPath: v.mountPath, format: v.format, tier: 'warm' as const })),
+      volumes: node.volumes.map((v) => ({
+        name: v.name,
+        hetznerId: facts.volumeIds[v.name]!,
+        mountPath: v.mountPath,
+        format: v.format,
+        tier: 'warm' as const,
+      })),
     },
     storage: { hotPath: config.storage.hot.path },
     k3s: {

@@ -29,7 +29,10 @@ export async function run(): Promise<void> {
   });
   for (const line of report.ran) console.log(`hosts: checked ${line}.`);
   for (const line of report.skipped) console.log(`hosts: skipped ${line}.`);
-  if (report.problems.length) throw new CloudError(`hosts:check found ${report.problems.length} problem(s):\n${report.problems.map((p) => `  ${p}`).join('\n')}`);
+  if (report.problems.length)
+    throw new CloudError(
+      `hosts:check found ${report.problems.length} problem(s):\n${report.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
 }
 
 function canRun(command: string): boolean {

@@ -54,7 +54,10 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
   await writeFile(join(bin, 'k3s'), K3S_STAND_IN, { mode: 0o755 });
   await writeFile(callLog, '');
   await chmod(callLog, 0o666);
-  await writeFile(kubeconfigPath, 'apiVersion: v1\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\n');
+  await writeFile(
+    kubeconfigPath,
+    'apiVersion: v1\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\n',
+  );
   const port = await freePort();
   const config = [
     `Port ${port}`,
@@ -74,7 +77,9 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
   // sshd run by root insists on its privilege separation directory, which installing
   // openssh-server creates and a container that never started the service may lack.
   if (process.getuid?.() === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     child.stderr!.on('data', (chunk: Buffer) => {

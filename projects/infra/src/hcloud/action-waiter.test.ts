@@ -13,16 +13,34 @@ import { action } from '../../test/support/hcloud/fixtures';
  */
 class ActionWorld {
   readonly polls: Array<{ at: number; ids: number[] }> = [];
-  private readonly specs = new Map<number, { startedAt: number; duration: number; command: string; progress: boolean; fail?: { code: string; message: string } }>();
+  private readonly specs = new Map<
+    number,
+    {
+      startedAt: number;
+      duration: number;
+      command: string;
+      progress: boolean;
+      fail?: { code: string; message: string };
+    }
+  >();
   private nextId = 1;
   failFetch: Error | undefined;
   hidden = new Set<number>();
 
   constructor(private readonly clock: FakeClock) {}
 
-  start(duration: number, options: { progress?: boolean; command?: string; fail?: { code: string; message: string } } = {}): Action {
+  start(
+    duration: number,
+    options: { progress?: boolean; command?: string; fail?: { code: string; message: string } } = {},
+  ): Action {
     const id = this.nextId++;
-    this.specs.set(id, { startedAt: this.clock.now(), duration, command: options.command ?? 'create_server', progress: options.progress ?? true, fail: options.fail });
+    this.specs.set(id, {
+      startedAt: this.clock.now(),
+      duration,
+      command: options.command ?? 'create_server',
+      progress: options.progress ?? true,
+      fail: options.fail,
+    });
     return this.state(id);
   }
 
@@ -147,7 +165,9 @@ describe('ActionWaiter timing (virtual clock)', () => {
 
   it('times a wait out exactly at its deadline and stops polling for it', async () => {
     const { clock, world, waiter } = setup();
-    const error = await clock.run(rejection(waiter.waitFor(world.start(60_000, { command: 'resize_volume' }), { timeoutMs: 2_500 })));
+    const error = await clock.run(
+      rejection(waiter.waitFor(world.start(60_000, { command: 'resize_volume' }), { timeoutMs: 2_500 })),
+    );
     expect(clock.elapsed).toBe(2_500);
     expect(error).toMatchObject({ code: 'action_timeout', actions: [{ id: 1, command: 'resize_volume' }] });
     expect(error.message).toContain('resize_volume (id 1) did not finish in time (still running after 3 s)');
@@ -198,18 +218,29 @@ describe('ActionWaiter batching and results', () => {
     await expect(waiter.waitFor([])).resolves.toEqual([]);
     const failed = action({ id: 6, status: 'error', error: { code: 'placement_error', message: 'no capacity' } });
     const error = await rejection(waiter.waitFor([ok, failed]));
-    expect(error).toMatchObject({ code: 'placement_error', apiMessage: 'no capacity', actions: [{ id: 6, command: 'create_server' }] });
+    expect(error).toMatchObject({
+      code: 'placement_error',
+      apiMessage: 'no capacity',
+      actions: [{ id: 6, command: 'create_server' }],
+    });
     expect(world.polls).toEqual([]);
   });
 
   it('rejects the waiter of a failed action with its code, message and command, and no one else', async () => {
     const { clock, world, waiter } = setup();
-    const failing = world.start(500, { command: 'attach_volume', fail: { code: 'volume_limit_exceeded', message: 'too many volumes' } });
+    const failing = world.start(500, {
+      command: 'attach_volume',
+      fail: { code: 'volume_limit_exceeded', message: 'too many volumes' },
+    });
     const other = world.start(1_000);
     const failed = rejection(waiter.waitFor([failing, other]));
     const bystander = waiter.waitFor(other);
     const error = await clock.run(failed);
-    expect(error).toMatchObject({ code: 'volume_limit_exceeded', apiMessage: 'too many volumes', actions: [{ id: 1, command: 'attach_volume' }] });
+    expect(error).toMatchObject({
+      code: 'volume_limit_exceeded',
+      apiMessage: 'too many volumes',
+      actions: [{ id: 1, command: 'attach_volume' }],
+    });
     expect(error.message).toBe(
       'the Hetzner action attach_volume (id 1) failed (volume_limit_exceeded: too many volumes): fix the cause and rerun, which resumes from what exists',
     );
@@ -228,7 +259,13 @@ describe('ActionWaiter batching and results', () => {
 
   it('passes a failed poll to the waiters', async () => {
     const { clock, world, waiter } = setup();
-    world.failFetch = new HcloudError({ status: 401, code: 'unauthorized', apiMessage: 'x', method: 'GET', path: '/actions' });
+    world.failFetch = new HcloudError({
+      status: 401,
+      code: 'unauthorized',
+      apiMessage: 'x',
+      method: 'GET',
+      path: '/actions',
+    });
     const error = await clock.run(rejection(waiter.waitFor(world.start(1_000))));
     expect(error.code).toBe('unauthorized');
     expect(waiter.pendingCount).toBe(0);
@@ -261,12 +298,19 @@ describe('ActionWaiter over HTTP', () => {
         const n = (looks.get(id) ?? 0) + 1;
         looks.set(id, n);
         const done = n >= (id <= 10 ? 2 : 1);
-        return action({ id, status: done ? 'success' : 'running', progress: done ? 100 : 50, finished: done ? '2026-01-01T00:00:01Z' : null });
+        return action({
+          id,
+          status: done ? 'success' : 'running',
+          progress: done ? 100 : 50,
+          finished: done ? '2026-01-01T00:00:01Z' : null,
+        });
       });
       return { status: 200, body: { actions } };
     });
     const client = new HcloudClient({ endpoint: fake.url, token: 't'.repeat(64), sleep: async () => {} });
-    const waits = Array.from({ length: 60 }, (_, i) => client.waitForActions(action({ id: i + 1, started: new Date(EPOCH).toISOString() })));
+    const waits = Array.from({ length: 60 }, (_, i) =>
+      client.waitForActions(action({ id: i + 1, started: new Date(EPOCH).toISOString() })),
+    );
     const done = await Promise.all(waits);
     expect(done.flat().every((a) => a.status === 'success')).toBe(true);
 

@@ -48,7 +48,8 @@ export function pollInterval(action: Pick<Action, 'progress'>, ageMs: number, po
   const ceiling = Math.min(policy.maxCeilingMs, Math.max(policy.ceilingMs, age * policy.longActionRatio));
   const p = action.progress;
   let wanted: number;
-  if (p >= 100) wanted = policy.floorMs; // done but not yet marked so: the finish is imminent
+  if (p >= 100)
+    wanted = policy.floorMs; // done but not yet marked so: the finish is imminent
   else if (p > 0) wanted = (age * (100 - p)) / p;
   else wanted = Math.max(policy.firstIntervalMs, age * policy.noProgressRatio);
   return Math.round(Math.min(ceiling, Math.max(policy.floorMs, wanted)));
@@ -131,7 +132,15 @@ export class ActionWaiter {
       if (running.size === 0) return resolve(ids.map((id) => results.get(id)!));
 
       const timeoutMs = options.timeoutMs ?? this.policy.timeoutMs;
-      const wait: Wait = { ids, results, remaining: new Set(running.keys()), deadline: now + timeoutMs, timeoutMs, resolve, reject };
+      const wait: Wait = {
+        ids,
+        results,
+        remaining: new Set(running.keys()),
+        deadline: now + timeoutMs,
+        timeoutMs,
+        resolve,
+        reject,
+      };
       this.waits.add(wait);
       for (const [id, action] of running) {
         let tracked = this.tracked.get(id);
@@ -208,7 +217,8 @@ export class ActionWaiter {
   private age(tracked: Tracked, now: number): number {
     const progressed = tracked.action.progress - tracked.firstProgress;
     const elapsed = now - tracked.firstSeenAt;
-    if (progressed > 0 && elapsed > 0 && tracked.action.progress < 100) return (tracked.action.progress * elapsed) / progressed;
+    if (progressed > 0 && elapsed > 0 && tracked.action.progress < 100)
+      return (tracked.action.progress * elapsed) / progressed;
     const started = Date.parse(tracked.action.started);
     const local = now - tracked.firstSeenAt;
     return Number.isFinite(started) ? Math.max(now - started, local) : local;

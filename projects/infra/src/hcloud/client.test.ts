@@ -32,7 +32,10 @@ function clientFor(overrides: Partial<HcloudClientOptions> = {}) {
   return { client, sleeps };
 }
 
-const okBody = { ssh_keys: [], meta: { pagination: { page: 1, per_page: 50, previous_page: null, next_page: null, last_page: 1, total_entries: 0 } } };
+const okBody = {
+  ssh_keys: [],
+  meta: { pagination: { page: 1, per_page: 50, previous_page: null, next_page: null, last_page: 1, total_entries: 0 } },
+};
 const ok: Reply = { status: 200, body: okBody };
 
 async function failure(promise: Promise<unknown>): Promise<HcloudError> {
@@ -48,7 +51,9 @@ describe('HcloudClient requests', () => {
   it('sends the token, JSON and its User-Agent, and returns the parsed answer', async () => {
     fake.on('POST', '/ssh_keys', { status: 201, body: { ssh_key: { id: 1 } } });
     const { client } = clientFor();
-    const answer = await client.request<{ ssh_key: { id: number } }>('POST', '/ssh_keys', { body: { name: 'k', public_key: 'ssh-ed25519 AAAA' } });
+    const answer = await client.request<{ ssh_key: { id: number } }>('POST', '/ssh_keys', {
+      body: { name: 'k', public_key: 'ssh-ed25519 AAAA' },
+    });
     expect(answer).toEqual({ ssh_key: { id: 1 } });
     const [sent] = fake.requests;
     expect(sent?.headers.authorization).toBe(`Bearer ${token}`);
@@ -90,7 +95,9 @@ describe('HcloudClient requests', () => {
     fake.on('GET', '/servers', ok);
     const { client } = clientFor();
     await client.request('GET', '/actions', { query: { id: [1, 2, 3] } });
-    await client.request('GET', '/servers', { query: { label_selector: 'cluster=prod,role in (a,b),!gone', name: undefined, page: 2 } });
+    await client.request('GET', '/servers', {
+      query: { label_selector: 'cluster=prod,role in (a,b),!gone', name: undefined, page: 2 },
+    });
     expect(fake.requests[0]?.rawQuery).toBe('id=1&id=2&id=3');
     expect(fake.requests[1]?.rawQuery).toBe('label_selector=cluster%3Dprod%2Crole%20in%20(a%2Cb)%2C!gone&page=2');
     expect(fake.requests[1]?.query.get('label_selector')).toBe('cluster=prod,role in (a,b),!gone');
@@ -113,7 +120,10 @@ describe('HcloudClient requests', () => {
   });
 
   it('exposes the rate-limit headers last seen', async () => {
-    fake.on('GET', '/servers', { ...ok, headers: { 'RateLimit-Limit': '3600', 'RateLimit-Remaining': '3597', 'RateLimit-Reset': '1767225603' } });
+    fake.on('GET', '/servers', {
+      ...ok,
+      headers: { 'RateLimit-Limit': '3600', 'RateLimit-Remaining': '3597', 'RateLimit-Reset': '1767225603' },
+    });
     const { client } = clientFor();
     expect(client.rateLimit).toBeUndefined();
     await client.request('GET', '/servers');
@@ -175,13 +185,25 @@ describe('HcloudClient retries', () => {
     expect(fake.requests).toHaveLength(6);
     // random() = 0.5 of ceilings 250, 500, 1000, 2000, 4000
     expect(sleeps).toEqual([125, 250, 500, 1_000, 2_000]);
-    expect(error).toMatchObject({ status: 503, code: 'unavailable', method: 'GET', path: '/servers', attempts: 6, apiMessage: 'service unavailable' });
-    expect(error.message).toBe('the Hetzner API failed GET /servers after 6 attempts (503 unavailable: service unavailable): retry later (https://status.hetzner.com)');
+    expect(error).toMatchObject({
+      status: 503,
+      code: 'unavailable',
+      method: 'GET',
+      path: '/servers',
+      attempts: 6,
+      apiMessage: 'service unavailable',
+    });
+    expect(error.message).toBe(
+      'the Hetzner API failed GET /servers after 6 attempts (503 unavailable: service unavailable): retry later (https://status.hetzner.com)',
+    );
   });
 
   it('honours a smaller maxAttempts and other backoff numbers', async () => {
     fake.on('GET', '/servers', apiError(500, 'server_error'));
-    const { client, sleeps } = clientFor({ retry: { maxAttempts: 3, baseDelayMs: 10, factor: 3, maxDelayMs: 50 }, random: () => 0.999 });
+    const { client, sleeps } = clientFor({
+      retry: { maxAttempts: 3, baseDelayMs: 10, factor: 3, maxDelayMs: 50 },
+      random: () => 0.999,
+    });
     await failure(client.request('GET', '/servers'));
     expect(fake.requests).toHaveLength(3);
     expect(sleeps).toEqual([9, 29]);
@@ -190,7 +212,13 @@ describe('HcloudClient retries', () => {
   it('waits until RateLimit-Reset after a 429', async () => {
     const reset = now / 1000 + 5;
     fake.on('GET', '/servers', [
-      apiError(429, 'rate_limit_exceeded', 'limit reached', {}, { 'RateLimit-Limit': '3600', 'RateLimit-Remaining': '0', 'RateLimit-Reset': String(reset) }),
+      apiError(
+        429,
+        'rate_limit_exceeded',
+        'limit reached',
+        {},
+        { 'RateLimit-Limit': '3600', 'RateLimit-Remaining': '0', 'RateLimit-Reset': String(reset) },
+      ),
       ok,
     ]);
     const { client, sleeps } = clientFor();
@@ -200,8 +228,14 @@ describe('HcloudClient retries', () => {
   });
 
   it('caps the wait for a far RateLimit-Reset, and never retries a 429 at once', async () => {
-    fake.on('GET', '/far', [apiError(429, 'rate_limit_exceeded', 'x', {}, { 'RateLimit-Reset': String(now / 1000 + 3_000) }), ok]);
-    fake.on('GET', '/past', [apiError(429, 'rate_limit_exceeded', 'x', {}, { 'RateLimit-Reset': String(now / 1000 - 10) }), ok]);
+    fake.on('GET', '/far', [
+      apiError(429, 'rate_limit_exceeded', 'x', {}, { 'RateLimit-Reset': String(now / 1000 + 3_000) }),
+      ok,
+    ]);
+    fake.on('GET', '/past', [
+      apiError(429, 'rate_limit_exceeded', 'x', {}, { 'RateLimit-Reset': String(now / 1000 - 10) }),
+      ok,
+    ]);
     fake.on('GET', '/none', [apiError(429, 'rate_limit_exceeded'), ok]);
     const { client, sleeps } = clientFor({ retry: { maxRateLimitWaitMs: 30_000 } });
     await client.request('GET', '/far');
@@ -232,8 +266,16 @@ describe('HcloudClient and POSTs without an answer', () => {
     fake.on('POST', '/ssh_keys', [{ drop: true }, created]);
     const { client } = clientFor();
     const error = await failure(client.request('POST', '/ssh_keys', { body: { name: 'k' } }));
-    expect(error).toMatchObject({ code: 'connection_reset', outcomeUnknown: true, status: undefined, method: 'POST', path: '/ssh_keys' });
-    expect(error.message).toMatch(/^no answer from the Hetzner API for POST \/ssh_keys .*may or may not have been carried out/);
+    expect(error).toMatchObject({
+      code: 'connection_reset',
+      outcomeUnknown: true,
+      status: undefined,
+      method: 'POST',
+      path: '/ssh_keys',
+    });
+    expect(error.message).toMatch(
+      /^no answer from the Hetzner API for POST \/ssh_keys .*may or may not have been carried out/,
+    );
     expect(fake.calls('POST', '/ssh_keys')).toHaveLength(1);
   });
 
@@ -278,25 +320,39 @@ describe('HcloudClient and POSTs without an answer', () => {
   });
 
   it('looks again when the resent POST finds its name taken (the lost one made it after all)', async () => {
-    fake.on('POST', '/ssh_keys', [{ drop: true }, apiError(409, 'uniqueness_error', 'name is already used', { fields: [{ name: 'name' }] })]);
+    fake.on('POST', '/ssh_keys', [
+      { drop: true },
+      apiError(409, 'uniqueness_error', 'name is already used', { fields: [{ name: 'name' }] }),
+    ]);
     const { client } = clientFor();
     const found = [undefined, { ssh_key: { id: 7, name: 'k' } }];
-    const answer = await client.request('POST', '/ssh_keys', { body: { name: 'k' }, recover: async () => found.shift() });
+    const answer = await client.request('POST', '/ssh_keys', {
+      body: { name: 'k' },
+      recover: async () => found.shift(),
+    });
     expect(answer).toEqual({ ssh_key: { id: 7, name: 'k' } });
     expect(fake.calls('POST', '/ssh_keys')).toHaveLength(2);
   });
 
   it('reports the clash when the name is taken by something recover does not recognise', async () => {
-    fake.on('POST', '/ssh_keys', [{ drop: true }, apiError(409, 'uniqueness_error', 'name is already used', { fields: [{ name: 'name' }] })]);
+    fake.on('POST', '/ssh_keys', [
+      { drop: true },
+      apiError(409, 'uniqueness_error', 'name is already used', { fields: [{ name: 'name' }] }),
+    ]);
     const { client } = clientFor();
-    const error = await failure(client.request('POST', '/ssh_keys', { body: { name: 'k' }, recover: async () => undefined }));
+    const error = await failure(
+      client.request('POST', '/ssh_keys', { body: { name: 'k' }, recover: async () => undefined }),
+    );
     expect(error.code).toBe('uniqueness_error');
   });
 
   it('looks for the result of a POST answered 504 before resending it', async () => {
     fake.on('POST', '/ssh_keys', [apiError(504, 'timeout'), created]);
     const { client } = clientFor();
-    const answer = await client.request('POST', '/ssh_keys', { body: { name: 'k' }, recover: async () => ({ ssh_key: { id: 3, name: 'k' } }) });
+    const answer = await client.request('POST', '/ssh_keys', {
+      body: { name: 'k' },
+      recover: async () => ({ ssh_key: { id: 3, name: 'k' } }),
+    });
     expect(answer).toEqual({ ssh_key: { id: 3, name: 'k' } });
     expect(fake.requests).toHaveLength(1);
   });
@@ -335,7 +391,10 @@ describe('HcloudClient DELETE', () => {
   });
 
   it('reports a 404 after a 503: that attempt did nothing', async () => {
-    fake.on('DELETE', '/servers/1', [apiError(503, 'unavailable'), apiError(404, 'not_found', 'server with ID 1 not found')]);
+    fake.on('DELETE', '/servers/1', [
+      apiError(503, 'unavailable'),
+      apiError(404, 'not_found', 'server with ID 1 not found'),
+    ]);
     const { client } = clientFor();
     const error = await failure(client.request('DELETE', '/servers/1'));
     // The 404 itself, after the retry: not the 503 it followed, and not "done".

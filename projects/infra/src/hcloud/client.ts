@@ -163,7 +163,12 @@ export class HcloudClient {
     return this.actionWaiter.waitFor(actions, options);
   }
 
-  private async send(method: HttpMethod, path: string, query: Query | undefined, body: unknown): Promise<{ ok: true; value: unknown } | FailedSend> {
+  private async send(
+    method: HttpMethod,
+    path: string,
+    query: Query | undefined,
+    body: unknown,
+  ): Promise<{ ok: true; value: unknown } | FailedSend> {
     const target = path + queryString(query);
     this.onRequest?.({ method, path: target, body });
     const where = { method, path: target, endpoint: this.endpoint };
@@ -190,13 +195,21 @@ export class HcloudClient {
     const parsed = parseJson(text);
     if (response.ok) {
       if (parsed.ok) return { ok: true, value: parsed.value };
-      const error = new HcloudError({ ...where, status: response.status, code: 'invalid_response', apiMessage: `the body is not JSON: ${text.slice(0, 80)}` });
+      const error = new HcloudError({
+        ...where,
+        status: response.status,
+        code: 'invalid_response',
+        apiMessage: `the body is not JSON: ${text.slice(0, 80)}`,
+      });
       // The call worked but its answer is unreadable: retrying could do it twice, and repeating a GET would not fix the server.
       return { ok: false, error, failure: { kind: 'response', status: response.status, code: 'invalid_response' } };
     }
-    const envelope = (parsed.ok ? parsed.value : undefined) as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined;
+    const envelope = (parsed.ok ? parsed.value : undefined) as
+      | { error?: { code?: unknown; message?: unknown; details?: unknown } }
+      | undefined;
     const code = typeof envelope?.error?.code === 'string' ? envelope.error.code : codeForStatus(response.status);
-    const apiMessage = typeof envelope?.error?.message === 'string' ? envelope.error.message : text.slice(0, 200) || response.statusText;
+    const apiMessage =
+      typeof envelope?.error?.message === 'string' ? envelope.error.message : text.slice(0, 200) || response.statusText;
     const details = envelope?.error?.details;
     const error = new HcloudError({
       ...where,
@@ -206,7 +219,16 @@ export class HcloudClient {
       details: details && typeof details === 'object' ? (details as Record<string, unknown>) : null,
     });
     const reset = Number(response.headers.get('ratelimit-reset') ?? NaN);
-    return { ok: false, error, failure: { kind: 'response', status: response.status, code, rateLimitReset: Number.isFinite(reset) ? reset : undefined } };
+    return {
+      ok: false,
+      error,
+      failure: {
+        kind: 'response',
+        status: response.status,
+        code,
+        rateLimitReset: Number.isFinite(reset) ? reset : undefined,
+      },
+    };
   }
 
   private noteRateLimit(headers: Headers): void {
@@ -226,7 +248,9 @@ export function queryString(query: Query | undefined): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
-    const values = Array.isArray(value) ? (value as ReadonlyArray<string | number>) : [value as string | number | boolean];
+    const values = Array.isArray(value)
+      ? (value as ReadonlyArray<string | number>)
+      : [value as string | number | boolean];
     for (const v of values) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';
@@ -273,7 +297,10 @@ function noAnswer(cause: unknown, where: { method: string; path: string; endpoin
     EHOSTUNREACH: 'unreachable',
     ENETUNREACH: 'unreachable',
   };
-  const timedOut = (cause as { name?: unknown } | undefined)?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  const timedOut =
+    (cause as { name?: unknown } | undefined)?.name === 'TimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT';
   const ours = (code && notSent[code]) ?? (timedOut ? 'request_timeout' : 'connection_reset');
   const sent = !(code && notSent[code]);
   const message = [code, innermostMessage(cause)].filter(Boolean).join(' ');

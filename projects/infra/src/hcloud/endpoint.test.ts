@@ -6,7 +6,9 @@ const token = 'LRK9DAWQ1ZAEFSrCNEEzLCUwhYX1U3g7wMg4dTlkkDC96fyDuyJ39nVbVjCKSDfj'
 
 describe('resolveEndpoint', () => {
   it('prefers HCLOUD_ENDPOINT, without a trailing slash', () => {
-    expect(resolveEndpoint({ HCLOUD_ENDPOINT: 'http://127.0.0.1:4000/v1/', HCLOUD_TOKEN: token })).toBe('http://127.0.0.1:4000/v1');
+    expect(resolveEndpoint({ HCLOUD_ENDPOINT: 'http://127.0.0.1:4000/v1/', HCLOUD_TOKEN: token })).toBe(
+      'http://127.0.0.1:4000/v1',
+    );
     expect(resolveEndpoint({ HCLOUD_ENDPOINT: 'http://127.0.0.1:4000/v1' })).toBe('http://127.0.0.1:4000/v1');
   });
 
@@ -22,7 +24,9 @@ describe('resolveEndpoint', () => {
 
   it('rejects an HCLOUD_ENDPOINT that is not an http(s) URL, naming the variable', () => {
     expect(() => resolveEndpoint({ HCLOUD_ENDPOINT: 'api.hetzner.cloud' })).toThrow(CloudError);
-    expect(() => resolveEndpoint({ HCLOUD_ENDPOINT: 'ftp://x/v1' })).toThrow(/^HCLOUD_ENDPOINT must be an http\(s\) URL/);
+    expect(() => resolveEndpoint({ HCLOUD_ENDPOINT: 'ftp://x/v1' })).toThrow(
+      /^HCLOUD_ENDPOINT must be an http\(s\) URL/,
+    );
   });
 });
 

@@ -18,7 +18,9 @@ export function resolveEndpoint(env: Readonly<Record<string, string | undefined>
       url = undefined;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-      throw new CloudError(`HCLOUD_ENDPOINT must be an http(s) URL such as ${HETZNER_ENDPOINT}, not "${endpoint}": fix or unset it`);
+      throw new CloudError(
+        `HCLOUD_ENDPOINT must be an http(s) URL such as ${HETZNER_ENDPOINT}, not "${endpoint}": fix or unset it`,
+      );
     return endpoint.replace(/\/+$/, '');
   }
   if (env.HCLOUD_TOKEN?.trim()) return HETZNER_ENDPOINT;
@@ -35,7 +37,10 @@ const TOKEN_PATTERN = /^[A-Za-z0-9]{64}$/;
  */
 export function validateToken(token: string | undefined): string {
   const trimmed = token?.trim() ?? '';
-  if (!trimmed) throw new CloudError('HCLOUD_TOKEN is empty: set it to a Hetzner API token (Hetzner Console → Security → API Tokens), or unset it to use the local sandbox');
+  if (!trimmed)
+    throw new CloudError(
+      'HCLOUD_TOKEN is empty: set it to a Hetzner API token (Hetzner Console → Security → API Tokens), or unset it to use the local sandbox',
+    );
   if (TOKEN_PATTERN.test(trimmed)) return trimmed;
   const problem =
     trimmed.length !== 64

@@ -3,7 +3,15 @@
  * retry-policy, pagination, action-waiter, errors, endpoint); each resource is a module of
  * functions taking the client: `servers.create(client, body)`, `networks.list(client, { labelSelector })`.
  */
-export { HcloudClient, queryString, userAgent, type HcloudClientOptions, type HttpMethod, type RateLimit, type RequestOptions } from './client';
+export {
+  HcloudClient,
+  queryString,
+  userAgent,
+  type HcloudClientOptions,
+  type HttpMethod,
+  type RateLimit,
+  type RequestOptions,
+} from './client';
 export { ActionWaiter, defaultPollPolicy, pollInterval, type PollPolicy, type WaitOptions } from './action-waiter';
 export { realSleep, type Now, type Sleep } from './clock';
 export { HcloudError, isHcloudError, type HcloudErrorInit } from './errors';

@@ -33,14 +33,22 @@ describe('pagination', () => {
     const seen: number[] = [];
     for await (const server of client.paginate<{ id: number }>('/servers', 'servers')) seen.push(server.id);
     expect(seen).toEqual(all.map((s) => s.id));
-    expect(fake.requests.map((r) => r.rawQuery)).toEqual(['page=1&per_page=50', 'page=2&per_page=50', 'page=3&per_page=50']);
+    expect(fake.requests.map((r) => r.rawQuery)).toEqual([
+      'page=1&per_page=50',
+      'page=2&per_page=50',
+      'page=3&per_page=50',
+    ]);
   });
 
   it('collects with listAll and keeps the filter on every page', async () => {
     serveServers();
     const items = await client.listAll<{ id: number }>('/servers', 'servers', { label_selector: 'cluster=prod' });
     expect(items).toHaveLength(120);
-    expect(fake.requests.map((r) => r.query.get('label_selector'))).toEqual(['cluster=prod', 'cluster=prod', 'cluster=prod']);
+    expect(fake.requests.map((r) => r.query.get('label_selector'))).toEqual([
+      'cluster=prod',
+      'cluster=prod',
+      'cluster=prod',
+    ]);
   });
 
   it('stops after one request when there is one page', async () => {
@@ -56,10 +64,23 @@ describe('pagination', () => {
   });
 
   it('follows next_page even when an answer has no total', async () => {
-    const answers = [page('servers', [{ id: 1 }], 1, 3), page('servers', [{ id: 2 }], 2, 3), page('servers', [{ id: 3 }], 3, 3)];
+    const answers = [
+      page('servers', [{ id: 1 }], 1, 3),
+      page('servers', [{ id: 2 }], 2, 3),
+      page('servers', [{ id: 3 }], 3, 3),
+    ];
     const fetched: unknown[] = [];
     const items: unknown[] = [];
-    for await (const item of paginate(async (q) => (fetched.push(q), answers.shift()), '/servers', 'servers', { name: 'x' })) items.push(item);
+    for await (const item of paginate(
+      async (q) => {
+        fetched.push(q);
+        return answers.shift();
+      },
+      '/servers',
+      'servers',
+      { name: 'x' },
+    ))
+      items.push(item);
     expect(items).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(fetched).toEqual([
       { name: 'x', page: 1, per_page: 50 },
@@ -73,25 +94,38 @@ describe('pagination', () => {
       for await (const _ of paginate(async () => answer, '/servers', 'servers'));
     };
     await expect(consume({ networks: [] })).rejects.toMatchObject({ code: 'invalid_response' });
-    await expect(consume({ servers: [], meta: { pagination: { next_page: 1 } } })).rejects.toThrow(/page 1 names 1 as the next page/);
+    await expect(consume({ servers: [], meta: { pagination: { next_page: 1 } } })).rejects.toThrow(
+      /page 1 names 1 as the next page/,
+    );
   });
 });
 
 describe('label selectors', () => {
   it('turns labels into a sorted selector that matches all of them', () => {
-    expect(labelSelector({ role: 'worker', cluster: 'prod', 'managed-by': 'personal-cloud' })).toBe('cluster=prod,managed-by=personal-cloud,role=worker');
+    expect(labelSelector({ role: 'worker', cluster: 'prod', 'managed-by': 'personal-cloud' })).toBe(
+      'cluster=prod,managed-by=personal-cloud,role=worker',
+    );
     expect(labelSelector('env in (a,b),!gone')).toBe('env in (a,b),!gone');
   });
 
   it('builds the list query from a filter', () => {
-    expect(listQuery({ labelSelector: { cluster: 'prod' } })).toEqual({ label_selector: 'cluster=prod', name: undefined });
+    expect(listQuery({ labelSelector: { cluster: 'prod' } })).toEqual({
+      label_selector: 'cluster=prod',
+      name: undefined,
+    });
     expect(listQuery({ name: 'worker-1' })).toEqual({ label_selector: undefined, name: 'worker-1' });
   });
 
   it('arrives intact at the server', async () => {
     serveServers(1);
-    await client.listAll('/servers', 'servers', listQuery({ labelSelector: { cluster: 'prod', 'managed-by': 'personal-cloud' } }));
-    expect(fake.requests[0]?.rawQuery).toBe('label_selector=cluster%3Dprod%2Cmanaged-by%3Dpersonal-cloud&page=1&per_page=50');
+    await client.listAll(
+      '/servers',
+      'servers',
+      listQuery({ labelSelector: { cluster: 'prod', 'managed-by': 'personal-cloud' } }),
+    );
+    expect(fake.requests[0]?.rawQuery).toBe(
+      'label_selector=cluster%3Dprod%2Cmanaged-by%3Dpersonal-cloud&page=1&per_page=50',
+    );
   });
 
   it('compares label sets exactly', () => {

@@ -39,7 +39,12 @@ export type PageFetcher = (query: Query) => Promise<unknown>;
  * Every item of a list, page by page: asks for `per_page=50` and follows `meta.pagination.next_page`
  * until it is null. `key` is the answer's list (`servers`, `ssh_keys`, …).
  */
-export async function* paginate<T>(fetchPage: PageFetcher, path: string, key: string, query: Query = {}): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(
+  fetchPage: PageFetcher,
+  path: string,
+  key: string,
+  query: Query = {},
+): AsyncGenerator<T, void, undefined> {
   let page = 1;
   for (;;) {
     const answer = (await fetchPage({ ...query, page, per_page: PER_PAGE })) as
@@ -51,7 +56,8 @@ export async function* paginate<T>(fetchPage: PageFetcher, path: string, key: st
     const next = answer?.meta?.pagination?.next_page;
     if (next === null || next === undefined) return;
     // A next page that does not move forward would loop forever, each turn a request.
-    if (typeof next !== 'number' || next <= page) throw malformed(path, `page ${page} names ${String(next)} as the next page`);
+    if (typeof next !== 'number' || next <= page)
+      throw malformed(path, `page ${page} names ${String(next)} as the next page`);
     page = next;
   }
 }

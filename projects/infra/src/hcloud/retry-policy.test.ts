@@ -12,7 +12,12 @@ import {
 } from './retry-policy';
 
 const policy = defaultRetryPolicy;
-const response = (status: number, code: string, rateLimitReset?: number): AttemptFailure => ({ kind: 'response', status, code, rateLimitReset });
+const response = (status: number, code: string, rateLimitReset?: number): AttemptFailure => ({
+  kind: 'response',
+  status,
+  code,
+  rateLimitReset,
+});
 const ctx = (overrides: Partial<RetryContext> = {}): RetryContext => ({
   method: 'GET',
   attempt: 1,
@@ -102,9 +107,19 @@ describe('rateLimitDelay', () => {
 
 describe('decideRetry', () => {
   it('retries a retryable failure with the backoff delay, until attempts run out', () => {
-    expect(decideRetry(response(503, 'unavailable'), ctx({ attempt: 2 }), policy)).toEqual({ kind: 'retry', delayMs: 250, recoverFirst: false });
-    expect(decideRetry(response(503, 'unavailable'), ctx({ attempt: 6 }), policy)).toEqual({ kind: 'give-up', reason: 'attempts-exhausted' });
-    expect(decideRetry(response(422, 'invalid_input'), ctx(), policy)).toEqual({ kind: 'give-up', reason: 'not-retryable' });
+    expect(decideRetry(response(503, 'unavailable'), ctx({ attempt: 2 }), policy)).toEqual({
+      kind: 'retry',
+      delayMs: 250,
+      recoverFirst: false,
+    });
+    expect(decideRetry(response(503, 'unavailable'), ctx({ attempt: 6 }), policy)).toEqual({
+      kind: 'give-up',
+      reason: 'attempts-exhausted',
+    });
+    expect(decideRetry(response(422, 'invalid_input'), ctx(), policy)).toEqual({
+      kind: 'give-up',
+      reason: 'not-retryable',
+    });
   });
 
   it('uses RateLimit-Reset for 429', () => {
@@ -114,25 +129,43 @@ describe('decideRetry', () => {
 
   it('retries idempotent methods after a lost answer', () => {
     for (const method of ['GET', 'PUT', 'DELETE'])
-      expect(decideRetry({ kind: 'no-response', sent: true }, ctx({ method }), policy)).toMatchObject({ kind: 'retry', recoverFirst: false });
+      expect(decideRetry({ kind: 'no-response', sent: true }, ctx({ method }), policy)).toMatchObject({
+        kind: 'retry',
+        recoverFirst: false,
+      });
   });
 
   it('gives a POST with a lost answer up unless it can recover, and then recovers first', () => {
     const lost: AttemptFailure = { kind: 'no-response', sent: true };
     expect(decideRetry(lost, ctx({ method: 'POST' }), policy)).toEqual({ kind: 'give-up', reason: 'outcome-unknown' });
-    expect(decideRetry(lost, ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({ kind: 'retry', recoverFirst: true });
+    expect(decideRetry(lost, ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({
+      kind: 'retry',
+      recoverFirst: true,
+    });
   });
 
   it('retries a POST that never left (connection refused) without recovering', () => {
-    expect(decideRetry({ kind: 'no-response', sent: false }, ctx({ method: 'POST' }), policy)).toMatchObject({ kind: 'retry', recoverFirst: false });
+    expect(decideRetry({ kind: 'no-response', sent: false }, ctx({ method: 'POST' }), policy)).toMatchObject({
+      kind: 'retry',
+      recoverFirst: false,
+    });
   });
 
   it('retries a POST answered 500/504 only when it can look for its result first', () => {
     // An action POST (attach, poweron) that worked behind a 500 would answer a resend with a 422.
-    expect(decideRetry(response(500, 'server_error'), ctx({ method: 'POST' }), policy)).toEqual({ kind: 'give-up', reason: 'outcome-unknown' });
-    expect(decideRetry(response(504, 'timeout'), ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({ kind: 'retry', recoverFirst: true });
+    expect(decideRetry(response(500, 'server_error'), ctx({ method: 'POST' }), policy)).toEqual({
+      kind: 'give-up',
+      reason: 'outcome-unknown',
+    });
+    expect(decideRetry(response(504, 'timeout'), ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({
+      kind: 'retry',
+      recoverFirst: true,
+    });
     // 503 and 429 turned the request away: nothing to look for.
-    expect(decideRetry(response(503, 'unavailable'), ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({ kind: 'retry', recoverFirst: false });
+    expect(decideRetry(response(503, 'unavailable'), ctx({ method: 'POST', canRecover: true }), policy)).toMatchObject({
+      kind: 'retry',
+      recoverFirst: false,
+    });
   });
 });
 

@@ -125,9 +125,14 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
  * `maxRateLimitWaitMs`. Never less than `minRateLimitWaitMs` nor the ordinary backoff, so a reset
  * that is missing, unparsable or already past does not turn into a burst of immediate retries.
  */
-export function rateLimitDelay(resetUnixSeconds: number | undefined, ctx: Pick<RetryContext, 'attempt' | 'nowMs' | 'random'>, policy: RetryPolicy): number {
+export function rateLimitDelay(
+  resetUnixSeconds: number | undefined,
+  ctx: Pick<RetryContext, 'attempt' | 'nowMs' | 'random'>,
+  policy: RetryPolicy,
+): number {
   const floor = Math.max(policy.minRateLimitWaitMs, backoffDelay(ctx.attempt, policy, ctx.random));
-  const untilReset = resetUnixSeconds !== undefined && Number.isFinite(resetUnixSeconds) ? resetUnixSeconds * 1000 - ctx.nowMs : 0;
+  const untilReset =
+    resetUnixSeconds !== undefined && Number.isFinite(resetUnixSeconds) ? resetUnixSeconds * 1000 - ctx.nowMs : 0;
   return Math.min(policy.maxRateLimitWaitMs, Math.max(floor, Math.ceil(untilReset)));
 }
 
@@ -136,7 +141,10 @@ export function rateLimitDelay(resetUnixSeconds: number | undefined, ctx: Pick<R
  * a DELETE answered 404 found the resource gone, so the delete is done; a POST answered
  * uniqueness_error found its name taken, most likely by the lost create, so look it up.
  */
-export function settledByEarlierAttempt(failure: AttemptFailure, method: string): 'deleted' | 'maybe-created' | undefined {
+export function settledByEarlierAttempt(
+  failure: AttemptFailure,
+  method: string,
+): 'deleted' | 'maybe-created' | undefined {
   if (failure.kind !== 'response') return undefined;
   if (method === 'DELETE' && failure.status === 404) return 'deleted';
   if (method === 'POST' && failure.status === 409 && failure.code === 'uniqueness_error') return 'maybe-created';

@@ -71,8 +71,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<DagO
       try {
         if (change.action === 'delete') await kind.remove(ctx, change.observed!);
         if (change.action === 'create') await kind.create(ctx, change.desired!);
-        if (change.action === 'replace') await replaceResource(kind, ctx, change.desired!, change.observed!, change.leftover);
-        if (change.action === 'update') await updateResource(kind, ctx, change.desired!, change.observed!, change.differences);
+        if (change.action === 'replace')
+          await replaceResource(kind, ctx, change.desired!, change.observed!, change.leftover);
+        if (change.action === 'update')
+          await updateResource(kind, ctx, change.desired!, change.observed!, change.differences);
         progress.end(change.key, true, DONE[change.action]);
       } catch (error) {
         progress.end(change.key, false, error instanceof Error ? error.message : String(error));

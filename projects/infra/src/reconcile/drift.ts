@@ -24,11 +24,21 @@ export function driftReport(desired: DesiredResource[], observed: Observed[], st
     const o = live.get(key);
     const recorded = state.resources[key];
     if (!o) {
-      entries.push(recorded ? { key, kind: 'deleted-outside', detail: `was ${recorded.id}, no longer exists` } : { key, kind: 'pending', detail: 'not created yet' });
+      entries.push(
+        recorded
+          ? { key, kind: 'deleted-outside', detail: `was ${recorded.id}, no longer exists` }
+          : { key, kind: 'pending', detail: 'not created yet' },
+      );
       continue;
     }
-    if (recorded && recorded.id !== o.id) entries.push({ key, kind: 'replaced-outside', detail: `was ${recorded.id}, now ${o.id}` });
-    else if (!recorded) entries.push({ key, kind: 'created-outside', detail: `${o.id} carries the cluster's labels but is not in state (adopted on the next provision)` });
+    if (recorded && recorded.id !== o.id)
+      entries.push({ key, kind: 'replaced-outside', detail: `was ${recorded.id}, now ${o.id}` });
+    else if (!recorded)
+      entries.push({
+        key,
+        kind: 'created-outside',
+        detail: `${o.id} carries the cluster's labels but is not in state (adopted on the next provision)`,
+      });
     const verdict = KINDS[d.type].diff(d, o, exists);
     if (verdict.action === 'none') continue;
     const what = verdict.differences.map(describeDifference).join('; ');
@@ -42,7 +52,11 @@ export function driftReport(desired: DesiredResource[], observed: Observed[], st
     entries.push(
       state.resources[key]
         ? { key, kind: 'pending', detail: `${o.id} is no longer desired (an orphan; provision --prune deletes it)` }
-        : { key, kind: 'created-outside', detail: `${o.id} carries the cluster's labels but was never created by provision` },
+        : {
+            key,
+            kind: 'created-outside',
+            detail: `${o.id} carries the cluster's labels but was never created by provision`,
+          },
     );
   }
   return entries;

@@ -6,7 +6,10 @@ import type { Action } from '../hcloud/resources/actions';
 import type { Observed } from './observed';
 import type { Difference } from './plan-types';
 
-export type Verdict = { action: 'none' } | { action: 'update'; differences: Difference[] } | { action: 'replace'; reason: string; differences: Difference[] };
+export type Verdict =
+  | { action: 'none' }
+  | { action: 'update'; differences: Difference[] }
+  | { action: 'replace'; reason: string; differences: Difference[] };
 
 /** What an operation may use: the client, IDs by name, and a way to report what now exists. */
 export interface ApplyContext {
@@ -60,7 +63,9 @@ export interface Kind<D extends DesiredResource = DesiredResource, O extends Obs
 
 /** Compares labels exactly: ownership labels and user labels alike. */
 export function labelDifference(desired: Record<string, string>, observed: Record<string, string>): Difference[] {
-  const same = Object.keys(desired).length === Object.keys(observed).length && Object.entries(desired).every(([k, v]) => observed[k] === v);
+  const same =
+    Object.keys(desired).length === Object.keys(observed).length &&
+    Object.entries(desired).every(([k, v]) => observed[k] === v);
   return same ? [] : [{ field: 'labels', from: observed, to: desired }];
 }
 

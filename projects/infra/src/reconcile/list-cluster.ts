@@ -21,5 +21,13 @@ export async function listCluster(client: HcloudClient, cluster: string): Promis
     volumes.list(client, filter),
     servers.list(client, filter),
   ]);
-  return { ssh_keys, networks: nets, firewalls: fws, placement_groups: groups, primary_ips: ips, volumes: vols, servers: srvs };
+  return {
+    ssh_keys,
+    networks: nets,
+    firewalls: fws,
+    placement_groups: groups,
+    primary_ips: ips,
+    volumes: vols,
+    servers: srvs,
+  };
 }

@@ -106,7 +106,15 @@ export function observe(listings: Listings): Observed[] {
   const primaryIp = nameOf(listings.primary_ips);
 
   return [
-    ...listings.ssh_keys.map((k): ObservedSshKey => ({ type: 'ssh_key', id: k.id, name: k.name, labels: k.labels ?? {}, publicKey: k.public_key })),
+    ...listings.ssh_keys.map(
+      (k): ObservedSshKey => ({
+        type: 'ssh_key',
+        id: k.id,
+        name: k.name,
+        labels: k.labels ?? {},
+        publicKey: k.public_key,
+      }),
+    ),
     ...listings.networks.map(
       (n): ObservedNetwork => ({
         type: 'network',
@@ -114,7 +122,9 @@ export function observe(listings: Listings): Observed[] {
         name: n.name,
         labels: n.labels ?? {},
         ipRange: n.ip_range,
-        subnets: n.subnets.filter((s) => s.type === 'cloud' && s.ip_range).map((s) => ({ ipRange: s.ip_range!, zone: s.network_zone })),
+        subnets: n.subnets
+          .filter((s) => s.type === 'cloud' && s.ip_range)
+          .map((s) => ({ ipRange: s.ip_range!, zone: s.network_zone })),
         protectDelete: n.protection.delete,
       }),
     ),
@@ -132,11 +142,21 @@ export function observe(listings: Listings): Observed[] {
           ...(r.direction === 'in' ? { source_ips: r.source_ips } : { destination_ips: r.destination_ips }),
           description: r.description ?? '',
         })),
-        labelSelectors: f.applied_to.flatMap((a) => (a.type === 'label_selector' && a.label_selector ? [a.label_selector.selector] : [])),
+        labelSelectors: f.applied_to.flatMap((a) =>
+          a.type === 'label_selector' && a.label_selector ? [a.label_selector.selector] : [],
+        ),
         servers: f.applied_to.flatMap((a) => (a.type === 'server' && a.server ? [a.server.id] : [])),
       }),
     ),
-    ...listings.placement_groups.map((g): ObservedPlacementGroup => ({ type: 'placement_group', id: g.id, name: g.name, labels: g.labels ?? {}, groupType: g.type })),
+    ...listings.placement_groups.map(
+      (g): ObservedPlacementGroup => ({
+        type: 'placement_group',
+        id: g.id,
+        name: g.name,
+        labels: g.labels ?? {},
+        groupType: g.type,
+      }),
+    ),
     ...listings.primary_ips.map(
       (p): ObservedPrimaryIp => ({
         type: 'primary_ip',
@@ -174,7 +194,9 @@ export function observe(listings: Listings): Observed[] {
         location: s.location?.name ?? s.datacenter.location.name,
         status: s.status,
         networks: s.private_net.flatMap((p) =>
-          p.network !== undefined && p.ip ? [{ name: network(p.network)!, ip: p.ip, ...(p.mac_address ? { mac: p.mac_address } : {}) }] : [],
+          p.network !== undefined && p.ip
+            ? [{ name: network(p.network)!, ip: p.ip, ...(p.mac_address ? { mac: p.mac_address } : {}) }]
+            : [],
         ),
         placementGroup: group(s.placement_group?.id),
         primaryIpv4: s.public_net.ipv4?.id !== undefined ? primaryIp(s.public_net.ipv4.id) : null,

@@ -31,8 +31,17 @@ export function planChanges(desired: DesiredResource[], observed: Observed[], op
       if (temporary && unfinished && unfinished.action !== 'replace') {
         // Its old half is gone already: what is left is the rename.
         wanted.add(observedKey(temporary));
-        const differences: Difference[] = [{ field: 'name', from: temporary.name, to: d.name }, ...(unfinished.action === 'update' ? unfinished.differences : [])];
-        changes.push({ ...base, observed: temporary, action: 'update', reason: differences.map(describeDifference).join('; '), differences });
+        const differences: Difference[] = [
+          { field: 'name', from: temporary.name, to: d.name },
+          ...(unfinished.action === 'update' ? unfinished.differences : []),
+        ];
+        changes.push({
+          ...base,
+          observed: temporary,
+          action: 'update',
+          reason: differences.map(describeDifference).join('; '),
+          differences,
+        });
       } else changes.push({ ...base, action: 'create', reason: 'does not exist', differences: [] });
       continue;
     }
@@ -41,11 +50,27 @@ export function planChanges(desired: DesiredResource[], observed: Observed[], op
     if (verdict.action === 'none') continue;
     const interrupts = kind.disrupts?.(verdict.action, verdict.differences) ? { interrupts: true } : {};
     if (verdict.action === 'update')
-      changes.push({ ...base, observed: o, action: 'update', reason: verdict.differences.map(describeDifference).join('; '), differences: verdict.differences, ...interrupts });
+      changes.push({
+        ...base,
+        observed: o,
+        action: 'update',
+        reason: verdict.differences.map(describeDifference).join('; '),
+        differences: verdict.differences,
+        ...interrupts,
+      });
     else {
       if (temporary) wanted.add(observedKey(temporary));
       const leftover = temporary ? { leftover: temporary } : {};
-      changes.push({ ...base, observed: o, action: 'replace', reason: verdict.reason, differences: verdict.differences, destroysData: kind.holdsData(o), ...interrupts, ...leftover });
+      changes.push({
+        ...base,
+        observed: o,
+        action: 'replace',
+        reason: verdict.reason,
+        differences: verdict.differences,
+        destroysData: kind.holdsData(o),
+        ...interrupts,
+        ...leftover,
+      });
     }
   }
 
@@ -63,5 +88,9 @@ export function planChanges(desired: DesiredResource[], observed: Observed[], op
         destroysData: KINDS[o.type].holdsData(o),
       });
 
-  return { changes, orphans: options.prune ? [] : orphans.map((o) => ({ type: o.type, name: o.name, id: o.id })), notices };
+  return {
+    changes,
+    orphans: options.prune ? [] : orphans.map((o) => ({ type: o.type, name: o.name, id: o.id })),
+    notices,
+  };
 }

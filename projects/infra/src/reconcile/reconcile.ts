@@ -55,8 +55,17 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         `the cloud did not converge after ${maxRounds} rounds; ${plan.changes.length} change(s) remain (${plan.changes.map((c) => `${c.action} ${c.key}`).join(', ')}); last error: ${messageOf(lastFailure)}`,
       );
     options.onPlan?.(plan, round);
-    if (round > 1) progress.log(`round ${round}: ${plan.changes.length} change(s) left after failures, retrying from what exists now`);
-    const outcomes = await applyPlan(plan, { client, observed, book, progress, concurrency: options.concurrency ?? 10 });
+    if (round > 1)
+      progress.log(
+        `round ${round}: ${plan.changes.length} change(s) left after failures, retrying from what exists now`,
+      );
+    const outcomes = await applyPlan(plan, {
+      client,
+      observed,
+      book,
+      progress,
+      concurrency: options.concurrency ?? 10,
+    });
     const failures = outcomes.flatMap((o) => (o.status === 'failed' ? [o.error] : []));
     const fatal = failures.find(isFatal);
     if (fatal) throw fatal;

@@ -19,7 +19,13 @@ export function temporaryName(name: string): string {
  * Replaces `observed` with `desired`. `leftover` is the new half of a replacement that an earlier
  * run left behind (created, old not yet deleted): it is deleted first, as its spec may be stale.
  */
-export async function replaceResource(kind: Kind, ctx: ApplyContext, desired: DesiredResource, observed: Observed, leftover?: Observed): Promise<void> {
+export async function replaceResource(
+  kind: Kind,
+  ctx: ApplyContext,
+  desired: DesiredResource,
+  observed: Observed,
+  leftover?: Observed,
+): Promise<void> {
   if (!kind.rename) {
     await kind.preflight?.(ctx, desired);
     await kind.remove(ctx, observed);
@@ -35,7 +41,14 @@ export async function replaceResource(kind: Kind, ctx: ApplyContext, desired: De
 }
 
 /** Gives a resource its real name: what finishes a replacement, now or in a later run. */
-export async function renameTo(kind: Kind, ctx: ApplyContext, type: ResourceType, from: string, id: number, to: string): Promise<void> {
+export async function renameTo(
+  kind: Kind,
+  ctx: ApplyContext,
+  type: ResourceType,
+  from: string,
+  id: number,
+  to: string,
+): Promise<void> {
   ctx.note(`rename ${from} to ${to}`);
   await kind.rename!(ctx, id, to);
   await ctx.removed(type, from);
@@ -43,7 +56,13 @@ export async function renameTo(kind: Kind, ctx: ApplyContext, type: ResourceType
 }
 
 /** An update; a `name` difference (the unfinished rename of a replacement) is made first. */
-export async function updateResource(kind: Kind, ctx: ApplyContext, desired: DesiredResource, observed: Observed, differences: Difference[]): Promise<void> {
+export async function updateResource(
+  kind: Kind,
+  ctx: ApplyContext,
+  desired: DesiredResource,
+  observed: Observed,
+  differences: Difference[],
+): Promise<void> {
   const rest = differences.filter((d) => d.field !== 'name');
   if (rest.length === differences.length) return kind.update(ctx, desired, observed, differences);
   await renameTo(kind, ctx, desired.type, observed.name, observed.id, desired.name);

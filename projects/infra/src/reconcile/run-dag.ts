@@ -9,9 +9,16 @@ export interface DagTask {
   run(): Promise<void>;
 }
 
-export type DagOutcome = { key: string; status: 'done' } | { key: string; status: 'failed'; error: unknown } | { key: string; status: 'skipped'; because: string };
+export type DagOutcome =
+  | { key: string; status: 'done' }
+  | { key: string; status: 'failed'; error: unknown }
+  | { key: string; status: 'skipped'; because: string };
 
-export async function runDag(tasks: DagTask[], concurrency: number, isFatal: (error: unknown) => boolean = () => false): Promise<DagOutcome[]> {
+export async function runDag(
+  tasks: DagTask[],
+  concurrency: number,
+  isFatal: (error: unknown) => boolean = () => false,
+): Promise<DagOutcome[]> {
   const byKey = new Map(tasks.map((t) => [t.key, t]));
   assertAcyclic(tasks, byKey);
   const outcomes = new Map<string, DagOutcome>();
@@ -20,7 +27,8 @@ export async function runDag(tasks: DagTask[], concurrency: number, isFatal: (er
   let stopped = false;
 
   const settled = (key: string) => !byKey.has(key) || outcomes.has(key);
-  const blockerOf = (task: DagTask) => task.after.map((k) => outcomes.get(k)).find((o) => o !== undefined && o.status !== 'done');
+  const blockerOf = (task: DagTask) =>
+    task.after.map((k) => outcomes.get(k)).find((o) => o !== undefined && o.status !== 'done');
 
   return new Promise((resolve) => {
     const pump = () => {
@@ -31,7 +39,11 @@ export async function runDag(tasks: DagTask[], concurrency: number, isFatal: (er
           const blocker = blockerOf(byKey.get(key)!);
           if (!blocker && !stopped) continue;
           waiting.delete(key);
-          outcomes.set(key, { key, status: 'skipped', because: blocker ? blocker.key : 'an earlier failure stopped the run' });
+          outcomes.set(key, {
+            key,
+            status: 'skipped',
+            because: blocker ? blocker.key : 'an earlier failure stopped the run',
+          });
           skippedAny = true;
         }
       }
@@ -65,7 +77,10 @@ function assertAcyclic(tasks: DagTask[], byKey: Map<string, DagTask>): void {
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (key: string, path: string[]) => {
     if (state.get(key) === 'done' || !byKey.has(key)) return;
-    if (state.get(key) === 'visiting') throw new CloudError(`the plan's changes wait on each other in a circle (${[...path, key].join(' → ')}); apply it in two steps.`);
+    if (state.get(key) === 'visiting')
+      throw new CloudError(
+        `the plan's changes wait on each other in a circle (${[...path, key].join(' → ')}); apply it in two steps.`,
+      );
     state.set(key, 'visiting');
     for (const next of byKey.get(key)!.after) visit(next, [...path, key]);
     state.set(key, 'done');

@@ -1,7 +1,16 @@
 // The infra layer's bookkeeping: turns "this resource exists now" into state and vars entries.
 import type { DesiredResource, NodeModel, ResourceType } from '@personal-cloud/cluster';
 import { observedKey, type Observed, type ObservedServer } from '../reconcile/observed';
-import { readInfraState, specHash, withInfraState, withoutServerVars, withServerVars, withVolumeVars, type InfraState, type ServerFacts } from './infra-state';
+import {
+  readInfraState,
+  specHash,
+  withInfraState,
+  withoutServerVars,
+  withServerVars,
+  withVolumeVars,
+  type InfraState,
+  type ServerFacts,
+} from './infra-state';
 import type { Recorded, StateRecorder } from './state-recorder';
 
 /** How commit messages count each resource type; the plural adds an `s`. */
@@ -33,7 +42,9 @@ export class InfraBook {
     const desired = this.desired.get(key);
     this.recorder.record({ layer: 'infra', kind: KIND_NOUNS[type], verb: 'recorded' }, (current) => {
       const infra = readInfraState(current.state);
-      const next: InfraState = { resources: { ...infra.resources, [key]: { id: facts.id, specHash: desired ? specHash(desired) : '' } } };
+      const next: InfraState = {
+        resources: { ...infra.resources, [key]: { id: facts.id, specHash: desired ? specHash(desired) : '' } },
+      };
       const node = type === 'server' ? this.nodes.get(name) : undefined;
       const volume = type === 'volume' ? this.volumeOwner(name) : undefined;
       const vars = node
@@ -74,11 +85,18 @@ export class InfraBook {
    * added, vanished ones dropped. When they already agree, nothing is written at all.
    */
   syncWith(observed: Observed[]): void {
-    this.recorder.record({ layer: 'infra', verb: 'state matches the cloud' }, (current) => syncRecorded(current, observed, this.desired, [...this.nodes.values()]));
+    this.recorder.record({ layer: 'infra', verb: 'state matches the cloud' }, (current) =>
+      syncRecorded(current, observed, this.desired, [...this.nodes.values()]),
+    );
   }
 }
 
-export function syncRecorded(current: Recorded, observed: Observed[], desired: Map<string, DesiredResource>, nodes: NodeModel[]): Recorded {
+export function syncRecorded(
+  current: Recorded,
+  observed: Observed[],
+  desired: Map<string, DesiredResource>,
+  nodes: NodeModel[],
+): Recorded {
   const before = readInfraState(current.state).resources;
   const resources: InfraState['resources'] = {};
   for (const o of observed) {
@@ -96,7 +114,13 @@ export function syncRecorded(current: Recorded, observed: Observed[], desired: M
       continue;
     }
     const [privateNet] = server.networks;
-    vars = withServerVars(vars, node, { id: server.id, privateIp: privateNet?.ip, privateMac: privateNet?.mac, publicIpv4: server.publicIpv4, publicIpv6: server.publicIpv6 });
+    vars = withServerVars(vars, node, {
+      id: server.id,
+      privateIp: privateNet?.ip,
+      privateMac: privateNet?.mac,
+      publicIpv4: server.publicIpv4,
+      publicIpv6: server.publicIpv6,
+    });
     for (const volume of node.volumes) vars = withVolumeVars(vars, node, volume.name, volumes.get(volume.hetznerName));
   }
   return { state: withInfraState(current.state, { resources }), vars };

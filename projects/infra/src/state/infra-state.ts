@@ -19,7 +19,9 @@ export function readInfraState(state: State): InfraState {
   const parsed = infraStateSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CloudError(`the vault's state document has a malformed layers.infra at ${['layers', 'infra', ...issue.path].join('.')} (${issue.message}); repair it with \`npm run state -- edit state\`.`);
+    throw new CloudError(
+      `the vault's state document has a malformed layers.infra at ${['layers', 'infra', ...issue.path].join('.')} (${issue.message}); repair it with \`npm run state -- edit state\`.`,
+    );
   }
   return parsed.data;
 }
@@ -34,9 +36,20 @@ export function specHash(resource: DesiredResource): string {
     Array.isArray(value)
       ? value.map(canonical)
       : value && typeof value === 'object'
-        ? Object.fromEntries(Object.keys(value).sort().flatMap((k) => ((value as Record<string, unknown>)[k] === undefined ? [] : [[k, canonical((value as Record<string, unknown>)[k])]])))
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .flatMap((k) =>
+                (value as Record<string, unknown>)[k] === undefined
+                  ? []
+                  : [[k, canonical((value as Record<string, unknown>)[k])]],
+              ),
+          )
         : value;
-  return createHash('sha256').update(JSON.stringify(canonical(resource))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(resource)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export interface ServerFacts {
@@ -54,7 +67,12 @@ export function withServerVars(vars: Vars, node: NodeModel, facts: ServerFacts):
   const previous = (cluster[node.varsKey] as Vars | undefined) ?? {};
   // Other layers may keep their own facts here; only ours are replaced, and an address that is gone is removed.
   const { public_ipv4: _v4, public_ipv6: _v6, ...others } = previous;
-  const entry: Vars = { ...others, hetzner_id: String(facts.id), hetzner_name: node.hetznerName, ip: facts.privateIp ?? node.privateIp };
+  const entry: Vars = {
+    ...others,
+    hetzner_id: String(facts.id),
+    hetzner_name: node.hetznerName,
+    ip: facts.privateIp ?? node.privateIp,
+  };
   if (facts.privateMac) entry.private_mac = facts.privateMac;
   if (facts.publicIpv4) entry.public_ipv4 = facts.publicIpv4;
   if (facts.publicIpv6) entry.public_ipv6 = facts.publicIpv6;

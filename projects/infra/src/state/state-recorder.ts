@@ -61,7 +61,10 @@ export class StateRecorder {
 
   /** Waits until everything queued is in the vault; rethrows a write that failed. */
   async flush(): Promise<void> {
-    while (this.writing || (this.pending.length && !this.failure)) await (this.writing ??= this.drain());
+    while (this.writing || (this.pending.length && !this.failure)) {
+      this.writing ??= this.drain();
+      await this.writing;
+    }
     if (this.failure) throw this.failure;
   }
 
@@ -69,9 +72,13 @@ export class StateRecorder {
     try {
       while (this.pending.length) {
         const batch = this.pending.splice(0);
-        const before = (this.current ??= { state: await this.session.read('state'), vars: await this.session.read('vars') });
+        this.current ??= { state: await this.session.read('state'), vars: await this.session.read('vars') };
+        const before = this.current;
         const after = batch.reduce((current, { change }) => change(current), before);
-        await this.session.writeAll({ state: after.state, vars: after.vars }, commitMessageFor(batch.map((b) => b.what)));
+        await this.session.writeAll(
+          { state: after.state, vars: after.vars },
+          commitMessageFor(batch.map((b) => b.what)),
+        );
         this.current = after;
       }
     } catch (error) {

@@ -7,6 +7,7 @@ import { RENDERED } from './render';
 export async function run(): Promise<void> {
   const rendered = JSON.parse(await readFile(RENDERED, 'utf8')) as { resources: DesiredResource[] };
   const problems = checkDesired(rendered.resources);
-  if (problems.length) throw new CloudError(`${RENDERED} breaks Hetzner's rules:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length)
+    throw new CloudError(`${RENDERED} breaks Hetzner's rules:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   console.log(`infra: ${rendered.resources.length} resources within Hetzner's names, labels and limits.`);
 }

@@ -22,9 +22,14 @@ export async function run({ values }: TargetArgs): Promise<void> {
   const { config, vault, desired } = await loadInfraInputs();
   // Read what provision will read: a damaged state fails the plan as it would fail the run.
   readInfraState(await vault.read('state'));
-  const plan = await withHcloud(process.env, async (client) => planChanges(desired, observe(await listCluster(client, config.name)), { prune: values.prune === true }));
+  const plan = await withHcloud(process.env, async (client) =>
+    planChanges(desired, observe(await listCluster(client, config.name)), { prune: values.prune === true }),
+  );
   await writePlan(plan);
   console.log(formatPlan(plan));
   const blocked = blockedChanges(plan, config.name, []);
-  if (blocked.length) console.log(`provision will refuse ${blocked.length} change(s) that destroy data unless named with --allow-destroy.`);
+  if (blocked.length)
+    console.log(
+      `provision will refuse ${blocked.length} change(s) that destroy data unless named with --allow-destroy.`,
+    );
 }

@@ -14,7 +14,10 @@ export const options = {
 /** `--allow-destroy=a,b --allow-destroy=c` → [a, b, c]. */
 export function namesOf(value: TargetArgs['values'][string]): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  return list
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export async function run({ values, stop }: TargetArgs): Promise<void> {

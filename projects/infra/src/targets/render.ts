@@ -8,7 +8,10 @@ export const RENDERED = 'dist/infra/render/desired.json';
 export async function run(): Promise<void> {
   const { config, desired } = await loadInfraInputs();
   await mkdir('dist/infra/render', { recursive: true });
-  await writeFile(RENDERED, `${JSON.stringify({ cluster: config.name, phase: config.phase, resources: desired }, null, 2)}\n`);
+  await writeFile(
+    RENDERED,
+    `${JSON.stringify({ cluster: config.name, phase: config.phase, resources: desired }, null, 2)}\n`,
+  );
   const counts = RESOURCE_TYPES.map((type) => `${desired.filter((d) => d.type === type).length} ${type}`).join(', ');
   console.log(`infra: phase ${config.phase} of ${config.name} needs ${counts}`);
 }

@@ -12,7 +12,8 @@ export function formatPlan(plan: Plan): string {
     else if (c.interrupts) lines.push(`    ${pc.yellow('! interrupts the server (one at a time per role)')}`);
   }
   for (const n of plan.notices) lines.push(`${pc.cyan('i')} ${n.type} ${pc.bold(n.name)} ${pc.dim(`(${n.text})`)}`);
-  for (const o of plan.orphans) lines.push(`${pc.dim('?')} ${o.type} ${o.name} ${pc.dim('(not desired: an orphan, kept; --prune deletes it)')}`);
+  for (const o of plan.orphans)
+    lines.push(`${pc.dim('?')} ${o.type} ${o.name} ${pc.dim('(not desired: an orphan, kept; --prune deletes it)')}`);
   const s = summarize(plan);
   lines.push(
     plan.changes.length

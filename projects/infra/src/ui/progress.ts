@@ -11,7 +11,10 @@ export interface Progress {
   close(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Progress {
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Progress {
   return stream.isTTY && !env.CI ? new LiveProgress(stream) : new PlainProgress(stream);
 }
 

@@ -11,13 +11,17 @@ export const SANDBOX_OPERATOR_ADDRESS = '198.51.100.7/32';
  * An ed25519 key pair in OpenSSH's forms. Vaults made before kept the private half as PKCS#8 PEM;
  * `toOpenSshPrivateKey` gives SSH the OpenSSH form of either.
  */
-export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator'): { publicKey: string; privateKey: string } {
+export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator'): {
+  publicKey: string;
+  privateKey: string;
+} {
   return generateOpenSshKeyPair(comment);
 }
 
 /** Adds whatever of the operator's vars is missing (writing nothing when all are there); returns the vars. */
 export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
-  const complete = (vars: VarsDocument) => lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined;
+  const complete = (vars: VarsDocument) =>
+    lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined && lookupVar(vars, 'OPERATOR.address') !== undefined;
   const vars = (await vault.read('vars')) as VarsDocument;
   if (complete(vars)) return vars;
   return vault.withLock('sandbox: operator vars', async (session) => {
@@ -29,7 +33,8 @@ export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
       current = setVar(current, 'OPERATOR.ssh_public_key', key.publicKey);
       tokens = { ...tokens, OPERATOR_SSH_PRIVATE_KEY: key.privateKey };
     }
-    if (lookupVar(current, 'OPERATOR.address') === undefined) current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
+    if (lookupVar(current, 'OPERATOR.address') === undefined)
+      current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
     await session.writeAll({ vars: current, tokens }, 'sandbox: operator SSH key and address');
     return current;
   });

@@ -29,7 +29,8 @@ export function worldKind(env: NodeJS.ProcessEnv = process.env): World['kind'] {
 
 export async function openWorld(env: NodeJS.ProcessEnv = process.env): Promise<World> {
   const endpoint = resolveEndpoint(env);
-  if (worldKind(env) === 'hetzner') return { kind: 'hetzner', endpoint: endpoint!, token: validateToken(env.HCLOUD_TOKEN), close: async () => {} };
+  if (worldKind(env) === 'hetzner')
+    return { kind: 'hetzner', endpoint: endpoint!, token: validateToken(env.HCLOUD_TOKEN), close: async () => {} };
   if (endpoint) return { kind: 'sandbox', endpoint, token: SANDBOX_TOKEN, close: async () => {} };
 
   let options: ReturnType<typeof sandboxOptionsFromEnv>;

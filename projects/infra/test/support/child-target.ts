@@ -15,18 +15,22 @@ export interface ChildRun {
 }
 
 export function runTargetProcess(target: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/nx-plugin/src/run-target.ts', 'projects/infra', target, ...args], {
-    cwd: WORKSPACE,
-    env: { ...env, CI: 'true', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tools/nx-plugin/src/run-target.ts', 'projects/infra', target, ...args],
+    {
+      cwd: WORKSPACE,
+      env: { ...env, CI: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   const alive = () => {
     try {

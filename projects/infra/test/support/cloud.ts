@@ -42,7 +42,9 @@ export const fileExchanges = recordExchanges();
 
 export const quietProgress = () => new PlainProgress({ write: () => true });
 
-export async function testCloud(options: { phase?: number; actionMs?: number; faults?: string; serverLimit?: number } = {}): Promise<TestCloud> {
+export async function testCloud(
+  options: { phase?: number; actionMs?: number; faults?: string; serverLimit?: number } = {},
+): Promise<TestCloud> {
   const dir = await mkdtemp(join(tmpdir(), 'pc-cloud-'));
   const recorder = recordExchanges();
   const listeners = new Set<(exchange: Exchange) => void>();

@@ -24,7 +24,8 @@ export class ApiError extends Error {
 export function invalidInput(fields: FieldProblem[]): ApiError {
   const names = fields.map((f) => `'${f.name}'`).join(', ');
   const first = fields[0]?.messages[0];
-  const message = fields.length === 1 && first ? `invalid input in field ${names}: ${first}` : `invalid input in fields ${names}`;
+  const message =
+    fields.length === 1 && first ? `invalid input in field ${names}: ${first}` : `invalid input in fields ${names}`;
   return new ApiError(422, 'invalid_input', message, { fields });
 }
 

@@ -10,7 +10,8 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const byField = new Map<string, string[]>();
   for (const issue of result.error.issues) {
     const name = issue.path.length ? issue.path.map(String).join('.') : 'body';
-    const message = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message;
+    const message =
+      issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message;
     byField.set(name, [...(byField.get(name) ?? []), message]);
   }
   const fields: FieldProblem[] = [...byField].map(([name, messages]) => ({ name, messages }));

@@ -21,7 +21,8 @@ export class Router<H> {
 
   add(method: Method, template: string, handler: H): this {
     const segments = split(template);
-    if (this.routes.some((r) => r.method === method && r.template === template)) throw new Error(`${method} ${template} is registered twice`);
+    if (this.routes.some((r) => r.method === method && r.template === template))
+      throw new Error(`${method} ${template} is registered twice`);
     this.routes.push({ method, template, segments, params: segments.filter(isParam).length, handler });
     this.routes.sort((a, b) => a.params - b.params);
     return this;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LabelSelectorError, matchesSelector, parseLabelSelector } from './label-selector';
 
-const match = (selector: string, labels: Record<string, string>) => matchesSelector(labels, parseLabelSelector(selector));
+const match = (selector: string, labels: Record<string, string>) =>
+  matchesSelector(labels, parseLabelSelector(selector));
 
 describe('label selector', () => {
   const worker = { role: 'worker', env: 'prod', 'example.com/tier': 'hot' };

@@ -13,7 +13,7 @@ export type LabelSelector = Requirement[];
 
 export class LabelSelectorError extends Error {}
 
-const KEY_CHAR = /[A-Za-z0-9._\/-]/;
+const KEY_CHAR = /[A-Za-z0-9._/-]/;
 const VALUE_CHAR = /[A-Za-z0-9._-]/;
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -29,7 +29,7 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
 }
 
 function matchesRequirement(labels: Readonly<Record<string, string>>, r: Requirement): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const value = has ? labels[r.key] : undefined;
   switch (r.op) {
     case 'exists':
@@ -52,7 +52,8 @@ function matchesRequirement(labels: Readonly<Record<string, string>>, r: Require
 export function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (!NAME.test(name)) return `label key "${key}" must be at most 63 characters of [a-zA-Z0-9._-], beginning and ending alphanumerically`;
+  if (!NAME.test(name))
+    return `label key "${key}" must be at most 63 characters of [a-zA-Z0-9._-], beginning and ending alphanumerically`;
   if (slash >= 0) {
     const prefix = key.slice(0, slash);
     if (prefix.length > 253 || !prefix.split('.').every((l) => DNS_LABEL.test(l)))

@@ -39,7 +39,11 @@ export function listResponse<R extends { id: number }>(request: ApiRequest, spec
   }
   const sortKeys = parseSort(query.getAll('sort'), spec.sortFields ?? ['id']);
   const matching = spec.records.filter((r) => filters.every((f) => f(r)));
-  const sorted = sortRecords(matching, sortKeys, spec.sortValue ?? ((r, field) => (r as Record<string, unknown>)[field] as SortValue));
+  const sorted = sortRecords(
+    matching,
+    sortKeys,
+    spec.sortValue ?? ((r, field) => (r as Record<string, unknown>)[field] as SortValue),
+  );
   const result = paginate(sorted, page, request.url);
   return {
     status: 200,
@@ -58,10 +62,18 @@ export function labelSelectorParam(text: string): LabelSelector {
 }
 
 /** A repeatable enum query parameter (`status=running&status=off`) as a set; undefined when absent. */
-export function enumParam<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[]): Set<T> | undefined {
-  const values = query.getAll(name).flatMap((v) => v.split(',')).filter((v) => v !== '');
+export function enumParam<T extends string>(
+  query: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+): Set<T> | undefined {
+  const values = query
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '');
   if (values.length === 0) return undefined;
   for (const value of values)
-    if (!(allowed as readonly string[]).includes(value)) throw invalidField(name, `"${value}" is not one of ${allowed.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(value))
+      throw invalidField(name, `"${value}" is not one of ${allowed.join(', ')}`);
   return new Set(values as T[]);
 }

@@ -37,7 +37,8 @@ function positiveInteger(query: URLSearchParams, name: string): number | undefin
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) throw invalidField(name, `must be a positive integer, not "${raw}"`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1)
+    throw invalidField(name, `must be a positive integer, not "${raw}"`);
   return value;
 }
 

@@ -16,7 +16,10 @@ export function parseSort(values: readonly string[], allowed: readonly string[])
     if (!text) continue;
     const [field = '', direction = 'asc', ...rest] = text.split(':');
     if (!allowed.includes(field) || rest.length > 0 || (direction !== 'asc' && direction !== 'desc'))
-      throw invalidField('sort', `"${text}" is not a valid sort; use one of ${allowed.map((f) => `${f}, ${f}:asc, ${f}:desc`).join(', ')}`);
+      throw invalidField(
+        'sort',
+        `"${text}" is not a valid sort; use one of ${allowed.map((f) => `${f}, ${f}:asc, ${f}:desc`).join(', ')}`,
+      );
     keys.push({ field, descending: direction === 'desc' });
   }
   return keys;
@@ -31,7 +34,10 @@ export function sortRecords<R extends { id: number }>(
   const all = [...keys, { field: 'id', descending: false }];
   return [...records].sort((a, b) => {
     for (const key of all) {
-      const order = compare(key.field === 'id' ? a.id : value(a, key.field), key.field === 'id' ? b.id : value(b, key.field));
+      const order = compare(
+        key.field === 'id' ? a.id : value(a, key.field),
+        key.field === 'id' ? b.id : value(b, key.field),
+      );
       if (order !== 0) return key.descending ? -order : order;
     }
     return 0;

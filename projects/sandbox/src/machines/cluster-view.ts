@@ -12,7 +12,10 @@ export interface ClusterView {
 export type PowerOf = (machine: MachineRecord) => boolean;
 
 export function clusterView(world: MachineWorld, isOn: PowerOf, at: number): ClusterView {
-  const members = world.etcdMembers.map((member) => ({ name: member.name, up: memberUp(world, member.name, isOn, at) }));
+  const members = world.etcdMembers.map((member) => ({
+    name: member.name,
+    up: memberUp(world, member.name, isOn, at),
+  }));
   const quorum = hasQuorum(members);
   const ready = Object.values(world.machines)
     .filter((m) => quorum && isOn(m) && m.k3s !== null && !m.k3s.stuck && at >= m.k3s.readyAt)
@@ -29,5 +32,11 @@ export function hasQuorum(members: readonly { up: boolean }[]): boolean {
 function memberUp(world: MachineWorld, name: string, isOn: PowerOf, at: number): boolean {
   const machine = world.machines[name];
   const member = world.etcdMembers.find((m) => m.name === name);
-  return machine !== undefined && member !== undefined && isOn(machine) && machine.k3s?.role === 'server' && at >= member.healthyAt;
+  return (
+    machine !== undefined &&
+    member !== undefined &&
+    isOn(machine) &&
+    machine.k3s?.role === 'server' &&
+    at >= member.healthyAt
+  );
 }

@@ -24,8 +24,11 @@ export function parseMachineDurations(text: string | undefined): MachineDuration
     if (!entry) continue;
     const [key, raw = ''] = entry.split('=').map((s) => s.trim());
     if (!KEYS.includes(key as keyof MachineDurations))
-      throw new Error(`SANDBOX_MACHINE_MS: unknown step "${key}"; allowed are ${KEYS.join(', ')} (e.g. "install=3000,rebuild=1000")`);
-    if (!/^\d+$/.test(raw) || Number(raw) > 3_600_000) throw new Error(`SANDBOX_MACHINE_MS: ${key} must be an integer from 0 to 3600000 milliseconds, not "${raw}"`);
+      throw new Error(
+        `SANDBOX_MACHINE_MS: unknown step "${key}"; allowed are ${KEYS.join(', ')} (e.g. "install=3000,rebuild=1000")`,
+      );
+    if (!/^\d+$/.test(raw) || Number(raw) > 3_600_000)
+      throw new Error(`SANDBOX_MACHINE_MS: ${key} must be an integer from 0 to 3600000 milliseconds, not "${raw}"`);
     durations[key as keyof MachineDurations] = Number(raw);
   }
   return durations;

@@ -12,24 +12,42 @@ export interface MachineHttpAnswer {
   body: unknown;
 }
 
-const problem = (status: number, message: string): MachineHttpAnswer => ({ status, body: { error: { code: 'invalid_input', message } } });
+const problem = (status: number, message: string): MachineHttpAnswer => ({
+  status,
+  body: { error: { code: 'invalid_input', message } },
+});
 
-export function serveMachineRequest(model: MachineModel, method: string, path: string, body: string): MachineHttpAnswer | undefined {
+export function serveMachineRequest(
+  model: MachineModel,
+  method: string,
+  path: string,
+  body: string,
+): MachineHttpAnswer | undefined {
   if (path === '/__sandbox/machines' && method === 'GET') return { status: 200, body: model.snapshot() };
   if (path === '/__sandbox/journal' && method === 'GET') return { status: 200, body: { entries: model.journal.all() } };
   if (path === '/__sandbox/machines/steps' && method === 'POST') {
     const request = parseBody(body) as MachineStepRequest | undefined;
-    if (!request || typeof request !== 'object') return problem(400, 'the body must be a JSON object {step, node, serverId, args}');
+    if (!request || typeof request !== 'object')
+      return problem(400, 'the body must be a JSON object {step, node, serverId, args}');
     try {
-      return { status: 200, body: model.run({ ...request, serverId: request.serverId ?? null, args: request.args ?? {} }) };
+      return {
+        status: 200,
+        body: model.run({ ...request, serverId: request.serverId ?? null, args: request.args ?? {} }),
+      };
     } catch (error) {
-      if (error instanceof StepArgumentError) return problem(400, `${request.step} on ${request.node}: ${error.message}`);
+      if (error instanceof StepArgumentError)
+        return problem(400, `${request.step} on ${request.node}: ${error.message}`);
       throw error;
     }
   }
   if (path === '/__sandbox/machines/external' && method === 'POST') {
     const machine = parseBody(body) as { name?: unknown; address?: unknown; power?: unknown } | undefined;
-    if (!machine || typeof machine.name !== 'string' || typeof machine.address !== 'string' || (machine.power !== undefined && machine.power !== 'on' && machine.power !== 'off'))
+    if (
+      !machine ||
+      typeof machine.name !== 'string' ||
+      typeof machine.address !== 'string' ||
+      (machine.power !== undefined && machine.power !== 'on' && machine.power !== 'off')
+    )
       return problem(400, 'the body must be {"name": string, "address": string, "power"?: "on" | "off"}');
     model.registerExternalMachine(machine.name, machine.address, (machine.power as 'on' | 'off' | undefined) ?? 'on');
     return { status: 200, body: model.snapshot() };

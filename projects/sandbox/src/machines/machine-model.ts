@@ -80,7 +80,9 @@ export class MachineModel {
   /** A machine outside Hetzner (Oxygen): on unless set off here. */
   registerExternalMachine(name: string, address: string, power: 'on' | 'off' = 'on'): void {
     const existing = this.world.machines[name];
-    this.world.machines[name] = existing ? { ...existing, serverId: null, address, power } : newMachine(name, null, address, power);
+    this.world.machines[name] = existing
+      ? { ...existing, serverId: null, address, power }
+      : newMachine(name, null, address, power);
     this.save();
   }
 
@@ -98,20 +100,40 @@ export class MachineModel {
   /** Runs one step; a refused or failed step changes nothing and says why. Throws StepArgumentError for a malformed request. */
   run(request: MachineStepRequest): MachineStepAnswer {
     const handler = this.steps.get(request.step);
-    if (!handler) throw new StepArgumentError(`there is no machine step "${request.step}"; steps: ${[...this.steps.keys()].join(', ')}`);
-    if (!request.node || typeof request.node !== 'string') throw new StepArgumentError('a machine step needs "node", the node name');
+    if (!handler)
+      throw new StepArgumentError(
+        `there is no machine step "${request.step}"; steps: ${[...this.steps.keys()].join(', ')}`,
+      );
+    if (!request.node || typeof request.node !== 'string')
+      throw new StepArgumentError('a machine step needs "node", the node name');
     const now = this.options.clock();
-    const answer = (outcome: MachineStepAnswer['outcome'], durationMs: number, extra: { message?: string; result?: unknown } = {}): MachineStepAnswer => {
+    const answer = (
+      outcome: MachineStepAnswer['outcome'],
+      durationMs: number,
+      extra: { message?: string; result?: unknown } = {},
+    ): MachineStepAnswer => {
       const finishesAt = now + durationMs;
       const cluster = this.view(finishesAt);
-      this.journal.append({ at: new Date(now).toISOString(), step: request.step, node: request.node, args: request.args, outcome, ...(extra.message ? { message: extra.message } : {}), cluster });
+      this.journal.append({
+        at: new Date(now).toISOString(),
+        step: request.step,
+        node: request.node,
+        args: request.args,
+        outcome,
+        ...(extra.message ? { message: extra.message } : {}),
+        cluster,
+      });
       return { step: request.step, node: request.node, outcome, ...extra, startedAt: now, finishesAt, cluster };
     };
 
-    if (!this.answers(request)) return answer('unreachable', 0, { message: `${request.node} does not answer: ${this.silence(request)}` });
+    if (!this.answers(request))
+      return answer('unreachable', 0, { message: `${request.node} does not answer: ${this.silence(request)}` });
     const draft = structuredClone(this.world);
     const machine = this.machineFor(draft, request);
-    if (machine.busy && machine.busy.until > now) return answer('failed', 0, { message: `${request.node} is busy with ${machine.busy.step} for another ${machine.busy.until - now} ms` });
+    if (machine.busy && machine.busy.until > now)
+      return answer('failed', 0, {
+        message: `${request.node} is busy with ${machine.busy.step} for another ${machine.busy.until - now} ms`,
+      });
     try {
       const { durationMs, result } = handler({
         world: draft,
@@ -138,18 +160,24 @@ export class MachineModel {
   }
 
   private answers(request: MachineStepRequest): boolean {
-    if (request.serverId !== null && request.serverId !== undefined) return this.options.serverPower(request.serverId) === 'running';
+    if (request.serverId !== null && request.serverId !== undefined)
+      return this.options.serverPower(request.serverId) === 'running';
     const machine = this.world.machines[request.node];
     return machine !== undefined && machine.power === 'on';
   }
 
   private silence(request: MachineStepRequest): string {
-    if (request.serverId === null || request.serverId === undefined) return this.world.machines[request.node] ? 'it is powered off' : 'no such machine is registered';
-    return this.options.serverPower(request.serverId) === 'absent' ? `server ${request.serverId} does not exist` : `server ${request.serverId} is powered off`;
+    if (request.serverId === null || request.serverId === undefined)
+      return this.world.machines[request.node] ? 'it is powered off' : 'no such machine is registered';
+    return this.options.serverPower(request.serverId) === 'absent'
+      ? `server ${request.serverId} does not exist`
+      : `server ${request.serverId} is powered off`;
   }
 
   private isOn(machine: MachineRecord): boolean {
-    return machine.serverId !== null ? this.options.serverPower(machine.serverId) === 'running' : machine.power === 'on';
+    return machine.serverId !== null
+      ? this.options.serverPower(machine.serverId) === 'running'
+      : machine.power === 'on';
   }
 
   /** The node's record; a node on a new server (deleted and created again) starts from a blank disk. */
@@ -175,7 +203,10 @@ export class MachineModel {
       throw error;
     }
     const world = JSON.parse(text) as MachineWorld;
-    if (world?.format !== MACHINE_WORLD_FORMAT) throw new Error(`${this.file} is not a machine model of format ${MACHINE_WORLD_FORMAT}; move it away to start with no machines`);
+    if (world?.format !== MACHINE_WORLD_FORMAT)
+      throw new Error(
+        `${this.file} is not a machine model of format ${MACHINE_WORLD_FORMAT}; move it away to start with no machines`,
+      );
     return { ...emptyMachineWorld(), ...world };
   }
 

@@ -64,7 +64,8 @@ function joinTarget(context: StepContext, serverAddr: string): MachineRecord {
   const host = /^https:\/\/([^/:]+):6443$/.exec(serverAddr)?.[1];
   if (!host) throw new StepArgumentError(`takes "serverAddr" as https://<address>:6443, not "${serverAddr}"`);
   const via = Object.values(context.world.machines).find((m) => m.address === host && m.name !== context.machine.name);
-  if (!via || !context.isOn(via) || via.k3s?.role !== 'server') fail(`k3s on ${context.machine.name} cannot join: nothing answers at ${serverAddr}`);
+  if (!via || !context.isOn(via) || via.k3s?.role !== 'server')
+    fail(`k3s on ${context.machine.name} cannot join: nothing answers at ${serverAddr}`);
   return via!;
 }
 
@@ -75,30 +76,49 @@ function startK3s(context: StepContext, deployMs: number): void {
   const bootstrap = args.bootstrap === true;
   const serverAddr = optionalText(args, 'serverAddr');
   const member = world.etcdMembers.some((m) => m.name === machine.name);
-  if (wanted === 'agent' && member) fail(`${machine.name} is still an etcd member; remove its member before it becomes an agent`);
+  if (wanted === 'agent' && member)
+    fail(`${machine.name} is still an etcd member; remove its member before it becomes an agent`);
   if (bootstrap) {
     if (wanted !== 'server') throw new StepArgumentError('bootstraps only as a server');
     const others = world.etcdMembers.filter((m) => m.name !== machine.name);
-    if (others.length) fail(`k3s on ${machine.name} would start a second, empty cluster: the cluster already has members ${others.map((m) => m.name).join(', ')}`);
+    if (others.length)
+      fail(
+        `k3s on ${machine.name} would start a second, empty cluster: the cluster already has members ${others.map((m) => m.name).join(', ')}`,
+      );
   } else {
     if (!serverAddr) throw new StepArgumentError('needs "serverAddr" unless it bootstraps');
     joinTarget(context, serverAddr);
     const view = context.view();
-    if (!view.quorum) fail(`k3s on ${machine.name} cannot join: etcd has no quorum (${view.members.filter((m) => m.up).length} of ${view.members.length} members up)`);
+    if (!view.quorum)
+      fail(
+        `k3s on ${machine.name} cannot join: etcd has no quorum (${view.members.filter((m) => m.up).length} of ${view.members.length} members up)`,
+      );
   }
   const readyAt = now + deployMs + context.durations.ready;
   if (wanted === 'server' && !member) {
     const slow = context.fault('slow_member');
-    world.etcdMembers.push({ name: machine.name, healthyAt: slow ? readyAt + 10 * Math.max(1, context.durations.ready) : now });
+    world.etcdMembers.push({
+      name: machine.name,
+      healthyAt: slow ? readyAt + 10 * Math.max(1, context.durations.ready) : now,
+    });
   }
-  machine.k3s = { role: wanted, version: text(args, 'version'), readyAt, stuck: context.fault('not_ready'), drained: false };
+  machine.k3s = {
+    role: wanted,
+    version: text(args, 'version'),
+    readyAt,
+    stuck: context.fault('not_ready'),
+    drained: false,
+  };
 }
 
 function requireServerWithQuorum(context: StepContext, what: string): ClusterView {
   const { machine } = context;
   if (machine.k3s?.role !== 'server') fail(`${what} on ${machine.name}: it is not a k3s server`);
   const view = context.view();
-  if (!view.quorum) fail(`${what} on ${machine.name}: etcd has no quorum (${view.members.filter((m) => m.up).length} of ${view.members.length} members up)`);
+  if (!view.quorum)
+    fail(
+      `${what} on ${machine.name}: etcd has no quorum (${view.members.filter((m) => m.up).length} of ${view.members.length} members up)`,
+    );
   return view;
 }
 
@@ -107,7 +127,8 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
   install(context) {
     const { machine, args, now, durations } = context;
     const generation = text(args, 'generation');
-    if (context.fault('install_error')) fail(`nixos-anywhere failed on ${machine.name}: the kexec image lost its connection (injected fault)`);
+    if (context.fault('install_error'))
+      fail(`nixos-anywhere failed on ${machine.name}: the kexec image lost its connection (injected fault)`);
     startK3s(context, durations.install);
     machine.os = { generation, deployedAt: now };
     return { durationMs: durations.install };
@@ -120,7 +141,13 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
     if (!machine.os) fail(`${machine.name} runs no NixOS of ours: install it first`);
     const wasMember = world.etcdMembers.some((m) => m.name === machine.name);
     if (machine.k3s && machine.k3s.role === role(args) && (role(args) === 'agent' || wasMember)) {
-      machine.k3s = { ...machine.k3s, version: text(args, 'version'), readyAt: now + durations.rebuild + durations.ready, stuck: context.fault('not_ready'), drained: false };
+      machine.k3s = {
+        ...machine.k3s,
+        version: text(args, 'version'),
+        readyAt: now + durations.rebuild + durations.ready,
+        stuck: context.fault('not_ready'),
+        drained: false,
+      };
     } else startK3s(context, durations.rebuild);
     machine.os = { generation, deployedAt: now };
     return { durationMs: durations.rebuild };
@@ -135,7 +162,9 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
       durationMs: context.durations.probe,
       result: {
         generation: machine.os?.generation ?? null,
-        k3s: machine.k3s ? { role: machine.k3s.role, version: machine.k3s.version, ready: view.ready.includes(machine.name) } : null,
+        k3s: machine.k3s
+          ? { role: machine.k3s.role, version: machine.k3s.version, ready: view.ready.includes(machine.name) }
+          : null,
         etcd: member ? { member: true, healthy: member.up } : { member: false, healthy: false },
         busyUntil: machine.busy && machine.busy.until > now ? machine.busy.until : null,
         members: world.etcdMembers.length,
@@ -151,17 +180,23 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
 
   'etcd-snapshot'(context) {
     requireServerWithQuorum(context, 'k3s etcd-snapshot save');
-    return { durationMs: context.durations.probe, result: { snapshot: `on-demand-${context.machine.name}-${context.now}` } };
+    return {
+      durationMs: context.durations.probe,
+      result: { snapshot: `on-demand-${context.machine.name}-${context.now}` },
+    };
   },
 
   /** etcdctl member remove, run on this server, removing `member`; refused as etcd does when it would break quorum. */
   'etcd-member-remove'(context) {
     const member = text(context.args, 'member');
     const view = requireServerWithQuorum(context, 'etcdctl member remove');
-    if (member === context.machine.name) fail(`etcdctl member remove on ${context.machine.name}: remove a member from another server`);
-    if (!view.members.some((m) => m.name === member)) fail(`etcdctl member remove: ${member} is not a member (members: ${view.members.map((m) => m.name).join(', ')})`);
+    if (member === context.machine.name)
+      fail(`etcdctl member remove on ${context.machine.name}: remove a member from another server`);
+    if (!view.members.some((m) => m.name === member))
+      fail(`etcdctl member remove: ${member} is not a member (members: ${view.members.map((m) => m.name).join(', ')})`);
     const after = view.members.filter((m) => m.name !== member);
-    if (!hasQuorum(after)) fail(`etcdctl member remove ${member}: etcdserver: re-configuration failed due to not enough started members`);
+    if (!hasQuorum(after))
+      fail(`etcdctl member remove ${member}: etcdserver: re-configuration failed due to not enough started members`);
     context.world.etcdMembers = context.world.etcdMembers.filter((m) => m.name !== member);
     return { durationMs: context.durations.probe };
   },
@@ -179,7 +214,8 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
   /** Stops k3s and removes its server data; refused while the node is an etcd member (it would rejoin with old data). */
   'clear-server-data'(context) {
     const { machine, world } = context;
-    if (world.etcdMembers.some((m) => m.name === machine.name)) fail(`${machine.name} is still an etcd member: remove its member before clearing its data`);
+    if (world.etcdMembers.some((m) => m.name === machine.name))
+      fail(`${machine.name} is still an etcd member: remove its member before clearing its data`);
     machine.k3s = null;
     return { durationMs: context.durations.probe };
   },

@@ -17,9 +17,24 @@ const SORT_FIELDS = ['id', 'command', 'status', 'started', 'finished'];
 const ACTION_OWNERS = [
   { path: 'servers', type: 'server', what: 'Server', exists: (c: WorldContext, id: number) => !!c.world.servers[id] },
   { path: 'volumes', type: 'volume', what: 'Volume', exists: (c: WorldContext, id: number) => !!c.world.volumes[id] },
-  { path: 'networks', type: 'network', what: 'Network', exists: (c: WorldContext, id: number) => !!c.world.networks[id] },
-  { path: 'firewalls', type: 'firewall', what: 'Firewall', exists: (c: WorldContext, id: number) => !!c.world.firewalls[id] },
-  { path: 'primary_ips', type: 'primary_ip', what: 'Primary IP', exists: (c: WorldContext, id: number) => !!c.world.primary_ips[id] },
+  {
+    path: 'networks',
+    type: 'network',
+    what: 'Network',
+    exists: (c: WorldContext, id: number) => !!c.world.networks[id],
+  },
+  {
+    path: 'firewalls',
+    type: 'firewall',
+    what: 'Firewall',
+    exists: (c: WorldContext, id: number) => !!c.world.firewalls[id],
+  },
+  {
+    path: 'primary_ips',
+    type: 'primary_ip',
+    what: 'Primary IP',
+    exists: (c: WorldContext, id: number) => !!c.world.primary_ips[id],
+  },
   { path: 'images', type: 'image', what: 'Image', exists: (_c: WorldContext, id: number) => !!imageTable[id] },
 ] as const;
 
@@ -38,12 +53,14 @@ function listActions(request: ApiRequest, context: WorldContext, records: Action
     records,
     render: (a) => renderAction(a, context.now),
     sortFields: SORT_FIELDS,
-    sortValue: (a, field) => (field === 'command' ? a.command : field === 'status' ? a.status : field === 'started' ? a.started : a.finished),
+    sortValue: (a, field) =>
+      field === 'command' ? a.command : field === 'status' ? a.status : field === 'started' ? a.started : a.finished,
     filters: statuses ? [(a) => statuses.has(a.status)] : [],
   });
 }
 
-const involves = (action: ActionRecord, type: string, id?: number) => action.resources.some((r) => r.type === type && (id === undefined || r.id === id));
+const involves = (action: ActionRecord, type: string, id?: number) =>
+  action.resources.some((r) => r.type === type && (id === undefined || r.id === id));
 
 /** `GET /actions?id=…`: the actions asked for, in the order of their ids; unknown ids are left out. */
 const getMany: Handler = (request, context) => {
@@ -58,14 +75,22 @@ const getMany: Handler = (request, context) => {
   };
 };
 
-function actionAt(context: WorldContext, raw: string | undefined, filter: (a: ActionRecord) => boolean = () => true, name = 'id'): ActionRecord {
+function actionAt(
+  context: WorldContext,
+  raw: string | undefined,
+  filter: (a: ActionRecord) => boolean = () => true,
+  name = 'id',
+): ActionRecord {
   const id = pathId(raw, name);
   const action = context.world.actions[id];
   if (!action || !filter(action)) throw notFound('Action', id);
   return action;
 }
 
-const getOne: Handler = (request, context) => ({ status: 200, body: { action: renderAction(actionAt(context, request.params.id), context.now) } });
+const getOne: Handler = (request, context) => ({
+  status: 200,
+  body: { action: renderAction(actionAt(context, request.params.id), context.now) },
+});
 
 export function actionRoutes(router: Router<Handler>): void {
   router.get('/actions', getMany).get('/actions/{id}', getOne);
@@ -73,7 +98,9 @@ export function actionRoutes(router: Router<Handler>): void {
     const ofType = (a: ActionRecord) => involves(a, owner.type);
     router.get(`/${owner.path}/actions`, (request, context) => {
       const ids = new Set(actionIds(request.query));
-      const records = Object.values(context.world.actions).filter((a) => ofType(a) && (ids.size === 0 || ids.has(a.id)));
+      const records = Object.values(context.world.actions).filter(
+        (a) => ofType(a) && (ids.size === 0 || ids.has(a.id)),
+      );
       return listActions(request, context, records);
     });
     router.get(`/${owner.path}/actions/{id}`, (request, context) => ({
@@ -87,7 +114,11 @@ export function actionRoutes(router: Router<Handler>): void {
     };
     router.get(`/${owner.path}/{id}/actions`, (request, context) => {
       const id = owned(context, request.params.id);
-      return listActions(request, context, Object.values(context.world.actions).filter((a) => involves(a, owner.type, id)));
+      return listActions(
+        request,
+        context,
+        Object.values(context.world.actions).filter((a) => involves(a, owner.type, id)),
+      );
     });
     router.get(`/${owner.path}/{id}/actions/{action_id}`, (request, context) => {
       const id = owned(context, request.params.id);

@@ -21,11 +21,20 @@ export function renderDatacenter(datacenter: Datacenter) {
 const table = Object.fromEntries(DATACENTERS.map((d) => [d.id, d]));
 
 const list: Handler = (request) => {
-  const result = listResponse(request, { key: 'datacenters', records: DATACENTERS, render: renderDatacenter, sortFields: ['id', 'name'], byName: (d) => d.name });
+  const result = listResponse(request, {
+    key: 'datacenters',
+    records: DATACENTERS,
+    render: renderDatacenter,
+    sortFields: ['id', 'name'],
+    byName: (d) => d.name,
+  });
   return { ...result, body: { ...(result.body as object), recommendation: RECOMMENDED_DATACENTER } };
 };
 
-const get: Handler = (request) => ({ status: 200, body: { datacenter: renderDatacenter(recordAt(table, request.params.id, 'Datacenter')) } });
+const get: Handler = (request) => ({
+  status: 200,
+  body: { datacenter: renderDatacenter(recordAt(table, request.params.id, 'Datacenter')) },
+});
 
 export function datacenterRoutes(router: Router<Handler>): void {
   router.get('/datacenters', list).get('/datacenters/{id}', get);

@@ -21,16 +21,23 @@ export const plainName = z.string().trim().min(1, 'must not be empty').max(128, 
 export const hostName = z
   .string()
   .max(253, 'is too long')
-  .regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/, 'must be a valid hostname');
+  .regex(
+    /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/,
+    'must be a valid hostname',
+  );
 
 export const volumeName = z
   .string()
-  .regex(/^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,62}[a-zA-Z0-9])?$/, 'must be at most 64 alphanumerics, dashes, underscores and dots, starting and ending alphanumerically');
+  .regex(
+    /^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,62}[a-zA-Z0-9])?$/,
+    'must be at most 64 alphanumerics, dashes, underscores and dots, starting and ending alphanumerically',
+  );
 
 /** A path `{id}`: a positive integer, else invalid input. */
 export function pathId(raw: string | undefined, name = 'id'): number {
   const value = Number(raw);
-  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) throw invalidField(name, `must be a positive integer, not "${raw}"`);
+  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1)
+    throw invalidField(name, `must be a positive integer, not "${raw}"`);
   return value;
 }
 
@@ -50,9 +57,15 @@ export function referenced<T>(table: Record<string, T>, id: number, field: strin
 }
 
 /** Names are unique per resource type and project; 409 `uniqueness_error` otherwise. */
-export function assertUniqueName(table: Record<string, { id: number; name: string }>, name: string, what: string, except?: number): void {
+export function assertUniqueName(
+  table: Record<string, { id: number; name: string }>,
+  name: string,
+  what: string,
+  except?: number,
+): void {
   for (const record of Object.values(table))
-    if (record.name === name && record.id !== except) throw uniquenessError('name', `${what} with the name "${name}" already exists`);
+    if (record.name === name && record.id !== except)
+      throw uniquenessError('name', `${what} with the name "${name}" already exists`);
 }
 
 export function copyLabels(labels: Labels | undefined): Labels {

@@ -55,14 +55,23 @@ function checkRules(rules: z.infer<typeof ruleBody>[], field: string): FirewallR
     const at = `${field}.${i}`;
     const sources = rule.source_ips ?? [];
     const destinations = rule.destination_ips ?? [];
-    if (rule.direction === 'in' && sources.length === 0) throw invalidField(`${at}.source_ips`, 'an inbound rule needs source IPs');
-    if (rule.direction === 'out' && destinations.length === 0) throw invalidField(`${at}.destination_ips`, 'an outbound rule needs destination IPs');
-    for (const [name, list] of [['source_ips', sources], ['destination_ips', destinations]] as const)
-      for (const ip of list) if (!isCidr(ip)) throw invalidField(`${at}.${name}`, `"${ip}" is not a network in CIDR notation, e.g. 0.0.0.0/0 or ::/0`);
+    if (rule.direction === 'in' && sources.length === 0)
+      throw invalidField(`${at}.source_ips`, 'an inbound rule needs source IPs');
+    if (rule.direction === 'out' && destinations.length === 0)
+      throw invalidField(`${at}.destination_ips`, 'an outbound rule needs destination IPs');
+    for (const [name, list] of [
+      ['source_ips', sources],
+      ['destination_ips', destinations],
+    ] as const)
+      for (const ip of list)
+        if (!isCidr(ip))
+          throw invalidField(`${at}.${name}`, `"${ip}" is not a network in CIDR notation, e.g. 0.0.0.0/0 or ::/0`);
     const needsPort = rule.protocol === 'tcp' || rule.protocol === 'udp';
     if (needsPort && rule.port === undefined) throw invalidField(`${at}.port`, `is required for ${rule.protocol}`);
-    if (!needsPort && rule.port !== undefined) throw invalidField(`${at}.port`, `must be left out for ${rule.protocol}`);
-    if (rule.port !== undefined && !validPort(rule.port)) throw invalidField(`${at}.port`, `"${rule.port}" must be a port (1-65535), a range like 1024-2048, or "any"`);
+    if (!needsPort && rule.port !== undefined)
+      throw invalidField(`${at}.port`, `must be left out for ${rule.protocol}`);
+    if (rule.port !== undefined && !validPort(rule.port))
+      throw invalidField(`${at}.port`, `"${rule.port}" must be a port (1-65535), a range like 1024-2048, or "any"`);
     return {
       description: rule.description ?? null,
       direction: rule.direction,
@@ -85,7 +94,8 @@ function validPort(port: string): boolean {
 
 function sameTarget(a: FirewallTarget, b: FirewallTarget): boolean {
   if (a.type === 'server' && b.type === 'server') return a.server.id === b.server.id;
-  if (a.type === 'label_selector' && b.type === 'label_selector') return a.label_selector.selector === b.label_selector.selector;
+  if (a.type === 'label_selector' && b.type === 'label_selector')
+    return a.label_selector.selector === b.label_selector.selector;
   return false;
 }
 
@@ -109,22 +119,38 @@ function serversOf(context: WorldContext, target: FirewallTarget): number[] {
  * Checks that adding `targets` to `firewall` leaves every server with at most five firewalls and
  * names only servers that exist; `notFound.status` is the operation's own status (404 or 422) for a missing one.
  */
-function checkTargets(context: WorldContext, firewall: FirewallRecord | undefined, targets: FirewallTarget[], notFound: { status: number }): void {
+function checkTargets(
+  context: WorldContext,
+  firewall: FirewallRecord | undefined,
+  targets: FirewallTarget[],
+  notFound: { status: number },
+): void {
   const relations = context.relations();
   targets.forEach((target, i) => {
     if (target.type === 'server' && !context.world.servers[target.server.id])
       throw new ApiError(notFound.status, 'firewall_resource_not_found', `server ${target.server.id} does not exist`);
     if (targets.findIndex((t) => sameTarget(t, target)) !== i)
-      throw new ApiError(422, firewall ? 'firewall_already_applied' : 'server_already_added', `the firewall is applied to the same resource twice`);
+      throw new ApiError(
+        422,
+        firewall ? 'firewall_already_applied' : 'server_already_added',
+        `the firewall is applied to the same resource twice`,
+      );
     if (firewall?.applied_to.some((t) => sameTarget(t, target)))
-      throw new ApiError(422, 'firewall_already_applied', `firewall ${firewall.id} is already applied to this resource`);
+      throw new ApiError(
+        422,
+        'firewall_already_applied',
+        `firewall ${firewall.id} is already applied to this resource`,
+      );
   });
   const reached = new Set(targets.flatMap((t) => serversOf(context, t)));
   for (const serverId of reached) {
     const current = relations.firewallsOf(serverId);
     if (firewall && current.includes(firewall.id)) continue;
     if (current.length + 1 > FIREWALLS_PER_SERVER)
-      throw resourceLimitExceeded('firewalls_per_server', `server ${serverId} already has ${FIREWALLS_PER_SERVER} firewalls, the most a server can have`);
+      throw resourceLimitExceeded(
+        'firewalls_per_server',
+        `server ${serverId} already has ${FIREWALLS_PER_SERVER} firewalls, the most a server can have`,
+      );
   }
 }
 
@@ -135,26 +161,40 @@ export function renderFirewall(context: WorldContext, firewall: FirewallRecord) 
     name: firewall.name,
     labels: { ...firewall.labels },
     created: formatTime(firewall.created),
-    rules: firewall.rules.map((r) => ({ ...r, source_ips: [...r.source_ips], destination_ips: [...r.destination_ips] })),
+    rules: firewall.rules.map((r) => ({
+      ...r,
+      source_ips: [...r.source_ips],
+      destination_ips: [...r.destination_ips],
+    })),
     applied_to: firewall.applied_to.map((t) =>
       t.type === 'server'
         ? { type: 'server' as const, server: { id: t.server.id } }
         : {
             type: 'label_selector' as const,
             label_selector: { selector: t.label_selector.selector },
-            applied_to_resources: relations.serversMatching(t.label_selector.selector).map((id) => ({ type: 'server' as const, server: { id } })),
+            applied_to_resources: relations
+              .serversMatching(t.label_selector.selector)
+              .map((id) => ({ type: 'server' as const, server: { id } })),
           },
     ),
   };
 }
 
 /** A server's firewalls as `public_net.firewalls` shows them: pending while applying. */
-export function serverFirewalls(context: WorldContext, serverId: number): { id: number; status: 'applied' | 'pending' }[] {
+export function serverFirewalls(
+  context: WorldContext,
+  serverId: number,
+): { id: number; status: 'applied' | 'pending' }[] {
   const applying = runningOn(context.running(), 'server', serverId).filter((a) => a.command === 'apply_firewall');
   return context
     .relations()
     .firewallsOf(serverId)
-    .map((id) => ({ id, status: applying.some((a) => a.resources.some((r) => r.type === 'firewall' && r.id === id)) ? ('pending' as const) : ('applied' as const) }));
+    .map((id) => ({
+      id,
+      status: applying.some((a) => a.resources.some((r) => r.type === 'firewall' && r.id === id))
+        ? ('pending' as const)
+        : ('applied' as const),
+    }));
 }
 
 /** Starts one `apply_firewall` action per target, applying those that will succeed. */
@@ -187,23 +227,40 @@ const create: Handler = (request, context) => {
   const rules = checkRules(body.rules ?? [], 'rules');
   const targets = (body.apply_to ?? []).map((t, i) => toTarget(t, `apply_to.${i}`));
   checkTargets(context, undefined, targets, { status: 422 });
-  const firewall: FirewallRecord = { id: nextId(world, 'firewalls'), name: body.name, created: context.now, labels: copyLabels(body.labels), rules: [], applied_to: [] };
+  const firewall: FirewallRecord = {
+    id: nextId(world, 'firewalls'),
+    name: body.name,
+    created: context.now,
+    labels: copyLabels(body.labels),
+    rules: [],
+    applied_to: [],
+  };
   world.firewalls[firewall.id] = firewall;
   context.changed();
   const actions = [];
   if (rules.length > 0) {
-    const action = startAction(context, { command: 'set_firewall_rules', resources: [{ id: firewall.id, type: 'firewall' }] });
+    const action = startAction(context, {
+      command: 'set_firewall_rules',
+      resources: [{ id: firewall.id, type: 'firewall' }],
+    });
     if (!action.failure) firewall.rules = rules;
     actions.push(action);
   }
   actions.push(...applyTargets(context, firewall, targets));
   context.changed();
-  return { status: 201, body: { firewall: renderFirewall(context, firewall), actions: actions.map((a) => renderAction(a, context.now)) } };
+  return {
+    status: 201,
+    body: { firewall: renderFirewall(context, firewall), actions: actions.map((a) => renderAction(a, context.now)) },
+  };
 };
 
-const firewallAt = (context: WorldContext, raw: string | undefined) => recordAt(context.world.firewalls, raw, 'Firewall');
+const firewallAt = (context: WorldContext, raw: string | undefined) =>
+  recordAt(context.world.firewalls, raw, 'Firewall');
 
-const get: Handler = (request, context) => ({ status: 200, body: { firewall: renderFirewall(context, firewallAt(context, request.params.id)) } });
+const get: Handler = (request, context) => ({
+  status: 200,
+  body: { firewall: renderFirewall(context, firewallAt(context, request.params.id)) },
+});
 
 const update: Handler = (request, context) => {
   const firewall = firewallAt(context, request.params.id);
@@ -220,7 +277,12 @@ const update: Handler = (request, context) => {
 const remove: Handler = (request, context) => {
   const firewall = firewallAt(context, request.params.id);
   assertUnlocked(context, { type: 'firewall', id: firewall.id });
-  if (firewall.applied_to.length > 0) throw new ApiError(422, 'resource_in_use', `firewall ${firewall.id} is still applied to resources; remove it from them first`);
+  if (firewall.applied_to.length > 0)
+    throw new ApiError(
+      422,
+      'resource_in_use',
+      `firewall ${firewall.id} is still applied to resources; remove it from them first`,
+    );
   removeResource(context.world, 'firewall', firewall.id);
   context.changed();
   return { status: 204 };
@@ -258,13 +320,20 @@ const removeFromResources: Handler = (request, context) => {
   for (const target of targets) {
     if (firewall.applied_to.some((t) => sameTarget(t, target))) continue;
     if (target.type === 'server' && context.relations().firewallsOf(target.server.id).includes(firewall.id))
-      throw new ApiError(422, 'firewall_managed_by_label_selector', `firewall ${firewall.id} reaches server ${target.server.id} through a label selector; remove the selector instead`);
+      throw new ApiError(
+        422,
+        'firewall_managed_by_label_selector',
+        `firewall ${firewall.id} reaches server ${target.server.id} through a label selector; remove the selector instead`,
+      );
     throw new ApiError(404, 'firewall_resource_not_found', `firewall ${firewall.id} is not applied to that resource`);
   }
   const actions = targets.map((target) => {
     const action = startAction(context, {
       command: 'remove_firewall',
-      resources: [{ id: firewall.id, type: 'firewall' }, ...serversOf(context, target).map((id) => ({ id, type: 'server' }))],
+      resources: [
+        { id: firewall.id, type: 'firewall' },
+        ...serversOf(context, target).map((id) => ({ id, type: 'server' })),
+      ],
     });
     if (!action.failure) firewall.applied_to = firewall.applied_to.filter((t) => !sameTarget(t, target));
     return action;

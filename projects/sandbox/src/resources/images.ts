@@ -53,7 +53,10 @@ const list: Handler = (request) => {
   });
 };
 
-const get: Handler = (request) => ({ status: 200, body: { image: renderImage(recordAt(imageTable, request.params.id, 'Image')) } });
+const get: Handler = (request) => ({
+  status: 200,
+  body: { image: renderImage(recordAt(imageTable, request.params.id, 'Image')) },
+});
 
 export function imageRoutes(router: Router<Handler>): void {
   router.get('/images', list).get('/images/{id}', get);

@@ -12,9 +12,18 @@ export function renderLocation(location: Location) {
 const table = Object.fromEntries(LOCATIONS.map((l) => [l.id, l]));
 
 const list: Handler = (request) =>
-  listResponse(request, { key: 'locations', records: LOCATIONS, render: renderLocation, sortFields: ['id', 'name'], byName: (l) => l.name });
+  listResponse(request, {
+    key: 'locations',
+    records: LOCATIONS,
+    render: renderLocation,
+    sortFields: ['id', 'name'],
+    byName: (l) => l.name,
+  });
 
-const get: Handler = (request) => ({ status: 200, body: { location: renderLocation(recordAt(table, request.params.id, 'Location')) } });
+const get: Handler = (request) => ({
+  status: 200,
+  body: { location: renderLocation(recordAt(table, request.params.id, 'Location')) },
+});
 
 export function locationRoutes(router: Router<Handler>): void {
   router.get('/locations', list).get('/locations/{id}', get);

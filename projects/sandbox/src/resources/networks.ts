@@ -7,14 +7,24 @@ import type { Handler } from '../http/handler';
 import { parseBody } from '../http/request-body';
 import type { Router } from '../http/router';
 import { listResponse } from '../listing/list-resources';
-import { containsIp, containsCidr, firstFreeHost, firstFreeSubnet, formatCidr, networkGateway, overlaps, parseCidr, parseIpv4, type Cidr } from '../world/addresses';
+import {
+  containsIp,
+  containsCidr,
+  firstFreeHost,
+  firstFreeSubnet,
+  formatCidr,
+  networkGateway,
+  overlaps,
+  parseCidr,
+  parseIpv4,
+  type Cidr,
+} from '../world/addresses';
 import { formatTime, renderAction } from '../world/actions';
 import { assertUnlocked, startAction, type WorldContext } from '../world/context';
 import { removeResource } from '../world/removal';
 import type { NetworkRecord, SubnetRecord } from '../world/world';
 import { nextId } from '../world/world';
 import { assertUniqueName, copyLabels, labelsField, plainName, protectedAgainst, recordAt } from './fields';
-
 
 const subnetBody = z.object({
   type: z.enum(['cloud', 'server', 'vswitch']),
@@ -31,7 +41,11 @@ const createBody = z.object({
   routes: z.array(routeBody).optional(),
   expose_routes_to_vswitch: z.boolean().optional(),
 });
-const updateBody = z.object({ name: plainName.optional(), labels: labelsField.optional(), expose_routes_to_vswitch: z.boolean().optional() });
+const updateBody = z.object({
+  name: plainName.optional(),
+  labels: labelsField.optional(),
+  expose_routes_to_vswitch: z.boolean().optional(),
+});
 const deleteSubnetBody = z.object({ ip_range: z.string() });
 const protectionBody = z.object({ delete: z.boolean().optional() });
 const ipRangeBody = z.object({ ip_range: z.string() });
@@ -61,7 +75,10 @@ export function renderNetwork(context: WorldContext, network: NetworkRecord) {
 function networkRange(text: string): Cidr {
   const range = parseCidr(text);
   if (!range || !PRIVATE_IPV4_RANGES.some((p) => containsCidr(p, range)) || range.prefix > 24)
-    throw invalidField('ip_range', `"${text}" must be a private IPv4 network (RFC 1918) of at least /24, e.g. 10.0.0.0/16`);
+    throw invalidField(
+      'ip_range',
+      `"${text}" must be a private IPv4 network (RFC 1918) of at least /24, e.g. 10.0.0.0/16`,
+    );
   return range;
 }
 
@@ -69,8 +86,12 @@ function networkRange(text: string): Cidr {
 function planSubnet(network: NetworkRecord, body: z.infer<typeof subnetBody>, field: string): SubnetRecord {
   const range = parseCidr(network.ip_range)!;
   if (!(NETWORK_ZONES as readonly string[]).includes(body.network_zone))
-    throw invalidField(`${field}.network_zone`, `"${body.network_zone}" is not a network zone; use one of ${NETWORK_ZONES.join(', ')}`);
-  if (body.type === 'vswitch' && body.vswitch_id === undefined) throw invalidField(`${field}.vswitch_id`, 'is required for a vswitch subnet');
+    throw invalidField(
+      `${field}.network_zone`,
+      `"${body.network_zone}" is not a network zone; use one of ${NETWORK_ZONES.join(', ')}`,
+    );
+  if (body.type === 'vswitch' && body.vswitch_id === undefined)
+    throw invalidField(`${field}.vswitch_id`, 'is required for a vswitch subnet');
   const used = network.subnets.map((s) => parseCidr(s.ip_range)!);
   let subnet: Cidr | undefined;
   if (body.ip_range === undefined) {
@@ -79,9 +100,11 @@ function planSubnet(network: NetworkRecord, body: z.infer<typeof subnetBody>, fi
   } else {
     subnet = parseCidr(body.ip_range);
     if (!subnet) throw invalidField(`${field}.ip_range`, `"${body.ip_range}" is not an IPv4 network in CIDR notation`);
-    if (!containsCidr(range, subnet)) throw invalidField(`${field}.ip_range`, `${body.ip_range} is not inside the network's range ${network.ip_range}`);
+    if (!containsCidr(range, subnet))
+      throw invalidField(`${field}.ip_range`, `${body.ip_range} is not inside the network's range ${network.ip_range}`);
     if (subnet.prefix > 30) throw invalidField(`${field}.ip_range`, 'a subnet needs at least four addresses (/30)');
-    if (used.some((u) => overlaps(u, subnet!))) throw invalidField(`${field}.ip_range`, `${body.ip_range} overlaps a subnet of the network`);
+    if (used.some((u) => overlaps(u, subnet!)))
+      throw invalidField(`${field}.ip_range`, `${body.ip_range} overlaps a subnet of the network`);
   }
   return {
     type: body.type,
@@ -98,9 +121,15 @@ export type PrivateAddress = { ip: string } | { problem: 'no_subnet_available' |
  * The address a server in `zone` gets in `network`: the one asked for (inside a server subnet of
  * that zone, not the gateway, not taken) or the first free host of the first such subnet.
  */
-export function privateAddress(context: WorldContext, network: NetworkRecord, zone: string, requested?: string): PrivateAddress {
+export function privateAddress(
+  context: WorldContext,
+  network: NetworkRecord,
+  zone: string,
+  requested?: string,
+): PrivateAddress {
   const subnets = network.subnets.filter((s) => s.type !== 'vswitch' && s.network_zone === zone);
-  if (subnets.length === 0) return { problem: 'no_subnet_available', message: `network ${network.id} has no subnet in network zone ${zone}` };
+  if (subnets.length === 0)
+    return { problem: 'no_subnet_available', message: `network ${network.id} has no subnet in network zone ${zone}` };
   const taken = context.relations().privateIpsTaken(network.id);
   const gateway = networkGateway(network.ip_range);
   if (requested !== undefined) {
@@ -116,7 +145,10 @@ export function privateAddress(context: WorldContext, network: NetworkRecord, zo
     const ip = firstFreeHost(parseCidr(subnet.ip_range)!, gateway, taken);
     if (ip) return { ip };
   }
-  return { problem: 'no_subnet_available', message: `no free IP is left in the subnets of network ${network.id} in ${zone}` };
+  return {
+    problem: 'no_subnet_available',
+    message: `no free IP is left in the subnets of network ${network.id} in ${zone}`,
+  };
 }
 
 const list: Handler = (request, context) =>
@@ -145,12 +177,14 @@ const create: Handler = (request, context) => {
     protection: { delete: false },
     expose_routes_to_vswitch: body.expose_routes_to_vswitch ?? false,
   };
-  (body.subnets ?? []).forEach((s, i) => network.subnets.push(planSubnet(network, s, `subnets.${i}`)));
+  for (const [i, s] of (body.subnets ?? []).entries()) network.subnets.push(planSubnet(network, s, `subnets.${i}`));
   (body.routes ?? []).forEach((r, i) => {
     const destination = parseCidr(r.destination);
     const gateway = parseIpv4(r.gateway);
-    if (!destination) throw invalidField(`routes.${i}.destination`, `"${r.destination}" is not an IPv4 network in CIDR notation`);
-    if (gateway === undefined || !containsIp(range, gateway)) throw invalidField(`routes.${i}.gateway`, `"${r.gateway}" must be an address inside ${network.ip_range}`);
+    if (!destination)
+      throw invalidField(`routes.${i}.destination`, `"${r.destination}" is not an IPv4 network in CIDR notation`);
+    if (gateway === undefined || !containsIp(range, gateway))
+      throw invalidField(`routes.${i}.gateway`, `"${r.gateway}" must be an address inside ${network.ip_range}`);
     network.routes.push({ destination: formatCidr(destination), gateway: r.gateway });
   });
   network.id = nextId(world, 'networks');
@@ -161,7 +195,10 @@ const create: Handler = (request, context) => {
 
 const networkAt = (context: WorldContext, raw: string | undefined) => recordAt(context.world.networks, raw, 'Network');
 
-const get: Handler = (request, context) => ({ status: 200, body: { network: renderNetwork(context, networkAt(context, request.params.id)) } });
+const get: Handler = (request, context) => ({
+  status: 200,
+  body: { network: renderNetwork(context, networkAt(context, request.params.id)) },
+});
 
 const update: Handler = (request, context) => {
   const network = networkAt(context, request.params.id);
@@ -203,10 +240,16 @@ const deleteSubnet: Handler = (request, context) => {
   const subnet = network.subnets.find((s) => s.ip_range === body.ip_range);
   if (!subnet) throw invalidField('ip_range', `network ${network.id} has no subnet ${body.ip_range}`);
   const cidr = parseCidr(subnet.ip_range)!;
-  const inUse = context.relations().serversIn(network.id).some((id) =>
-    context.world.servers[id]?.private_net.some((n) => n.network === network.id && containsIp(cidr, parseIpv4(n.ip)!)),
-  );
-  if (inUse) throw new ApiError(422, 'service_error', `subnet ${body.ip_range} still has attached servers; detach them first`);
+  const inUse = context
+    .relations()
+    .serversIn(network.id)
+    .some((id) =>
+      context.world.servers[id]?.private_net.some(
+        (n) => n.network === network.id && containsIp(cidr, parseIpv4(n.ip)!),
+      ),
+    );
+  if (inUse)
+    throw new ApiError(422, 'service_error', `subnet ${body.ip_range} still has attached servers; detach them first`);
   const action = startAction(context, { command: 'delete_subnet', resources: [{ id: network.id, type: 'network' }] });
   if (!action.failure) network.subnets = network.subnets.filter((s) => s !== subnet);
   return { status: 201, body: { action: renderAction(action, context.now) } };
@@ -217,9 +260,15 @@ const changeIpRange: Handler = (request, context) => {
   const network = networkAt(context, request.params.id);
   const body = parseBody(ipRangeBody, request.body);
   const range = parseCidr(body.ip_range);
-  if (!range || formatCidr(range) !== body.ip_range) throw invalidField('ip_range', `${body.ip_range} is not a network in CIDR notation`);
-  if (!PRIVATE_IPV4_RANGES.some((p) => containsCidr(p, range))) throw invalidField('ip_range', `${body.ip_range} is not in a private range (RFC 1918)`);
-  if (!containsCidr(range, parseCidr(network.ip_range)!)) throw invalidField('ip_range', `${body.ip_range} must contain the current range ${network.ip_range}; a network can only grow`);
+  if (!range || formatCidr(range) !== body.ip_range)
+    throw invalidField('ip_range', `${body.ip_range} is not a network in CIDR notation`);
+  if (!PRIVATE_IPV4_RANGES.some((p) => containsCidr(p, range)))
+    throw invalidField('ip_range', `${body.ip_range} is not in a private range (RFC 1918)`);
+  if (!containsCidr(range, parseCidr(network.ip_range)!))
+    throw invalidField(
+      'ip_range',
+      `${body.ip_range} must contain the current range ${network.ip_range}; a network can only grow`,
+    );
   assertUnlocked(context, { type: 'network', id: network.id });
   const action = startAction(context, { command: 'change_ip_range', resources: [{ id: network.id, type: 'network' }] });
   if (!action.failure) network.ip_range = body.ip_range;
@@ -230,7 +279,10 @@ const changeProtection: Handler = (request, context) => {
   const network = networkAt(context, request.params.id);
   const body = parseBody(protectionBody, request.body);
   assertUnlocked(context, { type: 'network', id: network.id });
-  const action = startAction(context, { command: 'change_protection', resources: [{ id: network.id, type: 'network' }] });
+  const action = startAction(context, {
+    command: 'change_protection',
+    resources: [{ id: network.id, type: 'network' }],
+  });
   if (!action.failure && body.delete !== undefined) network.protection.delete = body.delete;
   return { status: 201, body: { action: renderAction(action, context.now) } };
 };

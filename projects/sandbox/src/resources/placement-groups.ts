@@ -51,15 +51,25 @@ const create: Handler = (request, context) => {
   const body = parseBody(createBody, request.body);
   const { world } = context;
   assertUniqueName(world.placement_groups, body.name, 'Placement group');
-  const group: PlacementGroupRecord = { id: nextId(world, 'placement_groups'), name: body.name, created: context.now, labels: copyLabels(body.labels), type: body.type };
+  const group: PlacementGroupRecord = {
+    id: nextId(world, 'placement_groups'),
+    name: body.name,
+    created: context.now,
+    labels: copyLabels(body.labels),
+    type: body.type,
+  };
   world.placement_groups[group.id] = group;
   context.changed();
   return { status: 201, body: { placement_group: renderPlacementGroup(context, group), action: null } };
 };
 
-const groupAt = (context: WorldContext, raw: string | undefined) => recordAt(context.world.placement_groups, raw, 'Placement group');
+const groupAt = (context: WorldContext, raw: string | undefined) =>
+  recordAt(context.world.placement_groups, raw, 'Placement group');
 
-const get: Handler = (request, context) => ({ status: 200, body: { placement_group: renderPlacementGroup(context, groupAt(context, request.params.id)) } });
+const get: Handler = (request, context) => ({
+  status: 200,
+  body: { placement_group: renderPlacementGroup(context, groupAt(context, request.params.id)) },
+});
 
 const update: Handler = (request, context) => {
   const group = groupAt(context, request.params.id);

@@ -10,11 +10,21 @@ export function pricing() {
     vat_rate: VAT_RATE.toFixed(2),
     primary_ips: (['ipv4', 'ipv6'] as const).map((type) => {
       const monthly = type === 'ipv4' ? PRICES.primaryIpv4Monthly : PRICES.primaryIpv6Monthly;
-      return { type, prices: LOCATIONS.map((l) => ({ location: l.name, price_hourly: price(hourly(monthly)), price_monthly: price(monthly) })) };
+      return {
+        type,
+        prices: LOCATIONS.map((l) => ({
+          location: l.name,
+          price_hourly: price(hourly(monthly)),
+          price_monthly: price(monthly),
+        })),
+      };
     }),
     floating_ips: (['ipv4', 'ipv6'] as const).map((type) => ({
       type,
-      prices: LOCATIONS.map((l) => ({ location: l.name, price_monthly: price(type === 'ipv4' ? PRICES.floatingIpv4Monthly : PRICES.floatingIpv6Monthly) })),
+      prices: LOCATIONS.map((l) => ({
+        location: l.name,
+        price_monthly: price(type === 'ipv4' ? PRICES.floatingIpv4Monthly : PRICES.floatingIpv6Monthly),
+      })),
     })),
     image: { price_per_gb_month: price(PRICES.imageGbMonth) },
     volume: { price_per_gb_month: price(PRICES.volumeGbMonth) },

@@ -2,7 +2,14 @@
 // assigning and unassigning need the server powered off, as at Hetzner.
 import { requireOff } from './server-actions';
 import { z } from 'zod';
-import { DATACENTERS, LOCATIONS, datacenterById, datacenterOfLocation, findByIdOrName, locationById } from '../catalogue';
+import {
+  DATACENTERS,
+  LOCATIONS,
+  datacenterById,
+  datacenterOfLocation,
+  findByIdOrName,
+  locationById,
+} from '../catalogue';
 import { ApiError, invalidField } from '../http/api-error';
 import type { Handler } from '../http/handler';
 import { parseBody } from '../http/request-body';
@@ -15,7 +22,16 @@ import { removeResource } from '../world/removal';
 import type { Labels, PrimaryIpRecord } from '../world/world';
 import { nextId } from '../world/world';
 import { renderDatacenter } from './datacenters';
-import { assertUniqueName, copyLabels, idField, labelsField, plainName, protectedAgainst, recordAt, referenced } from './fields';
+import {
+  assertUniqueName,
+  copyLabels,
+  idField,
+  labelsField,
+  plainName,
+  protectedAgainst,
+  recordAt,
+  referenced,
+} from './fields';
 import { renderLocation } from './locations';
 
 const place = z.union([z.string(), z.number().int()]);
@@ -29,7 +45,11 @@ const createBody = z.object({
   assignee_id: idField.nullable().optional(),
   auto_delete: z.boolean().optional(),
 });
-const updateBody = z.object({ name: plainName.optional(), labels: labelsField.optional(), auto_delete: z.boolean().optional() });
+const updateBody = z.object({
+  name: plainName.optional(),
+  labels: labelsField.optional(),
+  auto_delete: z.boolean().optional(),
+});
 const assignBody = z.object({ assignee_type: z.enum(['server']), assignee_id: idField });
 const protectionBody = z.object({ delete: z.boolean() });
 
@@ -61,14 +81,23 @@ export function renderPrimaryIp(ip: PrimaryIpRecord) {
 export function freePublicAddress(context: WorldContext, type: 'ipv4' | 'ipv6'): string {
   const taken = context.relations().publicIpsTaken(type);
   const ip = type === 'ipv4' ? allocatePublicIpv4(taken) : allocateIpv6Network(taken);
-  if (!ip) throw new ApiError(412, 'resource_unavailable', `no public ${type} address is left in the sandbox's address pools`);
+  if (!ip)
+    throw new ApiError(412, 'resource_unavailable', `no public ${type} address is left in the sandbox's address pools`);
   return ip;
 }
 
 /** A new primary IP record at `ip` (from freePublicAddress, found before anything was changed). */
 export function newPrimaryIp(
   context: WorldContext,
-  spec: { type: 'ipv4' | 'ipv6'; ip: string; datacenter: number; name?: string; labels?: Labels; assignee: number | null; autoDelete: boolean },
+  spec: {
+    type: 'ipv4' | 'ipv6';
+    ip: string;
+    datacenter: number;
+    name?: string;
+    labels?: Labels;
+    assignee: number | null;
+    autoDelete: boolean;
+  },
 ): PrimaryIpRecord {
   const { world } = context;
   const ip = spec.ip;
@@ -150,7 +179,10 @@ const create: Handler = (request, context) => {
 
 const ipAt = (context: WorldContext, raw: string | undefined) => recordAt(context.world.primary_ips, raw, 'Primary IP');
 
-const get: Handler = (request, context) => ({ status: 200, body: { primary_ip: renderPrimaryIp(ipAt(context, request.params.id)) } });
+const get: Handler = (request, context) => ({
+  status: 200,
+  body: { primary_ip: renderPrimaryIp(ipAt(context, request.params.id)) },
+});
 
 const update: Handler = (request, context) => {
   const ip = ipAt(context, request.params.id);
@@ -169,7 +201,12 @@ const remove: Handler = (request, context) => {
   const ip = ipAt(context, request.params.id);
   if (ip.protection.delete) throw protectedAgainst(`Primary IP ${ip.id}`, 'deletion');
   assertUnlocked(context, { type: 'primary_ip', id: ip.id });
-  if (ip.assignee_id !== null) throw new ApiError(422, 'must_be_unassigned', `primary IP ${ip.id} is assigned to server ${ip.assignee_id}; unassign it first`);
+  if (ip.assignee_id !== null)
+    throw new ApiError(
+      422,
+      'must_be_unassigned',
+      `primary IP ${ip.id} is assigned to server ${ip.assignee_id}; unassign it first`,
+    );
   removeResource(context.world, 'primary_ip', ip.id);
   context.changed();
   return { status: 204 };
@@ -181,10 +218,15 @@ const assign: Handler = (request, context) => {
   const server = referenced(context.world.servers, body.assignee_id, 'assignee_id', 'Server');
   assertUnlocked(context, { type: 'primary_ip', id: ip.id }, { type: 'server', id: server.id });
   if (ip.assignee_id !== null && ip.assignee_id !== server.id)
-    throw new ApiError(422, 'primary_ip_already_assigned', `primary IP ${ip.id} is already assigned to server ${ip.assignee_id}`);
+    throw new ApiError(
+      422,
+      'primary_ip_already_assigned',
+      `primary IP ${ip.id} is already assigned to server ${ip.assignee_id}`,
+    );
   requireOff(server);
   const current = context.relations().primaryIpsOf(server.id)[ip.type];
-  if (current && current.id !== ip.id) throw invalidField('assignee_id', `server ${server.id} already has a primary ${ip.type}`);
+  if (current && current.id !== ip.id)
+    throw invalidField('assignee_id', `server ${server.id} already has a primary ${ip.type}`);
   if (datacenterById(server.datacenter)!.location !== datacenterById(ip.datacenter)!.location)
     throw invalidField('assignee_id', `server ${server.id} is in another location than primary IP ${ip.id}`);
   const action = startAction(context, {
@@ -220,7 +262,8 @@ const changeProtection: Handler = (request, context) => {
   const ip = ipAt(context, request.params.id);
   const body = parseBody(protectionBody, request.body);
   assertUnlocked(context, { type: 'primary_ip', id: ip.id });
-  if (body.delete && ip.auto_delete) throw invalidField('delete', 'delete protection needs auto_delete to be false first');
+  if (body.delete && ip.auto_delete)
+    throw invalidField('delete', 'delete protection needs auto_delete to be false first');
   const action = startAction(context, { command: 'change_protection', resources: [{ id: ip.id, type: 'primary_ip' }] });
   if (!action.failure) ip.protection.delete = body.delete;
   return { status: 201, body: { action: renderAction(action, context.now) } };

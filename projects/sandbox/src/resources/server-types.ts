@@ -1,5 +1,14 @@
 // Server types: catalogue data with a price per location, listed only where the type is sold.
-import { INCLUDED_TRAFFIC, LOCATIONS, PRICES, SERVER_TYPES, hourly, locationById, price, type ServerType } from '../catalogue';
+import {
+  INCLUDED_TRAFFIC,
+  LOCATIONS,
+  PRICES,
+  SERVER_TYPES,
+  hourly,
+  locationById,
+  price,
+  type ServerType,
+} from '../catalogue';
 import { ApiError } from '../http/api-error';
 import type { Handler } from '../http/handler';
 import type { Router } from '../http/router';
@@ -14,7 +23,8 @@ function salesLocations(type: ServerType) {
 /** Hetzner's answer to creating (or rescaling to) a type where it is not sold: 422 invalid_input. */
 export function assertSoldIn(type: ServerType, locationId: number): void {
   const location = locationById(locationId);
-  if (!location || !type.locations.includes(location.name)) throw new ApiError(422, 'invalid_input', 'unsupported location for server type');
+  if (!location || !type.locations.includes(location.name))
+    throw new ApiError(422, 'invalid_input', 'unsupported location for server type');
 }
 
 export function serverTypePrices(type: ServerType) {
@@ -42,16 +52,30 @@ export function renderServerType(type: ServerType) {
     category: type.category,
     architecture: type.architecture,
     deprecation: null,
-    locations: salesLocations(type).map((l) => ({ id: l.id, name: l.name, deprecation: null, recommended: l.name === 'fsn1', available: true })),
+    locations: salesLocations(type).map((l) => ({
+      id: l.id,
+      name: l.name,
+      deprecation: null,
+      recommended: l.name === 'fsn1',
+      available: true,
+    })),
   };
 }
 
 const table = Object.fromEntries(SERVER_TYPES.map((t) => [t.id, t]));
 
 const list: Handler = (request) =>
-  listResponse(request, { key: 'server_types', records: SERVER_TYPES, render: renderServerType, byName: (t) => t.name });
+  listResponse(request, {
+    key: 'server_types',
+    records: SERVER_TYPES,
+    render: renderServerType,
+    byName: (t) => t.name,
+  });
 
-const get: Handler = (request) => ({ status: 200, body: { server_type: renderServerType(recordAt(table, request.params.id, 'Server type')) } });
+const get: Handler = (request) => ({
+  status: 200,
+  body: { server_type: renderServerType(recordAt(table, request.params.id, 'Server type')) },
+});
 
 export function serverTypeRoutes(router: Router<Handler>): void {
   router.get('/server_types', list).get('/server_types/{id}', get);

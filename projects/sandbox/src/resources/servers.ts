@@ -29,7 +29,16 @@ import { assertUnlocked, followingFailure, isLocked, startAction, type WorldCont
 import type { PrimaryIpRecord, ServerRecord } from '../world/world';
 import { nextId } from '../world/world';
 import { renderDatacenter } from './datacenters';
-import { assertUniqueName, copyLabels, hostName, idField, labelsField, protectedAgainst, recordAt, referenced } from './fields';
+import {
+  assertUniqueName,
+  copyLabels,
+  hostName,
+  idField,
+  labelsField,
+  protectedAgainst,
+  recordAt,
+  referenced,
+} from './fields';
 import { FIREWALLS_PER_SERVER, serverFirewalls } from './firewalls';
 import { renderImage } from './images';
 import { renderLocation } from './locations';
@@ -41,7 +50,17 @@ import { VOLUMES_PER_SERVER } from './volumes';
 
 export const SERVERS_PER_NETWORK = LIMITS.serversPerNetwork;
 
-export const SERVER_STATUSES = ['running', 'initializing', 'starting', 'stopping', 'off', 'deleting', 'migrating', 'rebuilding', 'unknown'] as const;
+export const SERVER_STATUSES = [
+  'running',
+  'initializing',
+  'starting',
+  'stopping',
+  'off',
+  'deleting',
+  'migrating',
+  'rebuilding',
+  'unknown',
+] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
 
 /** What a server shows while an action of this command runs on it, most telling first. */
@@ -94,7 +113,12 @@ export function renderServer(context: WorldContext, server: ServerRecord) {
       floating_ips: [],
       firewalls: serverFirewalls(context, server.id),
     },
-    private_net: server.private_net.map((n) => ({ network: n.network, ip: n.ip, alias_ips: [...n.alias_ips], mac_address: n.mac_address })),
+    private_net: server.private_net.map((n) => ({
+      network: n.network,
+      ip: n.ip,
+      alias_ips: [...n.alias_ips],
+      mac_address: n.mac_address,
+    })),
     server_type: renderServerType(serverTypeById(server.server_type)!),
     datacenter: renderDatacenter(datacenter),
     location: renderLocation(locationById(datacenter.location)!),
@@ -133,7 +157,10 @@ const createBody = z.object({
   volumes: z.array(idField).optional(),
   networks: z.array(idField).optional(),
   firewalls: z.array(z.object({ firewall: idField })).optional(),
-  user_data: z.string().max(32 * 1024, 'is longer than 32 KiB').optional(),
+  user_data: z
+    .string()
+    .max(32 * 1024, 'is longer than 32 KiB')
+    .optional(),
   labels: labelsField.optional(),
   automount: z.boolean().optional(),
   public_net: z
@@ -166,10 +193,16 @@ function chooseDatacenter(body: z.infer<typeof createBody>): number {
 /** A primary IP the create request names: it must exist, be of the right type, free, and in the server's location. */
 function givenPrimaryIp(context: WorldContext, id: number, type: 'ipv4' | 'ipv6', locationId: number): PrimaryIpRecord {
   const ip = referenced(context.world.primary_ips, id, `public_net.${type}`, 'Primary IP');
-  if (ip.type !== type) throw new ApiError(412, 'primary_ip_version_mismatch', `primary IP ${id} is an ${ip.type} address, not ${type}`);
-  if (ip.assignee_id !== null) throw new ApiError(422, 'primary_ip_assigned', `primary IP ${id} is already assigned to server ${ip.assignee_id}`);
+  if (ip.type !== type)
+    throw new ApiError(412, 'primary_ip_version_mismatch', `primary IP ${id} is an ${ip.type} address, not ${type}`);
+  if (ip.assignee_id !== null)
+    throw new ApiError(422, 'primary_ip_assigned', `primary IP ${id} is already assigned to server ${ip.assignee_id}`);
   if (datacenterById(ip.datacenter)!.location !== locationId)
-    throw new ApiError(422, 'primary_ip_datacenter_mismatch', `primary IP ${id} is in another location than the server`);
+    throw new ApiError(
+      422,
+      'primary_ip_datacenter_mismatch',
+      `primary IP ${id} is in another location than the server`,
+    );
   assertUnlocked(context, { type: 'primary_ip', id });
   return ip;
 }
@@ -194,7 +227,11 @@ const create: Handler = (request, context) => {
   if (!type) throw invalidField('server_type', `server type "${body.server_type}" not found`);
   const image = findByIdOrName(IMAGES, body.image);
   if (!image) throw invalidField('image', `image "${body.image}" not found`);
-  if (image.architecture !== type.architecture) throw invalidField('image', `image ${image.name} is for ${image.architecture}, server type ${type.name} is ${type.architecture}`);
+  if (image.architecture !== type.architecture)
+    throw invalidField(
+      'image',
+      `image ${image.name} is for ${image.architecture}, server type ${type.name} is ${type.architecture}`,
+    );
   const datacenterId = chooseDatacenter(body);
   const locationId = datacenterById(datacenterId)!.location;
   const zone = locationById(locationId)!.network_zone;
@@ -202,42 +239,61 @@ const create: Handler = (request, context) => {
   assertUniqueName(world.servers, body.name, 'Server');
 
   (body.ssh_keys ?? []).forEach((key) => {
-    if (!findByIdOrName(Object.values(world.ssh_keys), key)) throw invalidField('ssh_keys', `SSH key "${key}" not found`);
+    if (!findByIdOrName(Object.values(world.ssh_keys), key))
+      throw invalidField('ssh_keys', `SSH key "${key}" not found`);
   });
   const volumes = [...new Set(body.volumes ?? [])].map((id) => {
     const volume = referenced(world.volumes, id, 'volumes', 'Volume');
     assertUnlocked(context, { type: 'volume', id });
-    if (volume.server !== null) throw invalidField('volumes', `volume ${id} is already attached to server ${volume.server}`);
-    if (volume.location !== locationId) throw invalidField('volumes', `volume ${id} is in another location than the server`);
+    if (volume.server !== null)
+      throw invalidField('volumes', `volume ${id} is already attached to server ${volume.server}`);
+    if (volume.location !== locationId)
+      throw invalidField('volumes', `volume ${id} is in another location than the server`);
     return volume;
   });
   if (volumes.length > VOLUMES_PER_SERVER)
-    throw resourceLimitExceeded('volumes_per_server', `a server can have at most ${VOLUMES_PER_SERVER} volumes, not ${volumes.length}`);
+    throw resourceLimitExceeded(
+      'volumes_per_server',
+      `a server can have at most ${VOLUMES_PER_SERVER} volumes, not ${volumes.length}`,
+    );
   if (Object.keys(world.servers).length >= context.serverLimit)
-    throw resourceLimitExceeded('project_limit', `server limit exceeded: this project may have ${context.serverLimit} servers`);
+    throw resourceLimitExceeded(
+      'project_limit',
+      `server limit exceeded: this project may have ${context.serverLimit} servers`,
+    );
   const relations = context.relations();
   const networks = [...new Set(body.networks ?? [])].map((id) => {
     const network = referenced(world.networks, id, 'networks', 'Network');
     if (relations.serversIn(id).length >= SERVERS_PER_NETWORK)
-      throw resourceLimitExceeded('servers_per_network', `network ${id} already has ${SERVERS_PER_NETWORK} servers, the most a network can have`);
+      throw resourceLimitExceeded(
+        'servers_per_network',
+        `network ${id} already has ${SERVERS_PER_NETWORK} servers, the most a network can have`,
+      );
     const address = privateAddress(context, network, zone);
     if ('problem' in address) throw invalidField('networks', address.message);
     return { network, ip: address.ip };
   });
-  const firewalls = [...new Set((body.firewalls ?? []).map((f) => f.firewall))].map((id) => referenced(world.firewalls, id, 'firewalls', 'Firewall'));
+  const firewalls = [...new Set((body.firewalls ?? []).map((f) => f.firewall))].map((id) =>
+    referenced(world.firewalls, id, 'firewalls', 'Firewall'),
+  );
   if (firewalls.length > FIREWALLS_PER_SERVER)
     throw resourceLimitExceeded('firewalls_per_server', `a server can have at most ${FIREWALLS_PER_SERVER} firewalls`);
   if (body.placement_group !== undefined) {
     referenced(world.placement_groups, body.placement_group, 'placement_group', 'Placement group');
     if (isGroupFull(context, body.placement_group))
-      throw new ApiError(422, 'placement_error', `placement group ${body.placement_group} already holds the most servers a spread group can (10)`);
+      throw new ApiError(
+        422,
+        'placement_error',
+        `placement group ${body.placement_group} already holds the most servers a spread group can (10)`,
+      );
   }
   const publicNet = body.public_net ?? {};
   const ipv4 = publicNet.ipv4 != null ? givenPrimaryIp(context, publicNet.ipv4, 'ipv4', locationId) : undefined;
   const ipv6 = publicNet.ipv6 != null ? givenPrimaryIp(context, publicNet.ipv6, 'ipv6', locationId) : undefined;
   const wantIpv4 = ipv4 !== undefined || publicNet.enable_ipv4 !== false;
   const wantIpv6 = ipv6 !== undefined || publicNet.enable_ipv6 !== false;
-  if (!wantIpv4 && !wantIpv6 && networks.length === 0) throw invalidField('public_net', 'a server without public addresses needs at least one network');
+  if (!wantIpv4 && !wantIpv6 && networks.length === 0)
+    throw invalidField('public_net', 'a server without public addresses needs at least one network');
   // Addresses are found before anything changes, so running out of them changes nothing.
   const newIpv4 = wantIpv4 && !ipv4 ? freePublicAddress(context, 'ipv4') : undefined;
   const newIpv6 = wantIpv6 && !ipv6 ? freePublicAddress(context, 'ipv6') : undefined;
@@ -254,7 +310,12 @@ const create: Handler = (request, context) => {
     datacenter: datacenterId,
     image: image.id,
     protection: { delete: false, rebuild: false },
-    private_net: networks.map(({ network, ip }) => ({ network: network.id, ip, alias_ips: [], mac_address: macAddress(id, network.id) })),
+    private_net: networks.map(({ network, ip }) => ({
+      network: network.id,
+      ip,
+      alias_ips: [],
+      mac_address: macAddress(id, network.id),
+    })),
     placement_group: body.placement_group ?? null,
     primary_disk_size: type.disk,
     rescue_enabled: false,
@@ -263,9 +324,11 @@ const create: Handler = (request, context) => {
   world.servers[id] = server;
   context.changed();
   if (ipv4) ipv4.assignee_id = id;
-  if (newIpv4) newPrimaryIp(context, { type: 'ipv4', ip: newIpv4, datacenter: datacenterId, assignee: id, autoDelete: true });
+  if (newIpv4)
+    newPrimaryIp(context, { type: 'ipv4', ip: newIpv4, datacenter: datacenterId, assignee: id, autoDelete: true });
   if (ipv6) ipv6.assignee_id = id;
-  if (newIpv6) newPrimaryIp(context, { type: 'ipv6', ip: newIpv6, datacenter: datacenterId, assignee: id, autoDelete: true });
+  if (newIpv6)
+    newPrimaryIp(context, { type: 'ipv6', ip: newIpv6, datacenter: datacenterId, assignee: id, autoDelete: true });
   for (const volume of volumes) {
     volume.server = id;
     if (body.automount !== undefined) volume.automount = body.automount;
@@ -273,7 +336,11 @@ const create: Handler = (request, context) => {
   for (const firewall of firewalls) firewall.applied_to.push({ type: 'server', server: { id } });
 
   // A failed create takes the server, and everything it brought along, away again.
-  const action = startAction(context, { command: 'create_server', resources: [{ id, type: 'server' }], onFailure: { remove: { type: 'server', id } } });
+  const action = startAction(context, {
+    command: 'create_server',
+    resources: [{ id, type: 'server' }],
+    onFailure: { remove: { type: 'server', id } },
+  });
   const next = [];
   if (start) {
     const started = startAction(context, {
@@ -296,9 +363,13 @@ const create: Handler = (request, context) => {
   };
 };
 
-export const serverAt = (context: WorldContext, raw: string | undefined) => recordAt(context.world.servers, raw, 'Server');
+export const serverAt = (context: WorldContext, raw: string | undefined) =>
+  recordAt(context.world.servers, raw, 'Server');
 
-const get: Handler = (request, context) => ({ status: 200, body: { server: renderServer(context, serverAt(context, request.params.id)) } });
+const get: Handler = (request, context) => ({
+  status: 200,
+  body: { server: renderServer(context, serverAt(context, request.params.id)) },
+});
 
 const update: Handler = (request, context) => {
   const server = serverAt(context, request.params.id);
@@ -331,5 +402,10 @@ const remove: Handler = (request, context) => {
 };
 
 export function serverRoutes(router: Router<Handler>): void {
-  router.get('/servers', list).post('/servers', create).get('/servers/{id}', get).put('/servers/{id}', update).delete('/servers/{id}', remove);
+  router
+    .get('/servers', list)
+    .post('/servers', create)
+    .get('/servers/{id}', get)
+    .put('/servers/{id}', update)
+    .delete('/servers/{id}', remove);
 }

@@ -11,13 +11,29 @@ import type { SshKeyRecord } from '../world/world';
 import { nextId } from '../world/world';
 import { assertUniqueName, copyLabels, labelsField, plainName, recordAt } from './fields';
 
-const KEY_TYPES = ['ssh-ed25519', 'ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'sk-ssh-ed25519@openssh.com', 'sk-ecdsa-sha2-nistp256@openssh.com'];
+const KEY_TYPES = [
+  'ssh-ed25519',
+  'ssh-rsa',
+  'ssh-dss',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'sk-ssh-ed25519@openssh.com',
+  'sk-ecdsa-sha2-nistp256@openssh.com',
+];
 
 const createBody = z.object({ name: plainName, public_key: z.string(), labels: labelsField.optional() });
 const updateBody = z.object({ name: plainName.optional(), labels: labelsField.optional() });
 
 export function renderSshKey(key: SshKeyRecord) {
-  return { id: key.id, name: key.name, fingerprint: key.fingerprint, public_key: key.public_key, labels: { ...key.labels }, created: formatTime(key.created) };
+  return {
+    id: key.id,
+    name: key.name,
+    fingerprint: key.fingerprint,
+    public_key: key.public_key,
+    labels: { ...key.labels },
+    created: formatTime(key.created),
+  };
 }
 
 /**
@@ -28,7 +44,8 @@ export function fingerprintOf(publicKey: string): string {
   const [type = '', data = ''] = publicKey.trim().split(/\s+/);
   const blob = /^[A-Za-z0-9+/]+={0,2}$/.test(data) ? Buffer.from(data, 'base64') : Buffer.alloc(0);
   const embedded = blob.length >= 4 ? blob.subarray(4, 4 + blob.readUInt32BE(0)).toString('latin1') : '';
-  if (!KEY_TYPES.includes(type) || embedded !== type) throw invalidField('public_key', 'must be an OpenSSH public key, e.g. "ssh-ed25519 AAAAC3Nz… comment"');
+  if (!KEY_TYPES.includes(type) || embedded !== type)
+    throw invalidField('public_key', 'must be an OpenSSH public key, e.g. "ssh-ed25519 AAAAC3Nz… comment"');
   return createHash('md5').update(blob).digest('hex').match(/../g)!.join(':');
 }
 
@@ -65,7 +82,10 @@ const create: Handler = (request, context) => {
   return { status: 201, body: { ssh_key: renderSshKey(key) } };
 };
 
-const get: Handler = (request, { world }) => ({ status: 200, body: { ssh_key: renderSshKey(recordAt(world.ssh_keys, request.params.id, 'SSH key')) } });
+const get: Handler = (request, { world }) => ({
+  status: 200,
+  body: { ssh_key: renderSshKey(recordAt(world.ssh_keys, request.params.id, 'SSH key')) },
+});
 
 const update: Handler = (request, context) => {
   const key = recordAt(context.world.ssh_keys, request.params.id, 'SSH key');
@@ -87,5 +107,10 @@ const remove: Handler = (request, context) => {
 };
 
 export function sshKeyRoutes(router: Router<Handler>): void {
-  router.get('/ssh_keys', list).post('/ssh_keys', create).get('/ssh_keys/{id}', get).put('/ssh_keys/{id}', update).delete('/ssh_keys/{id}', remove);
+  router
+    .get('/ssh_keys', list)
+    .post('/ssh_keys', create)
+    .get('/ssh_keys/{id}', get)
+    .put('/ssh_keys/{id}', update)
+    .delete('/ssh_keys/{id}', remove);
 }

@@ -13,7 +13,16 @@ import { assertUnlocked, followingFailure, startAction, type WorldContext } from
 import { removeResource } from '../world/removal';
 import type { VolumeRecord } from '../world/world';
 import { nextId } from '../world/world';
-import { assertUniqueName, copyLabels, idField, labelsField, protectedAgainst, recordAt, referenced, volumeName } from './fields';
+import {
+  assertUniqueName,
+  copyLabels,
+  idField,
+  labelsField,
+  protectedAgainst,
+  recordAt,
+  referenced,
+  volumeName,
+} from './fields';
 import { renderLocation } from './locations';
 
 // Hetzner's limits come from the one catalogue that config validation also uses.
@@ -21,7 +30,11 @@ export const VOLUME_MIN_GB = LIMITS.volumeMinGb;
 export const VOLUME_MAX_GB = LIMITS.volumeMaxGb;
 export const VOLUMES_PER_SERVER = LIMITS.volumesPerServer;
 
-const size = z.number().int().min(VOLUME_MIN_GB, `must be at least ${VOLUME_MIN_GB} GB`).max(VOLUME_MAX_GB, `must be at most ${VOLUME_MAX_GB} GB`);
+const size = z
+  .number()
+  .int()
+  .min(VOLUME_MIN_GB, `must be at least ${VOLUME_MIN_GB} GB`)
+  .max(VOLUME_MAX_GB, `must be at most ${VOLUME_MAX_GB} GB`);
 const createBody = z.object({
   size,
   name: volumeName,
@@ -37,7 +50,9 @@ const resizeBody = z.object({ size: z.number().max(VOLUME_MAX_GB, `must be at mo
 const protectionBody = z.object({ delete: z.boolean().optional() });
 
 function volumeStatus(context: WorldContext, volume: VolumeRecord): 'available' | 'creating' {
-  return runningOn(context.running(), 'volume', volume.id).some((a) => a.command === 'create_volume') ? 'creating' : 'available';
+  return runningOn(context.running(), 'volume', volume.id).some((a) => a.command === 'create_volume')
+    ? 'creating'
+    : 'available';
 }
 
 export function renderVolume(context: WorldContext, volume: VolumeRecord) {
@@ -60,7 +75,10 @@ export function renderVolume(context: WorldContext, volume: VolumeRecord) {
 export function assertVolumeRoom(context: WorldContext, serverId: number, adding: number): void {
   const attached = context.relations().volumesOf(serverId).length;
   if (attached + adding > VOLUMES_PER_SERVER)
-    throw resourceLimitExceeded('volumes_per_server', `server ${serverId} has ${attached} volumes attached; a server can have at most ${VOLUMES_PER_SERVER}`);
+    throw resourceLimitExceeded(
+      'volumes_per_server',
+      `server ${serverId} has ${attached} volumes attached; a server can have at most ${VOLUMES_PER_SERVER}`,
+    );
 }
 
 function serverLocation(context: WorldContext, serverId: number): number {
@@ -93,7 +111,11 @@ const create: Handler = (request, context) => {
     const server = referenced(world.servers, body.server, 'server', 'Server');
     assertUnlocked(context, { type: 'server', id: server.id });
     const at = serverLocation(context, server.id);
-    if (locationId !== undefined && locationId !== at) throw invalidField('location', `server ${server.id} is in another location; a volume attaches only to a server of its own location`);
+    if (locationId !== undefined && locationId !== at)
+      throw invalidField(
+        'location',
+        `server ${server.id} is in another location; a volume attaches only to a server of its own location`,
+      );
     assertVolumeRoom(context, server.id, 1);
     locationId = at;
   }
@@ -114,7 +136,11 @@ const create: Handler = (request, context) => {
     linux_device: `/dev/disk/by-id/scsi-0HC_Volume_${id}`,
   };
   world.volumes[id] = volume;
-  const action = startAction(context, { command: 'create_volume', resources: [{ id, type: 'volume' }], onFailure: { remove: { type: 'volume', id } } });
+  const action = startAction(context, {
+    command: 'create_volume',
+    resources: [{ id, type: 'volume' }],
+    onFailure: { remove: { type: 'volume', id } },
+  });
   const next = [];
   if (body.server !== undefined) {
     const attach = startAction(context, {
@@ -131,13 +157,20 @@ const create: Handler = (request, context) => {
   }
   return {
     status: 201,
-    body: { volume: renderVolume(context, volume), action: renderAction(action, context.now), next_actions: next.map((a) => renderAction(a, context.now)) },
+    body: {
+      volume: renderVolume(context, volume),
+      action: renderAction(action, context.now),
+      next_actions: next.map((a) => renderAction(a, context.now)),
+    },
   };
 };
 
 const volumeAt = (context: WorldContext, raw: string | undefined) => recordAt(context.world.volumes, raw, 'Volume');
 
-const get: Handler = (request, context) => ({ status: 200, body: { volume: renderVolume(context, volumeAt(context, request.params.id)) } });
+const get: Handler = (request, context) => ({
+  status: 200,
+  body: { volume: renderVolume(context, volumeAt(context, request.params.id)) },
+});
 
 const update: Handler = (request, context) => {
   const volume = volumeAt(context, request.params.id);
@@ -155,7 +188,8 @@ const remove: Handler = (request, context) => {
   const volume = volumeAt(context, request.params.id);
   if (volume.protection.delete) throw protectedAgainst(`Volume ${volume.id}`, 'deletion');
   assertUnlocked(context, { type: 'volume', id: volume.id });
-  if (volume.server !== null) throw new ApiError(422, 'service_error', `volume with ID '${volume.id}' is still attached to a server`);
+  if (volume.server !== null)
+    throw new ApiError(422, 'service_error', `volume with ID '${volume.id}' is still attached to a server`);
   removeResource(context.world, 'volume', volume.id);
   context.changed();
   return { status: 204 };
@@ -166,9 +200,13 @@ const attach: Handler = (request, context) => {
   const body = parseBody(attachBody, request.body);
   const server = referenced(context.world.servers, body.server, 'server', 'Server');
   assertUnlocked(context, { type: 'volume', id: volume.id }, { type: 'server', id: server.id });
-  if (volume.server !== null) throw invalidField('server', `volume ${volume.id} is already attached to server ${volume.server}; detach it first`);
+  if (volume.server !== null)
+    throw invalidField('server', `volume ${volume.id} is already attached to server ${volume.server}; detach it first`);
   if (serverLocation(context, server.id) !== volume.location)
-    throw invalidField('server', `server ${server.id} is in another location than volume ${volume.id}; a volume attaches only to a server of its own location`);
+    throw invalidField(
+      'server',
+      `server ${server.id} is in another location than volume ${volume.id}; a volume attaches only to a server of its own location`,
+    );
   assertVolumeRoom(context, server.id, 1);
   const action = startAction(context, {
     command: 'attach_volume',
@@ -204,7 +242,11 @@ const resize: Handler = (request, context) => {
   const volume = volumeAt(context, request.params.id);
   const body = parseBody(resizeBody, request.body);
   assertUnlocked(context, { type: 'volume', id: volume.id });
-  if (!Number.isInteger(body.size) || body.size <= volume.size) throw invalidField('size', `must be a whole number of GB larger than the current ${volume.size} GB; volumes never shrink`);
+  if (!Number.isInteger(body.size) || body.size <= volume.size)
+    throw invalidField(
+      'size',
+      `must be a whole number of GB larger than the current ${volume.size} GB; volumes never shrink`,
+    );
   const action = startAction(context, { command: 'resize_volume', resources: [{ id: volume.id, type: 'volume' }] });
   if (!action.failure) volume.size = body.size;
   return { status: 201, body: { action: renderAction(action, context.now) } };

@@ -92,7 +92,9 @@ export interface ActionView {
 export function renderAction(action: ActionRecord, now: number): ActionView {
   const running = action.status === 'running';
   const span = action.finishes - action.started;
-  const progress = running ? Math.max(0, Math.min(99, span <= 0 ? 99 : Math.floor(((now - action.started) / span) * 100))) : 100;
+  const progress = running
+    ? Math.max(0, Math.min(99, span <= 0 ? 99 : Math.floor(((now - action.started) / span) * 100)))
+    : 100;
   return {
     id: action.id,
     command: action.command,
@@ -101,6 +103,9 @@ export function renderAction(action: ActionRecord, now: number): ActionView {
     finished: action.finished === null ? null : formatTime(action.finished),
     progress,
     resources: action.resources.map((r) => ({ id: r.id, type: r.type })),
-    error: action.status === 'error' && action.failure ? { code: action.failure.code, message: action.failure.message } : null,
+    error:
+      action.status === 'error' && action.failure
+        ? { code: action.failure.code, message: action.failure.message }
+        : null,
   };
 }

@@ -51,6 +51,8 @@ describe('addresses', () => {
   it('finds the first free /24 of a network', () => {
     const range = parseCidr('10.0.0.0/16')!;
     expect(firstFreeSubnet(range, [])).toEqual(parseCidr('10.0.0.0/24'));
-    expect(firstFreeSubnet(range, [parseCidr('10.0.0.0/24')!, parseCidr('10.0.1.0/25')!])).toEqual(parseCidr('10.0.2.0/24'));
+    expect(firstFreeSubnet(range, [parseCidr('10.0.0.0/24')!, parseCidr('10.0.1.0/25')!])).toEqual(
+      parseCidr('10.0.2.0/24'),
+    );
   });
 });

@@ -3,7 +3,18 @@
 
 // IPv4 arithmetic is the cluster model's (one implementation for config checks and the sandbox);
 // what is here is the sandbox's own: handing addresses out.
-import { containsCidr, containsIp, formatCidr, intToIp, ipToInt, isIpv4, overlaps, parseCidr, size, type Cidr } from '@personal-cloud/cluster';
+import {
+  containsCidr,
+  containsIp,
+  formatCidr,
+  intToIp,
+  ipToInt,
+  isIpv4,
+  overlaps,
+  parseCidr,
+  size,
+  type Cidr,
+} from '@personal-cloud/cluster';
 
 export { containsCidr, containsIp, formatCidr, overlaps, parseCidr, size, type Cidr };
 export const formatIpv4 = intToIp;
@@ -17,7 +28,9 @@ export function parseIpv4(text: string): number | undefined {
  * Public IPv4 pools, in order: the RFC 5737 documentation ranges, then the RFC 2544 benchmarking
  * range so that thousands of servers still get an address no real host has.
  */
-export const PUBLIC_IPV4_POOLS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/24', '198.18.0.0/15'].map((c) => parseCidr(c)!);
+export const PUBLIC_IPV4_POOLS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/24', '198.18.0.0/15'].map(
+  (c) => parseCidr(c)!,
+);
 
 /** The lowest free public IPv4 address, or undefined when every pool is used up. */
 export function allocatePublicIpv4(taken: ReadonlySet<string>): string | undefined {

@@ -30,7 +30,11 @@ export function assertUnlocked(context: WorldContext, ...refs: ResourceRef[]): v
   for (const ref of refs) {
     const [action] = runningOn(context.running(), ref.type, ref.id);
     if (action)
-      throw new ApiError(423, 'locked', `${ref.type} ${ref.id} is locked: action ${action.id} (${action.command}) is still running`);
+      throw new ApiError(
+        423,
+        'locked',
+        `${ref.type} ${ref.id} is locked: action ${action.id} (${action.command}) is still running`,
+      );
   }
 }
 
@@ -61,5 +65,7 @@ export function startAction(context: WorldContext, start: StartAction): ActionRe
 
 /** The failure of an action that follows one that will fail: it cannot succeed either. */
 export function followingFailure(first: ActionRecord): ActionFailure | null {
-  return first.failure ? { code: first.failure.code, message: `${first.command} failed: ${first.failure.message}` } : null;
+  return first.failure
+    ? { code: first.failure.code, message: `${first.command} failed: ${first.failure.message}` }
+    : null;
 }

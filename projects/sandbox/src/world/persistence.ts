@@ -27,7 +27,9 @@ export class WorldStore {
       throw new Error(`${this.file} is not valid JSON; move it away (or delete it) to start from an empty sandbox`);
     }
     if (world?.format !== WORLD_FORMAT)
-      throw new Error(`${this.file} is not a sandbox world of format ${WORLD_FORMAT}; move it away (or delete it) to start from an empty sandbox`);
+      throw new Error(
+        `${this.file} is not a sandbox world of format ${WORLD_FORMAT}; move it away (or delete it) to start from an empty sandbox`,
+      );
     return { ...emptyWorld(), ...world };
   }
 

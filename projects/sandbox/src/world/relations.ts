@@ -39,20 +39,26 @@ export function buildRelations(world: World): Relations {
   const leaving = new Set(
     world.running.flatMap((id) => {
       const action = world.actions[id];
-      return action?.command === 'delete_server' && !action.failure ? action.resources.filter((r) => r.type === 'server').map((r) => r.id) : [];
+      return action?.command === 'delete_server' && !action.failure
+        ? action.resources.filter((r) => r.type === 'server').map((r) => r.id)
+        : [];
     }),
   );
   for (const server of servers) {
     for (const net of server.private_net) {
       push(networks, net.network, server.id);
       let taken = privateIps.get(net.network);
-      if (!taken) privateIps.set(net.network, (taken = new Set()));
+      if (!taken) {
+        taken = new Set();
+        privateIps.set(net.network, taken);
+      }
       taken.add(net.ip);
       for (const alias of net.alias_ips) taken.add(alias);
     }
     if (server.placement_group !== null) push(groups, server.placement_group, server.id);
   }
-  for (const volume of Object.values(world.volumes)) if (volume.server !== null) push(volumes, volume.server, volume.id);
+  for (const volume of Object.values(world.volumes))
+    if (volume.server !== null) push(volumes, volume.server, volume.id);
   for (const ip of Object.values(world.primary_ips)) {
     publicIps[ip.type].add(ip.ip);
     if (ip.assignee_id === null) continue;
@@ -70,7 +76,9 @@ export function buildRelations(world: World): Relations {
       } catch {
         parsed = undefined;
       }
-      ids = parsed ? servers.filter((s) => !leaving.has(s.id) && matchesSelector(s.labels, parsed)).map((s) => s.id) : [];
+      ids = parsed
+        ? servers.filter((s) => !leaving.has(s.id) && matchesSelector(s.labels, parsed)).map((s) => s.id)
+        : [];
       selectorMatches.set(selector, ids);
     }
     return ids;

@@ -6,13 +6,16 @@ import type { ResourceType, World } from './world';
 export function removeResource(world: World, type: ResourceType, id: number): void {
   switch (type) {
     case 'server':
-      return removeServer(world, id);
+      removeServer(world, id);
+      return;
     case 'network':
-      for (const server of Object.values(world.servers)) server.private_net = server.private_net.filter((n) => n.network !== id);
+      for (const server of Object.values(world.servers))
+        server.private_net = server.private_net.filter((n) => n.network !== id);
       delete world.networks[id];
       return;
     case 'placement_group':
-      for (const server of Object.values(world.servers)) if (server.placement_group === id) server.placement_group = null;
+      for (const server of Object.values(world.servers))
+        if (server.placement_group === id) server.placement_group = null;
       delete world.placement_groups[id];
       return;
     case 'volume':

@@ -184,7 +184,15 @@ export function emptyWorld(): World {
   };
 }
 
-export type Table = 'servers' | 'volumes' | 'networks' | 'firewalls' | 'ssh_keys' | 'placement_groups' | 'primary_ips' | 'actions';
+export type Table =
+  | 'servers'
+  | 'volumes'
+  | 'networks'
+  | 'firewalls'
+  | 'ssh_keys'
+  | 'placement_groups'
+  | 'primary_ips'
+  | 'actions';
 
 export const TABLE_OF: Record<ResourceType, Table> = {
   server: 'servers',

@@ -16,13 +16,19 @@ export interface LayerKeySpecs {
 
 /** Every project under `projectsDir` with a key-specs file, in name order, with its specs for `config`. */
 export async function collectKeySpecs(projectsDir: string, config: ClusterConfig): Promise<LayerKeySpecs[]> {
-  const projects = (await readdir(projectsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const projects = (await readdir(projectsDir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const found: LayerKeySpecs[] = [];
   for (const project of projects) {
     const file = join(projectsDir, project, KEY_SPECS_FILE);
     if (!existsSync(file)) continue;
     const module = (await import(pathToFileURL(file).href)) as { keySpecs?: KeySpecSource };
-    if (typeof module.keySpecs !== 'function') throw new VaultError(`${file} does not export a keySpecs function; it must export \`keySpecs(config): KeySpec[]\`.`);
+    if (typeof module.keySpecs !== 'function')
+      throw new VaultError(
+        `${file} does not export a keySpecs function; it must export \`keySpecs(config): KeySpec[]\`.`,
+      );
     found.push({ project, specs: module.keySpecs(config) });
   }
   return found;

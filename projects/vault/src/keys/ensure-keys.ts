@@ -22,7 +22,11 @@ export async function ensureKeys(vault: Vault, specs: readonly KeySpec[]): Promi
     const missing = missingFrom(tokens);
     if (!missing.length) return { generated: [], total: specs.length };
     const added = Object.fromEntries(missing.map((spec) => [spec.token, spec.generate()]));
-    await session.write('tokens', { ...tokens, ...added }, `keys: ${missing.length} generated (${missing.map((s) => s.token).join(', ')})`);
+    await session.write(
+      'tokens',
+      { ...tokens, ...added },
+      `keys: ${missing.length} generated (${missing.map((s) => s.token).join(', ')})`,
+    );
     return { generated: missing, total: specs.length };
   });
 }
@@ -31,8 +35,11 @@ function checkUniqueNames(specs: readonly KeySpec[]): void {
   const seen = new Set<string>();
   for (const spec of specs) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(spec.token))
-      throw new VaultError(`the key spec "${spec.token}" (${spec.purpose}) has a bad token name; allowed: upper-case letters, digits and _ (e.g. K3S_TOKEN).`);
-    if (seen.has(spec.token)) throw new VaultError(`two key specs name the token ${spec.token}; each key needs its own name.`);
+      throw new VaultError(
+        `the key spec "${spec.token}" (${spec.purpose}) has a bad token name; allowed: upper-case letters, digits and _ (e.g. K3S_TOKEN).`,
+      );
+    if (seen.has(spec.token))
+      throw new VaultError(`two key specs name the token ${spec.token}; each key needs its own name.`);
     seen.add(spec.token);
   }
 }

@@ -34,14 +34,16 @@ export function toOpenSshPrivateKey(privateKeyText: string, comment = ''): strin
   } catch {
     throw new VaultError('the private key is neither an OpenSSH private key nor a PEM private key.');
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new VaultError(`the private key is ${key.asymmetricKeyType}, not ed25519.`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new VaultError(`the private key is ${key.asymmetricKeyType}, not ed25519.`);
   return openSshKeyPair(key, comment).privateKey;
 }
 
 /** The public key line of an OpenSSH ed25519 private key file. */
 export function openSshPublicKeyOf(privateKeyFile: string): string {
   const body = privateKeyFile.trim();
-  if (!body.startsWith(BEGIN) || !body.endsWith(END)) throw new VaultError('the key is not an OpenSSH private key file.');
+  if (!body.startsWith(BEGIN) || !body.endsWith(END))
+    throw new VaultError('the key is not an OpenSSH private key file.');
   const bytes = Buffer.from(body.slice(BEGIN.length, -END.length).replace(/\s+/g, ''), 'base64');
   const reader = new SshReader(bytes.subarray(MAGIC.length));
   if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new VaultError('the key is not in openssh-key-v1 form.');
@@ -61,11 +63,26 @@ function openSshKeyPair(privateKey: KeyObject, comment: string): OpenSshKeyPair 
   const pub = Buffer.from(jwk.x!, 'base64url');
   const publicBlob = Buffer.concat([sshString(KEY_TYPE), sshString(pub)]);
   const check = randomBytes(4);
-  let secret = Buffer.concat([check, check, sshString(KEY_TYPE), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(comment)]);
+  let secret = Buffer.concat([
+    check,
+    check,
+    sshString(KEY_TYPE),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment),
+  ]);
   // Padded with 1, 2, 3, … to the cipher's block size, 8 for "none".
   const padding = (8 - (secret.length % 8)) % 8;
   secret = Buffer.concat([secret, Buffer.from(Array.from({ length: padding }, (_, i) => i + 1))]);
-  const file = Buffer.concat([MAGIC, sshString('none'), sshString('none'), sshString(''), uint32(1), sshString(publicBlob), sshString(secret)]);
+  const file = Buffer.concat([
+    MAGIC,
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    uint32(1),
+    sshString(publicBlob),
+    sshString(secret),
+  ]);
   const lines = file.toString('base64').match(/.{1,70}/g)!;
   return {
     publicKey: `${KEY_TYPE} ${publicBlob.toString('base64')}${comment ? ` ${comment}` : ''}`,

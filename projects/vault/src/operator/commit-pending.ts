@@ -18,7 +18,8 @@ export async function commitPending(parts: VaultParts, message?: string, startHi
     for (const doc of DOC_NAMES) await session.read(doc);
     await parts.store.readRecipients();
     if (startHistory) {
-      if (parts.git.isRepository()) throw new VaultError(`${parts.vault.dir} already has a .git; run \`npm run state -- commit\` without --init.`);
+      if (parts.git.isRepository())
+        throw new VaultError(`${parts.vault.dir} already has a .git; run \`npm run state -- commit\` without --init.`);
       await parts.git.init();
       // Keeps one that survived; the lock and backups must stay out of the new history either way.
       await createFileExclusively(join(parts.vault.dir, '.gitignore'), GITIGNORE_TEXT, 0o644);

@@ -9,7 +9,8 @@ import { diffJson, formatJsonDiff } from './json-diff';
 export async function diffDocument(parts: VaultParts, doc: DocName): Promise<string> {
   const relative = documentPath(doc);
   const committed = await parts.git.showHead(relative);
-  const before = committed === undefined ? emptyDocument(doc) : await parts.store.decode(doc, committed, `HEAD:${relative}`);
+  const before =
+    committed === undefined ? emptyDocument(doc) : await parts.store.decode(doc, committed, `HEAD:${relative}`);
   const after = await parts.store.read(doc);
   const changes = diffJson(before, after);
   if (changes.length === 0) return `${relative}: no differences from HEAD.`;

@@ -30,12 +30,16 @@ export async function editDocument(vault: Vault, doc: DocName, options: EditOpti
     const edited = await withSecureTempDir(async (dir) => {
       const file = await dir.writeFile(`${doc}.json`, original);
       // No tmpfs here (macOS, some containers): editing still works, but the operator must know.
-      if (!dir.inMemory) options.warn?.(`warning: no memory-backed folder here; ${file} is on disk (mode 0600) until the edit ends.`);
+      if (!dir.inMemory)
+        options.warn?.(`warning: no memory-backed folder here; ${file} is on disk (mode 0600) until the edit ends.`);
       await runEditor(options.editor, file, options.env);
       return readFile(file, 'utf8');
     }, options.tempPlaces);
     if (edited === original) return { written: false };
-    const after = parseDocumentText(doc, edited, { what: `your edit of ${doc}`, fix: 'nothing was written, so run edit again to fix it' });
+    const after = parseDocumentText(doc, edited, {
+      what: `your edit of ${doc}`,
+      fix: 'nothing was written, so run edit again to fix it',
+    });
     if (canonicalJson(after) === canonicalJson(before)) return { written: false };
     const message = editCommitMessage(doc, before, after);
     await session.write(doc, after, message);

@@ -13,10 +13,21 @@ export function editorFromEnv(env: NodeJS.ProcessEnv): string {
 export function runEditor(editor: string, file: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit', env });
-    child.on('error', (error) => reject(new VaultError(`could not start the editor "${editor}" (${error.message}); set EDITOR to an editor on PATH, nothing was written.`)));
+    child.on('error', (error) =>
+      reject(
+        new VaultError(
+          `could not start the editor "${editor}" (${error.message}); set EDITOR to an editor on PATH, nothing was written.`,
+        ),
+      ),
+    );
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new VaultError(`the editor "${editor}" exited with ${signal ? `signal ${signal}` : `status ${code}`}; nothing was written.`));
+      else
+        reject(
+          new VaultError(
+            `the editor "${editor}" exited with ${signal ? `signal ${signal}` : `status ${code}`}; nothing was written.`,
+          ),
+        );
     });
   });
 }

@@ -34,7 +34,10 @@ export async function rotateIdentity(parts: VaultParts): Promise<Rotation> {
     const recipientsPath = join(store.dir, RECIPIENTS_FILE);
     const recipientsText = await readFile(recipientsPath, 'utf8');
     const identityText = await readIdentityText(options.identityPath);
-    if (identityText === undefined) throw new VaultError(`the age identity ${options.identityPath} disappeared during rotation; restore it and run rotate again.`);
+    if (identityText === undefined)
+      throw new VaultError(
+        `the age identity ${options.identityPath} disappeared during rotation; restore it and run rotate again.`,
+      );
 
     const fresh = await generateIdentityKey();
     const now = new Date();

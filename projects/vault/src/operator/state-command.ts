@@ -35,7 +35,11 @@ export interface StateCommandIo {
  * `scripts/state.ts`: the seed's update-script workflow, one command each. Returns the exit
  * status; a VaultError propagates for the runner to print as one line.
  */
-export async function runStateCommand(args: readonly string[], options: VaultOptions, io: StateCommandIo): Promise<number> {
+export async function runStateCommand(
+  args: readonly string[],
+  options: VaultOptions,
+  io: StateCommandIo,
+): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
     case 'init': {
@@ -57,7 +61,11 @@ export async function runStateCommand(args: readonly string[], options: VaultOpt
         tempPlaces: io.tempPlaces ?? secureTempPlaces(io.env),
         warn: (line) => io.err(`${line}\n`),
       });
-      io.out(outcome.written ? `${doc}: written and committed (${outcome.message}).\n` : `${doc}: unchanged; nothing was written.\n`);
+      io.out(
+        outcome.written
+          ? `${doc}: written and committed (${outcome.message}).\n`
+          : `${doc}: unchanged; nothing was written.\n`,
+      );
       return 0;
     }
     case 'diff': {
@@ -77,20 +85,34 @@ export async function runStateCommand(args: readonly string[], options: VaultOpt
     case 'commit': {
       const startHistory = rest[0] === '--init';
       const words = startHistory ? rest.slice(1) : rest;
-      const outcome = await commitPending(await openVaultParts(options, { acceptMissingGit: startHistory }), words.join(' '), startHistory);
-      io.out(outcome.committed ? `Committed ${outcome.files.join(', ')}: ${outcome.message}\n` : 'Nothing to commit: the secrets repo has no pending changes.\n');
+      const outcome = await commitPending(
+        await openVaultParts(options, { acceptMissingGit: startHistory }),
+        words.join(' '),
+        startHistory,
+      );
+      io.out(
+        outcome.committed
+          ? `Committed ${outcome.files.join(', ')}: ${outcome.message}\n`
+          : 'Nothing to commit: the secrets repo has no pending changes.\n',
+      );
       return 0;
     }
     default:
-      io.err(`${command === undefined || command === 'help' || command === '--help' ? '' : `unknown command "${command}".\n`}${STATE_USAGE}\n`);
+      io.err(
+        `${command === undefined || command === 'help' || command === '--help' ? '' : `unknown command "${command}".\n`}${STATE_USAGE}\n`,
+      );
       return command === 'help' || command === '--help' ? 0 : 2;
   }
 }
 
 function docArgument(rest: readonly string[]): DocName {
   const [name = 'state', ...extra] = rest;
-  if (!isDocName(name)) throw new VaultError(`there is no document "${name}" in the secrets repo; name one of ${DOC_NAMES.join(', ')}.`);
-  if (extra.length > 0) throw new VaultError(`unexpected arguments after the document name: ${extra.join(' ')}; give one document (${DOC_NAMES.join(', ')}).`);
+  if (!isDocName(name))
+    throw new VaultError(`there is no document "${name}" in the secrets repo; name one of ${DOC_NAMES.join(', ')}.`);
+  if (extra.length > 0)
+    throw new VaultError(
+      `unexpected arguments after the document name: ${extra.join(' ')}; give one document (${DOC_NAMES.join(', ')}).`,
+    );
   return name;
 }
 

@@ -14,7 +14,10 @@ export async function run(): Promise<void> {
   // The vault exists by now: the Nx plugin prepares the sandbox's before any task, and against
   // Hetzner `npm run state -- init` makes it; a missing one is reported, never created here.
   const vault = await openVault(vaultOptionsFromEnv(process.env, { sandbox: false }));
-  const { generated, total } = await ensureKeys(vault, layers.flatMap((layer) => layer.specs));
+  const { generated, total } = await ensureKeys(
+    vault,
+    layers.flatMap((layer) => layer.specs),
+  );
   const from = layers.map((l) => `${l.project} ${l.specs.length}`).join(', ');
   if (!generated.length) console.log(`keys: all ${total} key(s) present (${from}); nothing written.`);
   else {

@@ -17,7 +17,11 @@ export interface Child {
  * aliases resolve). One process, not tsx's wrapper and a child, so a signal reaches the code itself.
  */
 export function startTsx(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: WORKSPACE_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+    cwd: WORKSPACE_ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
@@ -45,7 +49,11 @@ export function startTsx(file: string, args: string[], env: NodeJS.ProcessEnv = 
       if (found !== undefined) return Promise.resolve(found);
       // No timer: a child that neither prints the line nor exits meets the test's timeout.
       return new Promise((resolve, reject) => {
-        void exited.then(({ code, signal }) => reject(new Error(`the child exited (${code ?? signal}) before printing ${pattern}; stdout: ${out} stderr: ${err}`)));
+        void exited.then(({ code, signal }) =>
+          reject(
+            new Error(`the child exited (${code ?? signal}) before printing ${pattern}; stdout: ${out} stderr: ${err}`),
+          ),
+        );
         waiters.push({ pattern, resolve });
       });
     },

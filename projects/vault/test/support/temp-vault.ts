@@ -41,7 +41,13 @@ export async function makeTempVault(): Promise<TempVault> {
 
 /** `git <args>` in `dir`, stdout as text; commits made here are by "test" unless the repo configures a user. */
 export function git(dir: string, ...args: string[]): string {
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@localhost', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@localhost' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'test',
+    GIT_AUTHOR_EMAIL: 'test@localhost',
+    GIT_COMMITTER_NAME: 'test',
+    GIT_COMMITTER_EMAIL: 'test@localhost',
+  };
   return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env });
 }
 

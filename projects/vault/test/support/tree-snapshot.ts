@@ -7,7 +7,9 @@ import { join, relative } from 'node:path';
 export async function snapshotTree(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const path of await listFiles(root)) {
-    out[relative(root, path)] = createHash('sha256').update(await readFile(path)).digest('hex');
+    out[relative(root, path)] = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   }
   return out;
 }
@@ -26,7 +28,9 @@ export async function filesContaining(root: string, repo: string, marker: string
   for (const path of await listFiles(root)) {
     if ((await readFile(path)).includes(marker)) hits.push(relative(root, path));
   }
-  const objects = execFileSync('git', ['-C', repo, 'cat-file', '--batch-all-objects', '--batch'], { maxBuffer: 256 * 1024 * 1024 });
+  const objects = execFileSync('git', ['-C', repo, 'cat-file', '--batch-all-objects', '--batch'], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (objects.includes(marker)) hits.push('git object');
   return hits;
 }

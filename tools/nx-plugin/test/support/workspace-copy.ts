@@ -15,7 +15,9 @@ export const NX = join(WORKSPACE, 'node_modules/.bin/nx');
  */
 export function copyWorkspace(prefix: string, from: string = WORKSPACE): string {
   const work = mkdtempSync(join(tmpdir(), prefix));
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: from, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: from, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const file of files) {
     mkdirSync(dirname(join(work, file)), { recursive: true });
     try {

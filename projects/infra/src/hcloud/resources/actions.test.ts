@@ -7,7 +7,10 @@ const api = useFakeHetzner();
 
 describe('actions', () => {
   it('gets many actions with one GET /actions per 25 ids, without duplicates', async () => {
-    api.fake.on('GET', '/actions', (req) => ({ status: 200, body: { actions: req.query.getAll('id').map((id) => action({ id: Number(id) })) } }));
+    api.fake.on('GET', '/actions', (req) => ({
+      status: 200,
+      body: { actions: req.query.getAll('id').map((id) => action({ id: Number(id) })) },
+    }));
     const ids = [...Array.from({ length: 60 }, (_, i) => i + 1), 1, 2];
     const got = await actions.get(api.client, ids);
     expect(got.map((a) => a.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));

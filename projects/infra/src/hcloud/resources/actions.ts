@@ -39,11 +39,19 @@ export async function get(client: HcloudClient, ids: readonly number[]): Promise
  * `actions.running(client, 'servers', 42)`. Used when a lost create is recovered: the caller waits
  * for these instead of the ones the lost answer held.
  */
-export function running(client: HcloudClient, resource: 'servers' | 'volumes' | 'primary_ips' | 'firewalls', id: number): Promise<Action[]> {
+export function running(
+  client: HcloudClient,
+  resource: 'servers' | 'volumes' | 'primary_ips' | 'firewalls',
+  id: number,
+): Promise<Action[]> {
   return client.listAll<Action>(`/${resource}/${id}/actions`, 'actions', { status: ['running'], sort: ['id:asc'] });
 }
 
 /** Every action in an answer (`action`, `actions`, `next_actions`), in order: what a caller waits for. */
-export function actionsOf(answer: { action?: Action | null; actions?: Action[] | null; next_actions?: Action[] | null }): Action[] {
+export function actionsOf(answer: {
+  action?: Action | null;
+  actions?: Action[] | null;
+  next_actions?: Action[] | null;
+}): Action[] {
   return [...(answer.action ? [answer.action] : []), ...(answer.actions ?? []), ...(answer.next_actions ?? [])];
 }

@@ -38,7 +38,13 @@ export interface ServerType {
   architecture: 'x86' | 'arm';
   deprecation?: Deprecation | null;
   /** Where the type is sold, and whether it is available there right now. */
-  locations: Array<{ id: number; name: string; deprecation: Deprecation | null; recommended: boolean; available: boolean }>;
+  locations: Array<{
+    id: number;
+    name: string;
+    deprecation: Deprecation | null;
+    recommended: boolean;
+    available: boolean;
+  }>;
 }
 
 export interface Datacenter {

@@ -95,14 +95,27 @@ export { remove as delete };
 
 /** set_firewall_rules: replaces all rules. */
 export async function setRules(client: HcloudClient, id: number, rules: NewFirewallRule[]): Promise<Action[]> {
-  return (await client.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/set_rules`, { body: { rules } })).actions;
+  return (
+    await client.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/set_rules`, { body: { rules } })
+  ).actions;
 }
 
 export async function applyToResources(client: HcloudClient, id: number, applyTo: FirewallTarget[]): Promise<Action[]> {
-  return (await client.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/apply_to_resources`, { body: { apply_to: applyTo } })).actions;
+  return (
+    await client.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/apply_to_resources`, {
+      body: { apply_to: applyTo },
+    })
+  ).actions;
 }
 
-export async function removeFromResources(client: HcloudClient, id: number, removeFrom: FirewallTarget[]): Promise<Action[]> {
-  return (await client.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/remove_from_resources`, { body: { remove_from: removeFrom } }))
-    .actions;
+export async function removeFromResources(
+  client: HcloudClient,
+  id: number,
+  removeFrom: FirewallTarget[],
+): Promise<Action[]> {
+  return (
+    await client.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/remove_from_resources`, {
+      body: { remove_from: removeFrom },
+    })
+  ).actions;
 }

@@ -28,7 +28,9 @@ describe('networks', () => {
   it('recovers a lost create by name and labels', async () => {
     api.fake.on('POST', '/networks', { drop: true });
     api.fake.on('GET', '/networks', { status: 200, body: page('networks', [network()]) });
-    await expect(networks.create(api.client, { name: 'test-net', ip_range: '10.0.0.0/16', labels })).resolves.toEqual(network());
+    await expect(networks.create(api.client, { name: 'test-net', ip_range: '10.0.0.0/16', labels })).resolves.toEqual(
+      network(),
+    );
     expect(api.fake.calls('POST', '/networks')).toHaveLength(1);
   });
 
@@ -36,7 +38,9 @@ describe('networks', () => {
     const a = action({ command: 'add_subnet' });
     for (const command of ['add_subnet', 'delete_subnet', 'change_ip_range', 'change_protection'])
       api.fake.on('POST', `/networks/3/actions/${command}`, { status: 201, body: { action: a } });
-    await expect(networks.addSubnet(api.client, 3, { type: 'cloud', ip_range: '10.0.2.0/24', network_zone: 'eu-central' })).resolves.toEqual(a);
+    await expect(
+      networks.addSubnet(api.client, 3, { type: 'cloud', ip_range: '10.0.2.0/24', network_zone: 'eu-central' }),
+    ).resolves.toEqual(a);
     await networks.deleteSubnet(api.client, 3, { ip_range: '10.0.2.0/24' });
     await networks.changeIpRange(api.client, 3, { ip_range: '10.0.0.0/8' });
     await networks.changeProtection(api.client, 3, { delete: true });

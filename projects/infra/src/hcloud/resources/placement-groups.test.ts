@@ -17,7 +17,10 @@ describe('placement groups', () => {
     const a = action({ command: 'create_placement_group', resources: [{ id: 9, type: 'placement_group' }] });
     api.fake.on('POST', '/placement_groups', { status: 201, body: { placement_group: placementGroup(), action: a } });
     const body = { name: 'test-spread', type: 'spread' as const, labels };
-    await expect(placementGroups.create(api.client, body)).resolves.toEqual({ placement_group: placementGroup(), actions: [a] });
+    await expect(placementGroups.create(api.client, body)).resolves.toEqual({
+      placement_group: placementGroup(),
+      actions: [a],
+    });
     expect(api.fake.requests[0]?.body).toEqual(body);
   });
 

@@ -42,13 +42,17 @@ export const get = api.get;
 
 /** create_placement_group; a lost answer is recovered by name and labels (there are no actions to find). */
 export async function create(client: HcloudClient, body: CreatePlacementGroup): Promise<PlacementGroupCreated> {
-  const answer = await client.request<{ placement_group: PlacementGroup; action?: Action | null }>('POST', '/placement_groups', {
-    body,
-    recover: async () => {
-      const found = await findCreated<PlacementGroup>(client, '/placement_groups', 'placement_groups', body);
-      return found && { placement_group: found, action: null };
+  const answer = await client.request<{ placement_group: PlacementGroup; action?: Action | null }>(
+    'POST',
+    '/placement_groups',
+    {
+      body,
+      recover: async () => {
+        const found = await findCreated<PlacementGroup>(client, '/placement_groups', 'placement_groups', body);
+        return found && { placement_group: found, action: null };
+      },
     },
-  });
+  );
   return { placement_group: answer.placement_group, actions: actionsOf(answer) };
 }
 

@@ -20,7 +20,10 @@ export interface LocationPrice {
 export interface Pricing {
   currency: string;
   vat_rate: string;
-  primary_ips: Array<{ type: 'ipv4' | 'ipv6'; prices: Array<{ location: string; price_hourly: Price; price_monthly: Price }> }>;
+  primary_ips: Array<{
+    type: 'ipv4' | 'ipv6';
+    prices: Array<{ location: string; price_hourly: Price; price_monthly: Price }>;
+  }>;
   floating_ips: Array<{ type: 'ipv4' | 'ipv6'; prices: Array<{ location: string; price_monthly: Price }> }>;
   floating_ip: { price_monthly: Price };
   image: { price_per_gb_month: Price };

@@ -5,7 +5,14 @@ import * as primaryIps from './primary-ips';
 
 const api = useFakeHetzner();
 const labels = { 'managed-by': 'personal-cloud', cluster: 'test', role: 'ip', name: 'worker-1-ipv4' };
-const body: primaryIps.CreatePrimaryIp = { name: 'worker-1-ipv4', type: 'ipv4', assignee_type: 'server', location: 'fsn1', auto_delete: false, labels };
+const body: primaryIps.CreatePrimaryIp = {
+  name: 'worker-1-ipv4',
+  type: 'ipv4',
+  assignee_type: 'server',
+  location: 'fsn1',
+  auto_delete: false,
+  labels,
+};
 
 describe('primary IPs', () => {
   it('lists by label selector', async () => {
@@ -16,14 +23,23 @@ describe('primary IPs', () => {
 
   it('creates unassigned in a location', async () => {
     api.fake.on('POST', '/primary_ips', { status: 201, body: { primary_ip: primaryIp({ assignee_id: null }) } });
-    await expect(primaryIps.create(api.client, body)).resolves.toEqual({ primary_ip: primaryIp({ assignee_id: null }), actions: [] });
+    await expect(primaryIps.create(api.client, body)).resolves.toEqual({
+      primary_ip: primaryIp({ assignee_id: null }),
+      actions: [],
+    });
     expect(api.fake.requests[0]?.body).toEqual(body);
   });
 
   it('returns the assignment action of a create that assigns', async () => {
     const assigning = action({ command: 'assign_primary_ip' });
     api.fake.on('POST', '/primary_ips', { status: 201, body: { primary_ip: primaryIp(), action: assigning } });
-    const created = await primaryIps.create(api.client, { name: 'worker-1-ipv4', type: 'ipv4', assignee_type: 'server', assignee_id: 42, labels });
+    const created = await primaryIps.create(api.client, {
+      name: 'worker-1-ipv4',
+      type: 'ipv4',
+      assignee_type: 'server',
+      assignee_id: 42,
+      labels,
+    });
     expect(created.actions).toEqual([assigning]);
   });
 

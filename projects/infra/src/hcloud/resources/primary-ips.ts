@@ -77,7 +77,11 @@ const remove = api.delete;
 export { remove as delete };
 
 /** The server must be off. */
-export async function assign(client: HcloudClient, id: number, body: { assignee_id: number; assignee_type?: 'server' }): Promise<Action> {
+export async function assign(
+  client: HcloudClient,
+  id: number,
+  body: { assignee_id: number; assignee_type?: 'server' },
+): Promise<Action> {
   const sent = { assignee_type: 'server' as const, ...body };
   return api.action(client, id, 'assign', sent);
 }

@@ -13,12 +13,19 @@ const startAction = action({ id: 2, command: 'start_server' });
 describe('servers', () => {
   it('lists by label selector and status', async () => {
     api.fake.on('GET', '/servers', { status: 200, body: page('servers', [server()]) });
-    expect(await servers.list(api.client, { labelSelector: { cluster: 'test' }, status: ['running', 'off'] })).toEqual([server()]);
-    expect(api.fake.requests[0]?.rawQuery).toBe('label_selector=cluster%3Dtest&status=running&status=off&page=1&per_page=50');
+    expect(await servers.list(api.client, { labelSelector: { cluster: 'test' }, status: ['running', 'off'] })).toEqual([
+      server(),
+    ]);
+    expect(api.fake.requests[0]?.rawQuery).toBe(
+      'label_selector=cluster%3Dtest&status=running&status=off&page=1&per_page=50',
+    );
   });
 
   it('creates with every option the reconciler uses, returning [action, ...next_actions]', async () => {
-    api.fake.on('POST', '/servers', { status: 201, body: { server: server(), action: createAction, next_actions: [startAction], root_password: null } });
+    api.fake.on('POST', '/servers', {
+      status: 201,
+      body: { server: server(), action: createAction, next_actions: [startAction], root_password: null },
+    });
     const created = await servers.create(api.client, body);
     expect(created).toEqual({ server: server(), actions: [createAction, startAction], root_password: null });
     expect(api.fake.requests[0]?.body).toEqual(body);
@@ -29,24 +36,40 @@ describe('servers', () => {
     api.fake.on('GET', '/servers', { status: 200, body: page('servers', [server({ status: 'initializing' })]) });
     api.fake.on('GET', '/servers/42/actions', { status: 200, body: page('actions', [createAction, startAction]) });
     const created = await servers.create(api.client, body);
-    expect(created).toEqual({ server: server({ status: 'initializing' }), actions: [createAction, startAction], root_password: null });
+    expect(created).toEqual({
+      server: server({ status: 'initializing' }),
+      actions: [createAction, startAction],
+      root_password: null,
+    });
     expect(api.fake.calls('POST', '/servers')).toHaveLength(1);
     expect(api.fake.calls('GET', '/servers')[0]?.query.get('name')).toBe('worker-1');
-    expect(api.fake.calls('GET', '/servers/42/actions')[0]?.rawQuery).toBe('status=running&sort=id%3Aasc&page=1&per_page=50');
+    expect(api.fake.calls('GET', '/servers/42/actions')[0]?.rawQuery).toBe(
+      'status=running&sort=id%3Aasc&page=1&per_page=50',
+    );
   });
 
   it('sends the create again, once, when the lost one made nothing', async () => {
-    api.fake.on('POST', '/servers', [{ drop: true }, { status: 201, body: { server: server(), action: createAction, next_actions: [], root_password: null } }]);
+    api.fake.on('POST', '/servers', [
+      { drop: true },
+      { status: 201, body: { server: server(), action: createAction, next_actions: [], root_password: null } },
+    ]);
     api.fake.on('GET', '/servers', { status: 200, body: page('servers', []) });
     await expect(servers.create(api.client, body)).resolves.toMatchObject({ actions: [createAction] });
     expect(api.fake.calls('POST', '/servers')).toHaveLength(2);
   });
 
   it('creates, then waits for the actions with one batched poll per tick', async () => {
-    api.fake.on('POST', '/servers', { status: 201, body: { server: server(), action: createAction, next_actions: [startAction], root_password: null } });
+    api.fake.on('POST', '/servers', {
+      status: 201,
+      body: { server: server(), action: createAction, next_actions: [startAction], root_password: null },
+    });
     api.fake.on('GET', '/actions', (req) => ({
       status: 200,
-      body: { actions: req.query.getAll('id').map((id) => action({ id: Number(id), status: 'success', progress: 100, finished: '2026-01-01T00:00:01Z' })) },
+      body: {
+        actions: req.query
+          .getAll('id')
+          .map((id) => action({ id: Number(id), status: 'success', progress: 100, finished: '2026-01-01T00:00:01Z' })),
+      },
     }));
     const { actions } = await servers.create(api.client, body);
     const done = await api.client.waitForActions(actions);
@@ -74,23 +97,44 @@ describe('servers', () => {
     ['poweron', (c: typeof api.client) => servers.powerOn(c, 42), undefined],
     ['poweroff', (c: typeof api.client) => servers.powerOff(c, 42), undefined],
     ['shutdown', (c: typeof api.client) => servers.shutdown(c, 42), undefined],
-    ['change_type', (c: typeof api.client) => servers.changeType(c, 42, { server_type: 'ccx33', upgrade_disk: false }), { server_type: 'ccx33', upgrade_disk: false }],
-    ['attach_to_network', (c: typeof api.client) => servers.attachToNetwork(c, 42, { network: 3, ip: '10.0.1.5' }), { network: 3, ip: '10.0.1.5' }],
+    [
+      'change_type',
+      (c: typeof api.client) => servers.changeType(c, 42, { server_type: 'ccx33', upgrade_disk: false }),
+      { server_type: 'ccx33', upgrade_disk: false },
+    ],
+    [
+      'attach_to_network',
+      (c: typeof api.client) => servers.attachToNetwork(c, 42, { network: 3, ip: '10.0.1.5' }),
+      { network: 3, ip: '10.0.1.5' },
+    ],
     ['detach_from_network', (c: typeof api.client) => servers.detachFromNetwork(c, 42, { network: 3 }), { network: 3 }],
-    ['add_to_placement_group', (c: typeof api.client) => servers.addToPlacementGroup(c, 42, { placement_group: 9 }), { placement_group: 9 }],
+    [
+      'add_to_placement_group',
+      (c: typeof api.client) => servers.addToPlacementGroup(c, 42, { placement_group: 9 }),
+      { placement_group: 9 },
+    ],
     ['remove_from_placement_group', (c: typeof api.client) => servers.removeFromPlacementGroup(c, 42), undefined],
-    ['change_protection', (c: typeof api.client) => servers.changeProtection(c, 42, { delete: true, rebuild: true }), { delete: true, rebuild: true }],
+    [
+      'change_protection',
+      (c: typeof api.client) => servers.changeProtection(c, 42, { delete: true, rebuild: true }),
+      { delete: true, rebuild: true },
+    ],
   ])('%s posts to /servers/42/actions/%s and returns its action', async (command, call, sent) => {
     const a = action({ command });
     api.fake.on('POST', `/servers/42/actions/${command}`, { status: 201, body: { action: a } });
     await expect(call(api.client)).resolves.toEqual(a);
-    expect(api.fake.requests.map((r) => [r.method, r.path, r.body])).toEqual([['POST', `/servers/42/actions/${command}`, sent]]);
+    expect(api.fake.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['POST', `/servers/42/actions/${command}`, sent],
+    ]);
   });
 
   it('rebuilds from an image', async () => {
     const a = action({ command: 'rebuild_server' });
     api.fake.on('POST', '/servers/42/actions/rebuild', { status: 201, body: { action: a, root_password: null } });
-    await expect(servers.rebuild(api.client, 42, { image: 'debian-12' })).resolves.toEqual({ actions: [a], root_password: null });
+    await expect(servers.rebuild(api.client, 42, { image: 'debian-12' })).resolves.toEqual({
+      actions: [a],
+      root_password: null,
+    });
     expect(api.fake.requests[0]?.body).toEqual({ image: 'debian-12' });
   });
 });

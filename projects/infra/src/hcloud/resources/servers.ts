@@ -7,7 +7,16 @@ import type { Datacenter, Image, Location, ServerType } from './catalog';
 import type { PlacementGroup } from './placement-groups';
 import { restResource } from './rest-resource';
 
-export type ServerStatus = 'running' | 'initializing' | 'starting' | 'stopping' | 'off' | 'deleting' | 'migrating' | 'rebuilding' | 'unknown';
+export type ServerStatus =
+  | 'running'
+  | 'initializing'
+  | 'starting'
+  | 'stopping'
+  | 'off'
+  | 'deleting'
+  | 'migrating'
+  | 'rebuilding'
+  | 'unknown';
 
 export interface Server {
   id: number;
@@ -94,7 +103,13 @@ export const get = api.get;
  */
 export async function create(client: HcloudClient, body: CreateServer): Promise<ServerCreated> {
   // The API's answer has `action` + `next_actions`; a recovered one has `actions`.
-  type Answer = { server: Server; action?: Action | null; next_actions?: Action[]; actions?: Action[]; root_password: string | null };
+  type Answer = {
+    server: Server;
+    action?: Action | null;
+    next_actions?: Action[];
+    actions?: Action[];
+    root_password: string | null;
+  };
   const answer = await client.request<Answer>('POST', '/servers', {
     body,
     recover: async () => {
@@ -128,11 +143,19 @@ export function shutdown(client: HcloudClient, id: number): Promise<Action> {
 }
 
 /** change_server_type; the server must be off. `upgrade_disk: false` keeps the disk so the type can go back down. */
-export function changeType(client: HcloudClient, id: number, body: { server_type: string; upgrade_disk: boolean }): Promise<Action> {
+export function changeType(
+  client: HcloudClient,
+  id: number,
+  body: { server_type: string; upgrade_disk: boolean },
+): Promise<Action> {
   return serverAction(client, id, 'change_type', body);
 }
 
-export function attachToNetwork(client: HcloudClient, id: number, body: { network: number; ip?: string; alias_ips?: string[]; ip_range?: string }): Promise<Action> {
+export function attachToNetwork(
+  client: HcloudClient,
+  id: number,
+  body: { network: number; ip?: string; alias_ips?: string[]; ip_range?: string },
+): Promise<Action> {
   return serverAction(client, id, 'attach_to_network', body);
 }
 
@@ -141,7 +164,11 @@ export function detachFromNetwork(client: HcloudClient, id: number, body: { netw
 }
 
 /** The server must be off. */
-export function addToPlacementGroup(client: HcloudClient, id: number, body: { placement_group: number }): Promise<Action> {
+export function addToPlacementGroup(
+  client: HcloudClient,
+  id: number,
+  body: { placement_group: number },
+): Promise<Action> {
   return serverAction(client, id, 'add_to_placement_group', body);
 }
 
@@ -150,12 +177,24 @@ export function removeFromPlacementGroup(client: HcloudClient, id: number): Prom
 }
 
 /** Hetzner requires `delete` and `rebuild` to be equal. */
-export function changeProtection(client: HcloudClient, id: number, body: { delete?: boolean; rebuild?: boolean }): Promise<Action> {
+export function changeProtection(
+  client: HcloudClient,
+  id: number,
+  body: { delete?: boolean; rebuild?: boolean },
+): Promise<Action> {
   return serverAction(client, id, 'change_protection', body);
 }
 
 /** rebuild_server: reinstalls from `image`, wiping the disk. */
-export async function rebuild(client: HcloudClient, id: number, body: { image: string; user_data?: string }): Promise<{ actions: Action[]; root_password: string | null }> {
-  const answer = await client.request<{ action?: Action; root_password?: string | null }>('POST', `/servers/${id}/actions/rebuild`, { body });
+export async function rebuild(
+  client: HcloudClient,
+  id: number,
+  body: { image: string; user_data?: string },
+): Promise<{ actions: Action[]; root_password: string | null }> {
+  const answer = await client.request<{ action?: Action; root_password?: string | null }>(
+    'POST',
+    `/servers/${id}/actions/rebuild`,
+    { body },
+  );
   return { actions: actionsOf(answer), root_password: answer.root_password ?? null };
 }

@@ -12,7 +12,9 @@ describe('ssh keys', () => {
     api.fake.on('GET', '/ssh_keys', { status: 200, body: page('ssh_keys', [sshKey()]) });
     const keys = await sshKeys.list(api.client, { labelSelector: { cluster: 'test', 'managed-by': 'personal-cloud' } });
     expect(keys).toEqual([sshKey()]);
-    expect(api.fake.requests[0]?.rawQuery).toBe('label_selector=cluster%3Dtest%2Cmanaged-by%3Dpersonal-cloud&page=1&per_page=50');
+    expect(api.fake.requests[0]?.rawQuery).toBe(
+      'label_selector=cluster%3Dtest%2Cmanaged-by%3Dpersonal-cloud&page=1&per_page=50',
+    );
   });
 
   it('creates with name, public key and labels', async () => {
@@ -31,7 +33,10 @@ describe('ssh keys', () => {
 
   it('does not adopt a same-named key with other labels: it sends the create again', async () => {
     api.fake.on('POST', '/ssh_keys', [{ drop: true }, { status: 201, body: { ssh_key: sshKey({ id: 2 }) } }]);
-    api.fake.on('GET', '/ssh_keys', { status: 200, body: page('ssh_keys', [sshKey({ labels: { owner: 'someone-else' } })]) });
+    api.fake.on('GET', '/ssh_keys', {
+      status: 200,
+      body: page('ssh_keys', [sshKey({ labels: { owner: 'someone-else' } })]),
+    });
     await expect(sshKeys.create(api.client, body)).resolves.toMatchObject({ id: 2 });
     expect(api.fake.calls('POST', '/ssh_keys')).toHaveLength(2);
   });

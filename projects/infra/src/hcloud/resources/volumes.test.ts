@@ -16,14 +16,23 @@ describe('volumes', () => {
   });
 
   it('creates beside a server, attached, mounted and formatted, returning its actions', async () => {
-    api.fake.on('POST', '/volumes', { status: 201, body: { volume: volume(), action: createAction, next_actions: [attachAction] } });
+    api.fake.on('POST', '/volumes', {
+      status: 201,
+      body: { volume: volume(), action: createAction, next_actions: [attachAction] },
+    });
     const body = { name: 'worker-1-data', size: 500, server: 42, automount: true, format: 'ext4' as const, labels };
-    await expect(volumes.create(api.client, body)).resolves.toEqual({ volume: volume(), actions: [createAction, attachAction] });
+    await expect(volumes.create(api.client, body)).resolves.toEqual({
+      volume: volume(),
+      actions: [createAction, attachAction],
+    });
     expect(api.fake.requests[0]?.body).toEqual(body);
   });
 
   it('creates in a location, unattached', async () => {
-    api.fake.on('POST', '/volumes', { status: 201, body: { volume: volume({ server: null }), action: createAction, next_actions: [] } });
+    api.fake.on('POST', '/volumes', {
+      status: 201,
+      body: { volume: volume({ server: null }), action: createAction, next_actions: [] },
+    });
     await volumes.create(api.client, { name: 'spare', size: 10, location: 'fsn1', labels });
     expect(api.fake.requests[0]?.body).toEqual({ name: 'spare', size: 10, location: 'fsn1', labels });
   });
@@ -32,10 +41,12 @@ describe('volumes', () => {
     api.fake.on('POST', '/volumes', { drop: true });
     api.fake.on('GET', '/volumes', { status: 200, body: page('volumes', [volume()]) });
     api.fake.on('GET', '/volumes/11/actions', { status: 200, body: page('actions', [attachAction]) });
-    await expect(volumes.create(api.client, { name: 'worker-1-data', size: 500, server: 42, labels })).resolves.toEqual({
-      volume: volume(),
-      actions: [attachAction],
-    });
+    await expect(volumes.create(api.client, { name: 'worker-1-data', size: 500, server: 42, labels })).resolves.toEqual(
+      {
+        volume: volume(),
+        actions: [attachAction],
+      },
+    );
     expect(api.fake.calls('POST', '/volumes')).toHaveLength(1);
   });
 
@@ -45,7 +56,9 @@ describe('volumes', () => {
     await volumes.attach(api.client, 11, { server: 42, automount: false });
     await volumes.detach(api.client, 11);
     await volumes.resize(api.client, 11, { size: 600 });
-    await expect(volumes.changeProtection(api.client, 11, { delete: true })).resolves.toMatchObject({ command: 'change_protection' });
+    await expect(volumes.changeProtection(api.client, 11, { delete: true })).resolves.toMatchObject({
+      command: 'change_protection',
+    });
     expect(api.fake.requests.map((r) => [r.path, r.body])).toEqual([
       ['/volumes/11/actions/attach', { server: 42, automount: false }],
       ['/volumes/11/actions/detach', undefined],

@@ -49,7 +49,10 @@ export interface VolumeCreated {
 
 const api = restResource<Volume, UpdateVolume>('volumes', 'volume');
 
-export function list(client: HcloudClient, filter: ListFilter & { status?: Array<Volume['status']> } = {}): Promise<Volume[]> {
+export function list(
+  client: HcloudClient,
+  filter: ListFilter & { status?: Array<Volume['status']> } = {},
+): Promise<Volume[]> {
   return api.list(client, { ...listQuery(filter), status: filter.status });
 }
 
@@ -76,7 +79,11 @@ export { remove as delete };
 
 const volumeAction = api.action;
 
-export function attach(client: HcloudClient, id: number, body: { server: number; automount?: boolean }): Promise<Action> {
+export function attach(
+  client: HcloudClient,
+  id: number,
+  body: { server: number; automount?: boolean },
+): Promise<Action> {
   return volumeAction(client, id, 'attach', body);
 }
 

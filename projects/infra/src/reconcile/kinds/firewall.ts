@@ -6,7 +6,18 @@ import type { Difference } from '../plan-types';
 
 /** Rules compare as a set: order does not matter to Hetzner, address order neither. */
 const canonical = (rules: HetznerFirewallRule[]) =>
-  rules.map((r) => JSON.stringify([r.direction, r.protocol, r.port ?? '', [...(r.source_ips ?? [])].sort(), [...(r.destination_ips ?? [])].sort(), r.description])).sort();
+  rules
+    .map((r) =>
+      JSON.stringify([
+        r.direction,
+        r.protocol,
+        r.port ?? '',
+        [...(r.source_ips ?? [])].sort(),
+        [...(r.destination_ips ?? [])].sort(),
+        r.description,
+      ]),
+    )
+    .sort();
 
 const selectorTarget = (selector: string) => ({ type: 'label_selector' as const, label_selector: { selector } });
 
@@ -16,7 +27,11 @@ export const firewallKind: Kind<DesiredFirewall, ObservedFirewall> = {
     const differences: Difference[] = [];
     if (canonical(desired.rules).join('\n') !== canonical(observed.rules).join('\n'))
       differences.push({ field: 'rules', from: observed.rules.length, to: desired.rules.length });
-    if (observed.labelSelectors.length !== 1 || observed.labelSelectors[0] !== desired.labelSelector || observed.servers.length)
+    if (
+      observed.labelSelectors.length !== 1 ||
+      observed.labelSelectors[0] !== desired.labelSelector ||
+      observed.servers.length
+    )
       differences.push({ field: 'applied_to', from: observed.labelSelectors, to: [desired.labelSelector] });
     differences.push(...labelDifference(desired.labels, observed.labels));
     return verdict(differences);
@@ -44,7 +59,9 @@ export const firewallKind: Kind<DesiredFirewall, ObservedFirewall> = {
       ];
       if (stale.length) await ctx.wait(await firewalls.removeFromResources(ctx.client, observed.id, stale));
       if (!observed.labelSelectors.includes(desired.labelSelector))
-        await ctx.wait(await firewalls.applyToResources(ctx.client, observed.id, [selectorTarget(desired.labelSelector)]));
+        await ctx.wait(
+          await firewalls.applyToResources(ctx.client, observed.id, [selectorTarget(desired.labelSelector)]),
+        );
     }
     if (fields.has('labels')) await firewalls.update(ctx.client, observed.id, { labels: desired.labels });
     await ctx.settled('firewall', desired.name, observed.id);

@@ -9,6 +9,7 @@ import { sshKeyKind } from './ssh-key';
 import { volumeKind } from './volume';
 
 /** Every resource type the reconciler manages, by type. */
+// biome-ignore lint/suspicious/noExplicitAny: each Kind has its own desired and observed types; the map is keyed by their type.
 export const KINDS: Record<ResourceType, Kind<any, any>> = {
   ssh_key: sshKeyKind,
   network: networkKind,

@@ -10,7 +10,8 @@ export const networkKind: Kind<DesiredNetwork, ObservedNetwork> = {
   type: 'network',
   diff(desired, observed) {
     const differences: Difference[] = [];
-    if (desired.ipRange !== observed.ipRange) differences.push({ field: 'ip_range', from: observed.ipRange, to: desired.ipRange });
+    if (desired.ipRange !== observed.ipRange)
+      differences.push({ field: 'ip_range', from: observed.ipRange, to: desired.ipRange });
     const want = desired.subnets.map(subnetKey).sort();
     const have = observed.subnets.map(subnetKey).sort();
     if (want.join() !== have.join()) differences.push({ field: 'subnets', from: have, to: want });
@@ -33,7 +34,8 @@ export const networkKind: Kind<DesiredNetwork, ObservedNetwork> = {
   },
   async update(ctx, desired, observed, differences) {
     const fields = new Set(differences.map((d) => d.field));
-    if (fields.has('ip_range')) await ctx.wait(await networks.changeIpRange(ctx.client, observed.id, { ip_range: desired.ipRange }));
+    if (fields.has('ip_range'))
+      await ctx.wait(await networks.changeIpRange(ctx.client, observed.id, { ip_range: desired.ipRange }));
     if (fields.has('subnets')) {
       const have = new Set(observed.subnets.map(subnetKey));
       const want = new Set(desired.subnets.map(subnetKey));
@@ -43,7 +45,13 @@ export const networkKind: Kind<DesiredNetwork, ObservedNetwork> = {
       }
       for (const s of desired.subnets.filter((s) => !have.has(subnetKey(s)))) {
         ctx.note(`add subnet ${s.ipRange}`);
-        await ctx.wait(await networks.addSubnet(ctx.client, observed.id, { type: 'cloud', ip_range: s.ipRange, network_zone: s.zone }));
+        await ctx.wait(
+          await networks.addSubnet(ctx.client, observed.id, {
+            type: 'cloud',
+            ip_range: s.ipRange,
+            network_zone: s.zone,
+          }),
+        );
       }
     }
     if (fields.has('labels')) await networks.update(ctx.client, observed.id, { labels: desired.labels });
@@ -53,7 +61,8 @@ export const networkKind: Kind<DesiredNetwork, ObservedNetwork> = {
     await networks.update(ctx.client, id, { name });
   },
   async remove(ctx, observed) {
-    if (observed.protectDelete) await ctx.wait(await networks.changeProtection(ctx.client, observed.id, { delete: false }));
+    if (observed.protectDelete)
+      await ctx.wait(await networks.changeProtection(ctx.client, observed.id, { delete: false }));
     await networks.delete(ctx.client, observed.id);
     await ctx.removed('network', observed.name);
   },

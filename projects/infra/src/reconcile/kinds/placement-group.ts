@@ -8,7 +8,9 @@ export const placementGroupKind: Kind<DesiredPlacementGroup, ObservedPlacementGr
   diff: (desired, observed) =>
     verdict(
       [
-        ...(desired.groupType !== observed.groupType ? [{ field: 'type', from: observed.groupType, to: desired.groupType }] : []),
+        ...(desired.groupType !== observed.groupType
+          ? [{ field: 'type', from: observed.groupType, to: desired.groupType }]
+          : []),
         ...labelDifference(desired.labels, observed.labels),
       ],
       ['type'],
@@ -17,7 +19,11 @@ export const placementGroupKind: Kind<DesiredPlacementGroup, ObservedPlacementGr
   holds: () => [],
   holdsData: () => undefined,
   async create(ctx, desired) {
-    const { placement_group } = await placementGroups.create(ctx.client, { name: desired.name, type: desired.groupType, labels: desired.labels });
+    const { placement_group } = await placementGroups.create(ctx.client, {
+      name: desired.name,
+      type: desired.groupType,
+      labels: desired.labels,
+    });
     await ctx.settled('placement_group', desired.name, placement_group.id);
   },
   async update(ctx, desired, observed) {

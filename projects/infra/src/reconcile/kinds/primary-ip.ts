@@ -8,7 +8,8 @@ export const primaryIpKind: Kind<DesiredPrimaryIp, ObservedPrimaryIp> = {
   type: 'primary_ip',
   diff(desired, observed) {
     const differences: Difference[] = [];
-    if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
+    if (desired.location !== observed.location)
+      differences.push({ field: 'location', from: observed.location, to: desired.location });
     // Who holds it is the server's business: assigning needs that server off, so the server's change does it.
     if (observed.autoDelete) differences.push({ field: 'auto_delete', from: true, to: false });
     differences.push(...labelDifference(desired.labels, observed.labels));
@@ -32,16 +33,19 @@ export const primaryIpKind: Kind<DesiredPrimaryIp, ObservedPrimaryIp> = {
   },
   async update(ctx, desired, observed, differences) {
     const fields = new Set(differences.map((d) => d.field));
-    if (fields.has('auto_delete') || fields.has('labels')) await primaryIps.update(ctx.client, observed.id, { labels: desired.labels, auto_delete: false });
+    if (fields.has('auto_delete') || fields.has('labels'))
+      await primaryIps.update(ctx.client, observed.id, { labels: desired.labels, auto_delete: false });
     await ctx.settled('primary_ip', desired.name, observed.id);
   },
   async rename(ctx, id, name) {
     await primaryIps.update(ctx.client, id, { name });
   },
   async remove(ctx, observed) {
-    if (observed.protectDelete) await ctx.wait(await primaryIps.changeProtection(ctx.client, observed.id, { delete: false }));
+    if (observed.protectDelete)
+      await ctx.wait(await primaryIps.changeProtection(ctx.client, observed.id, { delete: false }));
     // Look again: a server deleted earlier in this run let go of its address.
-    if (observed.assignee !== null && (await primaryIps.get(ctx.client, observed.id)).assignee_id !== null) await ctx.wait(await primaryIps.unassign(ctx.client, observed.id));
+    if (observed.assignee !== null && (await primaryIps.get(ctx.client, observed.id)).assignee_id !== null)
+      await ctx.wait(await primaryIps.unassign(ctx.client, observed.id));
     await primaryIps.delete(ctx.client, observed.id);
     await ctx.removed('primary_ip', observed.name);
   },

@@ -19,21 +19,30 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
   // and Hetzner puts keys in only once. Neither is changed afterwards; an image that differs is
   // reported (a notice), since a reinstall would use the new one.
   notices: (desired, observed) =>
-    observed.image !== null && observed.image !== desired.image ? [`image ${observed.image} → ${desired.image}: image differs; takes effect on reinstall`] : [],
+    observed.image !== null && observed.image !== desired.image
+      ? [`image ${observed.image} → ${desired.image}: image differs; takes effect on reinstall`]
+      : [],
   diff(desired, observed) {
     const differences: Difference[] = [];
-    if (desired.location !== observed.location) differences.push({ field: 'location', from: observed.location, to: desired.location });
-    if (desired.serverType !== observed.serverType) differences.push({ field: 'server_type', from: observed.serverType, to: desired.serverType });
+    if (desired.location !== observed.location)
+      differences.push({ field: 'location', from: observed.location, to: desired.location });
+    if (desired.serverType !== observed.serverType)
+      differences.push({ field: 'server_type', from: observed.serverType, to: desired.serverType });
     const attachment = observed.networks.find((n) => n.name === desired.network.name);
     if (attachment?.ip !== desired.network.ip)
-      differences.push({ field: 'network', from: attachment ? `${attachment.name} ${attachment.ip}` : null, to: `${desired.network.name} ${desired.network.ip}` });
+      differences.push({
+        field: 'network',
+        from: attachment ? `${attachment.name} ${attachment.ip}` : null,
+        to: `${desired.network.name} ${desired.network.ip}`,
+      });
     if ((desired.placementGroup ?? null) !== observed.placementGroup)
       differences.push({ field: 'placement_group', from: observed.placementGroup, to: desired.placementGroup ?? null });
     // Either the named address it should have, or none of ours (an automatic one is fine).
     const wantedIpv4 = desired.primaryIpv4 ?? null;
     if (wantedIpv4 ? wantedIpv4 !== observed.primaryIpv4 : isNamed(observed.primaryIpv4))
       differences.push({ field: 'primary_ipv4', from: observed.primaryIpv4, to: wantedIpv4 ?? 'automatic' });
-    if (desired.ipv6 !== (observed.publicIpv6 !== null)) differences.push({ field: 'ipv6', from: observed.publicIpv6 !== null, to: desired.ipv6 });
+    if (desired.ipv6 !== (observed.publicIpv6 !== null))
+      differences.push({ field: 'ipv6', from: observed.publicIpv6 !== null, to: desired.ipv6 });
     if (observed.status === 'off') differences.push({ field: 'status', from: 'off', to: 'running' });
     differences.push(...labelDifference(desired.labels, observed.labels));
     return verdict(differences, ['location']);
@@ -44,7 +53,8 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
     if (changes('network')) needs.push(`network/${desired.network.name}`);
     if (desired.placementGroup && changes('placement_group')) needs.push(`placement_group/${desired.placementGroup}`);
     if (desired.primaryIpv4 && changes('primary_ipv4')) needs.push(`primary_ip/${desired.primaryIpv4}`);
-    if (action === 'create') needs.push(...desired.sshKeys.map((k) => `ssh_key/${k}`), ...desired.volumes.map((v) => `volume/${v}`));
+    if (action === 'create')
+      needs.push(...desired.sshKeys.map((k) => `ssh_key/${k}`), ...desired.volumes.map((v) => `volume/${v}`));
     return needs;
   },
   holds: (observed) => [
@@ -53,7 +63,8 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
     ...(isNamed(observed.primaryIpv4) ? [`primary_ip/${observed.primaryIpv4}`] : []),
     ...observed.volumes.map((v) => `volume/${v}`),
   ],
-  holdsData: (observed) => (observed.volumes.length ? `server ${observed.name} has volume ${observed.volumes.join(', ')} attached` : undefined),
+  holdsData: (observed) =>
+    observed.volumes.length ? `server ${observed.name} has volume ${observed.volumes.join(', ')} attached` : undefined,
   disrupts: (action, differences) => action === 'replace' || differences.some((d) => NEEDS_POWER_OFF.has(d.field)),
   // No rename: the replacement needs this one's private IP, named address and volumes, so it is
   // deleted first, once the API has confirmed everything the new one's create needs.
@@ -99,13 +110,17 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
       ctx.note('power off');
       await ctx.wait(await servers.powerOff(ctx.client, observed.id));
     }
-    if (fields.has('server_type')) await ctx.wait(await servers.changeType(ctx.client, observed.id, { server_type: desired.serverType, upgrade_disk: false }));
+    if (fields.has('server_type'))
+      await ctx.wait(
+        await servers.changeType(ctx.client, observed.id, { server_type: desired.serverType, upgrade_disk: false }),
+      );
     if (fields.has('placement_group')) await movePlacementGroup(ctx, desired, observed);
     if (fields.has('primary_ipv4')) await switchIpv4(ctx, desired, observed);
     if (fields.has('ipv6')) await switchIpv6(ctx, desired, observed);
     if (fields.has('network')) {
       const network = ctx.idOf('network', desired.network.name);
-      if (observed.networks.some((n) => n.name === desired.network.name)) await ctx.wait(await servers.detachFromNetwork(ctx.client, observed.id, { network }));
+      if (observed.networks.some((n) => n.name === desired.network.name))
+        await ctx.wait(await servers.detachFromNetwork(ctx.client, observed.id, { network }));
       await ctx.wait(await servers.attachToNetwork(ctx.client, observed.id, { network, ip: desired.network.ip }));
     }
     if (fields.has('labels')) await servers.update(ctx.client, observed.id, { labels: desired.labels });
@@ -114,7 +129,10 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
       await ctx.wait(await servers.powerOn(ctx.client, observed.id));
     }
     // New addresses are known only to the API now: ask once rather than record stale ones.
-    const addresses = fields.has('primary_ipv4') || fields.has('ipv6') ? (await servers.get(ctx.client, observed.id)).public_net : undefined;
+    const addresses =
+      fields.has('primary_ipv4') || fields.has('ipv6')
+        ? (await servers.get(ctx.client, observed.id)).public_net
+        : undefined;
     await ctx.settled('server', desired.name, observed.id, {
       publicIpv4: addresses ? (addresses.ipv4?.ip ?? null) : observed.publicIpv4,
       publicIpv6: addresses ? (addresses.ipv6?.ip ?? null) : observed.publicIpv6,
@@ -122,7 +140,8 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
     });
   },
   async remove(ctx, observed) {
-    if (observed.protectDelete) await ctx.wait(await servers.changeProtection(ctx.client, observed.id, { delete: false, rebuild: false }));
+    if (observed.protectDelete)
+      await ctx.wait(await servers.changeProtection(ctx.client, observed.id, { delete: false, rebuild: false }));
     await ctx.wait(await servers.delete(ctx.client, observed.id));
     await ctx.removed('server', observed.name);
   },
@@ -131,7 +150,11 @@ export const serverKind: Kind<DesiredServer, ObservedServer> = {
 async function movePlacementGroup(ctx: ApplyContext, desired: DesiredServer, observed: ObservedServer): Promise<void> {
   if (observed.placementGroup !== null) await ctx.wait(await servers.removeFromPlacementGroup(ctx.client, observed.id));
   if (desired.placementGroup)
-    await ctx.wait(await servers.addToPlacementGroup(ctx.client, observed.id, { placement_group: ctx.idOf('placement_group', desired.placementGroup) }));
+    await ctx.wait(
+      await servers.addToPlacementGroup(ctx.client, observed.id, {
+        placement_group: ctx.idOf('placement_group', desired.placementGroup),
+      }),
+    );
 }
 
 /**
@@ -146,14 +169,31 @@ async function releaseAddress(ctx: ApplyContext, id: number | null, name: string
 }
 
 /** A new automatic address, deleted with the server like the one Hetzner makes at creation. */
-async function automaticAddress(ctx: ApplyContext, server: DesiredServer, observed: ObservedServer, type: 'ipv4' | 'ipv6'): Promise<void> {
-  const { actions } = await primaryIps.create(ctx.client, { name: `${server.name}-${type}-auto`, type, assignee_type: 'server', assignee_id: observed.id, auto_delete: true });
+async function automaticAddress(
+  ctx: ApplyContext,
+  server: DesiredServer,
+  observed: ObservedServer,
+  type: 'ipv4' | 'ipv6',
+): Promise<void> {
+  const { actions } = await primaryIps.create(ctx.client, {
+    name: `${server.name}-${type}-auto`,
+    type,
+    assignee_type: 'server',
+    assignee_id: observed.id,
+    auto_delete: true,
+  });
   await ctx.wait(actions);
 }
 
 async function switchIpv4(ctx: ApplyContext, desired: DesiredServer, observed: ObservedServer): Promise<void> {
   await releaseAddress(ctx, observed.ipv4Id, observed.primaryIpv4);
-  if (desired.primaryIpv4) await ctx.wait(await primaryIps.assign(ctx.client, ctx.idOf('primary_ip', desired.primaryIpv4), { assignee_id: observed.id, assignee_type: 'server' }));
+  if (desired.primaryIpv4)
+    await ctx.wait(
+      await primaryIps.assign(ctx.client, ctx.idOf('primary_ip', desired.primaryIpv4), {
+        assignee_id: observed.id,
+        assignee_type: 'server',
+      }),
+    );
   else await automaticAddress(ctx, desired, observed, 'ipv4');
 }
 

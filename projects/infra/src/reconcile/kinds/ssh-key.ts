@@ -9,11 +9,19 @@ import type { ObservedSshKey } from '../observed';
  * (as "laptop", say) gets uniqueness_error. Say which key it is and the two ways out, rather
  * than "a field must be unique".
  */
-async function explainKeyClash(ctx: ApplyContext, desired: DesiredSshKey, error: unknown): Promise<CloudError | undefined> {
+async function explainKeyClash(
+  ctx: ApplyContext,
+  desired: DesiredSshKey,
+  error: unknown,
+): Promise<CloudError | undefined> {
   if (!isHcloudError(error, 'uniqueness_error')) return undefined;
-  const existing = (await sshKeys.list(ctx.client)).find((k) => material(k.public_key) === material(desired.publicKey) && k.name !== desired.name);
+  const existing = (await sshKeys.list(ctx.client)).find(
+    (k) => material(k.public_key) === material(desired.publicKey) && k.name !== desired.name,
+  );
   if (!existing) return undefined;
-  const labels = Object.entries(desired.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const labels = Object.entries(desired.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return new CloudError(
     `the operator's SSH key is already in the Hetzner project as "${existing.name}" (id ${existing.id}), and Hetzner keeps one copy of a key: delete that copy, or rename it to ${desired.name} with the labels ${labels} so that it is adopted (destroy then deletes it too).`,
   );
@@ -27,7 +35,9 @@ export const sshKeyKind: Kind<DesiredSshKey, ObservedSshKey> = {
   diff: (desired, observed) =>
     verdict(
       [
-        ...(material(desired.publicKey) !== material(observed.publicKey) ? [{ field: 'public_key', from: material(observed.publicKey), to: material(desired.publicKey) }] : []),
+        ...(material(desired.publicKey) !== material(observed.publicKey)
+          ? [{ field: 'public_key', from: material(observed.publicKey), to: material(desired.publicKey) }]
+          : []),
         ...labelDifference(desired.labels, observed.labels),
       ],
       ['public_key'],
@@ -38,7 +48,11 @@ export const sshKeyKind: Kind<DesiredSshKey, ObservedSshKey> = {
   async create(ctx, desired) {
     let key: sshKeys.SshKey;
     try {
-      key = await sshKeys.create(ctx.client, { name: desired.name, public_key: desired.publicKey, labels: desired.labels });
+      key = await sshKeys.create(ctx.client, {
+        name: desired.name,
+        public_key: desired.publicKey,
+        labels: desired.labels,
+      });
     } catch (error) {
       throw (await explainKeyClash(ctx, desired, error)) ?? error;
     }

@@ -59,7 +59,16 @@ export class FakeHetzner {
           if (!handler) this.unrouted.push(received);
           const reply: Reply = handler
             ? await handler(received)
-            : { status: 404, body: { error: { code: 'not_found', message: `no route for ${received.method} ${received.path}`, details: {} } } };
+            : {
+                status: 404,
+                body: {
+                  error: {
+                    code: 'not_found',
+                    message: `no route for ${received.method} ${received.path}`,
+                    details: {},
+                  },
+                },
+              };
           if ('drop' in reply) {
             req.socket.destroy();
             return;
@@ -115,6 +124,12 @@ export class FakeHetzner {
 }
 
 /** An error envelope reply, as Hetzner sends it. */
-export function apiError(status: number, code: string, message = code, details: Record<string, unknown> = {}, headers?: Record<string, string>): Reply {
+export function apiError(
+  status: number,
+  code: string,
+  message = code,
+  details: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): Reply {
   return { status, body: { error: { code, message, details } }, ...(headers ? { headers } : {}) };
 }

@@ -164,8 +164,23 @@ export function firewall(overrides: Partial<Firewall> = {}): Firewall {
     name: 'test-fw',
     labels: { ...labels, role: 'firewall', name: 'test-fw' },
     created,
-    rules: [{ description: 'ssh', direction: 'in', source_ips: ['0.0.0.0/0', '::/0'], destination_ips: [], protocol: 'tcp', port: '22' }],
-    applied_to: [{ type: 'label_selector', label_selector: { selector: 'cluster=test' }, applied_to_resources: [{ type: 'server', server: { id: 42 } }] }],
+    rules: [
+      {
+        description: 'ssh',
+        direction: 'in',
+        source_ips: ['0.0.0.0/0', '::/0'],
+        destination_ips: [],
+        protocol: 'tcp',
+        port: '22',
+      },
+    ],
+    applied_to: [
+      {
+        type: 'label_selector',
+        label_selector: { selector: 'cluster=test' },
+        applied_to_resources: [{ type: 'server', server: { id: 42 } }],
+      },
+    ],
     ...overrides,
   };
 }

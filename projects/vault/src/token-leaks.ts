@@ -1,6 +1,6 @@
-// The vault's tokens are secrets: no value may appear in a .nix file, in dist/ or in a file git
-// tracks. (Vars are topology: they may be in dist/ and the Nix store, though never tracked.)
-// Found values are reported by their token's name, never shown.
+// The vault's tokens are secrets: no value may appear in what a layer renders (hosts' .nix files
+// and dist/, k8s-apps' GitOps tree) or in a file git tracks. (Vars are topology: they may.) Every
+// layer scans with these needles; found values are reported by their token's name, never shown.
 
 export interface ScannedFile {
   path: string;
@@ -21,9 +21,15 @@ export const MIN_SECRET_LENGTH = 12;
  */
 export function secretNeedles(tokens: Record<string, string>): { token: string; needle: string }[] {
   return Object.entries(tokens).flatMap(([token, value]) => {
-    const lines = value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= MIN_SECRET_LENGTH && !/^-----(BEGIN|END) /.test(l));
+    const lines = value
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length >= MIN_SECRET_LENGTH && !/^-----(BEGIN|END) /.test(l));
     const whole = value.trim();
-    const needles = new Set([...(whole.length >= MIN_SECRET_LENGTH ? [whole] : []), ...(lines.length > 1 ? lines : [])]);
+    const needles = new Set([
+      ...(whole.length >= MIN_SECRET_LENGTH ? [whole] : []),
+      ...(lines.length > 1 ? lines : []),
+    ]);
     return [...needles].map((needle) => ({ token, needle }));
   });
 }

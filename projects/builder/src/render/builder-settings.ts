@@ -1,0 +1,45 @@
+// The builder's fixed names and places, written once: the container files, the units, the
+// operator's files and (later) the hosts' build machine entries all read them from here.
+import { OXYGEN_KEYS_DIR } from '../keys/builder-keys';
+
+export const BUILDER = {
+  container: 'personal-cloud-builder',
+  /** Built on Oxygen from the rendered Containerfile; the tag moves when the Containerfile does. */
+  image: 'localhost/personal-cloud-builder:1',
+  /** Nix's official image, pinned; the builder adds OpenSSH from the hosts' pinned nixpkgs. */
+  baseImage: 'docker.io/nixos/nix:2.24.9',
+  /** The named volume that holds /nix, so the store and its database survive restarts and image updates. */
+  nixVolume: 'personal-cloud-builder-nix',
+  /** The one login: key only, trusted by the container's nix-daemon. */
+  user: 'nix-builder',
+  uid: 1000,
+  /** Oxygen's own sshd keeps port 22 (provision deploys over it); the builder's listens here. */
+  sshPort: 2222,
+  /** On Oxygen: the rendered sshd_config, nix.conf and authorized_keys, mounted read-only. */
+  configDir: '/etc/personal-cloud/builder',
+  keysDir: OXYGEN_KEYS_DIR,
+  /** Where the keys folder appears inside the container. */
+  keysMount: '/run/builder-keys',
+  unit: 'personal-cloud-builder.service',
+} as const;
+
+/** The ssh alias hosts and the operator build through: it carries the port, which Nix's machine URIs cannot. */
+export function builderAlias(oxygenHostname: string): string {
+  return `${oxygenHostname}-builder`;
+}
+
+/** What Oxygen's k3s agent and its unit use. */
+export const OXYGEN_K3S = {
+  configFile: '/etc/rancher/k3s/config.yaml',
+  tokenFile: '/var/lib/personal-cloud/secrets/k3s-token',
+  /** Flannel's VXLAN runs over Tailscale: 1280 bytes, less VXLAN's 50, leaves pods 1230. */
+  flannelIface: 'tailscale0',
+  unit: 'personal-cloud-k3s-agent.service',
+  binary: '/usr/local/bin/k3s',
+} as const;
+
+/** cache.nixos.org's public key: the builder and the operator substitute from it after the cluster's cache. */
+export const NIXOS_CACHE = {
+  url: 'https://cache.nixos.org',
+  publicKey: 'cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFNpzY+8=',
+} as const;

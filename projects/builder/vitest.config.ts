@@ -1,0 +1,3 @@
+import { projectTestConfig } from '../../vitest.project.ts';
+
+export default projectTestConfig(import.meta.url);

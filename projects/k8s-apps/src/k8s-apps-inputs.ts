@@ -1,0 +1,18 @@
+// What the k8s-apps targets start from: the validated config and, for check, the vault's tokens
+// (read the way infra reads the vault: same options, same world rule). Config errors surface here.
+import { configPath, loadClusterConfig, type ClusterConfig } from '@personal-cloud/cluster';
+import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
+import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
+
+/** Where render writes the GitOps tree: the root of what the GitOps repository holds. */
+export const RENDER_DIR = 'dist/k8s-apps/render';
+
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<ClusterConfig> {
+  return loadClusterConfig(configPath(env));
+}
+
+export async function readTokens(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+  checkWorldSettings(env);
+  const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+  return vault.read('tokens');
+}

@@ -1,0 +1,17 @@
+// What an app module gets, and what it returns. The config says which apps run, on which tier,
+// with which backups; the module (projects/k8s-apps/apps/<name>.ts) says how that becomes objects.
+import type { AppConfig, ClusterConfig, NodeModel } from '@personal-cloud/cluster';
+import type { Rendered } from './runtime-secrets';
+import type { StorageTiers } from './storage-tiers';
+
+export interface AppContext {
+  config: ClusterConfig;
+  app: AppConfig;
+  tiers: StorageTiers;
+  /** The nodes of the configured phase. */
+  nodes: NodeModel[];
+  /** The ClusterIssuer certificates come from. */
+  issuer: string;
+}
+
+export type AppModule = (context: AppContext) => Rendered;

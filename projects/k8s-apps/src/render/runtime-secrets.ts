@@ -1,0 +1,23 @@
+// Secrets are never rendered: git holds only their names. Each part that references one declares
+// it here, with where each key's value comes from, so provision can create it from the vault at
+// deploy time and check can tell a declared reference from a dangling one.
+import type { Manifest } from '../manifest/manifest';
+
+/** A key's value: a named entry of the vault's tokens, or a value that is not secret (an S3 URL). */
+export type SecretSource = { token: string } | { value: string };
+
+export interface RuntimeSecret {
+  namespace: string;
+  name: string;
+  keys: Record<string, SecretSource>;
+}
+
+/** What an app module or a platform part renders: objects for git, and the Secrets they reference. */
+export interface Rendered {
+  objects: Manifest[];
+  secrets: RuntimeSecret[];
+}
+
+export function objectsOnly(objects: Manifest[]): Rendered {
+  return { objects, secrets: [] };
+}
