@@ -1,0 +1,47 @@
+// The one interface the k8s-apps layer's cluster side goes through. Two implementations: the
+// sandbox's model of the cluster's API (sandbox-cluster-api.ts) and the Kubernetes API
+// (not built yet: it needs @kubernetes/client-node). The endpoint chooses (choose-cluster-api.ts).
+import type { GitopsRemote } from '../gitops/gitops-clone';
+
+export interface FluxInstall {
+  /** Flux's version, pinned (flux install --export --version). */
+  version: string;
+  /** What Flux's GitRepository follows, and the cluster's directory in it. */
+  source: { url: string; branch: string; path: string };
+}
+
+/** A Secret with its values, created at deploy time and never written to git. */
+export interface SecretToApply {
+  namespace: string;
+  name: string;
+  data: Record<string, string>;
+}
+
+export interface KustomizationStatus {
+  name: string;
+  ready: boolean;
+  reason: string;
+  message: string;
+  /** `<branch>@sha1:<commit>` it was last reconciled from. */
+  revision: string;
+  dependsOn: string[];
+}
+
+/** The GitOps remote as the world gives it: where to push and where Flux reads, and its host key. */
+export interface WorldGitopsRemote extends GitopsRemote {
+  /** The known_hosts line for an ssh:// remote; empty for a file:// remote, which has no host. */
+  knownHosts: string;
+}
+
+export interface ClusterApi {
+  /** 'kubernetes' or 'sandbox': for messages only; no caller branches on it. */
+  readonly kind: string;
+  gitopsRemote(branch: string): Promise<WorldGitopsRemote>;
+  /** Installs Flux when it is missing or differs, with `deployKey` as its source Secret; true when it did. */
+  ensureFlux(install: FluxInstall, deployKey: SecretToApply): Promise<boolean>;
+  /** Creates or updates the Secret (server-side apply). */
+  applySecret(secret: SecretToApply): Promise<void>;
+  /** Asks Flux to fetch its source and reconcile now (flux reconcile source git). */
+  reconcile(): Promise<void>;
+  kustomizations(): Promise<KustomizationStatus[]>;
+}
