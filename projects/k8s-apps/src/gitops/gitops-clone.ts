@@ -85,7 +85,7 @@ export async function pushBranch(clone: string, remote: GitopsRemote, commit: st
   } catch (error) {
     if (!(error instanceof GitFailure)) throw error;
     await git(['update-ref', REJECTED_REF, commit], { cwd: clone });
-    const moved = /\[rejected\]|fetch first|non-fast-forward|failed to update ref|cannot lock ref/.test(error.stderr);
+    const moved = /Updates were rejected|\[rejected\]|fetch first|non-fast-forward|cannot lock ref/.test(error.stderr);
     throw new CloudError(
       moved
         ? `the push to ${remote.url} was rejected: its branch ${remote.branch} moved since this run fetched it (another push); the commit ${commit.slice(0, 7)} is kept in ${clone} (${REJECTED_REF}) and the rendered tree is unchanged: run provision again to commit onto the new head.`

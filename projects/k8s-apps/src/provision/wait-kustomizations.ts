@@ -39,7 +39,7 @@ export async function waitForKustomizations(api: ClusterApi, options: WaitOption
     if (clock.now() >= deadline)
       throw new CloudError(
         describe(
-          `are not Ready after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`,
+          `not Ready after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`,
           statuses.filter((s) => !s.ready || !s.revision.endsWith(`:${commit}`)),
           statuses,
         ),
@@ -50,7 +50,8 @@ export async function waitForKustomizations(api: ClusterApi, options: WaitOption
 
 function describe(what: string, bad: readonly KustomizationStatus[], all: readonly KustomizationStatus[]): string {
   const blocked = all.filter((s) => s.reason === 'DependencyNotReady').map((s) => s.name);
-  return `Flux Kustomization${bad.length === 1 ? '' : 's'} ${what}: ${bad
+  const verb = what === 'failed' ? '' : bad.length === 1 ? 'is ' : 'are ';
+  return `Flux Kustomization${bad.length === 1 ? '' : 's'} ${verb}${what}: ${bad
     .map((s) => `${s.name} (${s.reason}: ${s.message})`)
     .join('; ')}${blocked.length && what === 'failed' ? `; waiting on them: ${blocked.join(', ')}` : ''}.`;
 }

@@ -1,0 +1,132 @@
+// k8s-apps:provision end to end in the sandbox world: the shipped render pushed to the sandbox's
+// bare GitOps repository, Flux's stand-in installed with the deploy key, the runtime Secrets
+// created (the journal records names and keys only), every Flux Kustomization Ready as the
+// sandbox's Flux builds it with the real kubectl kustomize; a second run commits nothing and
+// prints one line; no value of the vault's tokens is anywhere in the GitOps history.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ControllableClock, startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
+import { findLeaks, generateOpenSshKeyPair, openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
+import { describeWithTool } from '../../../tools/test-support/external-tools';
+import { provisionK8sApps } from '../src/provision/provision-k8s-apps';
+
+describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
+  let root: string;
+  let sandbox: RunningSandbox;
+  let env: NodeJS.ProcessEnv;
+  let tokens: Record<string, string>;
+  const clock = new ControllableClock();
+  const lines: string[] = [];
+  let remoteUrl = '';
+  const run = () =>
+    provisionK8sApps({ env, clone: join(root, 'clone'), clock, log: (line) => lines.push(line), timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'k8s-apps-provision-'));
+    sandbox = await startSandbox({
+      port: 0,
+      dir: null,
+      actionMs: 0,
+      faults: '',
+      machineMs: 'install=0,ready=0',
+      clock: clock.now,
+    });
+    env = {
+      ...process.env,
+      HCLOUD_TOKEN: '',
+      HCLOUD_ENDPOINT: sandbox.url,
+      CLOUD_CONFIG: resolve(__dirname, '../../../cluster.config.ts'),
+      CLOUD_SECRETS_DIR: join(root, 'secrets'),
+      CLOUD_AGE_IDENTITY: join(root, 'identity.txt'),
+    };
+    tokens = {
+      GITOPS_DEPLOY_KEY: generateOpenSshKeyPair('flux@test').privateKey,
+      RESTIC_PASSWORD: 'restic-password-0123456789abcdef',
+      ATTIC_TOKEN_HS256_SECRET: 'attic-hs256-secret-0123456789abcdef',
+      ATTIC_SIGNING_KEY: 'cache-1:attic-signing-key-0123456789abcdef',
+      ETH_ENGINE_JWT: 'eth-engine-jwt-0123456789abcdef0123',
+      HCLOUD_CSI_TOKEN: 'hcloud-csi-token-0123456789abcdef',
+      S3_ACCESS_KEY_ID: 's3-access-key-id-0123456789',
+      S3_SECRET_ACCESS_KEY: 's3-secret-access-key-0123456789abcdef',
+    };
+    const vault = await openVault({ ...vaultOptionsFromEnv(env, { sandbox: true }), log: () => {} });
+    await vault.withLock('test: tokens', (session) => session.writeAll({ tokens }, 'test: tokens'));
+    // A one-node cluster in the machine model: the API answers only with etcd quorum.
+    sandbox.machines.registerExternalMachine('worker-1', '10.0.1.20');
+    sandbox.machines.run({
+      step: 'install',
+      node: 'worker-1',
+      serverId: null,
+      args: { generation: 'g1', role: 'server', version: 'v1.31.4+k3s1', bootstrap: true, nodeIp: '10.0.1.20' },
+    });
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('pushes the render, installs Flux, creates the Secrets and ends with every Kustomization Ready', async () => {
+    const result = await run();
+    remoteUrl = result.remoteUrl;
+    expect(result.pushed).toMatch(/^[0-9a-f]{40}$/);
+    expect(result.fluxInstalled).toBe(true);
+    expect(result.kustomizations.map((k) => [k.name, k.ready])).toEqual([
+      ['flux-system', true],
+      ['infra-controllers', true],
+      ['infra-configs', true],
+      ['apps', true],
+    ]);
+    expect(lines.filter((l) => l.includes('Ready'))).toHaveLength(4);
+    const state = (await (await fetch(`${sandbox.url.replace(/\/v1$/, '')}/__sandbox/cluster`)).json()) as {
+      secrets: Record<string, string[]>;
+      flux: { version: string; source: { url: string; path: string } };
+    };
+    expect(state.secrets['flux-system/flux-system']).toEqual(['identity', 'identity.pub', 'known_hosts']);
+    expect(Object.keys(state.secrets).sort()).toEqual([
+      'analysis-restore/analysis-results-restic',
+      'analysis/analysis-results-restic',
+      'eth-node-restore/eth-node-keys-restic',
+      'eth-node/eth-node-jwt',
+      'eth-node/eth-node-keys-restic',
+      'flux-system/flux-system',
+      'kube-system/hcloud-csi',
+      'nix-cache/nix-cache-s3',
+      'nix-cache/nix-cache-server',
+    ]);
+    expect(state.flux).toMatchObject({
+      version: 'v2.4.0',
+      source: { url: result.remoteUrl, path: 'clusters/personal-cloud' },
+    });
+    const journal = JSON.stringify(sandbox.machines.journal.all());
+    expect(findLeaks([{ path: 'journal', text: journal }], tokens)).toEqual([]);
+  });
+
+  it('makes no commit on a second run and says so in one line', async () => {
+    lines.length = 0;
+    const again = await run();
+    expect(again.pushed).toBeNull();
+    expect(lines).toEqual([
+      `k8s-apps: nothing to commit: ${again.remoteUrl} holds this render (${again.head.slice(0, 7)}); 4 Flux Kustomizations Ready; 9 Secrets applied.`,
+    ]);
+    expect(
+      execFileSync('git', ['-C', fileURLToPath(again.remoteUrl), 'rev-list', '--count', 'main'])
+        .toString()
+        .trim(),
+    ).toBe('1');
+  });
+
+  it("holds no value of the vault's tokens anywhere in the GitOps history", async () => {
+    const bare = fileURLToPath(remoteUrl);
+    const history = execFileSync('git', ['-C', bare, 'log', '--all', '-p', '--format=%H %s%n%b'], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString();
+    expect(history).toContain('kind: HelmRelease');
+    expect(findLeaks([{ path: 'history', text: history }], tokens)).toEqual([]);
+    // The scan itself finds a value that is there.
+    expect(findLeaks([{ path: 'history', text: `${history}${tokens.S3_SECRET_ACCESS_KEY}` }], tokens)).toHaveLength(1);
+  });
+});
