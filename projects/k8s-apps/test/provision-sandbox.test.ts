@@ -13,6 +13,7 @@ import { ControllableClock, startSandbox, type RunningSandbox } from '@personal-
 import { findLeaks, generateOpenSshKeyPair, openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { provisionK8sApps } from '../src/provision/provision-k8s-apps';
+import { restoreApp } from '../src/restore/run-restore';
 
 describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
   let root: string;
@@ -128,5 +129,42 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
     expect(findLeaks([{ path: 'history', text: history }], tokens)).toEqual([]);
     // The scan itself finds a value that is there.
     expect(findLeaks([{ path: 'history', text: `${history}${tokens.S3_SECRET_ACCESS_KEY}` }], tokens)).toHaveLength(1);
+  });
+
+  it('rehearses a restore of eth-node into its scratch namespace, as of a time, and in place', async () => {
+    const restored = await restoreApp({ env, clock, request: { app: 'eth-node', asOf: null, inPlace: false } });
+    expect(restored.restored).toEqual([
+      expect.objectContaining({
+        claim: 'eth-node-keys',
+        namespace: 'eth-node-restore',
+        capacity: '1Gi',
+        message: 'restic restore of eth-node-keys-restic (latest snapshot) into eth-node-keys',
+      }),
+    ]);
+    expect(restored.durationMs).toBeGreaterThanOrEqual(500);
+    const state = (await (await fetch(`${sandbox.url.replace(/\/v1$/, '')}/__sandbox/cluster`)).json()) as {
+      applied: Record<string, unknown>;
+    };
+    expect(Object.keys(state.applied)).toEqual([
+      'Namespace//eth-node-restore',
+      'ReplicationDestination/eth-node-restore/eth-node-keys',
+    ]);
+
+    const asOf = '2026-11-30T03:00:00Z';
+    const inPlace = await restoreApp({ env, clock, request: { app: 'eth-node', asOf, inPlace: true } });
+    expect(inPlace.restored[0]).toMatchObject({
+      namespace: 'eth-node',
+      message: `restic restore of eth-node-keys-restic as of ${asOf} into eth-node-keys`,
+    });
+  });
+
+  it('refuses a restore of an app without a backup, or a bad --as-of, in one sentence', async () => {
+    const request = { app: 'website', asOf: null, inPlace: false };
+    await expect(restoreApp({ env, clock, request })).rejects.toThrow(
+      '--app=website: that app declares no backup in this phase; apps with backups: analysis, eth-node.',
+    );
+    await expect(
+      restoreApp({ env, clock, request: { ...request, app: 'eth-node', asOf: 'yesterday' } }),
+    ).rejects.toThrow('--as-of must be an RFC 3339 time such as 2026-12-01T03:00:00Z, not "yesterday".');
   });
 });

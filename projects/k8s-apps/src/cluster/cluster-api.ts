@@ -2,6 +2,7 @@
 // sandbox's model of the cluster's API (sandbox-cluster-api.ts) and the Kubernetes API
 // (not built yet: it needs @kubernetes/client-node). The endpoint chooses (choose-cluster-api.ts).
 import type { GitopsRemote } from '../gitops/gitops-clone';
+import type { Manifest } from '../manifest/manifest';
 
 export interface FluxInstall {
   /** Flux's version, pinned (flux install --export --version). */
@@ -33,6 +34,16 @@ export interface WorldGitopsRemote extends GitopsRemote {
   knownHosts: string;
 }
 
+/** A VolSync ReplicationDestination's status: running until its first sync ends, then the mover's result. */
+export interface ReplicationDestinationStatus {
+  lastSyncTime: string | null;
+  /** The `trigger.manual` value of the sync that ended last. */
+  lastManualSync: string | null;
+  result: 'Successful' | 'Failed' | null;
+  /** The mover's log tail. */
+  message: string;
+}
+
 export interface ClusterApi {
   /** 'kubernetes' or 'sandbox': for messages only; no caller branches on it. */
   readonly kind: string;
@@ -44,4 +55,7 @@ export interface ClusterApi {
   /** Asks Flux to fetch its source and reconcile now (flux reconcile source git). */
   reconcile(): Promise<void>;
   kustomizations(): Promise<KustomizationStatus[]>;
+  /** Server-side apply of objects that are not Secrets (a restore's namespace and ReplicationDestinations). */
+  apply(objects: readonly Manifest[]): Promise<void>;
+  replicationDestination(namespace: string, name: string): Promise<ReplicationDestinationStatus | null>;
 }

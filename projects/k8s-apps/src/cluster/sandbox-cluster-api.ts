@@ -3,7 +3,15 @@
 // never leaves this process.
 import { CloudError } from '@personal-cloud/cluster';
 import type { ClusterApiState, ClusterStepAnswer } from '@personal-cloud/sandbox';
-import type { ClusterApi, FluxInstall, KustomizationStatus, SecretToApply, WorldGitopsRemote } from './cluster-api';
+import type { Manifest } from '../manifest/manifest';
+import type {
+  ClusterApi,
+  FluxInstall,
+  KustomizationStatus,
+  ReplicationDestinationStatus,
+  SecretToApply,
+  WorldGitopsRemote,
+} from './cluster-api';
 
 export class SandboxClusterApi implements ClusterApi {
   readonly kind = 'sandbox';
@@ -50,6 +58,28 @@ export class SandboxClusterApi implements ClusterApi {
       revision,
       dependsOn,
     }));
+  }
+
+  async apply(objects: readonly Manifest[]): Promise<void> {
+    await this.step('apply', { objects });
+  }
+
+  async replicationDestination(namespace: string, name: string): Promise<ReplicationDestinationStatus | null> {
+    const response = await fetch(`${this.origin}/__sandbox/cluster/replicationdestinations/${namespace}/${name}`);
+    if (response.status === 404) return null;
+    const { status } = (await response.json()) as {
+      status: {
+        lastSyncTime?: string;
+        lastManualSync?: string;
+        latestMoverStatus?: { result: 'Successful' | 'Failed'; logs: string };
+      };
+    };
+    return {
+      lastSyncTime: status.lastSyncTime ?? null,
+      lastManualSync: status.lastManualSync ?? null,
+      result: status.latestMoverStatus?.result ?? null,
+      message: status.latestMoverStatus?.logs ?? '',
+    };
   }
 
   private async get(path: string): Promise<unknown> {

@@ -2,6 +2,7 @@
 //   GET  /__sandbox/gitops           {url}: the GitOps remote, a bare repository, made on first use
 //   GET  /__sandbox/cluster          Flux, the Secrets (names and keys) and each Kustomization's condition
 //   POST /__sandbox/cluster/steps    {step, args} → {step, outcome, message?, result?}
+//   GET  /__sandbox/cluster/replicationdestinations/<namespace>/<name>   VolSync's status of a restore
 import type { MachineHttpAnswer } from '../machines/machine-http';
 import { StepArgumentError } from '../machines/machine-steps';
 import type { ClusterApiModel } from './cluster-api-model';
@@ -14,6 +15,18 @@ export async function serveClusterRequest(
 ): Promise<MachineHttpAnswer | undefined> {
   if (path === '/__sandbox/gitops' && method === 'GET') return { status: 200, body: { url: model.gitops.url() } };
   if (path === '/__sandbox/cluster' && method === 'GET') return { status: 200, body: model.state() };
+  const destination = /^\/__sandbox\/cluster\/replicationdestinations\/([^/]+)\/([^/]+)$/.exec(path);
+  if (destination && method === 'GET') {
+    const found = model.replicationDestination(destination[1]!, destination[2]!);
+    return found
+      ? { status: 200, body: found }
+      : {
+          status: 404,
+          body: {
+            error: { code: 'not_found', message: `no ReplicationDestination ${destination[1]}/${destination[2]}` },
+          },
+        };
+  }
   if (path !== '/__sandbox/cluster/steps' || method !== 'POST') return undefined;
   let request: { step?: unknown; args?: unknown };
   try {

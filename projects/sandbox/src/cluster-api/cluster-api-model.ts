@@ -11,6 +11,7 @@ import {
   type ClusterApiState,
   type FluxSource,
   type KustomizationCondition,
+  type RestoreRecord,
 } from './cluster-api-world';
 import { GitopsBareRepo } from './gitops-bare-repo';
 import { reconcileFlux } from './sandbox-flux';
@@ -27,7 +28,11 @@ const COMPONENT: Record<string, string> = {
   'flux-install': 'kube-apiserver',
   'apply-secret': 'kube-apiserver',
   'flux-reconcile': 'source-controller',
+  apply: 'kube-apiserver',
 };
+
+/** How long the sandbox's VolSync takes to restore a claim, on the sandbox's clock. */
+export const RESTORE_MS = 500;
 
 export class ClusterApiModel {
   readonly gitops: GitopsBareRepo;
@@ -41,7 +46,24 @@ export class ClusterApiModel {
   }
 
   state(): ClusterApiState {
-    return this.machines.extension<ClusterApiState>(CLUSTER_API_OWNER) ?? emptyClusterApiState();
+    return { ...emptyClusterApiState(), ...this.machines.extension<ClusterApiState>(CLUSTER_API_OWNER) };
+  }
+
+  /** A ReplicationDestination's status as VolSync reports it now: running, or its last sync and the mover's result. */
+  replicationDestination(namespace: string, name: string): unknown {
+    const restore = this.state().restores[`${namespace}/${name}`];
+    if (!restore) return null;
+    if (this.clock() < restore.finishesAt)
+      return { restore, status: { conditions: [{ type: 'Synchronizing', status: 'True' }] } };
+    return {
+      restore,
+      status: {
+        lastSyncTime: new Date(restore.finishesAt).toISOString(),
+        lastManualSync: restore.trigger,
+        lastSyncDuration: `${(restore.finishesAt - restore.startedAt) / 1000}s`,
+        latestMoverStatus: { result: restore.result, logs: restore.message },
+      },
+    };
   }
 
   /** Runs one step; throws StepArgumentError for a malformed request. */
@@ -77,6 +99,7 @@ export class ClusterApiModel {
       this.save(state);
       return answer('ok');
     }
+    if (step === 'apply') return answer('ok', undefined, this.apply(state, args, started));
     // flux-reconcile
     if (!state.flux) return answer('failed', 'Flux is not installed: install it before asking it to reconcile');
     const reconciled = await reconcileFlux(state.flux.source);
@@ -85,6 +108,58 @@ export class ClusterApiModel {
     this.save(state);
     for (const k of reconciled.kustomizations) this.journalKustomization(started, k);
     return answer('ok', undefined, { revision: reconciled.revision });
+  }
+
+  /** Server-side apply of plain objects (never a Secret: those go by apply-secret); a ReplicationDestination starts a restore. */
+  private apply(state: ClusterApiState, args: Record<string, unknown>, now: number): { applied: string[] } {
+    const objects = args.objects;
+    if (!Array.isArray(objects) || !objects.length) throw new StepArgumentError('needs "objects" as a list of objects');
+    const keys: string[] = [];
+    for (const object of objects as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }[]) {
+      if (typeof object?.kind !== 'string' || typeof object.metadata?.name !== 'string')
+        throw new StepArgumentError('takes objects with a kind and metadata.name');
+      if (object.kind === 'Secret')
+        throw new StepArgumentError('takes no Secret: apply-secret records a Secret by its keys');
+      const namespace = typeof object.metadata.namespace === 'string' ? object.metadata.namespace : '';
+      const key = `${object.kind}/${namespace}/${object.metadata.name}`;
+      state.applied[key] = object;
+      keys.push(key);
+      if (object.kind === 'ReplicationDestination')
+        state.restores[`${namespace}/${object.metadata.name}`] = this.startRestore(state, namespace, object, now);
+    }
+    this.save(state);
+    return { applied: keys };
+  }
+
+  /** The restic mover needs its repository Secret in the destination's namespace; without it the restore fails, as VolSync's would. */
+  private startRestore(state: ClusterApiState, namespace: string, object: unknown, now: number): RestoreRecord {
+    const { metadata, spec } = object as {
+      metadata: { name: string };
+      spec?: {
+        trigger?: { manual?: string };
+        restic?: { repository?: string; destinationPVC?: string; capacity?: string; restoreAsOf?: string };
+      };
+    };
+    const restic = spec?.restic ?? {};
+    const secret = state.secrets[`${namespace}/${restic.repository}`];
+    const missing = ['RESTIC_REPOSITORY', 'RESTIC_PASSWORD'].filter((key) => !secret?.includes(key));
+    const failed = !restic.repository || missing.length > 0;
+    return {
+      namespace,
+      name: metadata.name,
+      claim: restic.destinationPVC ?? metadata.name,
+      capacity: restic.capacity ?? null,
+      asOf: restic.restoreAsOf ?? null,
+      trigger: spec?.trigger?.manual ?? '',
+      startedAt: now,
+      finishesAt: now + RESTORE_MS,
+      result: failed ? 'Failed' : 'Successful',
+      message: !secret
+        ? `Secret ${namespace}/${restic.repository} not found`
+        : failed
+          ? `Secret ${namespace}/${restic.repository} lacks ${missing.join(', ')}`
+          : `restic restore of ${restic.repository}${restic.restoreAsOf ? ` as of ${restic.restoreAsOf}` : ' (latest snapshot)'} into ${restic.destinationPVC ?? metadata.name}`,
+    };
   }
 
   private journalKustomization(at: number, k: KustomizationCondition): void {

@@ -25,6 +25,23 @@ export interface KustomizationCondition {
   objects: number;
 }
 
+/** A VolSync ReplicationDestination the sandbox's VolSync is restoring, or has restored. */
+export interface RestoreRecord {
+  namespace: string;
+  name: string;
+  /** The claim it restores into: its own new claim, or an existing one (`destinationPVC`, in place). */
+  claim: string;
+  capacity: string | null;
+  /** The snapshot's time it asked for (`restoreAsOf`), or null for the newest. */
+  asOf: string | null;
+  /** The `trigger.manual` value that started it; VolSync reports it back as `lastManualSync`. */
+  trigger: string;
+  startedAt: number;
+  finishesAt: number;
+  result: 'Successful' | 'Failed';
+  message: string;
+}
+
 export interface ClusterApiState {
   flux: { version: string; source: FluxSource; installedAt: string } | null;
   /** `<namespace>/<name>` → the keys it holds. */
@@ -32,8 +49,12 @@ export interface ClusterApiState {
   kustomizations: Record<string, KustomizationCondition>;
   /** The revision of the last reconcile, or null before the first. */
   revision: string | null;
+  /** Objects applied directly (not by Flux): `<kind>/<namespace>/<name>` → the object. */
+  applied: Record<string, unknown>;
+  /** `<namespace>/<name>` → the restore a ReplicationDestination started. */
+  restores: Record<string, RestoreRecord>;
 }
 
 export function emptyClusterApiState(): ClusterApiState {
-  return { flux: null, secrets: {}, kustomizations: {}, revision: null };
+  return { flux: null, secrets: {}, kustomizations: {}, revision: null, applied: {}, restores: {} };
 }
