@@ -3,12 +3,14 @@
 // chooses, Flux installed with the deploy key as its source, the runtime Secrets created from the
 // vault, and every Flux Kustomization waited for until Ready at the pushed commit.
 import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
-import { openWorld } from '@personal-cloud/infra';
+import { resolve4, resolve6 } from 'node:dns/promises';
+import { openWorld, type World } from '@personal-cloud/infra';
 import { findLeaks } from '@personal-cloud/vault';
 import type { ClusterApi, KustomizationStatus } from '../cluster/cluster-api';
 import { chooseClusterApi } from '../cluster/choose-cluster-api';
 import { commitTree, fetchRemote, filesAt, pushBranch } from '../gitops/gitops-clone';
-import { loadConfig, readTokens } from '../k8s-apps-inputs';
+import { dnsRecords, formatRecords, missingRecords, type Resolve } from '../dns/dns-records';
+import { loadConfig, readTokens, readVars } from '../k8s-apps-inputs';
 import { planGitops, type GitopsPlan } from '../plan/gitops-plan';
 import { clusterDir, DEPLOY_KEY_SECRET } from '../render/flux-layout';
 import { renderTree } from '../render/render-tree';
@@ -27,7 +29,11 @@ export interface K8sAppsRun {
   log?: (line: string) => void;
   /** How long to wait for the Kustomizations (default 10 minutes). */
   timeoutMs?: number;
+  /** The DNS resolver provision checks the apps' records with (Hetzner world); the system's by default. */
+  resolve?: Resolve;
 }
+
+const resolveWithSystem: Resolve = (host, type) => (type === 'A' ? resolve4(host) : resolve6(host));
 
 export interface PlannedGitops {
   config: ClusterConfig & { gitops: NonNullable<ClusterConfig['gitops']> };
@@ -41,7 +47,7 @@ const realClock: RunClock = { now: Date.now, sleep: (ms) => new Promise((resolve
 /** Opens the world's cluster client and GitOps remote, runs `body`, and closes what it started. */
 async function withCluster<T>(
   env: NodeJS.ProcessEnv,
-  body: (api: ClusterApi, config: PlannedGitops['config']) => Promise<T>,
+  body: (api: ClusterApi, config: PlannedGitops['config'], world: World['kind']) => Promise<T>,
 ): Promise<T> {
   const config = await loadConfig(env);
   if (!config.gitops)
@@ -50,7 +56,7 @@ async function withCluster<T>(
     );
   const world = await openWorld(env);
   try {
-    return await body(await chooseClusterApi(world.endpoint), { ...config, gitops: config.gitops });
+    return await body(await chooseClusterApi(world.endpoint), { ...config, gitops: config.gitops }, world.kind);
   } finally {
     await world.close();
   }
@@ -85,7 +91,7 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
   const clock = run.clock ?? realClock;
   const clone = run.clone ?? GITOPS_CLONE_DIR;
   const tokens = await readTokens(env);
-  return withCluster(env, async (api, config) => {
+  return withCluster(env, async (api, config, world) => {
     const tree = renderTree(config);
     // check refuses a leak too; provision must never push one, whatever ran before it.
     const leaks = findLeaks(
@@ -128,6 +134,15 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
       log(
         `k8s-apps: nothing to commit: ${remote.url} holds this render (${head.slice(0, 7)}); ${kustomizations.length} Flux Kustomizations Ready; ${secrets.length} Secrets applied.`,
       );
+    // The sandbox's addresses are documentation ranges no resolver knows: only Hetzner's are looked up.
+    if (world === 'hetzner') {
+      const { records } = dnsRecords(config, await readVars(env));
+      const missing = await missingRecords(records, run.resolve ?? resolveWithSystem);
+      if (missing.length)
+        log(
+          `k8s-apps: ${missing.length} DNS record${missing.length === 1 ? '' : 's'} missing (create them at your DNS provider):\n${formatRecords(missing).join('\n')}`,
+        );
+    }
     return { plan, pushed: commit, head, fluxInstalled, kustomizations, remoteUrl: remote.url };
   });
 }
