@@ -85,3 +85,16 @@ describe('SandboxExecutor', () => {
     );
   });
 });
+
+describe('SshExecutor.preflight', () => {
+  it('names each missing tool and how to get it, in one sentence, before anything changes', async () => {
+    const executor = new SshExecutor({
+      operatorPrivateKey: 'unused',
+      hostNames: {},
+      commands: { nixosAnywhere: 'no-such-nixos-anywhere' },
+    });
+    await expect(executor.preflight()).rejects.toThrow(
+      /^the machine steps over SSH need (.*, )?no-such-nixos-anywhere \(run `nix profile install github:nix-community\/nixos-anywhere`\)(, .*)?; nothing was changed\.$/,
+    );
+  });
+});

@@ -16,7 +16,13 @@ const WORKSPACE = resolve(import.meta.dirname, '../../..');
 describe("hosts' key specs", () => {
   it('list the k3s token and one host key per node of the phase, named by vars key', () => {
     const config = configAt(2);
-    expect(keySpecs(config).map((s) => s.token)).toEqual([K3S_TOKEN, ...nodesInPhase(config).map(hostKeyToken)]);
+    expect(keySpecs(config).map((s) => s.token)).toEqual([
+      K3S_TOKEN,
+      ...nodesInPhase(config).map((n) => hostKeyToken(n.name)),
+    ]);
+    expect(nodesInPhase(config).map((n) => hostKeyToken(n.name))).toEqual(
+      nodesInPhase(config).map((n) => `SSH_HOST_KEY_${n.varsKey}`),
+    );
     expect(keySpecs(configAt(2)).map((s) => s.token)).toContain('SSH_HOST_KEY_MASTER_3');
     const hostKey = keySpecs(config)
       .find((s) => s.token === 'SSH_HOST_KEY_MASTER_1')!

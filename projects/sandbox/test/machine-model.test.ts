@@ -148,6 +148,31 @@ describe('the machine model', () => {
     );
   });
 
+  it('a rebuilding server is down until k3s is back: one at a time keeps quorum, two at once lose it', () => {
+    const w = phase2();
+    const rebuild = (node: Node) =>
+      w.model.run({
+        step: 'rebuild',
+        node,
+        serverId: NODES[node].serverId,
+        args: { generation: 'g2', role: 'server', version: 'v1.34.1+k3s1' },
+      });
+    const one = rebuild('master-2');
+    expect(one.cluster).toMatchObject({ members: [{ up: true }, { up: false }, { up: true }], quorum: true });
+    const two = rebuild('master-3');
+    expect(two.cluster).toMatchObject({
+      members: [{ up: true }, { up: false }, { up: false }],
+      quorum: false,
+      ready: [],
+    });
+    w.later(DURATIONS.rebuild);
+    w.settle();
+    expect(w.model.snapshot().cluster).toMatchObject({
+      quorum: true,
+      ready: ['master-1', 'master-2', 'master-3', 'worker-1'],
+    });
+  });
+
   it('removing a member fails as etcd does when it would break quorum, and works when it keeps it', () => {
     const w = phase2();
     w.power.set(3, 'off');

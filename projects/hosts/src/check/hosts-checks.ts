@@ -3,14 +3,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { findLeaks, type ScannedFile } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import type { HostsDocument } from '../render/hosts-document';
-import { missingVarsSentence } from '../render/node-vars';
 import { flakeIsolationProblems } from './flake-isolation';
 import { evaluateNode, nixFiles, parseProblems } from './nix-evaluation';
 import { acceptedFlags, unacceptedFlags } from './nixos-anywhere-flags';
 import type { SharedNix } from './shared-nix';
+import { findLeaks, type ScannedFile } from '@personal-cloud/vault';
 
 export interface CheckReport {
   ran: string[];
@@ -33,9 +32,11 @@ export interface CheckInputs {
 export async function runHostsChecks(inputs: CheckInputs): Promise<CheckReport> {
   const report: CheckReport = { ran: [], skipped: [], problems: [] };
   const { pending } = inputs.document;
+  // In one Nx run, render and check may run before infra:provision creates the servers; provision
+  // renders again with the vars infra recorded and checks that render before it deploys anything.
   if (pending.length)
-    report.problems.push(
-      `${pending.map((p) => p.node).join(', ')} could not be rendered: ${missingVarsSentence(pending.flatMap((p) => p.missingVars))}`,
+    report.skipped.push(
+      `${pending.map((p) => p.node).join(', ')}: not rendered yet, since infra has not recorded their servers (${pending.flatMap((p) => p.missingVars).length} vars missing); hosts:provision checks them once they exist, before it deploys anything`,
     );
   const files = nixFiles(inputs.nixDir);
   const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));

@@ -41,11 +41,22 @@ export interface EtcdMemberState {
 export interface MachineExecutor {
   /** 'ssh' or 'sandbox': for messages only; no caller branches on it. */
   readonly kind: string;
+  /** How often to probe while waiting for Ready, and how long to wait at most (ms). */
+  readonly timing: { pollMs: number; readyTimeoutMs: number };
+  /** Before any step: what this executor needs on the operator's machine is there (one sentence naming what is not). */
+  preflight(): Promise<void>;
   install(target: MachineTarget, step: DeployStep): Promise<void>;
   rebuild(target: MachineTarget, step: DeployStep): Promise<void>;
   probe(target: MachineTarget): Promise<NodeProbe>;
   etcdMembers(target: MachineTarget): Promise<EtcdMemberState[]>;
+  /** Removes `member` from etcd, run on `target` (another server); etcd refuses it when it would break quorum. */
   etcdMemberRemove(target: MachineTarget, member: string): Promise<void>;
+  /** An on-demand etcd snapshot on a server; its name. */
+  etcdSnapshot(target: MachineTarget): Promise<string>;
+  /** Cordons the node and evicts its workloads. */
+  drain(target: MachineTarget): Promise<void>;
+  /** Stops k3s and removes its server data (a removed member must never rejoin with it). */
+  clearServerData(target: MachineTarget): Promise<void>;
   /** /etc/rancher/k3s/k3s.yaml with its server set to https://<apiHost>:6443. */
   fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string>;
 }

@@ -26,6 +26,8 @@ interface StepAnswer {
 
 export class SandboxExecutor implements MachineExecutor {
   readonly kind = 'sandbox';
+  /** The model's nodes are Ready within a few `ready` periods (ten for a slow member). */
+  readonly timing = { pollMs: 25, readyTimeoutMs: 5_000 };
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -33,6 +35,9 @@ export class SandboxExecutor implements MachineExecutor {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
+
+  /** The sandbox needs nothing on the operator's machine. */
+  async preflight(): Promise<void> {}
 
   async install(target: MachineTarget, step: DeployStep): Promise<void> {
     await this.step('install', target, { ...step, nodeIp: target.nodeIp });
@@ -52,6 +57,18 @@ export class SandboxExecutor implements MachineExecutor {
 
   async etcdMemberRemove(target: MachineTarget, member: string): Promise<void> {
     await this.step('etcd-member-remove', target, { member });
+  }
+
+  async etcdSnapshot(target: MachineTarget): Promise<string> {
+    return ((await this.step('etcd-snapshot', target, {})) as { snapshot: string }).snapshot;
+  }
+
+  async drain(target: MachineTarget): Promise<void> {
+    await this.step('drain', target, {});
+  }
+
+  async clearServerData(target: MachineTarget): Promise<void> {
+    await this.step('clear-server-data', target, {});
   }
 
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {

@@ -43,6 +43,8 @@ const ETCD = '{.metadata.labels.node-role\\.kubernetes\\.io/etcd}';
 
 export class SshExecutor implements MachineExecutor {
   readonly kind = 'ssh';
+  /** A NixOS install reboots and k3s pulls its images: minutes, not seconds. */
+  readonly timing = { pollMs: 5_000, readyTimeoutMs: 15 * 60_000 };
   private files: Promise<{ dir: SecureTempDir; identity: string }> | undefined;
   private knownHosts = 0;
 
@@ -52,6 +54,31 @@ export class SshExecutor implements MachineExecutor {
   async close(): Promise<void> {
     if (this.files) await (await this.files).dir.remove();
     this.files = undefined;
+  }
+
+  /** ssh, nix (with flakes) and nixos-anywhere, before anything changes. */
+  async preflight(): Promise<void> {
+    const commands = this.options.commands ?? {};
+    const needs = [
+      { command: commands.ssh ?? 'ssh', how: 'install OpenSSH' },
+      { command: 'nix', how: 'install Nix (https://nixos.org/download) and enable flakes' },
+      {
+        command: commands.nixosAnywhere ?? 'nixos-anywhere',
+        how: 'run `nix profile install github:nix-community/nixos-anywhere`',
+      },
+      { command: commands.nixosRebuild ?? 'nixos-rebuild', how: 'run `nix profile install nixpkgs#nixos-rebuild`' },
+    ];
+    const missing: string[] = [];
+    for (const need of needs)
+      if ((await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${need.command}`}`).exitCode !== 0)
+        missing.push(`${need.command} (${need.how})`);
+    if (missing.length)
+      throw new MachineStepError(
+        '-',
+        'preflight',
+        'failed',
+        `the machine steps over SSH need ${missing.join(', ')}; nothing was changed.`,
+      );
   }
 
   async install(target: MachineTarget, step: DeployStep): Promise<void> {
@@ -137,6 +164,29 @@ export class SshExecutor implements MachineExecutor {
       target,
       'etcd-member-remove',
       `k3s kubectl delete node ${this.options.hostNames[member] ?? member}`,
+    );
+  }
+
+  async etcdSnapshot(target: MachineTarget): Promise<string> {
+    const name = `before-migration-${this.hostName(target)}`;
+    await this.remote(target, 'etcd-snapshot', `k3s etcd-snapshot save --name ${name}`);
+    return name;
+  }
+
+  async drain(target: MachineTarget): Promise<void> {
+    await this.remote(
+      target,
+      'drain',
+      `k3s kubectl drain ${this.hostName(target)} --ignore-daemonsets --delete-emptydir-data --timeout=10m`,
+    );
+  }
+
+  /** The etcd data and server state only; the agent's own state stays. */
+  async clearServerData(target: MachineTarget): Promise<void> {
+    await this.remote(
+      target,
+      'clear-server-data',
+      'systemctl stop k3s && rm -rf /var/lib/rancher/k3s/server/db /var/lib/rancher/k3s/server/tls',
     );
   }
 

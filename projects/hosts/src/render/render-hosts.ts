@@ -26,7 +26,7 @@ export interface RenderHostsInput {
   /** The nodes of the configured phase (nodesInPhase). */
   nodes: NodeModel[];
   vars: VarsDocument;
-  hostsState: HostsState;
+  hostsState: Pick<HostsState, 'k3sServers'>;
 }
 
 export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInput): HostsDocument {

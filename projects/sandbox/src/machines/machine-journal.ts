@@ -1,7 +1,8 @@
 // `.sandbox/journal.jsonl`: one JSON line per machine step, with its exact arguments, its outcome
 // and the cluster after it, so a test (or an operator) can read quorum from the journal alone.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileIfExists } from '../world/persistence';
 import type { ClusterView } from './cluster-view';
 
 export interface JournalEntry {
@@ -43,14 +44,7 @@ export class MachineJournal {
 
 /** The entries of a journal file; a missing file has none. */
 export function readJournal(file: string): JournalEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
+  return (readFileIfExists(file) ?? '')
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as JournalEntry);

@@ -3,9 +3,8 @@
 // obeys the rules that matter: an off server does not answer, a node joins only a cluster with
 // quorum, removing a member that would break quorum fails, a powered-off control-plane node drops
 // out of quorum. Every step is appended to the journal. See the sandbox README for the schema.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../world/persistence';
+import { readFileIfExists, writeFileAtomically } from '../world/persistence';
 import { FaultInjector, noFaults, type FaultConfig } from '../faults';
 import { clusterView, type ClusterView } from './cluster-view';
 import { DEFAULT_MACHINE_DURATIONS, type MachineDurations } from './machine-durations';
@@ -206,13 +205,8 @@ export class MachineModel {
 
   private load(): MachineWorld {
     if (!this.file) return emptyMachineWorld();
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyMachineWorld();
-      throw error;
-    }
+    const text = readFileIfExists(this.file);
+    if (text === undefined) return emptyMachineWorld();
     const world = JSON.parse(text) as MachineWorld;
     if (world?.format !== MACHINE_WORLD_FORMAT)
       throw new Error(

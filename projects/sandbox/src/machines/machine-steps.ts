@@ -141,13 +141,17 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
     if (!machine.os) fail(`${machine.name} runs no NixOS of ours: install it first`);
     const wasMember = world.etcdMembers.some((m) => m.name === machine.name);
     if (machine.k3s && machine.k3s.role === role(args) && (role(args) === 'agent' || wasMember)) {
+      // k3s restarts on the new generation: the node, and its etcd member, are down until it is back.
+      const readyAt = now + durations.rebuild + durations.ready;
       machine.k3s = {
         ...machine.k3s,
         version: text(args, 'version'),
-        readyAt: now + durations.rebuild + durations.ready,
+        readyAt,
         stuck: context.fault('not_ready'),
         drained: false,
       };
+      const member = world.etcdMembers.find((m) => m.name === machine.name);
+      if (member) member.healthyAt = Math.max(member.healthyAt, readyAt);
     } else startK3s(context, durations.rebuild);
     machine.os = { generation, deployedAt: now };
     return { durationMs: durations.rebuild };

@@ -13,13 +13,8 @@ export class WorldStore {
   }
 
   load(): World {
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyWorld();
-      throw error;
-    }
+    const text = readFileIfExists(this.file);
+    if (text === undefined) return emptyWorld();
     let world: World;
     try {
       world = JSON.parse(text) as World;
@@ -35,6 +30,16 @@ export class WorldStore {
 
   save(world: World): void {
     writeFileAtomically(this.file, JSON.stringify(world));
+  }
+}
+
+/** The file's text, or undefined when it does not exist (a world not saved yet). */
+export function readFileIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

@@ -1,0 +1,63 @@
+// The failover drill in the sandbox: one control-plane server powered off through the API drops
+// out of etcd's quorum without breaking it, the API answers from another, and it comes back Ready.
+import { afterEach, describe, expect, it } from 'vitest';
+import { failoverDrill } from '../src/drill/failover-drill';
+import { hostsCloud, type HostsCloud } from './support-sandbox/hosts-cloud';
+
+let cloud: HostsCloud | undefined;
+afterEach(async () => {
+  await cloud?.close();
+  cloud = undefined;
+});
+
+const drill = (c: HostsCloud, node?: string) => {
+  const lines: string[] = [];
+  return failoverDrill({
+    env: c.env,
+    node,
+    clock: { now: c.clock.now, sleep: c.clock.sleep },
+    log: (line) => lines.push(line),
+  }).then(() => lines);
+};
+
+describe('hosts:failover-drill in the sandbox', () => {
+  it('powers master-2 off and on: etcd keeps 2 of 3 up, the API answers, master-2 is Ready again', async () => {
+    cloud = await hostsCloud({ phase: 2 });
+    await cloud.infra();
+    await cloud.hosts();
+    const before = cloud.sandbox.machines.journal.all().length;
+    const lines = await drill(cloud, 'master-2');
+    expect(lines).toEqual([
+      'drill: etcd has 3 members, all up; powering master-2 off through the API.',
+      'drill: master-2 off: etcd 2/3 up (master-1 up, master-2 down, master-3 up), quorum kept.',
+      'drill: the Kubernetes API still answers on master-1 (https://pc-master-1:6443).',
+      'drill: master-2 powered on; waiting for it to be Ready with a healthy etcd member.',
+      'drill: passed: master-2 is Ready again and etcd has all 3 members up.',
+    ]);
+    const during = cloud.sandbox.machines.journal
+      .all()
+      .slice(before)
+      .find((e) => e.step === 'etcd-members' && e.cluster.members.some((m) => !m.up))!;
+    expect(during.cluster).toMatchObject({
+      quorum: true,
+      members: [{ up: true }, { name: 'master-2', up: false }, { up: true }],
+    });
+    expect(cloud.sandbox.machines.snapshot().cluster.ready).toEqual(['master-1', 'master-2', 'master-3', 'worker-1']);
+  });
+
+  it('refuses in phase 1 and names a node that is not a control-plane server, powering nothing off', async () => {
+    cloud = await hostsCloud({ phase: 1 });
+    await cloud.infra();
+    await expect(drill(cloud)).rejects.toThrow(
+      'the failover drill needs at least three control-plane servers; phase 1 has 1, which cannot keep quorum with one off.',
+    );
+    await cloud.setConfig((c) => {
+      c.phase = 2;
+    });
+    await cloud.infra();
+    await expect(drill(cloud, 'worker-1')).rejects.toThrow(
+      '--node=worker-1 is not a control-plane server of phase 2; allowed: master-1, master-2, master-3.',
+    );
+    expect(cloud.sandbox.machines.journal.all()).toEqual([]);
+  });
+});

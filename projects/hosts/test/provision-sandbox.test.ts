@@ -1,0 +1,158 @@
+// hosts' provision against the sandbox's machine model: phase 1 from empty, a second run that
+// deploys nothing, phase 2 from empty in the rolling order, and seeded machine faults that end
+// converged after reruns. Quorum is read from the journal alone.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JournalEntry } from '@personal-cloud/sandbox';
+import { hostsCloud, type HostsCloud } from './support-sandbox/hosts-cloud';
+
+let cloud: HostsCloud | undefined;
+afterEach(async () => {
+  await cloud?.close();
+  cloud = undefined;
+});
+
+const journal = (c: HostsCloud): readonly JournalEntry[] => c.sandbox.machines.journal.all();
+const deploys = (entries: readonly JournalEntry[]) =>
+  entries.filter((e) => e.step === 'install' || e.step === 'rebuild');
+
+describe('hosts:provision in the sandbox', () => {
+  it('phase 1 from empty: worker-1 installed as the one k3s server, Ready; a second run makes no machine step', async () => {
+    cloud = await hostsCloud({ phase: 1 });
+    await cloud.infra();
+    const first = await cloud.hosts();
+    expect(first.deployed).toEqual(['worker-1']);
+    expect(deploys(journal(cloud)).map((e) => `${e.step} ${e.node} ${e.outcome}`)).toEqual(['install worker-1 ok']);
+    expect(deploys(journal(cloud))[0]!.args).toMatchObject({ role: 'server', bootstrap: true, serverAddr: null });
+    expect(cloud.sandbox.machines.snapshot().cluster).toEqual({
+      members: [{ name: 'worker-1', up: true }],
+      quorum: true,
+      ready: ['worker-1'],
+    });
+    const state = await cloud.hostsState();
+    expect(state.k3sServers).toEqual(['worker-1']);
+    expect(Object.keys(state.deployed)).toEqual(['worker-1']);
+    expect((await (await cloud.vault()).read('tokens')).KUBECONFIG).toContain('server: "https://pc-worker-1:6443"');
+
+    const steps = journal(cloud).length;
+    const second = await cloud.hosts();
+    expect(second.deployed).toEqual([]);
+    expect(second.plan.nodes.map((n) => n.action)).toEqual(['skip']);
+    expect(journal(cloud)).toHaveLength(steps);
+  });
+
+  it('phase 2 from empty: master-1 first, the other servers join, then the worker; quorum never lost', async () => {
+    cloud = await hostsCloud({ phase: 2 });
+    await cloud.infra();
+    const run = await cloud.hosts();
+    expect(run.plan.waves.map((w) => w.nodes)).toEqual([['master-1'], ['master-2', 'master-3'], ['worker-1']]);
+    const installs = deploys(journal(cloud));
+    expect(installs.map((e) => e.node)).toEqual([
+      'master-1',
+      expect.stringMatching(/master-[23]/),
+      expect.stringMatching(/master-[23]/),
+      'worker-1',
+    ]);
+    expect(installs.every((e) => e.step === 'install' && e.outcome === 'ok')).toBe(true);
+    for (const entry of journal(cloud)) expect(entry.cluster.quorum).toBe(true);
+    expect(cloud.sandbox.machines.snapshot().cluster).toMatchObject({
+      quorum: true,
+      ready: ['master-1', 'master-2', 'master-3', 'worker-1'],
+    });
+    expect((await cloud.hostsState()).k3sServers.sort()).toEqual(['master-1', 'master-2', 'master-3']);
+
+    // Every configuration changed: a rolling rebuild, one control-plane node at a time.
+    const vault = await cloud.vault();
+    await vault.withLock('test', async (session) => {
+      const state = await session.read('state');
+      const hosts = state.layers.hosts as { deployed: Record<string, { generation: string }> };
+      for (const node of Object.values(hosts.deployed)) node.generation = 'an older configuration';
+      await session.write('state', state, 'test: every node looks changed');
+    });
+    const before = journal(cloud).length;
+    const rolled = await cloud.hosts();
+    expect(rolled.deployed).toEqual(['master-1', 'master-2', 'master-3', 'worker-1']);
+    const rebuilds = journal(cloud).slice(before);
+    expect(deploys(rebuilds).map((e) => `${e.step} ${e.node}`)).toEqual([
+      'rebuild master-1',
+      'rebuild master-2',
+      'rebuild master-3',
+      'rebuild worker-1',
+    ]);
+    for (const entry of rebuilds) expect(entry.cluster.quorum).toBe(true);
+    expect(
+      deploys(rebuilds)
+        .slice(0, 3)
+        .map((e) => e.cluster.members.filter((m) => m.up).length),
+    ).toEqual([2, 2, 2]);
+  });
+
+  it('phase 1 → 2: the servers join worker-1, then etcd moves off it in order and it redeploys as an agent; quorum kept throughout', async () => {
+    cloud = await hostsCloud({ phase: 1 });
+    await cloud.infra();
+    await cloud.hosts();
+    const before = journal(cloud).length;
+    await cloud.setConfig((c) => {
+      c.phase = 2;
+    });
+    await cloud.infra();
+    const run = await cloud.hosts();
+    expect(run.deployed.sort()).toEqual(['master-1', 'master-2', 'master-3', 'worker-1']);
+    const steps = journal(cloud)
+      .slice(before)
+      .filter((e) => e.step !== 'probe');
+    const onWorker = steps
+      .filter((e) => e.node === 'worker-1' || e.args.member === 'worker-1')
+      .map((e) => `${e.step} ${e.node}`);
+    expect(onWorker).toEqual([
+      'etcd-snapshot worker-1',
+      'drain worker-1',
+      'etcd-member-remove master-1',
+      'clear-server-data worker-1',
+      'rebuild worker-1',
+    ]);
+    for (const entry of journal(cloud)) expect(entry.cluster.quorum).toBe(true);
+    expect(Math.max(...steps.map((e) => e.cluster.members.length))).toBe(4);
+    expect(cloud.sandbox.machines.snapshot().cluster).toMatchObject({
+      members: [
+        { name: 'master-1', up: true },
+        { name: 'master-2', up: true },
+        { name: 'master-3', up: true },
+      ],
+      ready: ['master-1', 'master-2', 'master-3', 'worker-1'],
+    });
+    const state = await cloud.hostsState();
+    expect(state.k3sServers).toEqual(['master-1', 'master-2', 'master-3']);
+    expect(state.deployed['worker-1']!.role).toBe('agent');
+    expect((await cloud.hosts()).deployed).toEqual([]);
+  });
+
+  it('seeded machine faults: the roll stops at the failing node, names it, keeps what succeeded, and reruns converge', async () => {
+    cloud = await hostsCloud({ phase: 2 });
+    await cloud.infra();
+    cloud.sandbox.setFaults('install_error=0.35,not_ready=0.2,seed=11');
+    const failures: string[] = [];
+    for (let attempt = 0; attempt < 12; attempt++) {
+      try {
+        await cloud.hosts();
+        break;
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    for (const message of failures) expect(message).toMatch(/^hosts: the roll stopped at (master|worker)-\d: /);
+    cloud.sandbox.setFaults('');
+    const settled = await cloud.hosts();
+    expect(settled.deployed).toEqual([]);
+    expect(cloud.sandbox.machines.snapshot().cluster).toMatchObject({
+      quorum: true,
+      ready: ['master-1', 'master-2', 'master-3', 'worker-1'],
+    });
+    expect(
+      cloud.sandbox.machines
+        .snapshot()
+        .machines.etcdMembers.map((m) => m.name)
+        .sort(),
+    ).toEqual(['master-1', 'master-2', 'master-3']);
+  });
+});
