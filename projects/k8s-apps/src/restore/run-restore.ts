@@ -63,7 +63,7 @@ export async function restoreApp(run: RestoreRun): Promise<RestoreResult> {
           throw new CloudError(
             `the restore of ${run.request.app}'s claim ${destination.claim} into ${plan.namespace} has not finished after ${Math.round((run.timeoutMs ?? 3_600_000) / 1000)} s; ReplicationDestination ${plan.namespace}/${destination.name} is still syncing.`,
           );
-        await run.clock.sleep(run.pollMs ?? 5000);
+        await run.clock.sleep(run.pollMs ?? 1000);
       }
     }
     return { plan, restored, durationMs: run.clock.now() - started };

@@ -9,7 +9,7 @@ export function formatGitopsPlan(plan: GitopsPlan, remote: string): string {
     (c) =>
       `${SIGNS[c.action]} ${c.kind} ${pc.bold(c.namespace ? `${c.namespace}/${c.name}` : c.name)} ${pc.dim(`(${c.owner}, ${c.file})`)}`,
   );
-  for (const file of plan.otherFiles) lines.push(`${SIGNS.change} ${pc.dim(`file ${file}`)}`);
+  // kustomize's own files follow the objects; they are counted, not listed.
   const count = (action: keyof typeof SIGNS) => plan.changes.filter((c) => c.action === action).length;
   lines.push(
     plan.changes.length || plan.otherFiles.length
