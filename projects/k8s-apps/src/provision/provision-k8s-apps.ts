@@ -8,6 +8,7 @@ import { openWorld, type World } from '@personal-cloud/infra';
 import { findLeaks } from '@personal-cloud/vault';
 import type { ClusterApi, KustomizationStatus } from '../cluster/cluster-api';
 import { chooseClusterApi } from '../cluster/choose-cluster-api';
+import { FLUX_VERSION } from '../cluster/flux-version';
 import { commitTree, fetchRemote, filesAt, pushBranch } from '../gitops/gitops-clone';
 import { dnsRecords, formatRecords, missingRecords, type Resolve } from '../dns/dns-records';
 import { loadConfig, readTokens, readVars } from '../k8s-apps-inputs';
@@ -17,8 +18,6 @@ import { renderTree } from '../render/render-tree';
 import { secretValues } from './secret-values';
 import { waitForKustomizations, type RunClock } from './wait-kustomizations';
 
-/** Flux's pinned version: what `flux install --export` is asked for, and what the sandbox records. */
-export const FLUX_VERSION = 'v2.4.0';
 /** The workspace's clone of the GitOps repository. */
 export const GITOPS_CLONE_DIR = 'dist/k8s-apps/gitops';
 
