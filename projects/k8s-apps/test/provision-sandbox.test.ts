@@ -4,71 +4,37 @@
 // sandbox's Flux builds it with the real kubectl kustomize; a second run commits nothing and
 // prints one line; no value of the vault's tokens is anywhere in the GitOps history.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ControllableClock, startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
-import { findLeaks, generateOpenSshKeyPair, openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
+import { findLeaks } from '@personal-cloud/vault';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { provisionK8sApps } from '../src/provision/provision-k8s-apps';
 import { restoreApp } from '../src/restore/run-restore';
+import { startAppsSandbox, type AppsSandbox } from './support/apps-sandbox';
 
 describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
-  let root: string;
-  let sandbox: RunningSandbox;
+  let world: AppsSandbox;
+  let sandbox: AppsSandbox['sandbox'];
   let env: NodeJS.ProcessEnv;
   let tokens: Record<string, string>;
-  const clock = new ControllableClock();
+  let clock: AppsSandbox['clock'];
   const lines: string[] = [];
   let remoteUrl = '';
   const run = () =>
-    provisionK8sApps({ env, clone: join(root, 'clone'), clock, log: (line) => lines.push(line), timeoutMs: 60_000 });
+    provisionK8sApps({
+      env,
+      clone: join(world.root, 'clone'),
+      clock,
+      log: (line) => lines.push(line),
+      timeoutMs: 60_000,
+    });
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'k8s-apps-provision-'));
-    sandbox = await startSandbox({
-      port: 0,
-      dir: null,
-      actionMs: 0,
-      faults: '',
-      machineMs: 'install=0,ready=0',
-      clock: clock.now,
-    });
-    env = {
-      ...process.env,
-      HCLOUD_TOKEN: '',
-      HCLOUD_ENDPOINT: sandbox.url,
-      CLOUD_CONFIG: resolve(__dirname, '../../../cluster.config.ts'),
-      CLOUD_SECRETS_DIR: join(root, 'secrets'),
-      CLOUD_AGE_IDENTITY: join(root, 'identity.txt'),
-    };
-    tokens = {
-      GITOPS_DEPLOY_KEY: generateOpenSshKeyPair('flux@test').privateKey,
-      RESTIC_PASSWORD: 'restic-password-0123456789abcdef',
-      ATTIC_TOKEN_HS256_SECRET: 'attic-hs256-secret-0123456789abcdef',
-      ATTIC_SIGNING_KEY: 'cache-1:attic-signing-key-0123456789abcdef',
-      ETH_ENGINE_JWT: 'eth-engine-jwt-0123456789abcdef0123',
-      HCLOUD_CSI_TOKEN: 'hcloud-csi-token-0123456789abcdef',
-      S3_ACCESS_KEY_ID: 's3-access-key-id-0123456789',
-      S3_SECRET_ACCESS_KEY: 's3-secret-access-key-0123456789abcdef',
-    };
-    const vault = await openVault({ ...vaultOptionsFromEnv(env, { sandbox: true }), log: () => {} });
-    await vault.withLock('test: tokens', (session) => session.writeAll({ tokens }, 'test: tokens'));
-    // A one-node cluster in the machine model: the API answers only with etcd quorum.
-    sandbox.machines.registerExternalMachine('worker-1', '10.0.1.20');
-    sandbox.machines.run({
-      step: 'install',
-      node: 'worker-1',
-      serverId: null,
-      args: { generation: 'g1', role: 'server', version: 'v1.31.4+k3s1', bootstrap: true, nodeIp: '10.0.1.20' },
-    });
+    world = await startAppsSandbox();
+    ({ sandbox, env, tokens, clock } = world);
   });
-  afterAll(async () => {
-    await sandbox.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => world.stop());
 
   it('pushes the render, installs Flux, creates the Secrets and ends with every Kustomization Ready', async () => {
     const result = await run();
