@@ -24,11 +24,11 @@ const configMap = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: default }\n`;
 
 /** A Flux layout in miniature: the cluster directory declares infra, then apps after it. */
-function layout(appsFile: string): Record<string, string> {
+function layout(appsFile: string, infraFile = 'config.yaml'): Record<string, string> {
   return {
     'clusters/demo/kustomization.yaml': kustomization(['stages.yaml']),
     'clusters/demo/stages.yaml': `${fluxKustomization('infra', 'infrastructure', [])}\n---\n${fluxKustomization('apps', 'apps', ['infra'])}\n`,
-    'infrastructure/kustomization.yaml': kustomization(['config.yaml']),
+    'infrastructure/kustomization.yaml': kustomization([infraFile]),
     'infrastructure/config.yaml': configMap('infra'),
     'apps/kustomization.yaml': kustomization([appsFile]),
     'apps/app.yaml': configMap('app'),

@@ -1,6 +1,7 @@
 // The one interface the k8s-apps layer's cluster side goes through. Two implementations: the
 // sandbox's model of the cluster's API (sandbox-cluster-api.ts) and the Kubernetes API
 // (not built yet: it needs @kubernetes/client-node). The endpoint chooses (choose-cluster-api.ts).
+import type { KustomizationCondition } from '@personal-cloud/sandbox';
 import type { GitopsRemote } from '../gitops/gitops-clone';
 import type { Manifest } from '../manifest/manifest';
 
@@ -18,15 +19,8 @@ export interface SecretToApply {
   data: Record<string, string>;
 }
 
-export interface KustomizationStatus {
-  name: string;
-  ready: boolean;
-  reason: string;
-  message: string;
-  /** `<branch>@sha1:<commit>` it was last reconciled from. */
-  revision: string;
-  dependsOn: string[];
-}
+/** A Flux Kustomization's Ready condition: the sandbox's model reports it in the same shape as Flux's status. */
+export type KustomizationStatus = Omit<KustomizationCondition, 'objects'>;
 
 /** The GitOps remote as the world gives it: where to push and where Flux reads, and its host key. */
 export interface WorldGitopsRemote extends GitopsRemote {
