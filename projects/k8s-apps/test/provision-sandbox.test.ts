@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { findLeaks } from '@personal-cloud/vault';
+import { findLeaks, openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { provisionK8sApps } from '../src/provision/provision-k8s-apps';
 import { renderTree } from '../src/render/render-tree';
@@ -69,10 +69,13 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
 
   it('makes no commit on a second run and says so in one line', async () => {
     lines.length = 0;
+    const journalLength = sandbox.machines.journal.all().length;
     const again = await run();
+    // Nothing changed, so nothing was sent: no Secret, no install, no reconcile.
+    expect(sandbox.machines.journal.all()).toHaveLength(journalLength);
     expect(again.pushed).toBeNull();
     expect(lines).toEqual([
-      `k8s-apps: nothing to commit: ${again.remoteUrl} holds this render (${again.head.slice(0, 7)}); 4 Flux Kustomizations Ready; 9 Secrets applied.`,
+      `k8s-apps: nothing to commit: ${again.remoteUrl} holds this render (${again.head.slice(0, 7)}); 4 Flux Kustomizations Ready; 9 of 9 Secrets unchanged.`,
     ]);
     expect(
       execFileSync('git', ['-C', fileURLToPath(again.remoteUrl), 'rev-list', '--count', 'main'])
@@ -127,5 +130,22 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
     await expect(
       restoreApp({ env, clock, request: { ...request, app: 'eth-node', asOf: 'yesterday' } }),
     ).rejects.toThrow('--as-of must be an RFC 3339 time such as 2026-12-01T03:00:00Z, not "yesterday".');
+  });
+
+  it('applies again only the Secret whose vault token changed', async () => {
+    const vault = await openVault({ ...vaultOptionsFromEnv(env, { sandbox: true }), log: () => {} });
+    await vault.withLock('test: rotate', async (session) =>
+      session.write(
+        'tokens',
+        { ...(await session.read('tokens')), ETH_ENGINE_JWT: 'rotated-jwt-0123456789abcdef' },
+        'rotate',
+      ),
+    );
+    const before = sandbox.machines.journal.all().length;
+    expect((await run()).pushed).toBeNull();
+    const sent = sandbox.machines.journal.all().slice(before);
+    expect(sent.map((e) => `${e.step} ${e.args.namespace}/${e.args.name}`)).toEqual([
+      'apply-secret eth-node/eth-node-jwt',
+    ]);
   });
 });

@@ -17,6 +17,8 @@ export interface SecretToApply {
   namespace: string;
   name: string;
   data: Record<string, string>;
+  /** `sha256:<hex>` of the data: recorded with the Secret, so a rerun applies only what changed. */
+  fingerprint: string;
 }
 
 /** A Flux Kustomization's Ready condition: the sandbox's model reports it in the same shape as Flux's status. */
@@ -42,8 +44,10 @@ export interface ClusterApi {
   /** 'kubernetes' or 'sandbox': for messages only; no caller branches on it. */
   readonly kind: string;
   gitopsRemote(branch: string): Promise<WorldGitopsRemote>;
-  /** Installs Flux when it is missing or differs, with `deployKey` as its source Secret; true when it did. */
-  ensureFlux(install: FluxInstall, deployKey: SecretToApply): Promise<boolean>;
+  /** Installs Flux when it is missing or differs (its source Secret is applied before); true when it did. */
+  ensureFlux(install: FluxInstall): Promise<boolean>;
+  /** `<namespace>/<name>` → the fingerprint recorded with each Secret applied so far. */
+  secretFingerprints(): Promise<Map<string, string>>;
   /** Creates or updates the Secret (server-side apply). */
   applySecret(secret: SecretToApply): Promise<void>;
   /** Asks Flux to fetch its source and reconcile now (flux reconcile source git). */

@@ -23,7 +23,7 @@ export class SandboxClusterApi implements ClusterApi {
     return { url, branch, knownHosts: '' };
   }
 
-  async ensureFlux(install: FluxInstall, deployKey: SecretToApply): Promise<boolean> {
+  async ensureFlux(install: FluxInstall): Promise<boolean> {
     const { flux } = (await this.get('/__sandbox/cluster')) as ClusterApiState;
     const same =
       flux?.version === install.version &&
@@ -31,7 +31,6 @@ export class SandboxClusterApi implements ClusterApi {
       flux.source.branch === install.source.branch &&
       flux.source.path === install.source.path;
     if (same) return false;
-    await this.applySecret(deployKey);
     await this.step('flux-install', { version: install.version, source: install.source });
     return true;
   }
@@ -41,7 +40,13 @@ export class SandboxClusterApi implements ClusterApi {
       namespace: secret.namespace,
       name: secret.name,
       keys: Object.keys(secret.data).sort(),
+      fingerprint: secret.fingerprint,
     });
+  }
+
+  async secretFingerprints(): Promise<Map<string, string>> {
+    const { secretFingerprints } = (await this.get('/__sandbox/cluster')) as ClusterApiState;
+    return new Map(Object.entries(secretFingerprints ?? {}));
   }
 
   async reconcile(): Promise<void> {

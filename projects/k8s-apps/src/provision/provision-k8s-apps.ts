@@ -13,7 +13,7 @@ import { commitTree, fetchRemote, filesAt, pushBranch } from '../gitops/gitops-c
 import { dnsRecords, formatRecords, missingRecords, type Resolve } from '../dns/dns-records';
 import { loadConfig, readTokens, readVars } from '../k8s-apps-inputs';
 import { planGitops, type GitopsPlan } from '../plan/gitops-plan';
-import { clusterDir, DEPLOY_KEY_SECRET } from '../render/flux-layout';
+import { clusterDir } from '../render/flux-layout';
 import { renderTree } from '../render/render-tree';
 import { secretValues } from './secret-values';
 import { waitForKustomizations, type RunClock } from './wait-kustomizations';
@@ -112,14 +112,14 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
       log(`k8s-apps: pushed ${commit.slice(0, 7)} to ${remote.url} (${summary(plan)}).`);
     }
     const head = commit ?? base!;
-    const deployKey = secrets.find(
-      (s) => s.namespace === DEPLOY_KEY_SECRET.namespace && s.name === DEPLOY_KEY_SECRET.name,
-    )!;
+    // Secrets first (the deploy key is Flux's source Secret), each only when its data changed.
+    const applied = await api.secretFingerprints();
+    const changed = secrets.filter((s) => applied.get(`${s.namespace}/${s.name}`) !== s.fingerprint);
+    for (const secret of changed) await api.applySecret(secret);
     const source = { url: remote.url, branch: config.gitops.branch, path: clusterDir(config) };
-    const fluxInstalled = await api.ensureFlux({ version: FLUX_VERSION, source }, deployKey);
+    const fluxInstalled = await api.ensureFlux({ version: FLUX_VERSION, source });
     if (fluxInstalled)
       log(`k8s-apps: Flux ${FLUX_VERSION} installed (${api.kind}), following ${source.url} ${source.branch}.`);
-    for (const secret of secrets) if (secret !== deployKey) await api.applySecret(secret);
     const before = await api.kustomizations();
     const settled = before.length > 0 && before.every((s) => s.ready && s.revision.endsWith(`:${head}`));
     if (!settled) await api.reconcile();
@@ -131,7 +131,7 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
     });
     if (!commit)
       log(
-        `k8s-apps: nothing to commit: ${remote.url} holds this render (${head.slice(0, 7)}); ${kustomizations.length} Flux Kustomizations Ready; ${secrets.length} Secrets applied.`,
+        `k8s-apps: nothing to commit: ${remote.url} holds this render (${head.slice(0, 7)}); ${kustomizations.length} Flux Kustomizations Ready; ${secrets.length - changed.length} of ${secrets.length} Secrets unchanged.`,
       );
     // The sandbox's addresses are documentation ranges no resolver knows: only Hetzner's are looked up.
     if (world === 'hetzner') {

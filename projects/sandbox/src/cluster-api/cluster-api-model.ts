@@ -95,7 +95,10 @@ export class ClusterApiModel {
       const keys = args.keys;
       if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k))
         throw new StepArgumentError('needs "keys" as a list of key names');
-      state.secrets[`${text(args, 'namespace')}/${text(args, 'name')}`] = [...keys].sort();
+      const key = `${text(args, 'namespace')}/${text(args, 'name')}`;
+      state.secrets[key] = [...keys].sort();
+      if (typeof args.fingerprint === 'string') state.secretFingerprints[key] = args.fingerprint;
+      else delete state.secretFingerprints[key];
       this.save(state);
       return answer('ok');
     }

@@ -46,6 +46,8 @@ export interface ClusterApiState {
   flux: { version: string; source: FluxSource; installedAt: string } | null;
   /** `<namespace>/<name>` → the keys it holds. */
   secrets: Record<string, string[]>;
+  /** `<namespace>/<name>` → the fingerprint its client sent (a hash of its data), so a rerun can skip an unchanged Secret. */
+  secretFingerprints: Record<string, string>;
   kustomizations: Record<string, KustomizationCondition>;
   /** The revision of the last reconcile, or null before the first. */
   revision: string | null;
@@ -56,5 +58,13 @@ export interface ClusterApiState {
 }
 
 export function emptyClusterApiState(): ClusterApiState {
-  return { flux: null, secrets: {}, kustomizations: {}, revision: null, applied: {}, restores: {} };
+  return {
+    flux: null,
+    secrets: {},
+    secretFingerprints: {},
+    kustomizations: {},
+    revision: null,
+    applied: {},
+    restores: {},
+  };
 }
