@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { startSandbox, type RunningSandbox } from '../src/index';
+import { bootstrapOneServer } from './one-server-cluster';
 
 const kustomization = (resources: string[]) =>
   `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `- ${r}`).join('\n')}\n`;
@@ -95,13 +96,7 @@ describeWithTool('kubectl', "the sandbox's cluster API and Flux", () => {
   });
 
   it('reconciles a pushed commit in dependsOn order, then names the Kustomization whose build fails', async () => {
-    sandbox.machines.registerExternalMachine('master-1', '10.0.1.10');
-    sandbox.machines.run({
-      step: 'install',
-      node: 'master-1',
-      serverId: null,
-      args: { generation: 'g1', role: 'server', version: 'v1.31.4+k3s1', bootstrap: true, nodeIp: '10.0.1.10' },
-    });
+    bootstrapOneServer(sandbox.machines, 'master-1', '10.0.1.10');
     const url = ((await (await fetch(`${origin()}/__sandbox/gitops`)).json()) as { url: string }).url;
     expect(url).toMatch(/^file:\/\/.*\/gitops\.git$/);
     const good = await push(layout('app.yaml'));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControllableClock, startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
 import { generateOpenSshKeyPair, openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
+import { bootstrapOneServer } from '../../../sandbox/test/one-server-cluster';
 
 export interface AppsSandbox {
   sandbox: RunningSandbox;
@@ -49,13 +50,7 @@ export async function startAppsSandbox(): Promise<AppsSandbox> {
   };
   const vault = await openVault({ ...vaultOptionsFromEnv(env, { sandbox: true }), log: () => {} });
   await vault.withLock('test: tokens', (session) => session.writeAll({ tokens }, 'test: tokens'));
-  sandbox.machines.registerExternalMachine('worker-1', '10.0.1.20');
-  sandbox.machines.run({
-    step: 'install',
-    node: 'worker-1',
-    serverId: null,
-    args: { generation: 'g1', role: 'server', version: 'v1.31.4+k3s1', bootstrap: true, nodeIp: '10.0.1.20' },
-  });
+  bootstrapOneServer(sandbox.machines, 'worker-1', '10.0.1.20');
   return {
     sandbox,
     clock,
