@@ -3,6 +3,7 @@
 import {
   configPath,
   loadClusterConfig,
+  lookupVar,
   nodesInPhase,
   type ClusterConfig,
   type NodeModel,
@@ -10,7 +11,7 @@ import {
 } from '@personal-cloud/cluster';
 import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
 import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
-import { readHostsState, type HostsState } from './state/hosts-state';
+import { onCurrentServers, readHostsState, type HostsState } from './state/hosts-state';
 
 export interface HostsInputs {
   config: ClusterConfig;
@@ -25,5 +26,17 @@ export async function loadHostsInputs(env: NodeJS.ProcessEnv = process.env): Pro
   const config = await loadClusterConfig(configPath(env));
   const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
   const [vars, state] = await Promise.all([vault.read('vars'), vault.read('state')]);
-  return { config, nodes: nodesInPhase(config), vault, vars: vars as VarsDocument, hostsState: readHostsState(state) };
+  const nodes = nodesInPhase(config);
+  const serverIdOf = (name: string) => {
+    const node = nodes.find((n) => n.name === name);
+    const id = node ? lookupVar(vars as VarsDocument, `CLUSTER.${node.varsKey}.hetzner_id`) : undefined;
+    return id === undefined ? undefined : Number(id);
+  };
+  return {
+    config,
+    nodes,
+    vault,
+    vars: vars as VarsDocument,
+    hostsState: onCurrentServers(readHostsState(state), serverIdOf),
+  };
 }

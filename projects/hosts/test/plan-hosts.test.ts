@@ -8,13 +8,15 @@ import { nodeGeneration } from '../src/plan/node-generation';
 import { planHosts } from '../src/plan/plan-hosts';
 import type { HostsDocument } from '../src/render/hosts-document';
 import type { HostsState } from '../src/state/hosts-state';
+
+type PlanState = Pick<HostsState, 'k3sServers' | 'deployed'>;
 import { configAt, renderAt } from './fixtures';
 
 const generationsOf = (document: HostsDocument, nix = 'nix-1') =>
   Object.fromEntries(Object.values(document.nodes).map((n) => [n.name, nodeGeneration(document, n, nix)]));
 
 /** State after every node of `document` was deployed with the generations of `nix`. */
-function deployedState(document: HostsDocument, nix = 'nix-1'): HostsState {
+function deployedState(document: HostsDocument, nix = 'nix-1'): PlanState {
   const generations = generationsOf(document, nix);
   const nodes = Object.values(document.nodes);
   return {
@@ -28,7 +30,7 @@ function deployedState(document: HostsDocument, nix = 'nix-1'): HostsState {
   };
 }
 
-const empty: HostsState = { k3sServers: [], deployed: {} };
+const empty: PlanState = { k3sServers: [], deployed: {} };
 
 describe('planHosts', () => {
   it('phase 4 from empty: master-1 first, the other servers together, then workers two at a time', () => {
@@ -99,7 +101,7 @@ describe('planHosts', () => {
   it('installs only what is missing after a stopped roll, joining the running cluster', () => {
     const document = renderAt(2, ['master-1']);
     const full = deployedState(document);
-    const state: HostsState = { k3sServers: ['master-1'], deployed: { 'master-1': full.deployed['master-1']! } };
+    const state: PlanState = { k3sServers: ['master-1'], deployed: { 'master-1': full.deployed['master-1']! } };
     const plan = planHosts({ document, generations: generationsOf(document), state, maxParallel: 2 });
     expect(plan.nodes.map((n) => `${n.node}:${n.action}`)).toEqual([
       'master-1:skip',
@@ -113,7 +115,7 @@ describe('planHosts', () => {
   it('moves etcd off the phase-1 server after the new servers joined, then its quorum is 3 of 3', () => {
     const phase1 = renderAt(1);
     const document = renderAt(2, ['worker-1']);
-    const state: HostsState = { k3sServers: ['worker-1'], deployed: deployedState(phase1).deployed };
+    const state: PlanState = { k3sServers: ['worker-1'], deployed: deployedState(phase1).deployed };
     const plan = planHosts({ document, generations: generationsOf(document), state, maxParallel: 2 });
     expect(plan.refused).toBeNull();
     expect(plan.waves.map((w) => w.nodes)).toEqual([['master-1', 'master-2', 'master-3'], ['worker-1']]);

@@ -3,6 +3,8 @@
 // converged after reruns. Quorum is read from the journal alone.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '@personal-cloud/sandbox';
+import { destroyInfra, provisionInfra } from '@personal-cloud/infra';
+import { quietProgress } from '../../infra/test/support/cloud';
 import { hostsCloud, type HostsCloud } from './support-sandbox/hosts-cloud';
 
 let cloud: HostsCloud | undefined;
@@ -124,6 +126,60 @@ describe('hosts:provision in the sandbox', () => {
     expect(state.k3sServers).toEqual(['master-1', 'master-2', 'master-3']);
     expect(state.deployed['worker-1']!.role).toBe('agent');
     expect((await cloud.hosts()).deployed).toEqual([]);
+  });
+
+  it('phase 2 → 1 with --prune deletes nothing and says why: hosts refuses, and infra keeps the servers hosts runs', async () => {
+    cloud = await hostsCloud({ phase: 2 });
+    await cloud.infra();
+    await cloud.hosts();
+    const servers = (await cloud.observed()).filter((o) => o.type === 'server').length;
+    await cloud.setConfig((c) => {
+      c.phase = 1;
+    });
+    await expect(
+      provisionInfra({
+        env: cloud.env,
+        progress: quietProgress(),
+        client: cloud.fast,
+        prune: true,
+        allowDestroy: ['master-1', 'master-2', 'master-3'],
+      }),
+    ).rejects.toThrow(
+      'the plan would delete the server(s) of master-1, master-2, master-3, which the hosts layer runs as k3s node(s); a server is deleted only after hosts drained it and removed it from etcd, which it does not do yet, so nothing was changed. Keep the phase, or tear the whole cloud down with `npx nx run infra:destroy`.',
+    );
+    expect((await cloud.observed()).filter((o) => o.type === 'server')).toHaveLength(servers);
+    await expect(cloud.hosts()).rejects.toThrow(
+      /^hosts' state says the cluster's servers are master-1, master-2, master-3, and none of them is a node of phase 1/,
+    );
+  });
+
+  it('an interruption stops at a safe point: no new deploy starts, what finished is recorded, and the rerun resumes', async () => {
+    cloud = await hostsCloud({ phase: 2 });
+    await cloud.infra();
+    const stop = new AbortController();
+    const progress = quietProgress();
+    progress.end = () => stop.abort('SIGINT');
+    await expect(cloud.hosts({ stop: stop.signal, progress })).rejects.toThrow(
+      /^interrupted \(SIGINT\) before master-[23]'s deploy/,
+    );
+    expect(deploys(journal(cloud)).map((e) => e.node)).toEqual(['master-1']);
+    expect(Object.keys((await cloud.hostsState()).deployed)).toEqual(['master-1']);
+    const rerun = await cloud.hosts();
+    expect(rerun.deployed.sort()).toEqual(['master-2', 'master-3', 'worker-1']);
+    expect(deploys(journal(cloud)).filter((e) => e.node === 'master-1')).toHaveLength(1);
+  });
+
+  it('after infra:destroy and a new infra, the nodes are on new servers: hosts installs and bootstraps again', async () => {
+    cloud = await hostsCloud({ phase: 1 });
+    await cloud.infra();
+    await cloud.hosts();
+    await destroyInfra({ env: cloud.env, progress: quietProgress(), client: cloud.fast });
+    await cloud.infra();
+    const before = journal(cloud).length;
+    const again = await cloud.hosts();
+    expect(again.deployed).toEqual(['worker-1']);
+    expect(deploys(journal(cloud).slice(before)).map((e) => [e.step, e.args.bootstrap])).toEqual([['install', true]]);
+    expect((await cloud.hostsState()).k3sServers).toEqual(['worker-1']);
   });
 
   it('seeded machine faults: the roll stops at the failing node, names it, keeps what succeeded, and reruns converge', async () => {

@@ -1,6 +1,7 @@
 // Provision and destroy as functions of an environment, so the targets and the tests run the
 // very same code: the targets pass process.env, the tests an env of temp dirs and a sandbox.
 import { clusterSelector } from '@personal-cloud/cluster';
+import type { State } from '@personal-cloud/vault';
 import type { HcloudClientOptions } from './hcloud/client';
 import { withHcloud } from './hcloud-session';
 import { loadInfraInputs, openConfigAndVault } from './infra-inputs';
@@ -32,6 +33,7 @@ export async function provisionInfra(options: ProvisionOptions): Promise<Reconci
   const { config, vault, desired, nodes } = await loadInfraInputs(options.env);
   return vault.withLock(`infra provision of ${config.name}`, async (session) => {
     const recorder = new StateRecorder(session);
+    const deployedNodes = hostsDeployedNodes(await session.read('state'));
     const progress = options.progress ?? createProgress();
     try {
       return await withHcloud(
@@ -45,6 +47,7 @@ export async function provisionInfra(options: ProvisionOptions): Promise<Reconci
             progress,
             prune: options.prune ?? false,
             allowDestroy: options.allowDestroy ?? [],
+            deployedNodes,
             concurrency: options.concurrency,
             onPlan: (plan, round) => round === 1 && options.onPlan?.(plan),
           }),
@@ -87,4 +90,13 @@ export async function destroyInfra(options: RunOptions): Promise<ReconcileResult
       await recorder.flush();
     }
   });
+}
+
+/**
+ * The nodes hosts' state lists as deployed (`layers.hosts.deployed`). Read by key, without the
+ * hosts layer's code, which comes after infra: infra only needs the names, to never prune them.
+ */
+function hostsDeployedNodes(state: State): string[] {
+  const hosts = state.layers.hosts as { deployed?: unknown } | undefined;
+  return hosts?.deployed && typeof hosts.deployed === 'object' ? Object.keys(hosts.deployed) : [];
 }

@@ -173,6 +173,20 @@ describe('the machine model', () => {
     });
   });
 
+  it('a cluster whose members all lost their servers is over: a new bootstrap starts afresh', () => {
+    const w = phase2();
+    for (const id of [1, 2, 3, 4]) w.power.set(id, 'absent');
+    for (const id of [11, 12, 13]) w.power.set(id, 'running');
+    const again = w.model.run({
+      step: 'install',
+      node: 'master-1',
+      serverId: 11,
+      args: { generation: 'g', role: 'server', version: 'v', bootstrap: true, nodeIp: '10.0.1.10' },
+    });
+    expect(again.outcome).toBe('ok');
+    expect(w.model.snapshot().machines.etcdMembers.map((m) => m.name)).toEqual(['master-1']);
+  });
+
   it('removing a member fails as etcd does when it would break quorum, and works when it keeps it', () => {
     const w = phase2();
     w.power.set(3, 'off');

@@ -43,7 +43,7 @@ export interface HostsPlan {
 export interface PlanHostsInput {
   document: HostsDocument;
   generations: Record<string, string>;
-  state: HostsState;
+  state: Pick<HostsState, 'k3sServers' | 'deployed'>;
   /** hosts.maxParallel: workers deployed at once. */
   maxParallel: number;
 }
@@ -118,7 +118,7 @@ export function planHosts({ document, generations, state, maxParallel }: PlanHos
   };
 }
 
-function planNode(node: HostNode, generation: string, state: HostsState): PlannedNode {
+function planNode(node: HostNode, generation: string, state: Pick<HostsState, 'deployed'>): PlannedNode {
   const deployed = state.deployed[node.name];
   const base = { node: node.name, role: node.k3s.role, generation };
   if (!deployed) return { ...base, action: 'install', reason: 'not installed yet' };

@@ -142,6 +142,7 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
                   record('joined to etcd', (s) => ({
                     ...s,
                     k3sServers: s.k3sServers.includes(name) ? s.k3sServers : [...s.k3sServers, name],
+                    serverIds: { ...s.serverIds, [name]: node.hetznerId },
                   }));
                 progress.note(name, 'waiting for Ready');
                 await waitReady(executor, target, node.k3s.role, clock, run.stop);
@@ -153,6 +154,7 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
                       generation: planned.generation,
                       role: node.k3s.role,
                       at: new Date(clock.now()).toISOString(),
+                      serverId: node.hetznerId,
                     },
                   },
                 }));

@@ -7,7 +7,7 @@ import type { HcloudClient } from '../hcloud/client';
 import type { InfraBook } from '../state/infra-book';
 import type { Progress } from '../ui/progress';
 import { applyPlan, isFatal } from './apply-plan';
-import { guardPlan } from './guards';
+import { guardDeployedServers, guardPlan } from './guards';
 import { listCluster } from './list-cluster';
 import { observe, type Observed } from './observed';
 import { planChanges } from './plan-changes';
@@ -23,6 +23,8 @@ export interface ReconcileOptions {
   allowDestroy: readonly string[];
   /** Off only for destroy, which the operator confirmed as a whole. */
   guard?: boolean;
+  /** Nodes the hosts layer has deployed (its state's `deployed`): their servers are never pruned. */
+  deployedNodes?: readonly string[];
   concurrency?: number;
   maxRounds?: number;
   /** Called with each round's plan before it is applied. */
@@ -45,7 +47,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     const observed = observe(await listCluster(client, cluster));
     const plan = planChanges(desired, observed, { prune: options.prune });
     first ??= plan;
-    if (options.guard !== false) guardPlan(plan, cluster, options.allowDestroy);
+    if (options.guard !== false) {
+      guardDeployedServers(plan, cluster, options.deployedNodes ?? []);
+      guardPlan(plan, cluster, options.allowDestroy);
+    }
     if (!plan.changes.length) {
       book.syncWith(observed);
       return { plan: first, rounds: round, observed };

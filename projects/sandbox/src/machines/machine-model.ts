@@ -153,6 +153,7 @@ export class MachineModel {
         durations: this.durations,
         fault: (kind) => this.faults.machineFault(kind),
         isOn: (m) => this.isOn(m),
+        exists: (m) => m !== undefined && (m.serverId === null || this.options.serverPower(m.serverId) !== 'absent'),
         view: () => clusterView(draft, (m) => this.isOn(m), now),
       });
       machine.busy = durationMs > 0 ? { step: request.step, until: now + durationMs } : null;

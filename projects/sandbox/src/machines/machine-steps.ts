@@ -17,6 +17,8 @@ export interface StepContext {
   /** Draws the seeded machine fault `kind` (SANDBOX_FAULTS). */
   fault(kind: MachineFaultKind): boolean;
   isOn(machine: MachineRecord): boolean;
+  /** Whether the machine still exists (a deleted server's disk, and what ran on it, is gone). */
+  exists(machine: MachineRecord | undefined): boolean;
   /** The cluster as it stands now. */
   view(): ClusterView;
 }
@@ -80,11 +82,13 @@ function startK3s(context: StepContext, deployMs: number): void {
     fail(`${machine.name} is still an etcd member; remove its member before it becomes an agent`);
   if (bootstrap) {
     if (wanted !== 'server') throw new StepArgumentError('bootstraps only as a server');
-    const others = world.etcdMembers.filter((m) => m.name !== machine.name);
+    // Members whose servers were deleted are gone with their disks: a cluster of only those is over.
+    const others = world.etcdMembers.filter((m) => m.name !== machine.name && context.exists(world.machines[m.name]));
     if (others.length)
       fail(
         `k3s on ${machine.name} would start a second, empty cluster: the cluster already has members ${others.map((m) => m.name).join(', ')}`,
       );
+    world.etcdMembers = world.etcdMembers.filter((m) => m.name === machine.name);
   } else {
     if (!serverAddr) throw new StepArgumentError('needs "serverAddr" unless it bootstraps');
     joinTarget(context, serverAddr);
