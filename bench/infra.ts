@@ -28,6 +28,7 @@ import type { Plan } from '../projects/infra/src/reconcile/plan-types';
 import { PlainProgress } from '../projects/infra/src/ui/progress';
 import { observedTwin } from '../projects/infra/test/fixtures';
 import { growthPer10x, median } from '../tools/test-support/growth';
+import { spread, verdict } from './figures';
 import { attributeActions, criticalPath, serialReference, type SandboxAction } from './infra-critical-path';
 
 const ACTION_MS = 1000;
@@ -39,13 +40,6 @@ const secrets = {
   operatorAddress: '198.51.100.7',
 };
 const quiet = () => new PlainProgress({ write: () => true });
-
-/** "1.23 (1.19–1.31)": the median and the spread of the samples. */
-function spread(samples: number[], digits = 2): string {
-  return `${median(samples).toFixed(digits)} (${Math.min(...samples).toFixed(digits)}–${Math.max(...samples).toFixed(digits)})`;
-}
-
-const verdict = (met: boolean) => (met ? 'met' : 'missed');
 
 interface Cloud {
   env: NodeJS.ProcessEnv;

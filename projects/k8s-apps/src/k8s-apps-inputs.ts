@@ -1,6 +1,6 @@
 // What the k8s-apps targets start from: the validated config and, for check, the vault's tokens
 // (read the way infra reads the vault: same options, same world rule). Config errors surface here.
-import { configPath, loadClusterConfig, type ClusterConfig } from '@personal-cloud/cluster';
+import { configPath, loadClusterConfig, type ClusterConfig, type VarsDocument } from '@personal-cloud/cluster';
 import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
 import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 
@@ -11,8 +11,15 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   return loadClusterConfig(configPath(env));
 }
 
-export async function readTokens(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+async function openLayerVault(env: NodeJS.ProcessEnv) {
   checkWorldSettings(env);
-  const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
-  return vault.read('tokens');
+  return openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+}
+
+export async function readTokens(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+  return (await openLayerVault(env)).read('tokens');
+}
+
+export async function readVars(env: NodeJS.ProcessEnv = process.env): Promise<VarsDocument> {
+  return (await (await openLayerVault(env)).read('vars')) as VarsDocument;
 }

@@ -19,3 +19,11 @@ export {
   type BinaryCacheRequest,
   type RunningBinaryCache,
 } from './binary-cache';
+export { sandboxOrigin } from './sandbox-origin';
+// The cluster's API side (see README "The cluster's API side").
+export { ClusterApiModel, type ClusterStepAnswer } from './cluster-api/cluster-api-model';
+export type {
+  ClusterApiState,
+  FluxSource,
+  KustomizationCondition,
+} from './cluster-api/cluster-api-world';

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { parseFaults } from './faults';
 import { HetznerApi, type ApiAnswer } from './hetzner-api';
 import { sandboxOptionsFromEnv, type Exchange, type SandboxOptions } from './options';
+import { ClusterApiModel } from './cluster-api/cluster-api-model';
+import { serveClusterRequest } from './cluster-api/cluster-api-http';
 import { serveMachineRequest } from './machines/machine-http';
 import { parseMachineDurations } from './machines/machine-durations';
 import { MachineModel } from './machines/machine-model';
@@ -25,6 +27,8 @@ export interface RunningSandbox {
   setFaults(faults: string): void;
   /** The machine model: what runs on each server, etcd, the journal. */
   machines: MachineModel;
+  /** The cluster's API side (Flux, Secrets, Kustomizations) and the GitOps remote, journaled with the machines. */
+  cluster: ClusterApiModel;
   stop(): Promise<void>;
 }
 
@@ -56,23 +60,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     faults,
     serverPower: (id) => api.serverPower(id),
   });
+  const cluster = new ClusterApiModel(machines, dir, resolved.clock ?? Date.now);
   const onExchange = resolved.onExchange;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      try {
-        serve(req, res, Buffer.concat(chunks).toString('utf8'));
-      } catch (error) {
+      const failed = (error: unknown) => {
         console.error('sandbox: request failed', error);
         if (!res.headersSent)
           send(res, 500, {}, { error: { code: 'server_error', message: 'internal error', details: {} } });
+      };
+      try {
+        serve(req, res, Buffer.concat(chunks).toString('utf8'))?.catch(failed);
+      } catch (error) {
+        failed(error);
       }
     });
   });
 
-  const serve = (req: IncomingMessage, res: ServerResponse, body: string) => {
+  const serve = (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> | void => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     if (url.pathname === '/__sandbox/stats' && method === 'GET') return send(res, 200, {}, api.stats());
@@ -83,6 +91,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     }
     const machineAnswer = serveMachineRequest(machines, method, url.pathname, body);
     if (machineAnswer) return send(res, machineAnswer.status, {}, machineAnswer.body);
+    if (url.pathname === '/__sandbox/gitops' || url.pathname.startsWith('/__sandbox/cluster'))
+      return serveClusterRequest(cluster, method, url.pathname, body).then((answer) =>
+        answer
+          ? send(res, answer.status, {}, answer.body)
+          : send(res, 404, {}, { error: { code: 'not_found', message: `${method} ${url.pathname} is not served` } }),
+      );
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/'))
       return send(
         res,
@@ -146,10 +160,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       machines.setFaults(config);
     },
     machines,
+    cluster,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await close();
+      cluster.gitops.close();
       release();
     },
   };

@@ -25,6 +25,7 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
     expect(first.out).toMatch(/Applied: 19 created/);
     expect(first.out).toMatch(/keys: generated \d+ of \d+ key\(s\) into the vault's tokens/);
     expect(first.out).toMatch(/hosts: 8 node\(s\) deployed and Ready in/);
+    expect(first.out).toMatch(/k8s-apps: 4 Flux Kustomizations Ready at [0-9a-f]{7} in/);
     const journal = readFileSync(join(work, '.sandbox/journal.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -47,6 +48,7 @@ describe('npx nx run-many -t provision on a fresh copy', () => {
     expect(second.out).toContain('No changes: the cloud matches the config.');
     expect(second.out).toMatch(/keys: all \d+ key\(s\) present .*; nothing written\./);
     expect(second.out).toContain('hosts: no changes: all 8 node(s) run their configuration.');
+    expect(second.out).toMatch(/k8s-apps: nothing to commit: .*gitops\.git holds this render/);
     expect(readFileSync(join(work, '.sandbox/journal.jsonl'), 'utf8').trim().split('\n')).toHaveLength(journal.length);
     // A no-op writes nothing to the vault: no new ciphertext, fingerprint or commit.
     expect(vault()).toEqual(before);

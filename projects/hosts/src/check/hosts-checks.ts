@@ -3,13 +3,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { findLeaks, type ScannedFile } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import type { HostsDocument } from '../render/hosts-document';
 import { flakeIsolationProblems } from './flake-isolation';
 import { evaluateNode, nixFiles, parseProblems } from './nix-evaluation';
 import { acceptedFlags, unacceptedFlags } from './nixos-anywhere-flags';
 import type { SharedNix } from './shared-nix';
+import { findLeaks, type ScannedFile } from '@personal-cloud/vault';
 
 export interface CheckReport {
   ran: string[];

@@ -1,7 +1,8 @@
 // The sandbox world needs the concrete values a real operator would put in the vault. On first
-// use it makes them: an operator SSH key pair, a documentation-range address and Oxygen's tailnet
-// address. The Hetzner world never invents them; there, a missing var is an error that says how
-// to set it.
+// use it makes them: an operator SSH key pair, a documentation-range address, Oxygen's tailnet
+// address and stand-ins for the tokens an operator enters by hand. The Hetzner world never invents
+// them; there, a missing var is an error that says how to set it.
+import { randomBytes } from 'node:crypto';
 import { lookupVar, setVar, type VarsDocument } from '@personal-cloud/cluster';
 import { generateOpenSshKeyPair, type Vault } from '@personal-cloud/vault';
 
@@ -22,18 +23,28 @@ export function generateOperatorKey(comment = 'personal-cloud-sandbox-operator')
   return generateOpenSshKeyPair(comment);
 }
 
-/** Adds whatever of the operator's vars is missing (writing nothing when all are there); returns the vars. */
+/**
+ * Tokens an operator enters by hand against Hetzner (`state edit tokens`): the CSI driver's own
+ * Hetzner token and the object storage's S3 keys. The sandbox makes up stand-ins, which reach only
+ * the sandbox's model of the cluster (as Secret names and keys, never values).
+ */
+export const SANDBOX_STAND_IN_TOKENS = ['HCLOUD_CSI_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** Adds whatever of the operator's vars (and stand-in tokens) is missing (writing nothing when all are there); returns the vars. */
 export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
   const complete = (vars: VarsDocument) =>
     lookupVar(vars, 'OPERATOR.ssh_public_key') !== undefined &&
     lookupVar(vars, 'OPERATOR.address') !== undefined &&
     lookupVar(vars, 'OXYGEN.tailscale_ip') !== undefined;
+  const hasStandIns = (tokens: Record<string, string>) => SANDBOX_STAND_IN_TOKENS.every((name) => tokens[name]);
   const vars = (await vault.read('vars')) as VarsDocument;
-  if (complete(vars)) return vars;
+  if (complete(vars) && hasStandIns(await vault.read('tokens'))) return vars;
   return vault.withLock('sandbox: operator vars', async (session) => {
     let current = (await session.read('vars')) as VarsDocument;
-    if (complete(current)) return current;
     let tokens = await session.read('tokens');
+    if (complete(current) && hasStandIns(tokens)) return current;
+    for (const name of SANDBOX_STAND_IN_TOKENS)
+      if (!tokens[name]) tokens = { ...tokens, [name]: `sandbox-${randomBytes(24).toString('hex')}` };
     if (lookupVar(current, 'OPERATOR.ssh_public_key') === undefined) {
       const key = generateOperatorKey();
       current = setVar(current, 'OPERATOR.ssh_public_key', key.publicKey);
@@ -45,7 +56,7 @@ export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
       current = setVar(current, 'OXYGEN.tailscale_ip', SANDBOX_OXYGEN_TAILSCALE_IP);
     await session.writeAll(
       { vars: current, tokens },
-      "sandbox: operator SSH key and address, Oxygen's tailnet address",
+      "sandbox: operator SSH key and address, Oxygen's tailnet address, stand-in tokens",
     );
     return current;
   });

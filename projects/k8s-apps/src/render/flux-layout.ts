@@ -23,8 +23,8 @@ export const DEPLOY_KEY_SECRET: RuntimeSecret = {
   name: FLUX_SOURCE,
   keys: {
     identity: { token: 'GITOPS_DEPLOY_KEY' },
-    'identity.pub': { token: 'GITOPS_DEPLOY_KEY_PUB' },
-    known_hosts: { token: 'GITOPS_KNOWN_HOSTS' },
+    'identity.pub': { publicKeyOf: 'GITOPS_DEPLOY_KEY' },
+    known_hosts: { remote: 'knownHosts' },
   },
 };
 

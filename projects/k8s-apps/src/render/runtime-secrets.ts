@@ -3,8 +3,12 @@
 // deploy time and check can tell a declared reference from a dangling one.
 import type { Manifest } from '../manifest/manifest';
 
-/** A key's value: a named entry of the vault's tokens, or a value that is not secret (an S3 URL). */
-export type SecretSource = { token: string } | { value: string };
+/**
+ * A key's value: a named entry of the vault's tokens, the public key of one (an OpenSSH private
+ * key there), a value that is not secret (an S3 URL), or the GitOps remote's known_hosts (which
+ * the world's remote supplies: the operator's entry for an ssh:// remote, none for a file:// one).
+ */
+export type SecretSource = { token: string } | { publicKeyOf: string } | { value: string } | { remote: 'knownHosts' };
 
 export interface RuntimeSecret {
   namespace: string;

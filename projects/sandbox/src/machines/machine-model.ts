@@ -91,6 +91,17 @@ export class MachineModel {
     return { machines: structuredClone(this.world), cluster: this.view(this.options.clock()) };
   }
 
+  /** A later layer's state in the machine world (`extensions[owner]`), as last stored. */
+  extension<T>(owner: string): T | undefined {
+    return structuredClone(this.world.extensions[owner]) as T | undefined;
+  }
+
+  /** Stores a later layer's state under `extensions[owner]`, persisted with the machines. */
+  setExtension(owner: string, value: unknown): void {
+    this.world.extensions[owner] = structuredClone(value);
+    this.save();
+  }
+
   reset(): void {
     this.world = emptyMachineWorld();
     this.journal.clear();
