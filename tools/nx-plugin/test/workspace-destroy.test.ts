@@ -1,5 +1,5 @@
 // `nx run-many -t destroy` on a copy of this workspace: one question for the whole run, then the
-// layers torn down in reverse (builder → k8s-apps → hosts → infra), infra last.
+// layers torn down in reverse (k8s-apps → hosts → builder → infra), infra last.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +28,10 @@ describe('nx run-many -t destroy', () => {
     });
     const graph = JSON.parse(readFileSync(file, 'utf8')) as { tasks: { dependencies: Record<string, string[]> } };
     expect(graph.tasks.dependencies).toEqual({
-      'builder:destroy': [],
-      'k8s-apps:destroy': ['builder:destroy'],
+      'k8s-apps:destroy': [],
       'hosts:destroy': ['k8s-apps:destroy'],
-      'infra:destroy': ['hosts:destroy'],
+      'builder:destroy': ['hosts:destroy'],
+      'infra:destroy': ['builder:destroy'],
     });
   }, 60_000);
 
@@ -46,7 +46,7 @@ describe('nx run-many -t destroy', () => {
   }, 60_000);
 
   it.skipIf(!hasScript && !process.env.CLOUD_REQUIRE_TOOLS)(
-    'asks once on the terminal, then tears down builder, k8s-apps, hosts and infra in that order',
+    'asks once on the terminal, then tears down k8s-apps, hosts, builder and infra in that order',
     () => {
       // The answer waits in the terminal's input; whoever asks a second time would find none and fail.
       const run = spawnSync('script', ['-qec', `${NX} run-many -t destroy`, '/dev/null'], {
@@ -58,7 +58,7 @@ describe('nx run-many -t destroy', () => {
       const out = plain(`${run.stdout}${run.stderr}`);
       expect(run.status, out).toBe(0);
       expect(out.match(/Type the cluster name to confirm/g)).toHaveLength(1);
-      const order = ['builder:destroy —', 'k8s-apps:destroy —', 'hosts:destroy —', 'Destroyed 0 resource(s)'].map(
+      const order = ['k8s-apps:destroy —', 'hosts:destroy —', 'builder:destroy —', 'Destroyed 0 resource(s)'].map(
         (line) => out.indexOf(line),
       );
       expect(

@@ -30,11 +30,11 @@ describe('project graph', () => {
   }, 60_000);
   const dependsOn = (project: string) => deps[project]?.map((d) => d.target) ?? [];
 
-  it('chains the layers cluster → infra → hosts → k8s-apps → builder', () => {
+  it('chains the layers cluster → infra → builder → hosts → k8s-apps', () => {
     expect(dependsOn('infra')).toContain('cluster');
-    expect(dependsOn('hosts')).toContain('infra');
+    expect(dependsOn('builder')).toContain('infra');
+    expect(dependsOn('hosts')).toContain('builder');
     expect(dependsOn('k8s-apps')).toContain('hosts');
-    expect(dependsOn('builder')).toContain('k8s-apps');
   });
 
   it('feeds vault and sandbox into infra, and cluster into both', () => {
@@ -93,10 +93,11 @@ describe('nx affected', () => {
   });
 
   it('marks a layer and the layers after it, never the ones before', () => {
-    expect(affectedBy('projects/k8s-apps/src/touched.ts')).toEqual(['builder', 'k8s-apps']);
+    expect(affectedBy('projects/k8s-apps/src/touched.ts')).toEqual(['k8s-apps']);
     // An app's module, outside src/: still k8s-apps' own input, and nothing before it.
-    expect(affectedBy('projects/k8s-apps/apps/website.ts')).toEqual(['builder', 'k8s-apps']);
-    expect(affectedBy('projects/hosts/src/touched.ts')).toEqual(['builder', 'hosts', 'k8s-apps']);
+    expect(affectedBy('projects/k8s-apps/apps/website.ts')).toEqual(['k8s-apps']);
+    expect(affectedBy('projects/hosts/src/touched.ts')).toEqual(['hosts', 'k8s-apps']);
+    expect(affectedBy('projects/builder/src/touched.ts')).toEqual(['builder', 'hosts', 'k8s-apps']);
     const infra = affectedBy('projects/infra/src/touched.ts');
     expect(infra).toEqual(expect.arrayContaining(['infra', 'hosts', 'k8s-apps', 'builder']));
     expect(infra).not.toEqual(expect.arrayContaining(['cluster']));
