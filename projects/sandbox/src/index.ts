@@ -8,6 +8,7 @@ export type { RateLimit } from './rate-limiter';
 export { parseFaults, FAULT_KINDS, type FaultKind } from './faults';
 // The machine model: what runs on each server (see README "Machines").
 export { MachineModel, type MachineStepRequest, type MachineStepAnswer } from './machines/machine-model';
+export { MachineStepRefused, runMachineStep, type MachineStepClock } from './machines/machine-step-client';
 export { StepFailure, type StepContext, type StepHandler, type StepResult } from './machines/machine-steps';
 export { clusterView, hasQuorum, type ClusterView } from './machines/cluster-view';
 export { readJournal, type JournalEntry } from './machines/machine-journal';

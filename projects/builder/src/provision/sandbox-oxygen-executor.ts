@@ -3,22 +3,13 @@
 // stand-in for "the operator's desktop exists"); each step then goes to
 // POST /__sandbox/machines/steps with serverId null and the arguments the real tools would get,
 // file paths but never file contents.
+import { type MachineStepClock, MachineStepRefused, runMachineStep } from '@personal-cloud/sandbox';
 import type { OxygenDeployment } from './oxygen-deployment';
 import { OxygenStepError, type OxygenExecutor, type OxygenProbe, type OxygenTarget } from './oxygen-executor';
 
-export interface SandboxOxygenExecutorOptions {
+export interface SandboxOxygenExecutorOptions extends MachineStepClock {
   /** The sandbox's origin, e.g. http://127.0.0.1:4646. */
   origin: string;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-interface StepAnswer {
-  outcome: 'ok' | 'failed' | 'unreachable';
-  message?: string;
-  result?: unknown;
-  finishesAt: number;
-  error?: { message: string };
 }
 
 export class SandboxOxygenExecutor implements OxygenExecutor {
@@ -69,24 +60,10 @@ export class SandboxOxygenExecutor implements OxygenExecutor {
 
   private async step(step: string, target: OxygenTarget, args: Record<string, unknown>): Promise<unknown> {
     await this.register(target);
-    const response = await fetch(`${this.options.origin}/__sandbox/machines/steps`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ step, node: target.name, serverId: null, args }),
+    const request = { step, node: target.name, serverId: null, args };
+    return runMachineStep(this.options.origin, request, this.options).catch((error: unknown) => {
+      if (error instanceof MachineStepRefused) throw new OxygenStepError(step, error.outcome, error.message);
+      throw error;
     });
-    const answer = (await response.json()) as StepAnswer;
-    if (!response.ok)
-      throw new OxygenStepError(
-        step,
-        'failed',
-        `${step} on ${target.name}: the sandbox refused the step: ${answer.error?.message ?? response.status}.`,
-      );
-    if (answer.outcome === 'unreachable')
-      throw new OxygenStepError(step, 'unreachable', `${step} on ${target.name}: ${answer.message}.`);
-    if (answer.outcome === 'failed')
-      throw new OxygenStepError(step, 'failed', `${step} on ${target.name} failed: ${answer.message}.`);
-    const wait = answer.finishesAt - (this.options.now ?? Date.now)();
-    if (wait > 0) await (this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(wait);
-    return answer.result;
   }
 }

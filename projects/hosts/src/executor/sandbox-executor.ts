@@ -1,6 +1,7 @@
 // The machine executor of the sandbox world: each step goes to the sandbox's machine model
 // (POST /__sandbox/machines/steps) with the arguments the real tool would get, and the executor
 // waits, on its clock, until the model says the step ends.
+import { type MachineStepClock, MachineStepRefused, runMachineStep } from '@personal-cloud/sandbox';
 import {
   MachineStepError,
   type DeployStep,
@@ -10,31 +11,16 @@ import {
   type NodeProbe,
 } from './machine-executor';
 
-export interface SandboxExecutorOptions {
+export interface SandboxExecutorOptions extends MachineStepClock {
   /** The sandbox's origin, e.g. http://127.0.0.1:4646 (its API endpoint without /v1). */
   origin: string;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-interface StepAnswer {
-  outcome: 'ok' | 'failed' | 'unreachable';
-  message?: string;
-  result?: unknown;
-  finishesAt: number;
 }
 
 export class SandboxExecutor implements MachineExecutor {
   readonly kind = 'sandbox';
   /** The model's nodes are Ready within a few `ready` periods (ten for a slow member). */
   readonly timing = { pollMs: 25, readyTimeoutMs: 5_000 };
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(private readonly options: SandboxExecutorOptions) {
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  }
+  constructor(private readonly options: SandboxExecutorOptions) {}
 
   /** The sandbox needs nothing on the operator's machine. */
   async preflight(): Promise<void> {}
@@ -76,25 +62,11 @@ export class SandboxExecutor implements MachineExecutor {
   }
 
   private async step(step: string, target: MachineTarget, args: Record<string, unknown>): Promise<unknown> {
-    const response = await fetch(`${this.options.origin}/__sandbox/machines/steps`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ step, node: target.node, serverId: target.serverId, args }),
+    const request = { step, node: target.node, serverId: target.serverId, args };
+    return runMachineStep(this.options.origin, request, this.options).catch((error: unknown) => {
+      if (error instanceof MachineStepRefused)
+        throw new MachineStepError(target.node, step, error.outcome, error.message);
+      throw error;
     });
-    const answer = (await response.json()) as StepAnswer & { error?: { message: string } };
-    if (!response.ok)
-      throw new MachineStepError(
-        target.node,
-        step,
-        'failed',
-        `${step} on ${target.node}: the sandbox refused the step: ${answer.error?.message ?? response.status}.`,
-      );
-    if (answer.outcome === 'unreachable')
-      throw new MachineStepError(target.node, step, 'unreachable', `${step} on ${target.node}: ${answer.message}.`);
-    if (answer.outcome === 'failed')
-      throw new MachineStepError(target.node, step, 'failed', `${step} on ${target.node} failed: ${answer.message}.`);
-    const wait = answer.finishesAt - this.now();
-    if (wait > 0) await this.sleep(wait);
-    return answer.result;
   }
 }
