@@ -10,8 +10,8 @@ import {
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
-import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
-import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
+import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
+import type { Vault } from '@personal-cloud/vault';
 
 /** The hosts' flake: its pinned nixpkgs is the one the builder image takes OpenSSH from. */
 export const HOSTS_FLAKE = 'projects/hosts/nix/flake.nix';
@@ -27,7 +27,7 @@ export interface BuilderInputs {
 export async function loadBuilderInputs(env: NodeJS.ProcessEnv = process.env): Promise<BuilderInputs> {
   checkWorldSettings(env);
   const config = await loadClusterConfig(configPath(env));
-  const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+  const vault = await openLayerVault(env);
   const vars = (await vault.read('vars')) as VarsDocument;
   return {
     config,

@@ -9,8 +9,8 @@ import {
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
-import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
-import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
+import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
+import type { Vault } from '@personal-cloud/vault';
 import { onCurrentServers, readHostsState, type HostsState } from './state/hosts-state';
 
 export interface HostsInputs {
@@ -24,7 +24,7 @@ export interface HostsInputs {
 export async function loadHostsInputs(env: NodeJS.ProcessEnv = process.env): Promise<HostsInputs> {
   checkWorldSettings(env);
   const config = await loadClusterConfig(configPath(env));
-  const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+  const vault = await openLayerVault(env);
   const [vars, state] = await Promise.all([vault.read('vars'), vault.read('state')]);
   const nodes = nodesInPhase(config);
   const serverIdOf = (name: string) => {

@@ -13,9 +13,9 @@ import {
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
-import { openVault, vaultOptionsFromEnv, type Vault } from '@personal-cloud/vault';
+import type { Vault } from '@personal-cloud/vault';
 import { ensureSandboxVars } from './world/sandbox-vars';
-import { checkWorldSettings, worldKind } from './world/world';
+import { checkWorldSettings, openLayerVault, worldKind } from './world/world';
 
 export interface InfraInputs {
   config: ClusterConfig;
@@ -31,7 +31,7 @@ export async function openConfigAndVault(
 ): Promise<{ config: ClusterConfig; vault: Vault; nodes: NodeModel[] }> {
   checkWorldSettings(env);
   const config = await loadClusterConfig(configPath(env));
-  const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+  const vault = await openLayerVault(env);
   const nodes = new Map<string, NodeModel>();
   for (const phase of PHASES) for (const node of nodesInPhase(config, phase)) nodes.set(node.hetznerName, node);
   for (const node of nodesInPhase(config)) nodes.set(node.hetznerName, node);

@@ -1,8 +1,7 @@
 // What the k8s-apps targets start from: the validated config and, for check, the vault's tokens
 // (read the way infra reads the vault: same options, same world rule). Config errors surface here.
 import { configPath, loadClusterConfig, type ClusterConfig, type VarsDocument } from '@personal-cloud/cluster';
-import { checkWorldSettings, worldKind } from '@personal-cloud/infra';
-import { openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
+import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
 
 /** Where render writes the GitOps tree: the root of what the GitOps repository holds. */
 export const RENDER_DIR = 'dist/k8s-apps/render';
@@ -11,15 +10,15 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   return loadClusterConfig(configPath(env));
 }
 
-async function openLayerVault(env: NodeJS.ProcessEnv) {
+async function openCheckedVault(env: NodeJS.ProcessEnv) {
   checkWorldSettings(env);
-  return openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+  return openLayerVault(env);
 }
 
 export async function readTokens(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
-  return (await openLayerVault(env)).read('tokens');
+  return (await openCheckedVault(env)).read('tokens');
 }
 
 export async function readVars(env: NodeJS.ProcessEnv = process.env): Promise<VarsDocument> {
-  return (await (await openLayerVault(env)).read('vars')) as VarsDocument;
+  return (await (await openCheckedVault(env)).read('vars')) as VarsDocument;
 }

@@ -2,6 +2,7 @@
 // without it, the local sandbox: the one already serving .sandbox/, or one started in-process
 // for this run. Only the endpoint differs; everything above this module is the same.
 import { CloudError } from '@personal-cloud/cluster';
+import { openVault, type Vault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 import { findRunningSandbox, sandboxOptionsFromEnv, startSandbox } from '@personal-cloud/sandbox';
 import { resolveEndpoint, validateToken } from '../hcloud/endpoint';
 
@@ -25,6 +26,11 @@ export function checkWorldSettings(env: NodeJS.ProcessEnv = process.env): void {
 /** Which world the environment selects, without any I/O. */
 export function worldKind(env: NodeJS.ProcessEnv = process.env): World['kind'] {
   return env.HCLOUD_TOKEN?.trim() ? 'hetzner' : 'sandbox';
+}
+
+/** The vault as every layer opens it (after checkWorldSettings): made on first use only in the sandbox. */
+export async function openLayerVault(env: NodeJS.ProcessEnv = process.env): Promise<Vault> {
+  return openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
 }
 
 export async function openWorld(env: NodeJS.ProcessEnv = process.env): Promise<World> {
