@@ -103,11 +103,11 @@ describe('hosts:provision in the sandbox', () => {
       .slice(before)
       .filter((e) => e.step !== 'probe');
     const onWorker = steps
-      .filter((e) => e.node === 'worker-1' || e.args.member === 'worker-1')
+      .filter((e) => e.node === 'worker-1' || e.args.member === 'worker-1' || e.args.node === 'worker-1')
       .map((e) => `${e.step} ${e.node}`);
     expect(onWorker).toEqual([
       'etcd-snapshot worker-1',
-      'drain worker-1',
+      'drain master-1',
       'etcd-member-remove master-1',
       'clear-server-data worker-1',
       'rebuild worker-1',
@@ -128,7 +128,7 @@ describe('hosts:provision in the sandbox', () => {
     expect((await cloud.hosts()).deployed).toEqual([]);
   });
 
-  it('phase 2 → 1 with --prune deletes nothing and says why: hosts refuses, and infra keeps the servers hosts runs', async () => {
+  it('phase 2 → 1 with --prune deletes nothing and says why; a worker that leaves is decommissioned first, then pruned', async () => {
     cloud = await hostsCloud({ phase: 2 });
     await cloud.infra();
     await cloud.hosts();
@@ -145,12 +145,47 @@ describe('hosts:provision in the sandbox', () => {
         allowDestroy: ['master-1', 'master-2', 'master-3'],
       }),
     ).rejects.toThrow(
-      'the plan would delete the server(s) of master-1, master-2, master-3, which the hosts layer runs as k3s node(s); a server is deleted only after hosts drained it and removed it from etcd, which it does not do yet, so nothing was changed. Keep the phase, or tear the whole cloud down with `npx nx run infra:destroy`.',
+      'the plan would delete the server(s) of master-1, master-2, master-3, which the hosts layer runs; nothing was changed. master-1, master-2, master-3 are k3s control-plane nodes, which hosts never removes (a phase with fewer is refused): keep the phase, or tear the whole cloud down with `npx nx run infra:destroy`.',
     );
     expect((await cloud.observed()).filter((o) => o.type === 'server')).toHaveLength(servers);
     await expect(cloud.hosts()).rejects.toThrow(
       /^hosts' state says the cluster's servers are master-1, master-2, master-3, and none of them is a node of phase 1/,
     );
+
+    // A smaller pool instead: phase 2 without its worker. worker-1 is drained and deleted from a
+    // server and marked decommissioned; only then does --prune delete its server.
+    await cloud.setConfig((c) => {
+      c.phase = 2;
+      c.pools[1].count = { 1: 1, 2: 0, 3: 3, 4: 5 }; // the worker pool
+    });
+    const prune = () =>
+      provisionInfra({ env: cloud!.env, progress: quietProgress(), client: cloud!.fast, prune: true });
+    await expect(prune()).rejects.toThrow(
+      'the plan would delete the server(s) of worker-1, which the hosts layer runs; nothing was changed. worker-1 is a k3s worker not decommissioned yet: run `npx nx run hosts:provision` (it drains each and deletes its node object), then prune again.',
+    );
+    const before = journal(cloud).length;
+    const run = await cloud.hosts();
+    expect(run.plan.nodes.filter((n) => n.action !== 'skip').map((n) => `${n.action} ${n.node}`)).toEqual([
+      'decommission worker-1',
+    ]);
+    expect(
+      journal(cloud)
+        .slice(before)
+        .map((e) => `${e.step} ${e.node} ${String(e.args.node)} ${e.outcome}`),
+    ).toEqual(['drain master-1 worker-1 ok', 'delete-node master-1 worker-1 ok']);
+    expect(cloud.sandbox.machines.snapshot().cluster).toMatchObject({
+      quorum: true,
+      ready: ['master-1', 'master-2', 'master-3'],
+    });
+    const state = await cloud.hostsState();
+    expect(Object.keys(state.deployed).sort()).toEqual(['master-1', 'master-2', 'master-3']);
+    expect(Object.keys(state.decommissioned)).toEqual(['worker-1']);
+    await prune();
+    const left = (await cloud.observed()).filter((o) => o.type === 'server').map((o) => o.name);
+    expect(left.sort()).toEqual(['pc-master-1', 'pc-master-2', 'pc-master-3']);
+    const steps = journal(cloud).length;
+    expect((await cloud.hosts()).plan.nodes.map((n) => n.action)).toEqual(['skip', 'skip', 'skip']);
+    expect(journal(cloud)).toHaveLength(steps);
   });
 
   it('an interruption stops at a safe point: no new deploy starts, what finished is recorded, and the rerun resumes', async () => {

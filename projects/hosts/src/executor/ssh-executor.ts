@@ -173,11 +173,26 @@ export class SshExecutor implements MachineExecutor {
     return name;
   }
 
-  async drain(target: MachineTarget): Promise<void> {
+  async drain(via: MachineTarget, node: string): Promise<void> {
+    const host = this.options.hostNames[node] ?? node;
+    // `get --ignore-not-found` prints nothing for a node already deleted, and fails when the API does not answer.
     await this.remote(
-      target,
+      via,
       'drain',
-      `k3s kubectl drain ${this.hostName(target)} --ignore-daemonsets --delete-emptydir-data --timeout=10m`,
+      `found=$(k3s kubectl get node ${host} --ignore-not-found -o name) || exit 1; [ -z "$found" ] || k3s kubectl drain ${host} --ignore-daemonsets --delete-emptydir-data --timeout=10m`,
+    );
+  }
+
+  async deleteNode(via: MachineTarget, leaving: MachineTarget): Promise<void> {
+    // A worker that does not answer is off (or gone): its kubelet cannot register it again either.
+    if (leaving.sshAddress && leaving.hostPublicKey)
+      await this.remote(leaving, 'stop-k3s-agent', 'systemctl stop k3s-agent').catch((error: unknown) => {
+        if (!(error instanceof MachineStepError && error.reason === 'unreachable')) throw error;
+      });
+    await this.remote(
+      via,
+      'delete-node',
+      `k3s kubectl delete node ${this.options.hostNames[leaving.node] ?? leaving.node} --ignore-not-found`,
     );
   }
 

@@ -11,11 +11,12 @@ export function formatHostsPlan(plan: HostsPlan): string {
   const lines = [
     `hosts: phase ${plan.phase} of ${plan.cluster}: ${plannedSteps(plan)} machine step(s) for ${plan.nodes.length} node(s)`,
   ];
+  const width = Math.max(8, ...plan.nodes.map((n) => n.action.length));
   for (const node of plan.nodes) {
     const etcd = node.etcd
       ? `  (${node.etcd.during.up < node.etcd.during.members ? `during: ${quorumText(node.etcd.during)}; ` : ''}after: ${quorumText(node.etcd.after)})`
       : '';
-    lines.push(`  ${node.action.padEnd(8)} ${node.node.padEnd(12)} k3s ${node.role.padEnd(6)} ${node.reason}${etcd}`);
+    lines.push(`  ${node.action.padEnd(width)} ${node.node.padEnd(12)} k3s ${node.role.padEnd(6)} ${node.reason}${etcd}`);
   }
   for (const [i, wave] of plan.waves.entries()) lines.push(`  ${i + 1}. ${wave.title}: ${wave.nodes.join(', ')}`);
   if (plan.pending.length) lines.push(`  pending (infra has not created them yet): ${plan.pending.join(', ')}`);
