@@ -39,6 +39,8 @@ export interface HostsPlan {
   refused: string | null;
   /** The etcd members once the plan is done, oldest first. */
   k3sServersAfter: string[];
+  /** What the operator should know that does not stop the run (a server type at k3s's minimum, the Tailscale key). */
+  notices: string[];
 }
 
 export interface PlanHostsInput {
@@ -139,6 +141,7 @@ export function planHosts({ document, generations, state, maxParallel }: PlanHos
       ...state.k3sServers.filter((s) => desiredServers.includes(s)),
       ...desiredServers.filter((s) => !state.k3sServers.includes(s)),
     ],
+    notices: [],
   };
 }
 

@@ -10,6 +10,9 @@ import { MachineStepError, type MachineExecutor, type MachineTarget } from '../e
 import { loadHostsInputs } from '../hosts-inputs';
 import { nodeGeneration, nixSourcesHash } from '../plan/node-generation';
 import { DEFAULT_MAX_PARALLEL, planHosts, plannedSteps, type HostsPlan } from '../plan/plan-hosts';
+import { EXPECTED_HETZNER_DURATIONS, scheduleLowerBound } from '../plan/schedule-bound';
+import { serverMinimumNotices } from '../plan/server-minimum';
+import { checkTailscaleKey } from '../plan/tailscale-key';
 import type { HostsDocument } from '../render/hosts-document';
 import { missingVarsSentence } from '../render/node-vars';
 import { renderHosts } from '../render/render-hosts';
@@ -56,6 +59,16 @@ export async function planHostsRun(
     state: inputs.hostsState,
     maxParallel: run.maxParallel ?? DEFAULT_MAX_PARALLEL,
   });
+  // Before any step: a Tailscale key that will not outlive the run stops it here, naming its expiry.
+  const tailscale = checkTailscaleKey({
+    enabled: inputs.config.tailscale.enabled,
+    tokens: await inputs.vault.read('tokens'),
+    now: (run.clock?.now ?? Date.now)(),
+    runMs: scheduleLowerBound(plan, EXPECTED_HETZNER_DURATIONS),
+    installs: plan.nodes.filter((n) => n.action === 'install').length,
+  });
+  if (tailscale.refusal) throw new CloudError(`hosts: ${tailscale.refusal}; nothing was changed.`);
+  plan.notices.push(...serverMinimumNotices(inputs.nodes), ...(tailscale.notice ? [tailscale.notice] : []));
   return { inputs, document, plan };
 }
 
