@@ -57,7 +57,9 @@ describe('checkTailscaleKey', () => {
     expect(check({ TAILSCALE_AUTH_KEY: 'tskey-auth-k123' }).refusal).toMatch(
       /^TAILSCALE_AUTH_KEY is a Tailscale auth key, which expires \(at most 90 days after it was made\), and the vault's tokens do not say when: add TAILSCALE_AUTH_KEY_EXPIRES/,
     );
-    expect(check({}).refusal).toMatch(/^the vault's tokens lack TAILSCALE_AUTH_KEY, which the 2 node\(s\) this run installs need/);
+    expect(check({}).refusal).toMatch(
+      /^the vault's tokens lack TAILSCALE_AUTH_KEY, which the 2 node\(s\) this run installs need/,
+    );
     expect(check({}, 0)).toEqual({ refusal: null, notice: null });
     expect(check({ TAILSCALE_AUTH_KEY: 'tskey-client-k123', TAILSCALE_AUTH_KEY_EXPIRES: '2026-01-01' })).toEqual({
       refusal: null,

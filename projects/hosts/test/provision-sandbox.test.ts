@@ -1,10 +1,15 @@
 // hosts' provision against the sandbox's machine model: phase 1 from empty, a second run that
 // deploys nothing, phase 2 from empty in the rolling order, and seeded machine faults that end
 // converged after reruns. Quorum is read from the journal alone.
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { JournalEntry } from '@personal-cloud/sandbox';
 import { destroyInfra, provisionInfra } from '@personal-cloud/infra';
 import { quietProgress } from '../../infra/test/support/cloud';
+import { operatorKubeconfig } from '../src/operator/operator-kubeconfig';
+import { operatorSshConfig } from '../src/operator/operator-ssh-config';
 import { hostsCloud, type HostsCloud } from './support-sandbox/hosts-cloud';
 
 let cloud: HostsCloud | undefined;
@@ -53,6 +58,32 @@ describe('hosts:provision in the sandbox', () => {
     expect(state.k3sServers).toEqual(['worker-1']);
     expect(Object.keys(state.deployed)).toEqual(['worker-1']);
     expect((await (await cloud.vault()).read('tokens')).KUBECONFIG).toContain('server: "https://pc-worker-1:6443"');
+
+    // For the operator: the context merged into $KUBECONFIG's first file (0600, others kept), and Host entries.
+    const kubeconfigPath = join(cloud.dir, 'kube', 'config');
+    await mkdir(dirname(kubeconfigPath), { recursive: true });
+    await writeFile(
+      kubeconfigPath,
+      'apiVersion: v1\nkind: Config\ncontexts: [{ name: work, context: {} }]\ncurrent-context: work\n',
+    );
+    const said: string[] = [];
+    const env = { ...cloud.env, KUBECONFIG: `${kubeconfigPath}:${join(cloud.dir, 'other')}` };
+    await operatorKubeconfig({ env, out: (text) => said.push(text) });
+    expect(said).toEqual([
+      `hosts: context pc added in ${kubeconfigPath}, server https://pc-worker-1:6443 (over Tailscale); current context pc (was work); other contexts kept.\n`,
+    ]);
+    expect((await stat(kubeconfigPath)).mode & 0o777).toBe(0o600);
+    expect(parse(await readFile(kubeconfigPath, 'utf8')).contexts.map((c: { name: string }) => c.name)).toEqual([
+      'work',
+      'pc',
+    ]);
+    await expect(operatorKubeconfig({ env, node: 'master-1', out: () => {} })).rejects.toThrow(
+      '--node must be a control-plane node of phase 1 (worker-1), not "master-1".',
+    );
+    await operatorSshConfig({ env: cloud.env, out: (text) => said.push(text), log: () => {} });
+    expect(said[1]).toContain('Host pc-worker-1\n  HostName pc-worker-1\n  User root\n');
+    const knownHosts = await readFile(join(cloud.dir, '.ssh', 'personal-cloud', 'pc.known_hosts'), 'utf8');
+    expect(knownHosts).toMatch(/^pc-worker-1 ssh-ed25519 AAAA\S+\n$/);
 
     const steps = journal(cloud).length;
     const second = await cloud.hosts();

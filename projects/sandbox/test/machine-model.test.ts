@@ -219,7 +219,9 @@ describe('the machine model', () => {
     // Gone already (a rerun): both are no-ops, as the executor's --ignore-not-found makes them.
     expect(w.step('drain', 'master-2', { node: 'worker-1' }).outcome).toBe('ok');
     expect(w.step('delete-node', 'master-2', { node: 'worker-1' }).outcome).toBe('ok');
-    expect(w.step('drain', 'master-2', { node: 'worker-9' }).message).toBe('kubectl drain worker-9: there is no such node');
+    expect(w.step('drain', 'master-2', { node: 'worker-9' }).message).toBe(
+      'kubectl drain worker-9: there is no such node',
+    );
     w.power.set(2, 'off');
     w.power.set(3, 'off');
     expect(w.step('drain', 'master-1', { node: 'master-1' }).message).toBe(

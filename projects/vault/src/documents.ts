@@ -28,7 +28,11 @@ export const varsSchema: z.ZodType<Vars> = z.lazy(() =>
 export const tokensSchema = z.record(z.string(), z.string()).superRefine((tokens, context) => {
   for (const [name, value] of Object.entries(tokens))
     if (isExpiryToken(name) && parseExpiry(value) === undefined)
-      context.addIssue({ code: 'custom', path: [name], message: `${EXPIRY_FORMAT_MESSAGE}, not "${value.slice(0, 40)}"` });
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${EXPIRY_FORMAT_MESSAGE}, not "${value.slice(0, 40)}"`,
+      });
 });
 export type Tokens = z.infer<typeof tokensSchema>;
 

@@ -36,7 +36,7 @@ describe('document schemas', () => {
     expect(tokensSchema.parse({ hcloud: 'abc' })).toEqual({ hcloud: 'abc' });
   });
 
-  it('take a token\'s expiry (<NAME>_EXPIRES) only as a date or a zoned ISO time, naming the token otherwise', () => {
+  it("take a token's expiry (<NAME>_EXPIRES) only as a date or a zoned ISO time, naming the token otherwise", () => {
     const tokens = {
       TAILSCALE_AUTH_KEY: 'tskey-auth-k123',
       TAILSCALE_AUTH_KEY_EXPIRES: '2027-03-01',

@@ -17,7 +17,9 @@ export function formatHostsPlan(plan: HostsPlan): string {
     const etcd = node.etcd
       ? `  (${node.etcd.during.up < node.etcd.during.members ? `during: ${quorumText(node.etcd.during)}; ` : ''}after: ${quorumText(node.etcd.after)})`
       : '';
-    lines.push(`  ${node.action.padEnd(width)} ${node.node.padEnd(12)} k3s ${node.role.padEnd(6)} ${node.reason}${etcd}`);
+    lines.push(
+      `  ${node.action.padEnd(width)} ${node.node.padEnd(12)} k3s ${node.role.padEnd(6)} ${node.reason}${etcd}`,
+    );
   }
   for (const [i, wave] of plan.waves.entries()) lines.push(`  ${i + 1}. ${wave.title}: ${wave.nodes.join(', ')}`);
   if (plan.pending.length) lines.push(`  pending (infra has not created them yet): ${plan.pending.join(', ')}`);

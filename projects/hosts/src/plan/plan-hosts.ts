@@ -74,7 +74,8 @@ export function planHosts({ document, generations, state, maxParallel }: PlanHos
       node: name,
       role: 'agent',
       action: 'decommission',
-      reason: 'no longer in the config: drained, its node object deleted; then `infra:provision --prune` deletes its server',
+      reason:
+        'no longer in the config: drained, its node object deleted; then `infra:provision --prune` deletes its server',
       generation: '',
     });
 

@@ -58,7 +58,10 @@ export function checkTailscaleKey({ enabled, tokens, now, runMs, installs }: Tai
       : none;
   const fix = `make a new one (reusable, with the cluster's tags) and put it and its date in ${TAILSCALE_AUTH_KEY} and ${TAILSCALE_AUTH_KEY_EXPIRES} with ${EDIT}, or use an OAuth client secret (tskey-client-…), which does not expire`;
   if (installs && expires <= now)
-    return { refusal: `the Tailscale auth key (${TAILSCALE_AUTH_KEY}) expired on ${expiresText}: ${fix}`, notice: null };
+    return {
+      refusal: `the Tailscale auth key (${TAILSCALE_AUTH_KEY}) expired on ${expiresText}: ${fix}`,
+      notice: null,
+    };
   if (installs && expires <= now + runMs)
     return {
       refusal: `the Tailscale auth key (${TAILSCALE_AUTH_KEY}) expires on ${expiresText}, before this run's ${installs} install(s) end (about ${Math.ceil(runMs / 60_000)} min from now): ${fix}`,

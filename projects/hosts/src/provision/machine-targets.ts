@@ -36,7 +36,12 @@ export function deployStep(node: HostNode, generation: string): DeployStep {
  * recorded for it (until `--prune` deletes its server) and its host key, when the vault has them;
  * without them its agent is not stopped over SSH, and the steps that matter run on a server anyway.
  */
-export function leavingTarget(node: string, vars: VarsDocument, tokens: Tokens, serverId: number | undefined): MachineTarget {
+export function leavingTarget(
+  node: string,
+  vars: VarsDocument,
+  tokens: Tokens,
+  serverId: number | undefined,
+): MachineTarget {
   // A node's vars key is its name in capitals (`worker-5` → WORKER_5), as `varsKey` makes it.
   const base = `CLUSTER.${node.toUpperCase().replace(/-/g, '_')}`;
   const hostKey = tokens[hostKeyToken(node)];

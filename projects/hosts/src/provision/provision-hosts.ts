@@ -146,7 +146,11 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
                   progress.begin(name, 'decommissioning (k3s agent)');
                   await decommissionWorker(executor, servers, target, (text) => progress.note(name, text));
                   record('decommissioned', (s) => decommissioned(s, name, clock.now()));
-                  return progress.end(name, true, 'drained and deleted: `infra:provision --prune` may delete its server');
+                  return progress.end(
+                    name,
+                    true,
+                    'drained and deleted: `infra:provision --prune` may delete its server',
+                  );
                 }
                 const node = document.nodes[name]!;
                 progress.begin(

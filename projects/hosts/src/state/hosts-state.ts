@@ -29,9 +29,7 @@ const hostsStateSchema = z.strictObject({
    * Workers taken out of the cluster (drained, node object deleted) after they left the config: the
    * server they ran on, so infra may delete it, and when. A node deployed again drops out of it.
    */
-  decommissioned: z
-    .record(z.string(), z.strictObject({ serverId: z.number().optional(), at: z.string() }))
-    .default({}),
+  decommissioned: z.record(z.string(), z.strictObject({ serverId: z.number().optional(), at: z.string() })).default({}),
 });
 export type HostsState = z.infer<typeof hostsStateSchema>;
 

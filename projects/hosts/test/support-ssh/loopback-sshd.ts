@@ -39,7 +39,7 @@ case "$*" in
   "kubectl get node demo-worker-2 --ignore-not-found -o name") echo 'node/demo-worker-2' ;;
   "kubectl get node demo-worker-3 --ignore-not-found -o name") ;;
   "kubectl drain demo-worker-2 --ignore-daemonsets --delete-emptydir-data --timeout=10m") echo 'node/demo-worker-2 drained' ;;
-  "kubectl delete node "*" --ignore-not-found") echo "node \"$4\" deleted" ;;
+  "kubectl delete node "*" --ignore-not-found") echo "node \\"$4\\" deleted" ;;
   "kubectl delete node "*) echo "Error from server (NotFound): nodes \\"$4\\" not found" >&2; exit 1 ;;
   *) echo "k3s stand-in: unexpected arguments: $*" >&2; exit 2 ;;
 esac
