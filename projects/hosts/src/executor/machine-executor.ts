@@ -65,6 +65,8 @@ export interface MachineExecutor {
   deleteNode(via: MachineTarget, leaving: MachineTarget): Promise<void>;
   /** Stops k3s and removes its server data (a removed member must never rejoin with it). */
   clearServerData(target: MachineTarget): Promise<void>;
+  /** `tailscale logout`: the node leaves the tailnet, so a later node of its name is not renamed `<name>-1`. */
+  leaveTailnet(target: MachineTarget): Promise<void>;
   /** /etc/rancher/k3s/k3s.yaml with its server set to https://<apiHost>:6443. */
   fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string>;
 }

@@ -61,6 +61,10 @@ export class SandboxExecutor implements MachineExecutor {
     await this.step('clear-server-data', target, {});
   }
 
+  async leaveTailnet(target: MachineTarget): Promise<void> {
+    await this.step('tailscale-logout', target, {});
+  }
+
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {
     return ((await this.step('kubeconfig', target, { apiHost })) as { kubeconfig: string }).kubeconfig;
   }

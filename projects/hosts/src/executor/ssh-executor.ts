@@ -205,6 +205,10 @@ export class SshExecutor implements MachineExecutor {
     );
   }
 
+  async leaveTailnet(target: MachineTarget): Promise<void> {
+    await this.remote(target, 'tailscale-logout', 'tailscale logout');
+  }
+
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {
     const path = this.options.kubeconfigPath ?? '/etc/rancher/k3s/k3s.yaml';
     const text = await this.remote(target, 'kubeconfig', `cat ${path}`);

@@ -32,11 +32,11 @@ export function deployStep(node: HostNode, generation: string): DeployStep {
 }
 
 /**
- * A worker that left the config: it is no longer in hosts.json, so it is reached through what infra
- * recorded for it (until `--prune` deletes its server) and its host key, when the vault has them;
- * without them its agent is not stopped over SSH, and the steps that matter run on a server anyway.
+ * A node reached through what infra recorded for it and its host key, when the vault has them,
+ * without hosts.json: a worker that left the config (until `--prune` deletes its server), or any
+ * node hosts' destroy says goodbye to. Without an address or key, SSH cannot reach it.
  */
-export function leavingTarget(
+export function recordedTarget(
   node: string,
   vars: VarsDocument,
   tokens: Tokens,

@@ -21,7 +21,7 @@ import { RENDER_DIR } from '../targets/render';
 import { HOSTS_LAYER, readHostsState, type HostsState } from '../state/hosts-state';
 import { deploySources } from './deploy-source';
 import { decommissionWorker } from './decommission';
-import { deployStep, leavingTarget, machineTarget } from './machine-targets';
+import { deployStep, recordedTarget, machineTarget } from './machine-targets';
 import { waitReady, type RunClock } from './wait-ready';
 
 /** The kubeconfig later layers use, in the vault's tokens. */
@@ -100,7 +100,7 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
   const targets = new Map(Object.values(document.nodes).map((node) => [node.name, machineTarget(node, tokens)]));
   const leaving = plan.nodes.filter((n) => n.action === 'decommission').map((n) => n.node);
   for (const name of leaving)
-    targets.set(name, leavingTarget(name, inputs.vars, tokens, inputs.hostsState.deployed[name]?.serverId));
+    targets.set(name, recordedTarget(name, inputs.vars, tokens, inputs.hostsState.deployed[name]?.serverId));
   const servers = plan.k3sServersAfter.map((name) => targets.get(name)!);
   const world = await openWorld(env);
   const sources = deploySources(document, tokens, run.renderDir ?? RENDER_DIR);

@@ -238,6 +238,15 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
     return { durationMs: context.durations.probe };
   },
 
+  /**
+   * `tailscale logout`: the node leaves the tailnet, so a node installed later under its name gets
+   * that name rather than `<name>-1`. The model keeps no tailnet; it answers as a node of ours would.
+   */
+  'tailscale-logout'(context) {
+    if (!context.machine.os) fail(`tailscale logout on ${context.machine.name}: it runs no NixOS of ours`);
+    return { durationMs: context.durations.probe };
+  },
+
   /** Stops k3s and removes its server data; refused while the node is an etcd member (it would rejoin with old data). */
   'clear-server-data'(context) {
     const { machine, world } = context;
