@@ -131,6 +131,11 @@ describe('hosts:provision in the sandbox', () => {
       'rebuild worker-1',
     ]);
     for (const entry of rebuilds) expect(entry.cluster.quorum).toBe(true);
+    // A new cluster's kubeconfig is kept once master-1 is up; an existing one is refreshed after the roll.
+    const order = (entries: readonly JournalEntry[]) =>
+      entries.filter((e) => e.step !== 'probe').map((e) => `${e.step} ${e.node}`);
+    expect(order(journal(cloud).slice(0, before)).slice(0, 2)).toEqual(['install master-1', 'kubeconfig master-1']);
+    expect(order(rebuilds).slice(-2)).toEqual(['rebuild worker-1', 'kubeconfig master-1']);
     expect(
       deploys(rebuilds)
         .slice(0, 3)

@@ -131,7 +131,12 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
           },
         }));
       try {
+        // A new cluster's kubeconfig is kept as soon as its first server is up, so a roll that stops
+        // later still leaves the later layers one; an existing one is refreshed once the roll is done,
+        // which keeps the vault's write out of the roll's way.
         let kubeconfigFetched = false;
+        const kubeconfigEarly = !tokens[KUBECONFIG_TOKEN] || document.k3s.bootstrapNode !== null;
+        const withServer = (nodes: readonly string[]) => nodes.some((n) => document.nodes[n]?.k3s.role === 'server');
         for (const wave of plan.waves) {
           const outcomes = await runDag(
             wave.nodes.map((name) => ({
@@ -208,11 +213,15 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
               `hosts: the roll stopped at ${failed.key}: ${(failed.error as Error).message}.${done}`,
             );
           }
-          if (!kubeconfigFetched && wave.nodes.some((n) => document.nodes[n]?.k3s.role === 'server')) {
+          if (kubeconfigEarly && !kubeconfigFetched && withServer(wave.nodes)) {
             await recorder.flush();
             await keepKubeconfig(session, executor, document, targets, progress);
             kubeconfigFetched = true;
           }
+        }
+        if (!kubeconfigFetched && withServer(plan.waves.flatMap((w) => w.nodes))) {
+          await recorder.flush();
+          await keepKubeconfig(session, executor, document, targets, progress);
         }
       } finally {
         await recorder.flush();
