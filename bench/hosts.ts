@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadClusterConfig } from '@personal-cloud/cluster';
 import { provisionInfra } from '@personal-cloud/infra';
-import { startSandbox } from '@personal-cloud/sandbox';
 import { ensureKeys, openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 import shipped from '../cluster.config';
 import { keySpecs } from '../projects/hosts/src/key-specs';
@@ -19,6 +18,7 @@ import { scheduleLowerBound, type StepDurations } from '../projects/hosts/src/pl
 import { planHostsRun, provisionHosts } from '../projects/hosts/src/provision/provision-hosts';
 import { PlainProgress } from '../projects/infra/src/ui/progress';
 import { median } from '../tools/test-support/growth';
+import { startBenchSandbox } from './bench-sandbox';
 import { spread, verdict } from './figures';
 
 const UNIT_MS = 1000;
@@ -27,31 +27,16 @@ const ROLLING_RUNS = 3;
 const GOAL = 1.15;
 const quiet = () => new PlainProgress({ write: () => true });
 
+// The shipped config, at phase 4 (its vars resolve from the bench's sandbox vault).
+const file = resolve('cluster.config.ts');
+if (shipped.phase !== 4)
+  throw new Error(`bench:hosts measures phase 4; cluster.config.ts is at phase ${shipped.phase}`);
+const machineMs = Object.entries(DURATIONS)
+  .map(([step, ms]) => `${step}=${ms}`)
+  .join(',');
 const dir = await mkdtemp(join(tmpdir(), 'pc-bench-hosts-'));
-const sandbox = await startSandbox({
-  port: 0,
-  dir: null,
-  actionMs: 5,
-  faults: '',
-  machineMs: Object.entries(DURATIONS)
-    .map(([step, ms]) => `${step}=${ms}`)
-    .join(','),
-  serverLimit: Infinity,
-  rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
-});
+const { sandbox, env } = await startBenchSandbox(dir, file, { worldDir: null, actionMs: 5, machineMs });
 try {
-  // The shipped config, at phase 4 (its vars resolve from the bench's sandbox vault).
-  const file = resolve('cluster.config.ts');
-  if (shipped.phase !== 4)
-    throw new Error(`bench:hosts measures phase 4; cluster.config.ts is at phase ${shipped.phase}`);
-  const env = {
-    ...process.env,
-    HCLOUD_TOKEN: '',
-    CLOUD_CONFIG: file,
-    CLOUD_SECRETS_DIR: join(dir, 'secrets'),
-    CLOUD_AGE_IDENTITY: join(dir, 'identity.txt'),
-    HCLOUD_ENDPOINT: sandbox.url,
-  };
   await provisionInfra({ env, progress: quiet() });
   const vault = await openVault(vaultOptionsFromEnv(env, { sandbox: true }));
   await ensureKeys(vault, keySpecs(await loadClusterConfig(file)));
