@@ -1,0 +1,25 @@
+// What a target started from the launcher's bundle (tools/nx-plugin/src/target-bundle.mjs) needs to
+// know about it. esbuild's `define` sets PERSONAL_CLOUD_BUNDLED_LIBRARY there; run from source
+// (tsx, vitest) nothing sets it.
+declare const PERSONAL_CLOUD_BUNDLED_LIBRARY: string | undefined;
+
+/** The URL of this library's entry in the bundle the running target was started from; undefined when run from source. */
+export const bundledLibrary: string | undefined =
+  typeof PERSONAL_CLOUD_BUNDLED_LIBRARY === 'string' ? PERSONAL_CLOUD_BUNDLED_LIBRARY : undefined;
+
+let typeScriptLoader: Promise<void> | undefined;
+
+/**
+ * Lets this process import TypeScript at run time (the config, a layer's key specs). From source a
+ * loader runs already; a bundled target has none, and registers tsx the first time it needs one
+ * (never at start: with tsx's hooks in place, loading the bundle itself would cost 4× as much).
+ * Call it before registering any other module hooks: the last registered runs first, and the
+ * config's hooks must see an import before tsx resolves it.
+ */
+export function ensureTypeScriptImports(): Promise<void> {
+  if (bundledLibrary === undefined) return Promise.resolve();
+  typeScriptLoader ??= import('tsx/esm/api').then(({ register }) => {
+    register();
+  });
+  return typeScriptLoader;
+}
