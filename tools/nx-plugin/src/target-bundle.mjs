@@ -12,10 +12,10 @@
 // the others run as they would from source.
 //
 // A bundle is never stale: its manifest lists every file esbuild read (its metafile) with size and
-// mtime, and every directory holding a script among them (a file added there could change what an
-// import resolves to), plus the build's own settings. Any difference rebuilds. Builds go to a
-// fresh directory and the manifest is replaced by a rename, so concurrent starts never see half a
-// bundle; a superseded build is removed an hour later (a target still running may import from it).
+// mtime, and the folders where a file added could change what an import resolves to, plus the
+// build's own settings. Any difference rebuilds. Builds go to a fresh directory and the manifest
+// is replaced by a rename, so concurrent starts never see half a bundle; a superseded build is
+// removed an hour later (a target still running may import from it).
 //
 // Plain JavaScript: the launcher runs it before anything can load TypeScript.
 import { createHash } from 'node:crypto';
@@ -60,9 +60,16 @@ export function isCurrent(manifest, settings) {
   return true;
 }
 
-/** The stamps of what esbuild read, and of the directories holding a script among it. */
+/**
+ * The stamps of what esbuild read, and of the folders where a new file could change an import's
+ * resolution: each script's folder and, for the workspace's own sources, the one above it (where a
+ * `words.ts` would come before the `words/index.ts` that `../words` found). npm's installs show in
+ * the packages' files themselves.
+ */
 export function stampsOf(files) {
-  const dirs = new Set(files.filter((file) => SCRIPT.test(file)).map((file) => dirname(file)));
+  const scripts = files.filter((file) => SCRIPT.test(file));
+  const above = scripts.filter((file) => !file.includes('/node_modules/')).map((file) => dirname(dirname(file)));
+  const dirs = new Set([...scripts.map((file) => dirname(file)), ...above]);
   return Object.fromEntries([...files, ...dirs].sort().map((path) => [path, stamp(path)]));
 }
 
