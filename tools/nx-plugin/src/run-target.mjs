@@ -18,7 +18,8 @@ if (!existsSync(resolve(projectRoot, 'src/targets', `${target}.ts`))) {
   console.log(`${project}:${target} — the ${project} layer is not built yet; nothing was done.`);
   process.exit(0);
 }
-const workspaceRoot = process.cwd();
+// The workspace this file belongs to; the target itself runs in the working directory Nx gives it.
+const workspaceRoot = resolve(import.meta.dirname, '../../..');
 let bundle;
 try {
   bundle = await targetBundle(

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import type { TargetModule } from '@personal-cloud/cluster';
 import { watchForInterruption } from './interruption';
+import { epochNow, recordTargetTimes } from './target-times';
 
 const FAILED = 1;
 /** 128 + SIGINT: what shells and Nx report for an interrupted command. */
@@ -30,6 +31,7 @@ async function main(argv: string[], stop: AbortSignal, load: LoadTarget): Promis
   const project = basename(projectRoot);
   const file = resolve(projectRoot, 'src/targets', `${target}.ts`);
   const module = await load(file);
+  const loaded = epochNow();
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: rest, options: module.options ?? {}, allowPositionals: true, strict: true });
@@ -41,7 +43,13 @@ async function main(argv: string[], stop: AbortSignal, load: LoadTarget): Promis
     console.error(pc.red(`${project}:${target} ${problem}; allowed: ${allowed.join(', ') || 'no flags'}.`));
     return FAILED;
   }
-  await module.run({ ...parsed, stop });
+  const task = `${project}:${target}`;
+  const ran = epochNow();
+  try {
+    await module.run({ ...parsed, stop });
+  } finally {
+    recordTargetTimes({ task, started: performance.timeOrigin, loaded, ran, ended: epochNow() });
+  }
   return 0;
 }
 

@@ -20,7 +20,7 @@
 // Plain JavaScript: the launcher runs it before anything can load TypeScript.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -184,9 +184,9 @@ export async function targetBundle(workspaceRoot, projectRoot, target, runner, l
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, WORKSPACE_MARKER), workspaceRoot);
   }
-  const targets = join(workspaceRoot, projectRoot, 'src/targets');
+  const targets = resolve(workspaceRoot, projectRoot, 'src/targets');
   const common = { runner, library };
-  const project = projectRoot.replaceAll('/', '+');
+  const project = relative(workspaceRoot, resolve(workspaceRoot, projectRoot)).replaceAll('/', '+');
   const all = Object.fromEntries(
     readdirSync(targets)
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
