@@ -13,9 +13,7 @@ const write = (path: string, text: string) => {
   writeFileSync(join(root, path), text);
 };
 const bundle = (target = 'hello') =>
-  targetBundle(root, 'projects/demo', target, join(root, 'runner.ts'), join(root, 'library.ts')) as Promise<
-    Record<'runner' | 'library' | 'target', string>
-  >;
+  targetBundle(root, 'projects/demo', target, join(root, 'runner.ts'), join(root, 'library.ts'));
 /** What the bundled target's `greeting` is: a fresh import of the file the bundle names. */
 const greeting = async (file: string) => ((await import(pathToFileURL(file).href)) as { greeting: string }).greeting;
 
