@@ -5,7 +5,7 @@ import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClusterConfig } from './config-schema';
 import { CloudError } from './errors';
-import { bundledLibrary, ensureTypeScriptImports } from './run-from-bundle';
+import { bundledLibrary } from './run-from-bundle';
 import { parseClusterConfig } from './validate-config';
 
 /** The config file: $CLOUD_CONFIG, else cluster.config.ts in the working directory (the workspace root under Nx). */
@@ -19,10 +19,9 @@ let hooksRegistered = false;
  * Lets a config anywhere on disk import this library and get this very instance (see
  * config-loader-hooks.mjs): the bundle's entry when the target runs from one, else the source.
  */
-async function registerConfigHooks(): Promise<void> {
+function registerConfigHooks(): void {
   if (hooksRegistered) return;
   hooksRegistered = true;
-  await ensureTypeScriptImports();
   register(new URL('./config-loader-hooks.mjs', import.meta.url), {
     data: { library: bundledLibrary ?? new URL('./index.ts', import.meta.url).href, loader: import.meta.url },
   });
@@ -43,7 +42,7 @@ export async function loadClusterConfig(file: string = configPath()): Promise<Cl
     throw new CloudError(
       `${shown} does not exist: create it with a default export of defineCluster({...}), or point CLOUD_CONFIG at one.`,
     );
-  await registerConfigHooks();
+  registerConfigHooks();
   let module: { default?: unknown };
   try {
     module = (await import(pathToFileURL(file).href)) as { default?: unknown };

@@ -10,11 +10,10 @@ export const bundledLibrary: string | undefined =
 let typeScriptLoader: Promise<void> | undefined;
 
 /**
- * Lets this process import TypeScript at run time (the config, a layer's key specs). From source a
- * loader runs already; a bundled target has none, and registers tsx the first time it needs one
- * (never at start: with tsx's hooks in place, loading the bundle itself would cost 4× as much).
- * Call it before registering any other module hooks: the last registered runs first, and the
- * config's hooks must see an import before tsx resolves it.
+ * Lets this process import TypeScript at run time (a layer's key specs; the config's hooks compile
+ * the config themselves). From source a loader runs already; a bundled target has none, and
+ * registers tsx the first time it needs one (never at start: with tsx's hooks in place, loading the
+ * bundle itself would cost 4× as much).
  */
 export function ensureTypeScriptImports(): Promise<void> {
   if (bundledLibrary === undefined) return Promise.resolve();
