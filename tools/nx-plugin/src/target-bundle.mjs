@@ -19,7 +19,17 @@
 //
 // Plain JavaScript: the launcher runs it before anything can load TypeScript.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -87,11 +97,13 @@ function readManifest(file) {
  * config loader's hooks). A bare `import.meta.url` stays the bundle's: it is where the code runs.
  */
 function sourceLocations(workspaceRoot) {
+  // esbuild names files by their real path, whatever symlink the workspace was reached through.
+  const root = realpathSync(workspaceRoot);
   return {
     name: 'source-locations',
     setup(build) {
       build.onLoad({ filter: /\.m?ts$/ }, (args) => {
-        if (args.path.includes('/node_modules/') || !args.path.startsWith(workspaceRoot)) return undefined;
+        if (args.path.includes('/node_modules/') || !args.path.startsWith(root)) return undefined;
         const text = readFileSync(args.path, 'utf8');
         if (!text.includes('import.meta')) return { contents: text, loader: 'ts' };
         const url = JSON.stringify(pathToFileURL(args.path).href);

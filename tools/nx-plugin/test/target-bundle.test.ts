@@ -1,6 +1,6 @@
 // The launcher's bundle cache on a tiny workspace of its own: reused while nothing changed,
 // rebuilt by any change to what it was built from, safe to build twice at once.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,13 +57,28 @@ describe('targetBundle', () => {
     expect([a.target, b.target]).toContain(manifest.outputs['target.hello']);
   });
 
-  it("keeps import.meta.dirname and new URL(…, import.meta.url) naming the source's neighbours", async () => {
+  it("keeps import.meta.dirname and new URL(…, import.meta.url) naming the source's neighbours, through a symlinked checkout too", async () => {
     write(
       'projects/demo/src/targets/where.ts',
       "export const greeting = [import.meta.dirname, new URL('../nix', import.meta.url).pathname].join(' ');\n",
     );
     const source = join(root, 'projects/demo/src/targets');
-    expect(await greeting((await bundle('where')).target)).toBe(`${source} ${join(root, 'projects/demo/src/nix')}`);
+    const expected = `${source} ${join(root, 'projects/demo/src/nix')}`;
+    expect(await greeting((await bundle('where')).target)).toBe(expected);
+    const link = `${root}-link`;
+    symlinkSync(root, link);
+    try {
+      const through = await targetBundle(
+        link,
+        'projects/demo',
+        'where',
+        join(link, 'runner.ts'),
+        join(link, 'library.ts'),
+      );
+      expect(await greeting(through.target)).toBe(expected);
+    } finally {
+      rmSync(link, { force: true });
+    }
   });
 
   it("runs a target whose project has another target that does not compile, and names a target's own error", async () => {
