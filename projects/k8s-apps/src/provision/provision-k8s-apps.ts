@@ -15,6 +15,7 @@ import { loadConfig, readTokens, readVars } from '../k8s-apps-inputs';
 import { planGitops, type GitopsPlan } from '../plan/gitops-plan';
 import { clusterDir } from '../render/flux-layout';
 import { renderTree } from '../render/render-tree';
+import { applyChangedSecrets } from './apply-changed-secrets';
 import { secretValues } from './secret-values';
 import { waitForKustomizations, type RunClock } from './wait-kustomizations';
 
@@ -103,7 +104,12 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
       );
     const remote = await api.gitopsRemote(config.gitops.branch);
     // Every value is resolved before anything is written, so a missing token stops the run early.
-    const secrets = secretValues(tree.secrets, tokens, remote);
+    // A restore's Secrets are the restore's to create, in the namespace it makes.
+    const secrets = secretValues(
+      tree.secrets.filter((s) => !s.forRestore),
+      tokens,
+      remote,
+    );
     const base = await fetchRemote(clone, remote);
     const plan = planGitops(base, await filesAt(clone, base), tree.files);
     const commit = await commitTree(clone, remote, base, tree.files, commitMessage(config, plan));
@@ -113,9 +119,7 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
     }
     const head = commit ?? base!;
     // Secrets first (the deploy key is Flux's source Secret), each only when its data changed.
-    const applied = await api.secretFingerprints();
-    const changed = secrets.filter((s) => applied.get(`${s.namespace}/${s.name}`) !== s.fingerprint);
-    for (const secret of changed) await api.applySecret(secret);
+    const changed = await applyChangedSecrets(api, secrets);
     const source = { url: remote.url, branch: config.gitops.branch, path: clusterDir(config) };
     const fluxInstalled = await api.ensureFlux({ version: FLUX_VERSION, source });
     if (fluxInstalled)

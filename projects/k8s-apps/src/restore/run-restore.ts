@@ -5,6 +5,7 @@ import { CloudError } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { chooseClusterApi } from '../cluster/choose-cluster-api';
 import { loadConfig, readTokens } from '../k8s-apps-inputs';
+import { applyChangedSecrets } from '../provision/apply-changed-secrets';
 import { secretValues } from '../provision/secret-values';
 import type { RunClock } from '../provision/wait-kustomizations';
 import { renderTree } from '../render/render-tree';
@@ -38,7 +39,7 @@ export async function restoreApp(run: RestoreRun): Promise<RestoreResult> {
     const api = await chooseClusterApi(world.endpoint);
     if (plan.objects.some((o) => o.kind === 'Namespace'))
       await api.apply(plan.objects.filter((o) => o.kind === 'Namespace'));
-    for (const secret of secrets) await api.applySecret(secret);
+    await applyChangedSecrets(api, secrets);
     await api.apply(plan.objects.filter((o) => o.kind !== 'Namespace'));
     const deadline = started + (run.timeoutMs ?? 60 * 60_000);
     const restored: RestoreResult['restored'] = [];
