@@ -87,6 +87,10 @@ export class SandboxClusterApi implements ClusterApi {
     };
   }
 
+  async close(): Promise<void> {
+    // Nothing to remove: the sandbox's remote is a file:// repository and no key is written.
+  }
+
   private async get(path: string): Promise<unknown> {
     const response = await fetch(`${this.origin}${path}`);
     if (!response.ok) throw new CloudError(`the sandbox answered ${response.status} to GET ${path}`);

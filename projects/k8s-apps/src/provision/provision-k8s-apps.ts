@@ -46,9 +46,10 @@ const realClock: RunClock = { now: Date.now, sleep: (ms) => new Promise((resolve
 
 /** Opens the world's cluster client and GitOps remote, runs `body`, and closes what it started. */
 async function withCluster<T>(
-  env: NodeJS.ProcessEnv,
+  run: K8sAppsRun,
   body: (api: ClusterApi, config: PlannedGitops['config'], world: World['kind']) => Promise<T>,
 ): Promise<T> {
+  const env = run.env ?? process.env;
   const config = await loadConfig(env);
   if (!config.gitops)
     throw new CloudError(
@@ -56,7 +57,17 @@ async function withCluster<T>(
     );
   const world = await openWorld(env);
   try {
-    return await body(await chooseClusterApi(world.endpoint), { ...config, gitops: config.gitops }, world.kind);
+    const api = await chooseClusterApi(world.endpoint, {
+      gitopsUrl: config.gitops.url,
+      readTokens: () => readTokens(env),
+      clock: run.clock ?? realClock,
+      env,
+    });
+    try {
+      return await body(api, { ...config, gitops: config.gitops }, world.kind);
+    } finally {
+      await api.close();
+    }
   } finally {
     await world.close();
   }
@@ -64,8 +75,7 @@ async function withCluster<T>(
 
 /** The render against what the GitOps repository holds, object by object. */
 export async function planK8sApps(run: K8sAppsRun = {}): Promise<PlannedGitops> {
-  const env = run.env ?? process.env;
-  return withCluster(env, async (api, config) => {
+  return withCluster(run, async (api, config) => {
     const remote = await api.gitopsRemote(config.gitops.branch);
     const clone = run.clone ?? GITOPS_CLONE_DIR;
     const base = await fetchRemote(clone, remote);
@@ -91,7 +101,7 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
   const clock = run.clock ?? realClock;
   const clone = run.clone ?? GITOPS_CLONE_DIR;
   const tokens = await readTokens(env);
-  return withCluster(env, async (api, config, world) => {
+  return withCluster(run, async (api, config, world) => {
     const tree = renderTree(config);
     // check refuses a leak too; provision must never push one, whatever ran before it.
     const leaks = findLeaks(

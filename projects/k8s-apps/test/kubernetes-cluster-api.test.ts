@@ -1,0 +1,302 @@
+// The Hetzner world's cluster client, @kubernetes/client-node against a local stand-in of the API
+// server: exact methods, paths, content types and field manager of the server-side applies; Flux
+// installed from a stand-in `flux` CLI on PATH, its CRDs waited for, then its sync; Kustomizations
+// read from their conditions, a failure named with its message, a timeout with what it waited for;
+// a 403 and a 409 each in one sentence.
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chooseClusterApi } from '../src/cluster/choose-cluster-api';
+import type { ClusterApi, FluxInstall } from '../src/cluster/cluster-api';
+import { KubernetesClusterApi } from '../src/cluster/kubernetes-cluster-api';
+import { DeployKeyRemote } from '../src/gitops/deploy-key-remote';
+import { waitForKustomizations, type RunClock } from '../src/provision/wait-kustomizations';
+import { startFakeKubeApi, type FakeKubeApi } from './support/fake-kube-api';
+
+const APPLY = 'application/apply-patch+yaml';
+const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+
+/** A `flux` CLI stand-in: its version, and a small `install --export` (namespace, two CRDs, a controller). */
+const FLUX_SCRIPT = `#!/bin/sh
+case "$1" in
+  version) echo "flux: v2.4.0" ;;
+  install)
+    [ "$3" = "--version=v2.4.0" ] || { echo "unexpected: $*" >&2; exit 1; }
+    cat <<'YAML'
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: flux-system
+  labels:
+    app.kubernetes.io/instance: flux-system
+    app.kubernetes.io/version: v2.4.0
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gitrepositories.source.toolkit.fluxcd.io
+spec:
+  group: source.toolkit.fluxcd.io
+  names: { kind: GitRepository, plural: gitrepositories, listKind: GitRepositoryList, singular: gitrepository }
+  scope: Namespaced
+  versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } } }]
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: kustomizations.kustomize.toolkit.fluxcd.io
+spec:
+  group: kustomize.toolkit.fluxcd.io
+  names: { kind: Kustomization, plural: kustomizations, listKind: KustomizationList, singular: kustomization }
+  scope: Namespaced
+  versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } } }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: source-controller
+  namespace: flux-system
+spec:
+  selector: { matchLabels: { app: source-controller } }
+  template:
+    metadata: { labels: { app: source-controller } }
+    spec: { containers: [{ name: manager, image: ghcr.io/fluxcd/source-controller:v1.4.1 }] }
+YAML
+    ;;
+esac
+`;
+
+describe('KubernetesClusterApi against a stand-in API server', () => {
+  let server: FakeKubeApi;
+  let bin: string;
+  let env: NodeJS.ProcessEnv;
+  let now = 0;
+  const clock: RunClock = {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+  let api: ClusterApi;
+  const install: FluxInstall = {
+    version: 'v2.4.0',
+    source: { url: 'ssh://git@example.org/gitops.git', branch: 'main', path: 'clusters/personal-cloud' },
+  };
+  /** What the client sent, without API discovery. */
+  const sent = () =>
+    server.requests
+      .filter((r) => !/^\/(api\/v1|apis\/[^/]+\/[^/]+)$/.test(r.url))
+      .map((r) => `${r.method} ${r.url}${r.contentType ? ` ${r.contentType}` : ''}`);
+
+  beforeAll(async () => {
+    server = await startFakeKubeApi();
+    bin = await mkdtemp(join(tmpdir(), 'k8s-apps-flux-bin-'));
+    await writeFile(join(bin, 'flux'), FLUX_SCRIPT);
+    await chmod(join(bin, 'flux'), 0o755);
+    env = { PATH: `${bin}:/usr/bin:/bin` };
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(bin, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    server.requests.length = 0;
+    api = new KubernetesClusterApi({
+      kubeconfig: server.kubeconfig(),
+      gitops: new DeployKeyRemote(install.source.url, {}),
+      clock,
+      env,
+    });
+  });
+
+  it('is what a non-sandbox endpoint gets, with the kubeconfig from the vault', async () => {
+    const chosen = await chooseClusterApi('https://api.hetzner.cloud/v1', {
+      gitopsUrl: install.source.url,
+      readTokens: async () => ({ KUBECONFIG: server.kubeconfig() }),
+      clock,
+      fetchImpl: async () => new Response('', { status: 404 }),
+      env,
+    });
+    expect(chosen.kind).toBe('kubernetes');
+  });
+
+  it('applies a Secret server-side, after its namespace, and reads its fingerprint back', async () => {
+    await api.applySecret({
+      namespace: 'eth-node',
+      name: 'eth-node-jwt',
+      data: { jwt: 'secret-jwt' },
+      fingerprint: 'sha256:abc',
+    });
+    expect(sent()).toEqual([
+      `PATCH /api/v1/namespaces/eth-node?fieldManager=personal-cloud&force=false ${APPLY}`,
+      `PATCH /api/v1/namespaces/eth-node/secrets/eth-node-jwt?fieldManager=personal-cloud&force=true ${APPLY}`,
+    ]);
+    const secret = server.requests.at(-1)!;
+    expect(secret.authorization).toBe(`Bearer ${server.token}`);
+    expect(secret.body).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'eth-node-jwt',
+        namespace: 'eth-node',
+        labels: { 'app.kubernetes.io/managed-by': 'personal-cloud' },
+        annotations: { 'personal-cloud/fingerprint': 'sha256:abc' },
+      },
+      type: 'Opaque',
+      data: { jwt: Buffer.from('secret-jwt').toString('base64') },
+    });
+    server.requests.length = 0;
+    expect(await api.secretFingerprints()).toEqual(new Map([['eth-node/eth-node-jwt', 'sha256:abc']]));
+    expect(sent()).toEqual(['GET /api/v1/secrets?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dpersonal-cloud']);
+  });
+
+  it('installs Flux from `flux install --export`, waits for its CRDs, then applies its sync; a rerun applies nothing', async () => {
+    expect(await api.ensureFlux(install)).toBe(true);
+    expect(sent()).toEqual([
+      'GET /api/v1/namespaces/flux-system',
+      `PATCH /api/v1/namespaces/flux-system?fieldManager=personal-cloud&force=true ${APPLY}`,
+      `PATCH /apis/apiextensions.k8s.io/v1/customresourcedefinitions/gitrepositories.source.toolkit.fluxcd.io?fieldManager=personal-cloud&force=true ${APPLY}`,
+      `PATCH /apis/apiextensions.k8s.io/v1/customresourcedefinitions/kustomizations.kustomize.toolkit.fluxcd.io?fieldManager=personal-cloud&force=true ${APPLY}`,
+      `PATCH /apis/apps/v1/namespaces/flux-system/deployments/source-controller?fieldManager=personal-cloud&force=true ${APPLY}`,
+      'GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/gitrepositories.source.toolkit.fluxcd.io',
+      'GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/kustomizations.kustomize.toolkit.fluxcd.io',
+      `PATCH /apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system?fieldManager=personal-cloud&force=true ${APPLY}`,
+      `PATCH /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/flux-system?fieldManager=personal-cloud&force=true ${APPLY}`,
+    ]);
+    const source = server.objects.get(
+      '/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system',
+    );
+    expect(source?.spec).toMatchObject({
+      url: install.source.url,
+      ref: { branch: 'main' },
+      secretRef: { name: 'flux-system' },
+    });
+
+    server.requests.length = 0;
+    expect(await api.ensureFlux(install)).toBe(false);
+    expect(sent().filter((line) => !line.startsWith('GET '))).toEqual([]);
+    // Another branch is another source: installed again.
+    expect(await api.ensureFlux({ ...install, source: { ...install.source, branch: 'next' } })).toBe(true);
+  });
+
+  it('asks Flux to reconcile with the request annotation, as a merge patch', async () => {
+    await api.reconcile();
+    expect(sent()).toEqual([
+      'PATCH /apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system?fieldManager=personal-cloud application/merge-patch+json',
+    ]);
+    expect(server.requests.at(-1)!.body).toMatchObject({
+      metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date(now).toISOString() } },
+    });
+  });
+
+  it("reads the Kustomizations' Ready conditions; a failed one is named with its message", async () => {
+    const put = (name: string, dependsOn: string[], ready: string, reason: string, message: string) =>
+      server.objects.set(`/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/${name}`, {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace: 'flux-system' },
+        spec: { path: `./${name}`, dependsOn: dependsOn.map((d) => ({ name: d })) },
+        status: {
+          lastAttemptedRevision: `main@sha1:${COMMIT}`,
+          conditions: [{ type: 'Ready', status: ready, reason, message }],
+        },
+      });
+    put('flux-system', [], 'True', 'ReconciliationSucceeded', `Applied revision: main@sha1:${COMMIT}`);
+    put(
+      'infra-controllers',
+      [],
+      'False',
+      'BuildFailed',
+      "kustomize build failed: accumulating resources: 'cert-manager' missing",
+    );
+    put(
+      'apps',
+      ['infra-controllers'],
+      'False',
+      'DependencyNotReady',
+      "dependency 'flux-system/infra-controllers' is not ready",
+    );
+    expect((await api.kustomizations()).find((k) => k.name === 'apps')).toEqual({
+      name: 'apps',
+      ready: false,
+      reason: 'DependencyNotReady',
+      message: "dependency 'flux-system/infra-controllers' is not ready",
+      revision: `main@sha1:${COMMIT}`,
+      dependsOn: ['infra-controllers'],
+    });
+    await expect(waitForKustomizations(api, { commit: COMMIT, clock })).rejects.toThrow(
+      "Flux Kustomization failed: infra-controllers (BuildFailed: kustomize build failed: accumulating resources: 'cert-manager' missing); waiting on them: apps.",
+    );
+    put('infra-controllers', [], 'Unknown', 'Progressing', 'Reconciliation in progress');
+    await expect(waitForKustomizations(api, { commit: COMMIT, clock, timeoutMs: 4000 })).rejects.toThrow(
+      "Flux Kustomizations are not Ready after 4 s: infra-controllers (Progressing: Reconciliation in progress); apps (DependencyNotReady: dependency 'flux-system/infra-controllers' is not ready).",
+    );
+  });
+
+  it('names a 403 in one sentence, with the missing permission', async () => {
+    server.failNext(
+      'PATCH',
+      /\/secrets\//,
+      403,
+      'Forbidden',
+      'secrets "hcloud-csi" is forbidden: User "k3s-reader" cannot patch resource "secrets" in API group "" in the namespace "kube-system"',
+    );
+    await expect(
+      api.applySecret({ namespace: 'kube-system', name: 'hcloud-csi', data: { token: 't' }, fingerprint: 'sha256:1' }),
+    ).rejects.toThrow(
+      `k8s-apps: the Kubernetes API answered 403 Forbidden while applying Secret kube-system/hcloud-csi: secrets "hcloud-csi" is forbidden: User "k3s-reader" cannot patch resource "secrets" in API group "" in the namespace "kube-system"; the kubeconfig's user lacks that permission.`,
+    );
+  });
+
+  it("applies a restore's objects without force and names a 409 conflict in one sentence", async () => {
+    const destination = {
+      apiVersion: 'volsync.backube/v1alpha1',
+      kind: 'ReplicationDestination',
+      metadata: { name: 'eth-node-keys', namespace: 'eth-node-restore' },
+      spec: { trigger: { manual: 'restore-1' } },
+    };
+    // VolSync's CRD, so discovery knows the kind.
+    server.objects.set(
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/replicationdestinations.volsync.backube',
+      {
+        metadata: { name: 'replicationdestinations.volsync.backube' },
+        spec: {
+          group: 'volsync.backube',
+          names: { kind: 'ReplicationDestination', plural: 'replicationdestinations' },
+          scope: 'Namespaced',
+          versions: [{ name: 'v1alpha1' }],
+        },
+      },
+    );
+    server.failNext(
+      'PATCH',
+      /replicationdestinations/,
+      409,
+      'Conflict',
+      'Apply failed with 1 conflict: conflict with "kustomize-controller": .spec.trigger.manual',
+    );
+    await expect(api.apply([destination])).rejects.toThrow(
+      'k8s-apps: the Kubernetes API answered 409 Conflict while applying ReplicationDestination eth-node-restore/eth-node-keys: Apply failed with 1 conflict: conflict with "kustomize-controller": .spec.trigger.manual; another field manager owns a field this run sets',
+    );
+    expect(sent()).toEqual([
+      `PATCH /apis/volsync.backube/v1alpha1/namespaces/eth-node-restore/replicationdestinations/eth-node-keys?fieldManager=personal-cloud&force=false ${APPLY}`,
+    ]);
+    expect(await api.replicationDestination('eth-node-restore', 'eth-node-keys')).toBeNull();
+    await api.apply([destination]);
+    server.objects.get(
+      '/apis/volsync.backube/v1alpha1/namespaces/eth-node-restore/replicationdestinations/eth-node-keys',
+    )!.status = {
+      lastSyncTime: '2026-12-02T03:00:00Z',
+      lastManualSync: 'restore-1',
+      latestMoverStatus: { result: 'Successful', logs: 'restored 3 files' },
+    };
+    expect(await api.replicationDestination('eth-node-restore', 'eth-node-keys')).toEqual({
+      lastSyncTime: '2026-12-02T03:00:00.000Z',
+      lastManualSync: 'restore-1',
+      result: 'Successful',
+      message: 'restored 3 files',
+    });
+  });
+});
