@@ -66,6 +66,16 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
       version: 'v2.4.0',
       source: { url: result.remoteUrl, path: 'clusters/personal-cloud' },
     });
+    // The cold tier's buckets, created once each in the sandbox's object storage (phase 4 ≥ cold's 3).
+    expect(
+      sandbox.machines.journal
+        .all()
+        .filter((e) => e.step === 'create-bucket')
+        .map((e) => e.args.name),
+    ).toEqual(['personal-cloud-archive', 'personal-cloud-backups', 'personal-cloud-cache']);
+    expect(lines).toContain(
+      "k8s-apps: created the cold tier's buckets personal-cloud-archive, personal-cloud-backups, personal-cloud-cache at https://fsn1.your-objectstorage.com.",
+    );
     const journal = JSON.stringify(sandbox.machines.journal.all());
     expect(findLeaks([{ path: 'journal', text: journal }], tokens)).toEqual([]);
   });

@@ -2,6 +2,7 @@
 // sandbox's model of the cluster's API (sandbox-cluster-api.ts) and the Kubernetes API through
 // @kubernetes/client-node (kubernetes-cluster-api.ts). The endpoint chooses (choose-cluster-api.ts).
 import type { KustomizationCondition } from '@personal-cloud/sandbox';
+import type { BucketRequest } from '../buckets/cold-buckets';
 import type { GitopsRemote } from '../gitops/gitops-clone';
 import type { Manifest } from '../manifest/manifest';
 import type { FluxSyncSource } from '../render/flux-layout';
@@ -57,6 +58,11 @@ export interface ClusterApi {
   /** Server-side apply of objects that are not Secrets (a restore's namespace and ReplicationDestinations). */
   apply(objects: readonly Manifest[]): Promise<void>;
   replicationDestination(namespace: string, name: string): Promise<ReplicationDestinationStatus | null>;
+  /**
+   * Creates the cold tier's buckets that do not exist yet; returns their names. The object storage
+   * is outside the cluster, but its world is the cluster's: the sandbox's model, or Hetzner's S3 API.
+   */
+  ensureBuckets(request: BucketRequest): Promise<string[]>;
   /** Removes what the client keeps for the run (the deploy key's file for git over SSH). */
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { CloudError } from '@personal-cloud/cluster';
+import type { BucketRequest } from '../buckets/cold-buckets';
 import type { DeployKeyRemote } from '../gitops/deploy-key-remote';
 import { describeObject, type Manifest } from '../manifest/manifest';
 import type { RunClock } from '../provision/wait-kustomizations';
@@ -199,6 +200,11 @@ export class KubernetesClusterApi implements ClusterApi {
       result: status.latestMoverStatus?.result ?? null,
       message: status.latestMoverStatus?.logs ?? '',
     };
+  }
+
+  async ensureBuckets(request: BucketRequest): Promise<string[]> {
+    const { createMissingBuckets } = await import('../buckets/s3-buckets');
+    return createMissingBuckets(request);
   }
 
   close(): Promise<void> {

@@ -9,6 +9,7 @@ import { findLeaks } from '@personal-cloud/vault';
 import type { ClusterApi, KustomizationStatus } from '../cluster/cluster-api';
 import { chooseClusterApi } from '../cluster/choose-cluster-api';
 import { FLUX_VERSION } from '../cluster/flux-version';
+import { coldBucketRequest } from '../buckets/cold-buckets';
 import { commitTree, fetchRemote, filesAt, pushBranch } from '../gitops/gitops-clone';
 import { dnsRecords, formatRecords, missingRecords, type Resolve } from '../dns/dns-records';
 import { loadConfig, readTokens, readVars } from '../k8s-apps-inputs';
@@ -112,6 +113,8 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
       throw new CloudError(
         `the render holds the value of the vault's token ${leaks[0]!.token} in ${leaks[0]!.path}; nothing was pushed.`,
       );
+    // Named before anything is done: from the cold tier's phase on, its buckets need the S3 keys.
+    const buckets = coldBucketRequest(config, tokens);
     const remote = await api.gitopsRemote(config.gitops.branch);
     // Every value is resolved before anything is written, so a missing token stops the run early.
     // A restore's Secrets are the restore's to create, in the namespace it makes.
@@ -121,6 +124,12 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
       remote,
     );
     const base = await fetchRemote(clone, remote);
+    // Before the push: backups and attic's chunks have somewhere to go once Flux applies them.
+    const created = buckets ? await api.ensureBuckets(buckets) : [];
+    if (created.length)
+      log(
+        `k8s-apps: created the cold tier's bucket${created.length === 1 ? '' : 's'} ${created.join(', ')} at ${buckets!.endpoint}.`,
+      );
     const plan = planGitops(base, await filesAt(clone, base), tree.files);
     const commit = await commitTree(clone, remote, base, tree.files, commitMessage(config, plan));
     if (commit) {
