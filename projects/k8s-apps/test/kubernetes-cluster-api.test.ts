@@ -130,6 +130,7 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
       fingerprint: 'sha256:abc',
     });
     expect(sent()).toEqual([
+      'GET /api/v1/namespaces/eth-node',
       `PATCH /api/v1/namespaces/eth-node?fieldManager=personal-cloud&force=false ${APPLY}`,
       `PATCH /api/v1/namespaces/eth-node/secrets/eth-node-jwt?fieldManager=personal-cloud&force=true ${APPLY}`,
     ]);
@@ -177,6 +178,13 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
     server.requests.length = 0;
     expect(await api.ensureFlux(install)).toBe(false);
     expect(sent().filter((line) => !line.startsWith('GET '))).toEqual([]);
+    // A Secret in Flux's namespace leaves the namespace (and the labels its install applied) alone.
+    server.requests.length = 0;
+    await api.applySecret({ namespace: 'flux-system', name: 'flux-system', data: { identity: 'k' }, fingerprint: 'x' });
+    expect(sent().filter((line) => line.includes('/namespaces/flux-system?'))).toEqual([]);
+    expect(server.objects.get('/api/v1/namespaces/flux-system')?.metadata.labels).toMatchObject({
+      'app.kubernetes.io/version': 'v2.4.0',
+    });
     // Another branch is another source: installed again.
     expect(await api.ensureFlux({ ...install, source: { ...install.source, branch: 'next' } })).toBe(true);
   });

@@ -255,9 +255,14 @@ export class KubernetesClusterApi implements ClusterApi {
     }
   }
 
+  /**
+   * Creates the namespace only when it is missing: an apply of the bare name under this field
+   * manager would drop the labels it applied before (flux-system's, from Flux's install).
+   */
   private async ensureNamespace(name: string): Promise<void> {
     if (this.namespaces.has(name)) return;
-    await this.applyObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, false);
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    if (!(await this.readOrNull(namespace))) await this.applyObject(namespace, false);
     this.namespaces.add(name);
   }
 
