@@ -17,6 +17,19 @@ import { startFakeKubeApi, type FakeKubeApi } from './support/fake-kube-api';
 const APPLY = 'application/apply-patch+yaml';
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 
+/** A Flux CRD of `group`, served at v1, as `flux install --export` prints one (schema left open). */
+const crd = (group: string, kind: string, plural: string) => `---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${plural}.${group}
+spec:
+  group: ${group}
+  names: { kind: ${kind}, plural: ${plural}, listKind: ${kind}List, singular: ${kind.toLowerCase()} }
+  scope: Namespaced
+  versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } } }]
+`;
+
 /** A `flux` CLI stand-in: its version, and a small `install --export` (namespace, two CRDs, a controller). */
 const FLUX_SCRIPT = `#!/bin/sh
 case "$1" in
@@ -32,27 +45,7 @@ metadata:
   labels:
     app.kubernetes.io/instance: flux-system
     app.kubernetes.io/version: v2.4.0
----
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: gitrepositories.source.toolkit.fluxcd.io
-spec:
-  group: source.toolkit.fluxcd.io
-  names: { kind: GitRepository, plural: gitrepositories, listKind: GitRepositoryList, singular: gitrepository }
-  scope: Namespaced
-  versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } } }]
----
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: kustomizations.kustomize.toolkit.fluxcd.io
-spec:
-  group: kustomize.toolkit.fluxcd.io
-  names: { kind: Kustomization, plural: kustomizations, listKind: KustomizationList, singular: kustomization }
-  scope: Namespaced
-  versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } } }]
----
+${crd('source.toolkit.fluxcd.io', 'GitRepository', 'gitrepositories')}${crd('kustomize.toolkit.fluxcd.io', 'Kustomization', 'kustomizations')}---
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -187,6 +180,23 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
     });
     // Another branch is another source: installed again.
     expect(await api.ensureFlux({ ...install, source: { ...install.source, branch: 'next' } })).toBe(true);
+  });
+
+  it('names a Flux CRD that is not Established in time', async () => {
+    server.pendingCrds.add('kustomizations.kustomize.toolkit.fluxcd.io');
+    const slow = new KubernetesClusterApi({
+      kubeconfig: server.kubeconfig(),
+      gitops: new DeployKeyRemote(install.source.url, {}),
+      clock,
+      env,
+      crdTimeoutMs: 3000,
+    });
+    await expect(
+      slow.ensureFlux({ ...install, source: { ...install.source, path: 'clusters/other' } }),
+    ).rejects.toThrow(
+      "k8s-apps: Flux's CustomResourceDefinition kustomizations.kustomize.toolkit.fluxcd.io is not Established after 3 s; `kubectl describe crd kustomizations.kustomize.toolkit.fluxcd.io` says why.",
+    );
+    server.pendingCrds.clear();
   });
 
   it('asks Flux to reconcile with the request annotation, as a merge patch', async () => {

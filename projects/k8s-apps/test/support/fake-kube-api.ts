@@ -35,6 +35,8 @@ export interface FakeKubeApi {
   requests: RecordedRequest[];
   /** Objects by their API path (`/api/v1/namespaces/x/secrets/y`). */
   objects: Map<string, Stored>;
+  /** CRDs (by name) that stay not Established, as when the API server is slow to serve them. */
+  pendingCrds: Set<string>;
   /** The next request matching method and path answers with this Status instead. */
   failNext(method: string, path: RegExp, code: number, reason: string, message: string): void;
   kubeconfig(): string;
@@ -46,6 +48,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   const objects = new Map<string, Stored>();
   const failures: { method: string; path: RegExp; code: number; reason: string; message: string }[] = [];
   const token = 'fake-kube-token-0123456789';
+  const pendingCrds = new Set<string>();
 
   /** Discovery, with the groups of the CRDs applied so far. */
   const resources = (): Record<string, Record<string, [string, boolean]>> => {
@@ -115,7 +118,9 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
         // The object as applied, keeping the status a controller wrote.
         const applied: Stored = { ...body, ...(stored?.status ? { status: stored.status } : {}) };
         if (body.kind === 'CustomResourceDefinition')
-          applied.status = { conditions: [{ type: 'Established', status: 'True', reason: 'InitialNamesAccepted' }] };
+          applied.status = pendingCrds.has(body.metadata.name)
+            ? { conditions: [{ type: 'Established', status: 'False', reason: 'Installing' }] }
+            : { conditions: [{ type: 'Established', status: 'True', reason: 'InitialNamesAccepted' }] };
         objects.set(path, applied);
         return send(response, 200, applied);
       }
@@ -162,6 +167,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     token,
     requests,
     objects,
+    pendingCrds,
     failNext: (method, path, code, reason, message) => failures.push({ method, path, code, reason, message }),
     kubeconfig: () =>
       [
