@@ -159,6 +159,11 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
       `PATCH /apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system?fieldManager=personal-cloud&force=true ${APPLY}`,
       `PATCH /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/flux-system?fieldManager=personal-cloud&force=true ${APPLY}`,
     ]);
+    // Sent as printed: the client's typed models would drop a CRD schema's x-kubernetes-* fields.
+    expect(
+      (server.requests.find((r) => r.url.includes('/customresourcedefinitions/gitrepositories'))!.body as any).spec
+        .versions[0].schema,
+    ).toEqual({ openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } });
     const source = server.objects.get(
       '/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system',
     );

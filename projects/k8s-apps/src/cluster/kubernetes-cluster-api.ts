@@ -6,7 +6,7 @@
 // pinned install replaces what an older install or a hand edit set) and the runtime Secrets (the
 // vault holds their values). A restore's objects are applied without force, so a conflict with
 // whoever else manages them (Flux) is reported instead of taken over.
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { CloudError } from '@personal-cloud/cluster';
 import type { BucketRequest } from '../buckets/cold-buckets';
@@ -23,6 +23,7 @@ import type {
   SecretToApply,
   WorldGitopsRemote,
 } from './cluster-api';
+import { ExactObjectApi, type NamedObject } from './exact-object-api';
 import { fluxInstallManifests } from './flux-cli';
 import { apiStatus, kubernetesApiError } from './kubernetes-api-error';
 
@@ -57,7 +58,7 @@ type FluxObject = KubernetesObject & {
 
 export class KubernetesClusterApi implements ClusterApi {
   readonly kind = 'kubernetes';
-  private readonly objects: KubernetesObjectApi;
+  private readonly objects: ExactObjectApi;
   private readonly server: string;
   private readonly namespaces = new Set<string>();
 
@@ -76,7 +77,7 @@ export class KubernetesClusterApi implements ClusterApi {
         "the vault's KUBECONFIG token names no current cluster; run `npx nx run hosts:provision` to record it again.",
       );
     this.server = cluster.server;
-    this.objects = KubernetesObjectApi.makeApiClient(config);
+    this.objects = ExactObjectApi.forConfig(config);
   }
 
   gitopsRemote(branch: string): Promise<WorldGitopsRemote> {
@@ -151,7 +152,7 @@ export class KubernetesClusterApi implements ClusterApi {
       },
     };
     await this.call(`asking ${describeObject(source)} to reconcile`, () =>
-      this.objects.patch(source, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
+      this.objects.patchExact(source, PatchStrategy.MergePatch, [['fieldManager', FIELD_MANAGER]]),
     );
   }
 
@@ -268,14 +269,10 @@ export class KubernetesClusterApi implements ClusterApi {
 
   private async applyObject(object: Manifest, force: boolean): Promise<void> {
     await this.call(`applying ${describeObject(object)}`, () =>
-      this.objects.patch(
-        object as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        force,
-        PatchStrategy.ServerSideApply,
-      ),
+      this.objects.patchExact(object as NamedObject, PatchStrategy.ServerSideApply, [
+        ['fieldManager', FIELD_MANAGER],
+        ['force', String(force)],
+      ]),
     );
   }
 
