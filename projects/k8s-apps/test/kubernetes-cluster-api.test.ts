@@ -208,6 +208,39 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
     server.pendingCrds.clear();
   });
 
+  it('names a failed `flux install --export` and applies nothing', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'k8s-apps-flux-broken-'));
+    await writeFile(
+      join(broken, 'flux'),
+      '#!/bin/sh\n[ "$1" = version ] && { echo "flux: v2.4.0"; exit 0; }\necho "✗ install failed: no network" >&2\nexit 1\n',
+    );
+    await chmod(join(broken, 'flux'), 0o755);
+    const failing = new KubernetesClusterApi({
+      kubeconfig: server.kubeconfig(),
+      gitops: new DeployKeyRemote(install.source.url, {}),
+      clock,
+      env: { PATH: `${broken}:/usr/bin:/bin` },
+    });
+    await expect(
+      failing.ensureFlux({ ...install, version: 'v2.4.0', source: { ...install.source, path: 'x' } }),
+    ).rejects.toThrow(
+      '`flux install --export --version=v2.4.0` failed, so nothing was applied: ✗ install failed: no network',
+    );
+    expect(sent().filter((line) => line.startsWith('PATCH'))).toEqual([]);
+    await rm(broken, { recursive: true, force: true });
+  });
+
+  it('names a kubeconfig that does not parse without quoting it (it holds the client key)', () => {
+    const make = (kubeconfig: string) => () =>
+      new KubernetesClusterApi({ kubeconfig, gitops: new DeployKeyRemote(install.source.url, {}), clock, env });
+    expect(make('users: [{ name: a, user: { client-key-data: SECRETKEYDATA }')).toThrow(
+      /^the vault's KUBECONFIG token does not parse as a kubeconfig; run `npx nx run hosts:provision` to record it again\.$/,
+    );
+    expect(make('apiVersion: v1\nkind: Config\nclusters: []\n')).toThrow(
+      "the vault's KUBECONFIG token names no current cluster; run `npx nx run hosts:provision` to record it again.",
+    );
+  });
+
   it('asks Flux to reconcile with the request annotation, as a merge patch', async () => {
     await api.reconcile();
     expect(sent()).toEqual([

@@ -66,9 +66,10 @@ export class KubernetesClusterApi implements ClusterApi {
     const config = new KubeConfig();
     try {
       config.loadFromString(options.kubeconfig);
-    } catch (error) {
+    } catch {
+      // The parser's message would quote the text, and the text holds the client's key: not shown.
       throw new CloudError(
-        `the vault's KUBECONFIG token is not a kubeconfig (${(error as Error).message}); run \`npx nx run hosts:provision\` to record it again.`,
+        "the vault's KUBECONFIG token does not parse as a kubeconfig; run `npx nx run hosts:provision` to record it again.",
       );
     }
     const cluster = config.getCurrentCluster();
