@@ -230,6 +230,20 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
     await rm(broken, { recursive: true, force: true });
   });
 
+  it('names an API server that does not answer in time', async () => {
+    server.stallNext(/\/kustomizations$/);
+    const impatient = new KubernetesClusterApi({
+      kubeconfig: server.kubeconfig(),
+      gitops: new DeployKeyRemote(install.source.url, {}),
+      clock,
+      env,
+      requestTimeoutMs: 100,
+    });
+    await expect(impatient.kustomizations()).rejects.toThrow(
+      `k8s-apps: the Kubernetes API at ${server.url} did not answer within 0.1 s while listing Flux's Kustomizations; is the node reachable (the tailnet up)?`,
+    );
+  });
+
   it('names a kubeconfig that does not parse without quoting it (it holds the client key)', () => {
     const make = (kubeconfig: string) => () =>
       new KubernetesClusterApi({ kubeconfig, gitops: new DeployKeyRemote(install.source.url, {}), clock, env });

@@ -3,13 +3,37 @@
 // `x-kubernetes-*` fields, and any field newer than the client. An apply must send the object as
 // rendered (or as `flux install --export` printed it), so this subclass keeps the library's
 // discovery (the object's path), authentication, TLS and answer handling, and sends the JSON as is.
-import { HttpMethod, type KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+// Every request it makes, its own and the library's reads and lists, ends after `timeoutMs`: an API
+// server that stops answering must not hang provision.
+import {
+  createConfiguration,
+  HttpMethod,
+  type KubeConfig,
+  KubernetesObjectApi,
+  type KubernetesObject,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
 
 export type NamedObject = KubernetesObject & { apiVersion: string; kind: string; metadata: { name: string } };
 
 export class ExactObjectApi extends KubernetesObjectApi {
-  static forConfig(config: KubeConfig): ExactObjectApi {
-    const api = config.makeApiClient(ExactObjectApi);
+  /** What KubeConfig.makeApiClient builds, with a deadline on each request. `config` must have a current cluster. */
+  static forConfig(config: KubeConfig, timeoutMs: number): ExactObjectApi {
+    const api = new ExactObjectApi(
+      createConfiguration({
+        baseServer: new ServerConfiguration(config.getCurrentCluster()!.server, {}),
+        authMethods: { default: config },
+        promiseMiddleware: [
+          {
+            pre: async (request) => {
+              request.setSignal(AbortSignal.timeout(timeoutMs));
+              return request;
+            },
+            post: async (response) => response,
+          },
+        ],
+      }),
+    );
     api.setDefaultNamespace(config);
     return api;
   }

@@ -24,8 +24,12 @@ export function apiStatus(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-export function kubernetesApiError(doing: string, error: unknown, server: string): CloudError {
+export function kubernetesApiError(doing: string, error: unknown, server: string, timeoutMs: number): CloudError {
   const status = apiStatus(error);
+  if (status === undefined && ['AbortError', 'TimeoutError'].includes((error as Error).name))
+    return new CloudError(
+      `k8s-apps: the Kubernetes API at ${server} did not answer within ${timeoutMs / 1000} s while ${doing}; is the node reachable (the tailnet up)?`,
+    );
   if (status === undefined)
     return new CloudError(
       `k8s-apps: the Kubernetes API at ${server} did not answer while ${doing}: ${(error as Error).message}; is the node reachable (the tailnet up)?`,

@@ -45,6 +45,8 @@ export interface KubernetesClusterOptions {
   gitops: DeployKeyRemote;
   clock: RunClock;
   env?: NodeJS.ProcessEnv;
+  /** How long one request may take before the API server is named as not answering (default 30 s). */
+  requestTimeoutMs?: number;
   /** How long Flux's CRDs may take to be Established (default 2 minutes). */
   crdTimeoutMs?: number;
   pollMs?: number;
@@ -61,6 +63,7 @@ export class KubernetesClusterApi implements ClusterApi {
   private readonly objects: ExactObjectApi;
   private readonly server: string;
   private readonly namespaces = new Set<string>();
+  private readonly requestTimeoutMs: number;
 
   constructor(private readonly options: KubernetesClusterOptions) {
     const config = new KubeConfig();
@@ -78,7 +81,8 @@ export class KubernetesClusterApi implements ClusterApi {
         "the vault's KUBECONFIG token names no current cluster; run `npx nx run hosts:provision` to record it again.",
       );
     this.server = cluster.server;
-    this.objects = ExactObjectApi.forConfig(config);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.objects = ExactObjectApi.forConfig(config, this.requestTimeoutMs);
   }
 
   gitopsRemote(branch: string): Promise<WorldGitopsRemote> {
@@ -289,7 +293,7 @@ export class KubernetesClusterApi implements ClusterApi {
       // Discovery finds no such kind before its CRD is installed: nothing of that kind exists.
       if (apiStatus(error) === undefined && /Unrecognized API version and kind/.test((error as Error).message))
         return null;
-      throw kubernetesApiError(`reading ${describeObject(header)}`, error, this.server);
+      throw kubernetesApiError(`reading ${describeObject(header)}`, error, this.server, this.requestTimeoutMs);
     }
   }
 
@@ -297,7 +301,7 @@ export class KubernetesClusterApi implements ClusterApi {
     try {
       return await request();
     } catch (error) {
-      throw kubernetesApiError(doing, error, this.server);
+      throw kubernetesApiError(doing, error, this.server, this.requestTimeoutMs);
     }
   }
 }

@@ -37,6 +37,8 @@ export interface FakeKubeApi {
   objects: Map<string, Stored>;
   /** CRDs (by name) that stay not Established, as when the API server is slow to serve them. */
   pendingCrds: Set<string>;
+  /** The next request whose path matches gets no answer at all, as from an API server that hangs. */
+  stallNext(path: RegExp): void;
   /** The next request matching method and path answers with this Status instead. */
   failNext(method: string, path: RegExp, code: number, reason: string, message: string): void;
   kubeconfig(): string;
@@ -49,6 +51,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   const failures: { method: string; path: RegExp; code: number; reason: string; message: string }[] = [];
   const token = 'fake-kube-token-0123456789';
   const pendingCrds = new Set<string>();
+  const stalled: RegExp[] = [];
 
   /** Discovery, with the groups of the CRDs applied so far. */
   const resources = (): Record<string, Record<string, [string, boolean]>> => {
@@ -88,6 +91,8 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
       authorization: request.headers.authorization,
       body: text ? JSON.parse(text) : undefined,
     });
+    const stall = stalled.findIndex((pattern) => pattern.test(path));
+    if (stall >= 0) return void stalled.splice(stall, 1);
     const failure = failures.findIndex((f) => f.method === request.method && f.path.test(path));
     if (failure >= 0) {
       const [f] = failures.splice(failure, 1);
@@ -168,6 +173,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     requests,
     objects,
     pendingCrds,
+    stallNext: (path) => stalled.push(path),
     failNext: (method, path, code, reason, message) => failures.push({ method, path, code, reason, message }),
     kubeconfig: () =>
       [
