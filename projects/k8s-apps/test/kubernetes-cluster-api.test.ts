@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateOpenSshKeyPair } from '@personal-cloud/vault';
 import { chooseClusterApi } from '../src/cluster/choose-cluster-api';
 import type { ClusterApi, FluxInstall } from '../src/cluster/cluster-api';
-import { KubernetesClusterApi } from '../src/cluster/kubernetes-cluster-api';
+import { KubernetesClusterApi, type KubernetesClusterOptions } from '../src/cluster/kubernetes-cluster-api';
 import { DeployKeyRemote } from '../src/gitops/deploy-key-remote';
 import { waitForKustomizations, type RunClock } from '../src/provision/wait-kustomizations';
 import { startFakeKubeApi, type FakeKubeApi } from './support/fake-kube-api';
@@ -81,6 +81,15 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
     version: 'v2.4.0',
     source: { url: 'ssh://git@example.org/gitops.git', branch: 'main', path: 'clusters/personal-cloud' },
   };
+  /** A client of the stand-in server, with the run's clock and the stand-in `flux` on PATH. */
+  const client = (options: Partial<KubernetesClusterOptions> = {}) =>
+    new KubernetesClusterApi({
+      kubeconfig: server.kubeconfig(),
+      gitops: new DeployKeyRemote(install.source.url, {}),
+      clock,
+      env,
+      ...options,
+    });
   /** What the client sent, without API discovery. */
   const sent = () =>
     server.requests
@@ -100,12 +109,7 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
   });
   beforeEach(() => {
     server.requests.length = 0;
-    api = new KubernetesClusterApi({
-      kubeconfig: server.kubeconfig(),
-      gitops: new DeployKeyRemote(install.source.url, {}),
-      clock,
-      env,
-    });
+    api = client();
   });
 
   it('is what a non-sandbox endpoint gets, with the kubeconfig from the vault', async () => {
@@ -193,13 +197,7 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
 
   it('names a Flux CRD that is not Established in time', async () => {
     server.pendingCrds.add('kustomizations.kustomize.toolkit.fluxcd.io');
-    const slow = new KubernetesClusterApi({
-      kubeconfig: server.kubeconfig(),
-      gitops: new DeployKeyRemote(install.source.url, {}),
-      clock,
-      env,
-      crdTimeoutMs: 3000,
-    });
+    const slow = client({ crdTimeoutMs: 3000 });
     await expect(
       slow.ensureFlux({ ...install, source: { ...install.source, path: 'clusters/other' } }),
     ).rejects.toThrow(
@@ -215,12 +213,7 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
       '#!/bin/sh\n[ "$1" = version ] && { echo "flux: v2.4.0"; exit 0; }\necho "✗ install failed: no network" >&2\nexit 1\n',
     );
     await chmod(join(broken, 'flux'), 0o755);
-    const failing = new KubernetesClusterApi({
-      kubeconfig: server.kubeconfig(),
-      gitops: new DeployKeyRemote(install.source.url, {}),
-      clock,
-      env: { PATH: `${broken}:/usr/bin:/bin` },
-    });
+    const failing = client({ env: { PATH: `${broken}:/usr/bin:/bin` } });
     await expect(
       failing.ensureFlux({ ...install, version: 'v2.4.0', source: { ...install.source, path: 'x' } }),
     ).rejects.toThrow(
@@ -232,21 +225,14 @@ describe('KubernetesClusterApi against a stand-in API server', () => {
 
   it('names an API server that does not answer in time', async () => {
     server.stallNext(/\/kustomizations$/);
-    const impatient = new KubernetesClusterApi({
-      kubeconfig: server.kubeconfig(),
-      gitops: new DeployKeyRemote(install.source.url, {}),
-      clock,
-      env,
-      requestTimeoutMs: 100,
-    });
+    const impatient = client({ requestTimeoutMs: 100 });
     await expect(impatient.kustomizations()).rejects.toThrow(
       `k8s-apps: the Kubernetes API at ${server.url} did not answer within 0.1 s while listing Flux's Kustomizations; is the node reachable (the tailnet up)?`,
     );
   });
 
   it('names a kubeconfig that does not parse without quoting it (it holds the client key)', () => {
-    const make = (kubeconfig: string) => () =>
-      new KubernetesClusterApi({ kubeconfig, gitops: new DeployKeyRemote(install.source.url, {}), clock, env });
+    const make = (kubeconfig: string) => () => client({ kubeconfig });
     expect(make('users: [{ name: a, user: { client-key-data: SECRETKEYDATA }')).toThrow(
       /^the vault's KUBECONFIG token does not parse as a kubeconfig; run `npx nx run hosts:provision` to record it again\.$/,
     );
