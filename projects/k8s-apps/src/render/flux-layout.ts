@@ -78,21 +78,33 @@ function fluxKustomization(name: string, path: string, dependsOn: readonly strin
   );
 }
 
+/** What Flux's own sync follows: a git URL and branch, and the cluster's directory in it. */
+export interface FluxSyncSource {
+  url: string;
+  branch: string;
+  path: string;
+}
+
 /** Flux's own sync: the GitRepository of the config's gitops section and the Kustomization of the cluster's directory. */
 export function fluxSync(config: ClusterConfig & { gitops: NonNullable<ClusterConfig['gitops']> }): Manifest[] {
+  return fluxSyncObjects({ url: config.gitops.url, branch: config.gitops.branch, path: clusterDir(config) });
+}
+
+/** The same two objects for any source: render writes them to git, the Kubernetes client applies them at install. */
+export function fluxSyncObjects(source: FluxSyncSource): Manifest[] {
   return [
     built(
       new GitRepository({
         metadata: { name: FLUX_SOURCE, namespace: FLUX_NAMESPACE },
         spec: {
           interval: '1m',
-          url: config.gitops.url,
-          ref: { branch: config.gitops.branch },
+          url: source.url,
+          ref: { branch: source.branch },
           secretRef: { name: FLUX_SOURCE },
         },
       }),
     ),
-    fluxKustomization(FLUX_SOURCE, clusterDir(config), [], false),
+    fluxKustomization(FLUX_SOURCE, source.path, [], false),
   ];
 }
 
