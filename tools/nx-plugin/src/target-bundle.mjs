@@ -37,7 +37,7 @@ import { pathToFileURL } from 'node:url';
 /** In each workspace's folder: the checkout it belongs to, so that folders of deleted copies can go. */
 const WORKSPACE_MARKER = 'workspace';
 /** Bump when the bundle's layout or options change: older manifests then no longer match. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** A superseded build is kept this long for targets that started from it and still import from it. */
 const SUPERSEDED_KEPT_MS = 60 * 60 * 1000;
 /** Loaded at run time, never bundled: tsx is registered only when a target imports TypeScript at run time. */
@@ -118,6 +118,29 @@ function sourceLocations(workspaceRoot) {
 }
 
 /**
+ * Leaves a package that the code imports dynamically to Node, at run time. It is loaded lazily
+ * anyway (the S3 client, only against Hetzner), and Node gives a CommonJS package's named exports
+ * to `await import()`, where a bundle would give only `default`.
+ */
+function dynamicPackagesExternal() {
+  return {
+    name: 'dynamic-packages-external',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'resolving') return undefined;
+        const { path } = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'resolving',
+        });
+        return path.includes('/node_modules/') ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
+/**
  * Builds `entries` ({ name: source file }) into a new folder under `dir` and returns its manifest,
  * or throws esbuild's error. `library` names the entry whose URL the bundled code learns as
  * PERSONAL_CLOUD_BUNDLED_LIBRARY.
@@ -141,7 +164,7 @@ async function build(workspaceRoot, dir, entries, library, settings) {
       external: EXTERNAL,
       banner: { js: BANNER },
       define: { PERSONAL_CLOUD_BUNDLED_LIBRARY: JSON.stringify(libraryUrl) },
-      plugins: [sourceLocations(workspaceRoot)],
+      plugins: [sourceLocations(workspaceRoot), dynamicPackagesExternal()],
       metafile: true,
       logLevel: 'silent',
     });

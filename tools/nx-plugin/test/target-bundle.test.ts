@@ -81,6 +81,13 @@ describe('targetBundle', () => {
     }
   });
 
+  it("gives a dynamically imported CommonJS package's named exports, as Node does", async () => {
+    write('node_modules/fake-cjs/package.json', '{ "name": "fake-cjs", "main": "index.js" }');
+    write('node_modules/fake-cjs/index.js', 'exports.answer = 42;\n');
+    write('projects/demo/src/targets/lazy.ts', "export const greeting = (await import('fake-cjs')).answer;\n");
+    expect(await greeting((await bundle('lazy')).target)).toBe(42);
+  });
+
   it("runs a target whose project has another target that does not compile, and names a target's own error", async () => {
     write('projects/demo/src/targets/broken.ts', 'export const = ;\n');
     expect(await greeting((await bundle()).target)).toBe('hello');
