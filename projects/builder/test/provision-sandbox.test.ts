@@ -17,6 +17,7 @@ const config = builderConfig(4);
 const TOKENS = {
   BUILDER_SSH_HOST_KEY: generateOpenSshKeyPair('pc-builder').privateKey,
   K3S_TOKEN: 'a-k3s-token-that-is-long-enough-to-scan-for',
+  ATTIC_TOKEN_HS256_SECRET: 'b'.repeat(128),
 };
 
 function deploymentFor(cpus: number): OxygenDeployment {
@@ -30,6 +31,8 @@ function deploymentFor(cpus: number): OxygenDeployment {
     tokens: TOKENS,
     builder: c.oxygen!.builder,
     k3sTokenName: 'K3S_TOKEN',
+    cacheUrl: 'https://cache.example.org/pc',
+    hostname: 'oxygen',
   });
 }
 
@@ -71,6 +74,9 @@ describe('builder:provision against the sandbox', () => {
     expect(text).toContain('/var/lib/personal-cloud/builder/keys/ssh_host_ed25519_key');
     for (const secret of Object.values(TOKENS)) expect(text).not.toContain(secret.split('\n')[1] ?? secret);
     expect(text).not.toContain(TOKENS.K3S_TOKEN);
+    expect(text).toContain('/var/lib/personal-cloud/builder/keys/attic/config.toml');
+    const pushToken = deployment.files.find((f) => f.path.endsWith('attic/config.toml'))!.content;
+    expect(text).not.toContain(/token = "(.*)"/.exec(pushToken)![1]);
 
     expect(await provisionOxygen(executor, target, deployment, log)).toBe('unchanged');
     expect(sandbox.machines.snapshot().machines).toEqual(after);

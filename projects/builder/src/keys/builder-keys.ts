@@ -31,6 +31,13 @@ export const HOST_BUILDER_CLIENT_KEY = '/var/lib/personal-cloud/secrets/builder-
 /** Where the operator's nix-daemon finds it: the machines file names this path. */
 export const OPERATOR_BUILDER_CLIENT_KEY = '/etc/nix/personal-cloud-builder-key';
 
+/**
+ * attic's token-signing secret (k8s-apps' key step makes it, for the nix-cache app). Oxygen's push
+ * token is signed with it at provision time (../provision/attic-push-token.ts), so nothing more
+ * is stored, and rotating the secret revokes the token.
+ */
+export const ATTIC_TOKEN_SECRET = 'ATTIC_TOKEN_HS256_SECRET';
+
 export interface BuilderKeys {
   sshHostKey: GeneratedKey;
   clientKey: GeneratedKey;

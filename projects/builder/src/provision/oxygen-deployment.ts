@@ -6,8 +6,9 @@
 // the paths, never the contents.
 import { createHash } from 'node:crypto';
 import { CloudError } from '@personal-cloud/cluster';
-import { builderKeys } from '../keys/builder-keys';
-import { BUILDER, OXYGEN_K3S } from '../render/builder-settings';
+import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
+import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
+import { atticClientConfig, atticPushToken } from './attic-push-token';
 import { HOST_KEY_IN_CONTAINER } from '../render/container-files';
 
 /** Where Oxygen records the generation it runs, after every other step of a deploy. */
@@ -38,6 +39,10 @@ export interface OxygenDeploymentInput {
   builder: { cpus: number; memoryGb: number } | null;
   /** The k3s cluster token's name in tokens (hosts' K3S_TOKEN). */
   k3sTokenName: string;
+  /** The cluster's binary cache, as render's cacheUrlOf gives it: https://<host>/<cache>. */
+  cacheUrl: string;
+  /** Oxygen's host name: the push token's subject. */
+  hostname: string;
 }
 
 export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment {
@@ -69,11 +74,20 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
         content: rendered[`container/${name}`]!,
         mode: name.endsWith('.sh') ? 0o755 : 0o644,
       });
-    files.push({
-      path: `/etc/systemd/system/${BUILDER.unit}`,
-      content: rendered[`systemd/${BUILDER.unit}`]!,
-      mode: 0o644,
+    const cache = new URL(input.cacheUrl);
+    const cacheName = cache.pathname.replace(/^\/|\/$/g, '');
+    const pushToken = atticPushToken({
+      secretBase64: token(ATTIC_TOKEN_SECRET, "attic's token-signing secret, which signs Oxygen's push token"),
+      cache: cacheName,
+      subject: input.hostname,
     });
+    files.push({
+      path: PUSH.configFile,
+      content: atticClientConfig(cacheName, `${cache.origin}/`, pushToken),
+      mode: 0o600,
+    });
+    for (const unit of [BUILDER.unit, PUSH.unit])
+      files.push({ path: `/etc/systemd/system/${unit}`, content: rendered[`systemd/${unit}`]!, mode: 0o644 });
     commands.push(`podman build --tag ${BUILDER.image} ${BUILDER.configDir}/image`);
   }
   if (isWorker) {
@@ -91,7 +105,12 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
   }
   if (isBuilder || isWorker) commands.push('systemctl daemon-reload');
   // restart, not only start: a new generation changes the units' files or the image.
-  if (isBuilder) commands.push(`systemctl enable ${BUILDER.unit}`, `systemctl restart ${BUILDER.unit}`);
+  if (isBuilder)
+    commands.push(
+      `systemctl enable ${BUILDER.unit} ${PUSH.unit}`,
+      `systemctl restart ${BUILDER.unit}`,
+      `systemctl restart ${PUSH.unit}`,
+    );
   if (isWorker) commands.push(`systemctl enable ${OXYGEN_K3S.unit}`, `systemctl restart ${OXYGEN_K3S.unit}`);
 
   const hash = createHash('sha256');

@@ -9,6 +9,7 @@ import { builderKeys } from '../keys/builder-keys';
 import { chooseOxygenExecutor } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment } from '../provision/oxygen-deployment';
 import { provisionOxygen } from '../provision/provision-oxygen';
+import { cacheUrlOf } from '../render/render-builder';
 import { readRendered, RENDER_DIR } from './render';
 
 /** The hosts layer's k3s cluster token in the vault (hosts' key-specs.ts makes it). */
@@ -34,6 +35,8 @@ export async function run(): Promise<void> {
     tokens,
     builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
     k3sTokenName: K3S_TOKEN,
+    cacheUrl: cacheUrlOf(config),
+    hostname: oxygen.hostname,
   });
   const world = await openWorld();
   const executor = chooseOxygenExecutor(world, vars, tokens);
