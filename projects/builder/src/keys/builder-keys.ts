@@ -28,6 +28,8 @@ export interface GeneratedKey {
 export const OXYGEN_KEYS_DIR = '/var/lib/personal-cloud/builder/keys';
 /** Where a host's nix-daemon finds the builder client key (NixOS nix.buildMachines.*.sshKey). */
 export const HOST_BUILDER_CLIENT_KEY = '/var/lib/personal-cloud/secrets/builder-client-key';
+/** The builder client key's private half in the vault's tokens; the hosts' extra files carry it to HOST_BUILDER_CLIENT_KEY. */
+export const BUILDER_CLIENT_KEY_TOKEN = 'BUILDER_CLIENT_KEY';
 /** Where the operator's nix-daemon finds it: the machines file names this path. */
 export const OPERATOR_BUILDER_CLIENT_KEY = '/etc/nix/personal-cloud-builder-key';
 
@@ -57,7 +59,7 @@ export function builderKeys(cluster: string): BuilderKeys {
     },
     clientKey: {
       kind: 'ssh-ed25519',
-      token: 'BUILDER_CLIENT_KEY',
+      token: BUILDER_CLIENT_KEY_TOKEN,
       publicVar: 'BUILDER.client_public_key',
       name: `${cluster}-builder-client`,
       purpose:

@@ -5,6 +5,7 @@
 import { $, type ProcessOutput } from 'zx';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
+import { extraFilesScript } from '../provision/extra-files';
 import {
   MachineStepError,
   type DeployStep,
@@ -101,6 +102,7 @@ export class SshExecutor implements MachineExecutor {
   async rebuild(target: MachineTarget, step: DeployStep): Promise<void> {
     void step;
     const source = await this.deploySource(target, 'rebuild');
+    await this.remote(target, 'extra-files', await extraFilesScript(source.extraFilesDir));
     const { identity, knownHosts } = await this.sshFiles(target);
     const [host, port] = splitAddress(target.sshAddress);
     const sshOptions = `-i ${identity} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes -p ${port}`;
