@@ -33,6 +33,7 @@ function deploymentFor(cpus: number): OxygenDeployment {
     k3sTokenName: 'K3S_TOKEN',
     cacheUrl: 'https://cache.example.org/pc',
     hostname: 'oxygen',
+    nixos: null,
   });
 }
 

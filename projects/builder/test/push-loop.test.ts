@@ -25,6 +25,7 @@ function deploy(tokens: Record<string, string> = TOKENS) {
     k3sTokenName: 'K3S_TOKEN',
     cacheUrl: 'https://cache.example.org/pc',
     hostname: 'oxygen',
+    nixos: null,
   });
 }
 

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { CloudError } from '@personal-cloud/cluster';
 import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
 import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
+import { OXYGEN_MODULE_DATA } from '../render/render-builder';
 import { atticClientConfig, atticPushToken } from './attic-push-token';
+import { nixosSwitchArgs, type OxygenNixos } from './oxygen-nixos';
 import { HOST_KEY_IN_CONTAINER } from '../render/container-files';
 
 /** Where Oxygen records the generation it runs, after every other step of a deploy. */
@@ -24,6 +26,11 @@ export interface OxygenDeployment {
   generation: string;
   files: OxygenFile[];
   commands: string[];
+  /**
+   * On an Oxygen that runs NixOS: after the commands, `nixos-rebuild <args> --target-host …` from
+   * the operator's machine, then `then` on Oxygen. Null on the plain-file path.
+   */
+  switch: { args: string[]; then: string[] } | null;
   /** What the deploy runs, for the sandbox's model and the log: no file contents. */
   summary: {
     container: { image: string; cpus: number; memoryGb: number } | null;
@@ -41,8 +48,10 @@ export interface OxygenDeploymentInput {
   k3sTokenName: string;
   /** The cluster's binary cache, as render's cacheUrlOf gives it: https://<host>/<cache>. */
   cacheUrl: string;
-  /** Oxygen's host name: the push token's subject. */
+  /** Oxygen's host name: the push token's subject, and its configuration's name in the system flake. */
   hostname: string;
+  /** Set when Oxygen runs NixOS: its module is deployed with nixos-rebuild, and the units come from it. */
+  nixos: OxygenNixos | null;
 }
 
 export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment {
@@ -86,8 +95,9 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
       content: atticClientConfig(cacheName, `${cache.origin}/`, pushToken),
       mode: 0o600,
     });
-    for (const unit of [BUILDER.unit, PUSH.unit])
-      files.push({ path: `/etc/systemd/system/${unit}`, content: rendered[`systemd/${unit}`]!, mode: 0o644 });
+    if (!input.nixos)
+      for (const unit of [BUILDER.unit, PUSH.unit])
+        files.push({ path: `/etc/systemd/system/${unit}`, content: rendered[`systemd/${unit}`]!, mode: 0o644 });
     commands.push(`podman build --tag ${BUILDER.image} ${BUILDER.configDir}/image`);
   }
   if (isWorker) {
@@ -96,13 +106,24 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
       content: token(input.k3sTokenName, 'the k3s cluster token'),
       mode: 0o600,
     });
-    files.push({ path: OXYGEN_K3S.configFile, content: rendered['k3s/config.yaml']!, mode: 0o644 });
-    files.push({
-      path: `/etc/systemd/system/${OXYGEN_K3S.unit}`,
-      content: rendered[`systemd/${OXYGEN_K3S.unit}`]!,
-      mode: 0o644,
-    });
+    // On NixOS the module gives services.k3s the same settings as flags.
+    if (!input.nixos) {
+      files.push({ path: OXYGEN_K3S.configFile, content: rendered['k3s/config.yaml']!, mode: 0o644 });
+      files.push({
+        path: `/etc/systemd/system/${OXYGEN_K3S.unit}`,
+        content: rendered[`systemd/${OXYGEN_K3S.unit}`]!,
+        mode: 0o644,
+      });
+    }
   }
+  const nixosSwitch = input.nixos
+    ? {
+        args: nixosSwitchArgs(input.nixos, input.hostname),
+        // The image may be new under the same tag: the container starts again from it (and its push loop with it).
+        then: isBuilder ? [`systemctl restart podman-${BUILDER.container}.service`] : [],
+      }
+    : null;
+  if (nixosSwitch) return finish(input, files, commands, nixosSwitch, isBuilder, isWorker);
   if (isBuilder || isWorker) commands.push('systemctl daemon-reload');
   // restart, not only start: a new generation changes the units' files or the image.
   if (isBuilder)
@@ -112,10 +133,27 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
       `systemctl restart ${PUSH.unit}`,
     );
   if (isWorker) commands.push(`systemctl enable ${OXYGEN_K3S.unit}`, `systemctl restart ${OXYGEN_K3S.unit}`);
+  return finish(input, files, commands, null, isBuilder, isWorker);
+}
 
+/** The generation (a hash over everything Oxygen gets) and the summary the sandbox and the log see. */
+function finish(
+  input: OxygenDeploymentInput,
+  files: OxygenFile[],
+  commands: string[],
+  nixosSwitch: OxygenDeployment['switch'],
+  isBuilder: boolean,
+  isWorker: boolean,
+): OxygenDeployment {
+  const { rendered } = input;
   const hash = createHash('sha256');
   for (const file of files) hash.update(`${file.path}\0${file.mode}\0${file.content}\0`);
   for (const command of commands) hash.update(`${command}\0`);
+  if (nixosSwitch && input.nixos) {
+    for (const part of [...nixosSwitch.args, ...nixosSwitch.then]) hash.update(`${part}\0`);
+    for (const [path, text] of Object.entries({ ...input.nixos.sources, [OXYGEN_MODULE_DATA]: rendered[OXYGEN_MODULE_DATA] }))
+      hash.update(`${path}\0${text}\0`);
+  }
   const agent = isWorker
     ? (JSON.parse(rendered['k3s/config.yaml']!) as { server: string; 'node-label'?: string[]; 'node-taint'?: string[] })
     : null;
@@ -123,6 +161,7 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
     generation: hash.digest('hex').slice(0, 32),
     files,
     commands,
+    switch: nixosSwitch,
     summary: {
       container:
         isBuilder && input.builder

@@ -20,6 +20,8 @@ export interface SshOxygenExecutorOptions {
   connectTimeoutSeconds?: number;
   /** Prefixed to every path a deploy writes; tests point it at a temporary folder. Default none. */
   root?: string;
+  /** The local nixos-rebuild (an Oxygen that runs NixOS); replaceable for tests. */
+  nixosRebuild?: string;
 }
 
 export class SshOxygenExecutor implements OxygenExecutor {
@@ -84,14 +86,38 @@ export class SshOxygenExecutor implements OxygenExecutor {
       (file) =>
         `printf %s '${Buffer.from(file.content).toString('base64')}' | base64 -d | install -D -m ${file.mode.toString(8).padStart(4, '0')} /dev/stdin ${this.path(file.path)}`,
     );
+    const nixosRebuild = this.options.nixosRebuild ?? 'nixos-rebuild';
+    if (deployment.switch && (await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${nixosRebuild}`}`).exitCode)
+      throw new OxygenStepError(
+        'nixos-rebuild',
+        'failed',
+        `${target.name} runs NixOS (vars.OXYGEN.system_flake is set), and deploying to it needs nixos-rebuild here: run \`nix profile install nixpkgs#nixos-rebuild\`; nothing was changed.`,
+      );
     await this.ssh(target, `copy ${deployment.files.length} file(s)`, ['set -e', ...copy].join('\n'));
     for (const command of deployment.commands) await this.ssh(target, command, command);
+    if (deployment.switch) {
+      await this.nixosRebuild(target, nixosRebuild, deployment.switch.args);
+      for (const command of deployment.switch.then) await this.ssh(target, command, command);
+    }
     await this.ssh(
       target,
       'the generation marker',
       `install -D -m 0644 /dev/stdin ${this.path(GENERATION_MARKER)}`,
       `${deployment.generation}\n`,
     );
+  }
+
+  /** `nixos-rebuild <args> --target-host root@<host>` from here, over this executor's SSH settings and connection. */
+  private async nixosRebuild(target: OxygenTarget, command: string, args: string[]): Promise<void> {
+    const sshOptions = (await this.connectionArgs(target.sshAddress)).join(' ');
+    const [destination] = this.destination(target.sshAddress);
+    const argv = [...args, '--target-host', destination!];
+    const output = await $({
+      nothrow: true,
+      quiet: true,
+      env: { ...process.env, NIX_SSHOPTS: sshOptions },
+    })`${command} ${argv}`;
+    if (output.exitCode !== 0) throw sshFailure(target, `nixos-rebuild ${args[0]}`, output);
   }
 
   private path(path: string): string {

@@ -6,7 +6,7 @@ import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
 import { readBuilderFacts } from '../render/builder-facts';
 import { builderKeys } from '../keys/builder-keys';
-import { chooseOxygenExecutor } from '../provision/choose-oxygen-executor';
+import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment } from '../provision/oxygen-deployment';
 import { provisionOxygen } from '../provision/provision-oxygen';
 import { cacheUrlOf } from '../render/render-builder';
@@ -29,6 +29,8 @@ export async function run(): Promise<void> {
       `${RENDER_DIR} is not complete: run \`npx nx run builder:check\`, which says what is missing.`,
     );
   const tokens = await vault.read('tokens');
+  const world = await openWorld();
+  const nixos = await chooseOxygenSystem(world, vars, RENDER_DIR);
   const deployment = oxygenDeployment({
     cluster: config.name,
     rendered,
@@ -37,8 +39,8 @@ export async function run(): Promise<void> {
     k3sTokenName: K3S_TOKEN,
     cacheUrl: cacheUrlOf(config),
     hostname: oxygen.hostname,
+    nixos,
   });
-  const world = await openWorld();
   const executor = chooseOxygenExecutor(world, vars, tokens);
   try {
     await provisionOxygen(

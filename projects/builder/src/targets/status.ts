@@ -7,7 +7,7 @@ import { chalk } from 'zx';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
 import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
-import { chooseOxygenExecutor } from '../provision/choose-oxygen-executor';
+import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment, type OxygenDeploymentInput } from '../provision/oxygen-deployment';
 import { OxygenStepError, type OxygenProbe } from '../provision/oxygen-executor';
 import { readBuilderFacts } from '../render/builder-facts';
@@ -54,6 +54,7 @@ export async function run(): Promise<void> {
       builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
       cacheUrl: app ? cacheUrlOf(config) : '',
       hostname: oxygen.hostname,
+      nixos: await chooseOxygenSystem(world, vars, RENDER_DIR),
     }),
   });
   for (const line of lines) console.log(line.ok ? `✓ ${line.text}` : chalk.red(`✗ ${line.text}`));
