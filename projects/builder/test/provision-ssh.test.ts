@@ -18,9 +18,13 @@ import { SSHD, startLoopbackSshd, type LoopbackSshd } from './loopback-sshd';
 
 const available = existsSync(SSHD) && onPath('unshare') && process.getuid?.() === 0;
 
-/** Logs `<name> <args>`; fails with a message when its arguments match the pattern in $FAIL_ON's file. */
+/** What the stand-in podman's `exec` prints: the path `nix-store --add` would. */
+const PROBE_PATH = `/nix/store/${'a'.repeat(32)}-personal-cloud-cache-probe`;
+
+/** Logs `<name> <args>` (podman's exec prints the probe path); fails with a message when its arguments match the pattern in $FAIL_ON's file. */
 const standIn = (name: string) => `#!/bin/sh
-echo "${name} $*" >> "$CALL_LOG"
+printf '%s\\n' "${name} $*" >> "$CALL_LOG"
+[ "$1" = exec ] && echo "${PROBE_PATH}"
 if [ -s "$FAIL_ON" ] && echo "${name} $*" | grep -q -f "$FAIL_ON"; then
   echo "Job for $2 failed because the control process exited with error code." >&2
   exit 1
@@ -91,6 +95,7 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
   let sshd: LoopbackSshd;
   let executor: SshOxygenExecutor;
   let target: OxygenTarget;
+  const nixCalls: string[][] = [];
   const oxygenRoot = () => join(dir, 'oxygen');
   const calls = async () => (await readFile(join(dir, 'calls.log'), 'utf8')).split('\n').filter(Boolean);
   const marker = () => readFile(join(oxygenRoot(), GENERATION_MARKER), 'utf8');
@@ -113,6 +118,12 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
       root: oxygenRoot(),
       connectTimeoutSeconds: 5,
       nixosRebuild: join(dir, 'bin', 'nixos-rebuild'),
+      nix: async (args) => {
+        nixCalls.push(args);
+        const info = { path: args[4], valid: true, signatures: ['pc-cache-1:c2ln'] };
+        return { status: 0, stdout: JSON.stringify([info]), stderr: '' };
+      },
+      cachePacing: { attempts: 1, pause: async () => {} },
     });
     target = { name: 'oxygen', sshAddress: `127.0.0.1:${sshd.port}`, tailscaleIp: '100.64.0.7' };
   });
@@ -221,5 +232,23 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
     }
     expect(await calls()).toEqual([]);
     expect(existsSync(join(dir, 'untouched', '/var/lib'))).toBe(false);
+  });
+
+  it("checks the cache: the builder adds the probe path, and this machine's nix asks the cache for it", async () => {
+    await writeFile(join(dir, 'calls.log'), '');
+    const cache = { cacheUrl: 'https://cache.example.org/pc', keyName: 'pc-cache-1', generation: 'g9' };
+    expect(await executor.checkCache(target, cache)).toEqual([
+      { ok: true, text: `push: the cache at https://cache.example.org/pc has ${PROBE_PATH}, which Oxygen added` },
+      { ok: true, text: 'substitution: the cache serves it signed by pc-cache-1, which every host trusts' },
+    ]);
+    expect(await calls()).toEqual([
+      'podman exec personal-cloud-builder sh -c printf "%s\\n" "personal-cloud cache probe g9" > /tmp/personal-cloud-cache-probe && nix-store --add /tmp/personal-cloud-cache-probe',
+    ]);
+    expect(nixCalls).toEqual([
+      [
+        ...['path-info', '--json', '--store', 'https://cache.example.org/pc', PROBE_PATH],
+        ...['--option', 'download-attempts', '2', '--option', 'connect-timeout', '5'],
+      ],
+    ]);
   });
 });

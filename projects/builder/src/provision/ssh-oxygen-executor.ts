@@ -7,8 +7,15 @@
 import { spawn } from 'node:child_process';
 import { $, type ProcessOutput } from 'zx';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
+import { checkCache, type CacheCheckPacing, type CacheLine, type NixRunner } from './cache-check';
 import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
-import { OxygenStepError, type OxygenExecutor, type OxygenProbe, type OxygenTarget } from './oxygen-executor';
+import {
+  OxygenStepError,
+  type OxygenCacheCheck,
+  type OxygenExecutor,
+  type OxygenProbe,
+  type OxygenTarget,
+} from './oxygen-executor';
 import { BUILDER, OXYGEN_K3S } from '../render/builder-settings';
 
 export interface SshOxygenExecutorOptions {
@@ -22,7 +29,14 @@ export interface SshOxygenExecutorOptions {
   root?: string;
   /** The local nixos-rebuild (an Oxygen that runs NixOS); replaceable for tests. */
   nixosRebuild?: string;
+  /** The local nix that asks the cache; replaceable for tests. */
+  nix?: NixRunner;
+  /** How long the cache check waits for the push loop: by default 6 asks, 5 s apart. */
+  cachePacing?: CacheCheckPacing;
 }
+
+/** The probe path's name in the builder's store. */
+const CACHE_PROBE = 'personal-cloud-cache-probe';
 
 export class SshOxygenExecutor implements OxygenExecutor {
   readonly kind = 'ssh';
@@ -105,6 +119,24 @@ export class SshOxygenExecutor implements OxygenExecutor {
       `install -D -m 0644 /dev/stdin ${this.path(GENERATION_MARKER)}`,
       `${deployment.generation}\n`,
     );
+  }
+
+  async checkCache(target: OxygenTarget, cache: OxygenCacheCheck): Promise<CacheLine[]> {
+    // A file of the generation's text, added to the container's store: watch-store sees a new path.
+    const add = `printf "%s\\n" "personal-cloud cache probe ${cache.generation}" > /tmp/${CACHE_PROBE} && nix-store --add /tmp/${CACHE_PROBE}`;
+    const script = `podman exec ${BUILDER.container} sh -c '${add}'`;
+    let storePath: string;
+    try {
+      storePath = (await this.ssh(target, 'add the cache probe', script)).trim().split('\n').at(-1) ?? '';
+    } catch (error) {
+      if (!(error instanceof OxygenStepError)) throw error;
+      return [{ ok: false, text: `push: ${error.message.replace(/\.$/, '')}, so the cache was not checked` }];
+    }
+    if (!/^\/nix\/store\/[0-9a-z]{32}-/.test(storePath))
+      return [
+        { ok: false, text: `push: the builder added no store path (it said "${storePath}"), so the cache was not checked` },
+      ];
+    return checkCache(this.options.nix ?? localNix, { ...cache, storePath }, this.options.cachePacing ?? SIX_ASKS);
   }
 
   /** `nixos-rebuild <args> --target-host root@<host>` from here, over this executor's SSH settings and connection. */
@@ -208,6 +240,14 @@ export class SshOxygenExecutor implements OxygenExecutor {
     return [`${this.options.user ?? 'root'}@${splitAddress(address)[0]}`];
   }
 }
+
+const SIX_ASKS: CacheCheckPacing = { attempts: 6, pause: () => new Promise((done) => setTimeout(done, 5_000)) };
+
+/** This machine's nix, with nix-command, as the hosts would ask the cache. */
+const localNix: NixRunner = async (args) => {
+  const output = await $({ nothrow: true, quiet: true })`nix --extra-experimental-features nix-command ${args}`;
+  return { status: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr };
+};
 
 /** Runs ssh with no output kept (a control master or its exit); whether it succeeded. */
 function runSsh(args: string[]): Promise<boolean> {

@@ -1,6 +1,7 @@
 // builder:provision — puts what render made on Oxygen (the builder container, the k3s agent) when
 // Oxygen runs another generation; says so in one line and changes nothing when Oxygen does not
 // answer. Runs after check, and before hosts: the hosts' first builds may use Oxygen.
+import { chalk } from 'zx';
 import { CloudError } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
@@ -30,25 +31,28 @@ export async function run(): Promise<void> {
     );
   const tokens = await vault.read('tokens');
   const world = await openWorld();
-  const nixos = await chooseOxygenSystem(world, vars, RENDER_DIR);
-  const deployment = oxygenDeployment({
-    cluster: config.name,
-    rendered,
-    tokens,
-    builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
-    k3sTokenName: K3S_TOKEN,
-    cacheUrl: cacheUrlOf(config),
-    hostname: oxygen.hostname,
-    nixos,
-  });
   const executor = chooseOxygenExecutor(world, vars, tokens);
   try {
-    await provisionOxygen(
-      executor,
-      { name: oxygen.hostname, sshAddress: oxygen.hostname, tailscaleIp: facts.oxygenTailscaleIp },
-      deployment,
-      (line) => console.log(line),
-    );
+    const cacheUrl = cacheUrlOf(config);
+    const deployment = oxygenDeployment({
+      cluster: config.name,
+      rendered,
+      tokens,
+      builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
+      k3sTokenName: K3S_TOKEN,
+      cacheUrl,
+      hostname: oxygen.hostname,
+      nixos: await chooseOxygenSystem(world, vars, RENDER_DIR),
+    });
+    const target = { name: oxygen.hostname, sshAddress: oxygen.hostname, tailscaleIp: facts.oxygenTailscaleIp };
+    const outcome = await provisionOxygen(executor, target, deployment, (line) => console.log(line));
+    // The cache loop, once Oxygen runs its generation: a red line when it does not work, never a failed run.
+    if (outcome !== 'unreachable' && oxygen.roles.includes('builder')) {
+      const keyName = builderKeys(config.name).cacheSigningKey.name;
+      const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
+      for (const line of lines)
+        console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
+    }
   } finally {
     await executor.close();
     await world.close();

@@ -4,6 +4,8 @@
 // agent keeps trying to reach its server: it counts as Ready once the cluster has quorum, whenever
 // that is, and it never becomes an etcd member. What the builder runs is kept under
 // `extensions.builder`, by machine name (see the sandbox README, "Machines").
+import { createHash } from 'node:crypto';
+import { toNixBase32 } from '../binary-cache/nix-base32';
 import type { MachineDurations } from './machine-durations';
 import { StepArgumentError, StepFailure, type StepContext, type StepHandler } from './machine-steps';
 
@@ -91,5 +93,28 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
       : null;
     machine.os = { generation, deployedAt: now };
     return { durationMs };
+  },
+
+  /**
+   * Provision's cache check, as the model sees it: Oxygen adds a small path to its builder's
+   * store, and its push loop (which runs with the container) uploads it to the cache, signed.
+   * The model has no cache of its own: it answers from the container's state, and the journal
+   * keeps the step.
+   */
+  'oxygen-cache-check'(context) {
+    requireOutsideHetzner(context, 'oxygen-cache-check');
+    const { machine, args } = context;
+    const generation = args.generation;
+    if (typeof generation !== 'string' || !generation)
+      throw new StepArgumentError('needs "generation" as a non-empty string');
+    const record = records(context)[machine.name];
+    const hash = toNixBase32(createHash('sha256').update(generation).digest()).slice(0, 32);
+    return {
+      durationMs: context.durations.probe,
+      result: {
+        storePath: `/nix/store/${hash}-personal-cloud-cache-probe`,
+        pushed: Boolean(record?.container),
+      },
+    };
   },
 };
