@@ -130,12 +130,14 @@ describe('builder:provision against the sandbox', () => {
   it('checks the cache loop as a journal step: green with the builder running, red and not thrown with Oxygen off', async () => {
     sandbox.machines.registerExternalMachine('oxygen', OXYGEN_IP, 'on');
     const cache = { cacheUrl: 'https://cache.example.org/pc', keyName: 'pc-cache-1', generation: 'g1' };
+    expect((await executor.probe(target)).lastPushAgeSeconds).toBeNull();
     const lines = await executor.checkCache(target, cache);
+    expect(typeof (await executor.probe(target)).lastPushAgeSeconds).toBe('number');
     expect(lines.map((l) => l.ok)).toEqual([true, true]);
     expect(lines[0]!.text).toMatch(
       /^push: \/nix\/store\/[0-9a-z]{32}-personal-cloud-cache-probe reached https:\/\/cache\.example\.org\/pc \(the sandbox's model of the push loop\)$/,
     );
-    expect(sandbox.machines.journal.all().at(-1)).toMatchObject({
+    expect(sandbox.machines.journal.all().find((e) => e.step === 'oxygen-cache-check')).toMatchObject({
       step: 'oxygen-cache-check',
       node: 'oxygen',
       args: { generation: 'g1', cacheUrl: cache.cacheUrl },

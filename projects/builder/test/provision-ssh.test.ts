@@ -105,6 +105,13 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
     await mkdir(join(dir, 'bin'));
     for (const name of ['podman', 'systemctl']) await writeFile(join(dir, 'bin', name), standIn(name), { mode: 0o755 });
     await writeFile(join(dir, 'bin', 'nixos-rebuild'), nixosRebuildStandIn(dir), { mode: 0o755 });
+    // Oxygen's clock and its push loop's journal: the last upload 119.5 s before "now".
+    await writeFile(join(dir, 'bin', 'date'), '#!/bin/sh\necho 1764662520\n', { mode: 0o755 });
+    await writeFile(
+      join(dir, 'bin', 'journalctl'),
+      `#!/bin/sh\n[ "$2" = personal-cloud-builder-push.service ] && echo '1764662400.500000 oxygen podman[7]: ✅ ${PROBE_PATH}'\n`,
+      { mode: 0o755 },
+    );
     await writeFile(join(dir, 'calls.log'), '');
     await writeFile(join(dir, 'fail-on'), '');
     sshd = await startLoopbackSshd(dir, {
@@ -250,5 +257,9 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
         ...['--option', 'download-attempts', '2', '--option', 'connect-timeout', '5'],
       ],
     ]);
+  });
+
+  it("reads the last push's age from the push loop's journal on Oxygen", async () => {
+    expect((await executor.probe(target)).lastPushAgeSeconds).toBe(120);
   });
 });

@@ -24,6 +24,8 @@ export interface OxygenProbe {
   /** Free bytes on the builder's /nix. */
   nixFreeBytes: number | null;
   k3s: { role: 'server' | 'agent'; ready: boolean; labels: Record<string, string>; taints: string[] } | null;
+  /** Seconds since the push loop last uploaded a path; null when it never has, or nothing says. */
+  lastPushAgeSeconds: number | null;
 }
 
 export interface OxygenCacheCheck {

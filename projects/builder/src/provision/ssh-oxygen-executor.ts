@@ -16,7 +16,7 @@ import {
   type OxygenProbe,
   type OxygenTarget,
 } from './oxygen-executor';
-import { BUILDER, OXYGEN_K3S } from '../render/builder-settings';
+import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
 
 export interface SshOxygenExecutorOptions {
   /** The operator's private key; null uses the operator's ssh agent and ~/.ssh as they are. */
@@ -65,6 +65,9 @@ export class SshOxygenExecutor implements OxygenExecutor {
       `echo "nix=$(podman exec ${container} nix --version 2>/dev/null)"`,
       `echo "free=$(podman exec ${container} df --output=avail -B1 /nix 2>/dev/null | tail -n1)"`,
       `echo "agent=$(systemctl is-active ${OXYGEN_K3S.unit} 2>/dev/null)"`,
+      // attic watch-store logs a line per path it uploads: the last such line's time is the last push.
+      `echo "pushed=$(journalctl -u ${PUSH.unit} -o short-unix --no-pager -g /nix/store/ -n 1 2>/dev/null | tail -n1 | cut -d' ' -f1)"`,
+      'echo "now=$(date +%s)"',
     ].join('\n');
     const fields = Object.fromEntries(
       (await this.ssh(target, 'probe', script))
@@ -73,6 +76,8 @@ export class SshOxygenExecutor implements OxygenExecutor {
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
     );
     const free = Number(fields.free);
+    const pushedAt = Number.parseFloat(fields.pushed ?? '');
+    const now = Number(fields.now);
     return {
       generation: fields.generation || null,
       container: fields.running ? { running: fields.running === 'true' } : null,
@@ -83,6 +88,7 @@ export class SshOxygenExecutor implements OxygenExecutor {
         fields.agent && fields.agent !== 'inactive'
           ? { role: 'agent', ready: fields.agent === 'active', labels: {}, taints: [] }
           : null,
+      lastPushAgeSeconds: Number.isFinite(pushedAt) && Number.isFinite(now) ? Math.max(0, Math.round(now - pushedAt)) : null,
     };
   }
 

@@ -47,7 +47,7 @@ export async function run(): Promise<void> {
     name: oxygen.hostname,
     probe,
     cache: app ? await cacheAnswers(cacheUrlOf(config)) : null,
-    lastPushAgeSeconds: null,
+    lastPushAgeSeconds: 'unreachable' in probe ? null : probe.lastPushAgeSeconds,
     wantedGeneration: await renderedGeneration({
       cluster: config.name,
       tokens,

@@ -11,6 +11,8 @@ import { StepArgumentError, StepFailure, type StepContext, type StepHandler } fr
 
 export interface OxygenRecord {
   container: { image: string; cpus: number; memoryGb: number; startedAt: number } | null;
+  /** When the push loop last uploaded (the model's: the last cache check that found the container running). */
+  lastPushAt?: number;
   agent: { serverAddr: string; labels: Record<string, string>; taints: string[] } | null;
 }
 
@@ -50,6 +52,7 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
         container: record?.container ? { running: true, image: record.container.image } : null,
         nixVersion: record?.container ? SANDBOX_BUILDER_NIX : null,
         nixFreeBytes: record?.container ? SANDBOX_NIX_FREE_BYTES : null,
+        lastPushAgeSeconds: record?.lastPushAt === undefined ? null : Math.round((context.now - record.lastPushAt) / 1000),
         k3s: machine.k3s
           ? {
               role: machine.k3s.role,
@@ -108,6 +111,7 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
     if (typeof generation !== 'string' || !generation)
       throw new StepArgumentError('needs "generation" as a non-empty string');
     const record = records(context)[machine.name];
+    if (record?.container) record.lastPushAt = context.now;
     const hash = toNixBase32(createHash('sha256').update(generation).digest()).slice(0, 32);
     return {
       durationMs: context.durations.probe,
