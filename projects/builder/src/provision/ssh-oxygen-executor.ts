@@ -6,6 +6,13 @@
 // else the operator's own known_hosts; never a key it has not seen.
 import { spawn } from 'node:child_process';
 import { $, type ProcessOutput } from 'zx';
+import {
+  knownHostsLine,
+  lastStderrLine,
+  splitSshAddress,
+  sshFailureKind,
+  sshOptions,
+} from '@personal-cloud/infra';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { checkCache, type CacheCheckPacing, type CacheLine, type NixRunner } from './cache-check';
 import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
@@ -40,7 +47,7 @@ const CACHE_PROBE = 'personal-cloud-cache-probe';
 
 export class SshOxygenExecutor implements OxygenExecutor {
   readonly kind = 'ssh';
-  private files: Promise<{ dir: SecureTempDir; args: string[] }> | undefined;
+  private files: Promise<{ dir: SecureTempDir; identity: string | null }> | undefined;
   private readonly knownHosts = new Map<string, Promise<string>>();
   /** One SSH connection per address, shared by every step of a run (a deploy is many sessions). */
   private readonly masters = new Map<string, Promise<boolean>>();
@@ -162,32 +169,23 @@ export class SshOxygenExecutor implements OxygenExecutor {
     return `${this.options.root ?? ''}${path}`;
   }
 
-  private async sshArgs(): Promise<string[]> {
+  /** The secure folder, with the operator's key in it when the vault has one. */
+  private sshFiles(): Promise<{ dir: SecureTempDir; identity: string | null }> {
     this.files ??= (async () => {
       const dir = await createSecureTempDir();
-      const args: string[] = [];
-      if (this.options.operatorPrivateKey)
-        args.push(
-          '-i',
-          await dir.writeFile('operator-key', toOpenSshPrivateKey(this.options.operatorPrivateKey)),
-          '-o',
-          'IdentitiesOnly=yes',
-        );
-      return { dir, args };
+      const key = this.options.operatorPrivateKey;
+      return { dir, identity: key ? await dir.writeFile('operator-key', toOpenSshPrivateKey(key)) : null };
     })();
-    return (await this.files).args;
+    return this.files;
   }
 
-  /** A known_hosts file holding only Oxygen's key under `pattern`, written once per address. */
-  private knownHostsFor(pattern: string): Promise<string> {
-    let file = this.knownHosts.get(pattern);
+  /** A known_hosts file holding only Oxygen's key for `host` and `port`, written once per address. */
+  private knownHostsFor(host: string, port: string): Promise<string> {
+    const line = knownHostsLine(host, port, this.options.hostPublicKey!);
+    let file = this.knownHosts.get(line);
     if (!file) {
-      file = (async () => {
-        const { dir } = await this.files!;
-        const key = this.options.hostPublicKey!.split(' ').slice(0, 2).join(' ');
-        return dir.writeFile(`oxygen-known-hosts-${this.knownHosts.size}`, `${pattern} ${key}\n`);
-      })();
-      this.knownHosts.set(pattern, file);
+      file = (async () => (await this.sshFiles()).dir.writeFile(`oxygen-known-hosts-${this.knownHosts.size}`, line))();
+      this.knownHosts.set(line, file);
     }
     return file;
   }
@@ -210,40 +208,19 @@ export class SshOxygenExecutor implements OxygenExecutor {
 
   /** Identity, pinned host key, control socket and timeouts for `address`. */
   private async connectionArgs(address: string): Promise<string[]> {
-    const [host, port] = splitAddress(address);
-    const identity = await this.sshArgs();
-    const pinned: string[] = [];
-    if (this.options.hostPublicKey) {
-      const pattern = port === '22' ? host : `[${host}]:${port}`;
-      pinned.push(
-        '-o',
-        `UserKnownHostsFile=${await this.knownHostsFor(pattern)}`,
-        '-o',
-        'GlobalKnownHostsFile=/dev/null',
-      );
-    }
-    return [
-      '-F',
-      '/dev/null',
-      ...identity,
-      ...pinned,
-      '-o',
-      `ControlPath=${(await this.files!).dir.path}/cm-%C`,
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
-      '-o',
-      'LogLevel=ERROR',
-      '-p',
+    const [host, port] = splitSshAddress(address);
+    const { dir, identity } = await this.sshFiles();
+    return sshOptions({
+      identityFile: identity,
+      knownHostsFile: this.options.hostPublicKey ? await this.knownHostsFor(host, port) : null,
+      controlPath: `${dir.path}/cm-%C`,
+      connectTimeoutSeconds: this.options.connectTimeoutSeconds ?? 10,
       port,
-    ];
+    });
   }
 
   private destination(address: string): string[] {
-    return [`${this.options.user ?? 'root'}@${splitAddress(address)[0]}`];
+    return [`${this.options.user ?? 'root'}@${splitSshAddress(address)[0]}`];
   }
 }
 
@@ -266,20 +243,15 @@ function runSsh(args: string[]): Promise<boolean> {
 
 /** One sentence for a failed ssh (exit 255: the connection) or a failed command on Oxygen. */
 function sshFailure(target: OxygenTarget, step: string, output: ProcessOutput): OxygenStepError {
-  const stderr = output.stderr.trim();
-  const lastLine = stderr.split('\n').filter(Boolean).at(-1) ?? '';
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|host key for .* has changed/i.test(stderr))
+  const lastLine = lastStderrLine(output.stderr);
+  const kind = sshFailureKind(output.exitCode, output.stderr);
+  if (kind === 'host-key')
     return new OxygenStepError(
       step,
       'host-key',
       `${target.name}: ${target.sshAddress} presented a host key other than the one trusted for it, so nothing was sent.`,
     );
-  if (
-    output.exitCode === 255 &&
-    /Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed|Connection reset/i.test(
-      stderr,
-    )
-  )
+  if (kind === 'unreachable')
     return new OxygenStepError(
       step,
       'unreachable',
@@ -290,9 +262,4 @@ function sshFailure(target: OxygenTarget, step: string, output: ProcessOutput): 
     'failed',
     `${target.name}: \`${step}\` failed (exit ${output.exitCode}): ${lastLine || 'no message'}.`,
   );
-}
-
-function splitAddress(address: string): [string, string] {
-  const match = /^(.*):(\d+)$/.exec(address);
-  return match ? [match[1]!, match[2]!] : [address, '22'];
 }
