@@ -83,7 +83,7 @@ describe("a NixOS Oxygen's deployment", () => {
         'render',
         'path:/repo/dist/builder/render',
       ],
-      then: ['systemctl restart podman-personal-cloud-builder.service'],
+      afterwards: ['systemctl restart podman-personal-cloud-builder.service'],
     });
     expect(deploy(null).switch).toBeNull();
   });

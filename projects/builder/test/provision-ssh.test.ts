@@ -190,7 +190,9 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
   it('on NixOS: the files, the image, then nixos-rebuild switch of the extended system flake to Oxygen; then nothing', async () => {
     await writeFile(join(dir, 'calls.log'), '');
     const first = nixosDeployment('{ v1 }');
-    expect(first.files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd') || p.startsWith('/etc/rancher'))).toEqual([]);
+    expect(
+      first.files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd') || p.startsWith('/etc/rancher')),
+    ).toEqual([]);
     expect(await provisionOxygen(executor, target, first, () => {})).toBe('deployed');
     expect(await calls()).toEqual([
       'podman build --tag localhost/personal-cloud-builder:1 /etc/personal-cloud/builder/image',

@@ -28,9 +28,9 @@ export interface OxygenDeployment {
   commands: string[];
   /**
    * On an Oxygen that runs NixOS: after the commands, `nixos-rebuild <args> --target-host …` from
-   * the operator's machine, then `then` on Oxygen. Null on the plain-file path.
+   * the operator's machine, then `afterwards` on Oxygen. Null on the plain-file path.
    */
-  switch: { args: string[]; then: string[] } | null;
+  switch: { args: string[]; afterwards: string[] } | null;
   /** What the deploy runs, for the sandbox's model and the log: no file contents. */
   summary: {
     container: { image: string; cpus: number; memoryGb: number } | null;
@@ -120,7 +120,7 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
     ? {
         args: nixosSwitchArgs(input.nixos, input.hostname),
         // The image may be new under the same tag: the container starts again from it (and its push loop with it).
-        then: isBuilder ? [`systemctl restart podman-${BUILDER.container}.service`] : [],
+        afterwards: isBuilder ? [`systemctl restart podman-${BUILDER.container}.service`] : [],
       }
     : null;
   if (nixosSwitch) return finish(input, files, commands, nixosSwitch, isBuilder, isWorker);
@@ -150,8 +150,11 @@ function finish(
   for (const file of files) hash.update(`${file.path}\0${file.mode}\0${file.content}\0`);
   for (const command of commands) hash.update(`${command}\0`);
   if (nixosSwitch && input.nixos) {
-    for (const part of [...nixosSwitch.args, ...nixosSwitch.then]) hash.update(`${part}\0`);
-    for (const [path, text] of Object.entries({ ...input.nixos.sources, [OXYGEN_MODULE_DATA]: rendered[OXYGEN_MODULE_DATA] }))
+    for (const part of [...nixosSwitch.args, ...nixosSwitch.afterwards]) hash.update(`${part}\0`);
+    for (const [path, text] of Object.entries({
+      ...input.nixos.sources,
+      [OXYGEN_MODULE_DATA]: rendered[OXYGEN_MODULE_DATA],
+    }))
       hash.update(`${path}\0${text}\0`);
   }
   const agent = isWorker

@@ -6,13 +6,8 @@
 import { type MachineStepClock, MachineStepRefused, runMachineStep } from '@personal-cloud/sandbox';
 import type { OxygenDeployment } from './oxygen-deployment';
 import type { CacheLine } from './cache-check';
-import {
-  OxygenStepError,
-  type OxygenCacheCheck,
-  type OxygenExecutor,
-  type OxygenProbe,
-  type OxygenTarget,
-} from './oxygen-executor';
+import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
+import type { OxygenTarget } from './oxygen-executor';
 
 export interface SandboxOxygenExecutorOptions extends MachineStepClock {
   /** The sandbox's origin, e.g. http://127.0.0.1:4646. */

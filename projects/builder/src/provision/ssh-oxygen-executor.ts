@@ -6,23 +6,12 @@
 // else the operator's own known_hosts; never a key it has not seen.
 import { spawn } from 'node:child_process';
 import { $, type ProcessOutput } from 'zx';
-import {
-  knownHostsLine,
-  lastStderrLine,
-  splitSshAddress,
-  sshFailureKind,
-  sshOptions,
-} from '@personal-cloud/infra';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { checkCache, type CacheCheckPacing, type CacheLine, type NixRunner } from './cache-check';
 import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
-import {
-  OxygenStepError,
-  type OxygenCacheCheck,
-  type OxygenExecutor,
-  type OxygenProbe,
-  type OxygenTarget,
-} from './oxygen-executor';
+import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
+import type { OxygenTarget } from './oxygen-executor';
 import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
 
 export interface SshOxygenExecutorOptions {
@@ -95,7 +84,8 @@ export class SshOxygenExecutor implements OxygenExecutor {
         fields.agent && fields.agent !== 'inactive'
           ? { role: 'agent', ready: fields.agent === 'active', labels: {}, taints: [] }
           : null,
-      lastPushAgeSeconds: Number.isFinite(pushedAt) && Number.isFinite(now) ? Math.max(0, Math.round(now - pushedAt)) : null,
+      lastPushAgeSeconds:
+        Number.isFinite(pushedAt) && Number.isFinite(now) ? Math.max(0, Math.round(now - pushedAt)) : null,
     };
   }
 
@@ -124,7 +114,7 @@ export class SshOxygenExecutor implements OxygenExecutor {
     for (const command of deployment.commands) await this.ssh(target, command, command);
     if (deployment.switch) {
       await this.nixosRebuild(target, nixosRebuild, deployment.switch.args);
-      for (const command of deployment.switch.then) await this.ssh(target, command, command);
+      for (const command of deployment.switch.afterwards) await this.ssh(target, command, command);
     }
     await this.ssh(
       target,
@@ -147,7 +137,10 @@ export class SshOxygenExecutor implements OxygenExecutor {
     }
     if (!/^\/nix\/store\/[0-9a-z]{32}-/.test(storePath))
       return [
-        { ok: false, text: `push: the builder added no store path (it said "${storePath}"), so the cache was not checked` },
+        {
+          ok: false,
+          text: `push: the builder added no store path (it said "${storePath}"), so the cache was not checked`,
+        },
       ];
     return checkCache(this.options.nix ?? localNix, { ...cache, storePath }, this.options.cachePacing ?? SIX_ASKS);
   }

@@ -50,8 +50,7 @@ export async function run(): Promise<void> {
     if (outcome !== 'unreachable' && oxygen.roles.includes('builder')) {
       const keyName = builderKeys(config.name).cacheSigningKey.name;
       const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
-      for (const line of lines)
-        console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
+      for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
     }
   } finally {
     await executor.close();

@@ -3,13 +3,7 @@
 // SSH trusts exactly the node's host key from the vault (StrictHostKeyChecking, a known_hosts
 // file of its own) and the operator's key; both files live in the vault's secure temp folder.
 import { $, type ProcessOutput } from 'zx';
-import {
-  knownHostsLine,
-  lastStderrLine,
-  splitSshAddress,
-  sshFailureKind,
-  sshOptions,
-} from '@personal-cloud/infra';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import { extraFilesScript } from '../provision/extra-files';
@@ -252,12 +246,7 @@ export class SshExecutor implements MachineExecutor {
   /** Runs `script` on the node as root over SSH; its stdout. */
   private async remote(target: MachineTarget, step: string, script: string): Promise<string> {
     const [host] = splitSshAddress(target.sshAddress);
-    const args = [
-      ...(await this.sshOptionsFor(target)),
-      `root@${host}`,
-      '--',
-      script,
-    ];
+    const args = [...(await this.sshOptionsFor(target)), `root@${host}`, '--', script];
     const output = await $({ nothrow: true, quiet: true })`${this.options.commands?.ssh ?? 'ssh'} ${args}`;
     if (output.exitCode === 0) return output.stdout;
     throw sshFailure(target, step, output);

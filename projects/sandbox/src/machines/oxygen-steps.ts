@@ -52,7 +52,8 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
         container: record?.container ? { running: true, image: record.container.image } : null,
         nixVersion: record?.container ? SANDBOX_BUILDER_NIX : null,
         nixFreeBytes: record?.container ? SANDBOX_NIX_FREE_BYTES : null,
-        lastPushAgeSeconds: record?.lastPushAt === undefined ? null : Math.round((context.now - record.lastPushAt) / 1000),
+        lastPushAgeSeconds:
+          record?.lastPushAt === undefined ? null : Math.round((context.now - record.lastPushAt) / 1000),
         k3s: machine.k3s
           ? {
               role: machine.k3s.role,
