@@ -1,6 +1,6 @@
 // The extra files nixos-anywhere delivers: laid out as the node's root in the vault's secure temp
 // folder, owner-only, filled from the tokens; a missing token stops before any file is written.
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { createSecureTempDir, generateOpenSshKeyPair, type SecureTempDir } from 
 import { $ } from 'zx';
 import { nodesInPhase } from '@personal-cloud/cluster';
 import { builderConfig, builderVars } from '../../builder/test/fixtures';
+import { SshExecutor } from '../src/executor/ssh-executor';
 import { extraFilesScript, writeExtraFiles } from '../src/provision/extra-files';
 import { renderHosts } from '../src/render/render-hosts';
 import { renderAt, varsFor } from './fixtures';
@@ -94,6 +95,48 @@ describe('the builder client key on a node that builds on Oxygen', () => {
       expect(await readFile(join(nodeRoot, sshKey), 'utf8')).toBe(clientKey);
     } finally {
       await rm(nodeRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('a rebuild over SSH sends the extra files before nixos-rebuild switches', async () => {
+    dir = await createSecureTempDir({ memoryDirs: [], fallbackDir: tmpdir() });
+    const files = await writeExtraFiles(dir, node, withKey);
+    const bin = await mkdtemp(join(tmpdir(), 'pc-rebuild-bin-'));
+    try {
+      const log = join(bin, 'calls.log');
+      // ssh's last argument is the script it runs on the node; nixos-rebuild's are its own.
+      await writeFile(join(bin, 'ssh'), `#!/bin/sh\nfor last; do :; done\nprintf 'ssh %s\\0' "$last" >> ${log}\n`, {
+        mode: 0o755,
+      });
+      await writeFile(join(bin, 'nixos-rebuild'), `#!/bin/sh\nprintf 'nixos-rebuild %s\\0' "$*" >> ${log}\n`, {
+        mode: 0o755,
+      });
+      const executor = new SshExecutor({
+        operatorPrivateKey: generateOpenSshKeyPair('operator').privateKey,
+        hostNames: { 'worker-1': 'pc-worker-1' },
+        deploySource: async () => ({ flake: '/flake', extraFilesDir: files }),
+        commands: { ssh: join(bin, 'ssh'), nixosRebuild: join(bin, 'nixos-rebuild') },
+      });
+      const target = {
+        node: 'worker-1',
+        serverId: 1,
+        sshAddress: '203.0.113.5',
+        nodeIp: '10.0.1.20',
+        hostPublicKey: generateOpenSshKeyPair('root@worker-1').publicKey,
+      };
+      const step = { generation: 'g', role: 'agent' as const, version: 'v1', bootstrap: false, serverAddr: null };
+      try {
+        await executor.rebuild(target, step);
+      } finally {
+        await executor.close();
+      }
+      const calls = (await readFile(log, 'utf8')).split('\0').filter(Boolean);
+      expect(calls.map((c) => c.split(' ')[0])).toEqual(['ssh', 'nixos-rebuild']);
+      expect(calls[0]).toContain(`| install -D -m 0600 /dev/stdin '${sshKey}'`);
+      expect(calls[0]).toContain(Buffer.from(clientKey).toString('base64'));
+      expect(calls[1]).toBe('nixos-rebuild switch --flake /flake#worker-1 --target-host root@203.0.113.5');
+    } finally {
+      await rm(bin, { recursive: true, force: true });
     }
   });
 });
