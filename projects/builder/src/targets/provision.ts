@@ -46,8 +46,9 @@ export async function run(): Promise<void> {
     });
     const target = { name: oxygen.hostname, sshAddress: oxygen.hostname, tailscaleIp: facts.oxygenTailscaleIp };
     const outcome = await provisionOxygen(executor, target, deployment, (line) => console.log(line));
-    // The cache loop, once Oxygen runs its generation: a red line when it does not work, never a failed run.
-    if (outcome !== 'unreachable' && oxygen.roles.includes('builder')) {
+    // The cache loop, after a deploy: a red line when it does not work, never a failed run. A run
+    // that changes nothing asks nothing more (status says whether the cache answers and pushes).
+    if (outcome === 'deployed' && oxygen.roles.includes('builder')) {
       const keyName = builderKeys(config.name).cacheSigningKey.name;
       const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
       for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
