@@ -76,6 +76,7 @@ async function renderedGeneration(
 ): Promise<string | null> {
   if (!existsSync(join(RENDER_DIR, MANIFEST))) return null;
   const { manifest, files: rendered } = await readRendered();
-  if (manifest.missingVars.length || !input.tokens[K3S_TOKEN] || !input.tokens[ATTIC_TOKEN_SECRET]) return null;
+  const unknown = !input.tokens[K3S_TOKEN] || !input.tokens[ATTIC_TOKEN_SECRET] || (input.builder && !input.cacheUrl);
+  if (manifest.missingVars.length || unknown) return null;
   return oxygenDeployment({ ...input, rendered, k3sTokenName: K3S_TOKEN }).generation;
 }
