@@ -3,7 +3,7 @@
 import { CloudError, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { builderKeys, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts } from './builder-facts';
-import { BUILDER, CACHE_APP, OXYGEN_K3S } from './builder-settings';
+import { BUILDER, CACHE_APP, OXYGEN_K3S, PUSH } from './builder-settings';
 import { buildMachines, type BuildMachine } from './build-machines';
 import {
   authorizedKeys,
@@ -17,7 +17,7 @@ import {
 import { k3sAgentConfig } from './k3s-agent';
 import { oxygenModuleData } from './oxygen-module';
 import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
-import { builderUnit, k3sAgentUnit } from './systemd-units';
+import { builderUnit, k3sAgentUnit, pushUnit } from './systemd-units';
 import { plainFileCommands } from './plain-file-commands';
 
 /** The data of Oxygen's NixOS module, under dist/builder/render. */
@@ -68,6 +68,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       'container/nix.conf': containerNixConf(oxygen.builder, facts, cacheUrl),
       'container/authorized_keys': authorizedKeys(facts),
       [`systemd/${BUILDER.unit}`]: builderUnit(podmanRunArgs(oxygen.builder)),
+      [`systemd/${PUSH.unit}`]: pushUnit(config.name),
       'operator/machines': machinesFile(machines),
       'operator/nix.conf': operatorNixConf(facts, cacheUrl),
       'operator/ssh_config': builderSshConfig(builderEndpoint(oxygen.hostname, OPERATOR_BUILDER_CLIENT_KEY)),
@@ -79,7 +80,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       'k3s/config.yaml': `${JSON.stringify(agent, null, 2)}\n`,
       [`systemd/${OXYGEN_K3S.unit}`]: k3sAgentUnit(),
     });
-  files[OXYGEN_MODULE_DATA] = `${JSON.stringify(oxygenModuleData(oxygen, agent), null, 2)}\n`;
+  files[OXYGEN_MODULE_DATA] = `${JSON.stringify(oxygenModuleData(oxygen, agent, config.name), null, 2)}\n`;
   files['commands.txt'] = plainFileCommands({ builder: isBuilder, worker: isWorker });
   return {
     summary: summaryOf(oxygen, machines),

@@ -131,6 +131,10 @@ function hostNode(
     firewall: hostFirewall(config, node),
     nix,
     access: { operatorKeys: [operatorKey], hostKeyFile: SECRET_FILES.hostKey },
-    extraFiles: extraFilesFor({ tailscale: config.tailscale.enabled, etcdS3: s3 }),
+    extraFiles: extraFilesFor({
+      tailscale: config.tailscale.enabled,
+      etcdS3: s3,
+      builderClientKey: nix.builders.length > 0,
+    }),
   };
 }
