@@ -14,5 +14,6 @@ export * from './prices';
 export * from './cost';
 export * from './resolve-vars';
 export * from './load-config';
+export * from './config-slices';
 export * from './target-module';
 export * from './destroy-confirmation';

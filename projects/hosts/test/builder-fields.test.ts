@@ -11,15 +11,12 @@ import { evaluateNode } from '../src/check/nix-evaluation';
 import { renderHosts } from '../src/render/render-hosts';
 import { varsFor, writeHostsJson } from './fixtures';
 import { NIX_DIR, NIX_NEEDS, SHARED } from './support';
+import { hostNix } from '@personal-cloud/builder';
 
 const config = builderConfig(4);
 const nodes = nodesInPhase(config);
-const document = renderHosts({
-  config,
-  nodes,
-  vars: { ...varsFor(nodes), ...builderVars() },
-  hostsState: { k3sServers: [] },
-});
+const vars = { ...varsFor(nodes), ...builderVars() };
+const document = renderHosts({ config, nodes, vars, hostsState: { k3sServers: [] }, nix: hostNix(config, nodes, vars) });
 const pinnedKey = Buffer.from(HOST_PUBLIC_KEY.split(' ').slice(0, 2).join(' ')).toString('base64');
 
 it("every node carries the cache's key and Oxygen as a build machine with its pinned host key", () => {

@@ -4,7 +4,7 @@
 // interface those two stay closed.
 import {
   hostFirewallRules,
-  type ClusterConfig,
+  type LayerConfig,
   type FirewallRuleConfig,
   type NodeModel,
 } from '@personal-cloud/cluster';
@@ -65,7 +65,7 @@ function appliesTo(roles: readonly string[] | 'all' | undefined, node: NodeModel
   return roles.includes(node.role) || (node.k3s.role === 'server' && roles.includes('control-plane'));
 }
 
-export function hostFirewall(config: ClusterConfig, node: NodeModel): HostFirewall {
+export function hostFirewall(config: LayerConfig<'hosts'>, node: NodeModel): HostFirewall {
   const result: HostFirewall = { public: emptySet(), private: emptySet(), tailscale: emptySet() };
 
   for (const rule of config.firewall.rules) {
