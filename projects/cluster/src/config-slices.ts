@@ -1,5 +1,5 @@
-// Which parts of the config each layer reads: the one place that says so. cluster:render writes
-// each layer's part to dist/cluster/render/slices/<layer>.json, and a layer's render, check and
+// Each layer's slice of the config: the fields layer-config-fields.ts lists for it. cluster:render
+// writes each layer's slice to dist/cluster/render/slices/<layer>.json, and a layer's render, check and
 // plan read that file and hash it (tools/nx-plugin/src/layer-targets.ts), not cluster.config.ts:
 // an edit to a field a layer does not read leaves that layer's cache keys as they were.
 //
@@ -11,40 +11,13 @@ import { join } from 'node:path';
 import { clusterConfigSchema, type ClusterConfig } from './config-schema';
 import { CloudError } from './errors';
 import { configPath, loadClusterConfig } from './load-config';
+import { LAYER_CONFIG_FIELDS, type SliceLayer, sliceFile } from './layer-config-fields';
 import { varRef } from './vars';
 
-/** The top-level config fields each layer reads, everything it does with the config included. */
-export const LAYER_CONFIG_FIELDS = {
-  infra: ['name', 'phase', 'location', 'operator', 'networks', 'pools', 'firewall', 'tailscale'],
-  builder: ['name', 'phase', 'location', 'networks', 'pools', 'oxygen', 'apps'],
-  hosts: ['name', 'phase', 'location', 'operator', 'networks', 'pools', 'firewall', 'tailscale', 'storage'],
-  'k8s-apps': [
-    'name',
-    'phase',
-    'location',
-    'networks',
-    'pools',
-    'firewall',
-    'storage',
-    'oxygen',
-    'apps',
-    'gitops',
-    'acme',
-  ],
-} as const satisfies Record<string, readonly (keyof ClusterConfig)[]>;
-
-export type SliceLayer = keyof typeof LAYER_CONFIG_FIELDS;
-export const SLICE_LAYERS = Object.keys(LAYER_CONFIG_FIELDS) as SliceLayer[];
+export { LAYER_CONFIG_FIELDS, SLICE_LAYERS, SLICES_DIR, sliceFile, type SliceLayer } from './layer-config-fields';
 
 /** What a layer may read of the config. */
 export type LayerConfig<L extends SliceLayer> = Pick<ClusterConfig, (typeof LAYER_CONFIG_FIELDS)[L][number]>;
-
-/** Where cluster:render writes the slices (under its output, so Nx caches and restores them with it). */
-export const SLICES_DIR = 'dist/cluster/render/slices';
-
-export function sliceFile(layer: SliceLayer): string {
-  return `${SLICES_DIR}/${layer}.json`;
-}
 
 /** The layer's fields of a validated config, and no other. */
 export function configSlice<L extends SliceLayer>(config: ClusterConfig, layer: L): LayerConfig<L> {

@@ -58,7 +58,8 @@ function publicSources(rule: FirewallRuleConfig, operatorAddress: string): strin
 /** The Hetzner firewalls: one for rules on every server, one per role with rules of its own. */
 export function hetznerFirewalls(
   config: Pick<ClusterConfig, 'name' | 'tailscale' | 'firewall'>,
-  operatorAddress: string): FirewallModel[] {
+  operatorAddress: string,
+): FirewallModel[] {
   const groups = new Map<'all' | Role, HetznerFirewallRule[]>([['all', []]]);
   if (config.tailscale.enabled)
     groups.get('all')!.push({

@@ -16,7 +16,13 @@ import { hostNix } from '@personal-cloud/builder';
 const config = builderConfig(4);
 const nodes = nodesInPhase(config);
 const vars = { ...varsFor(nodes), ...builderVars() };
-const document = renderHosts({ config, nodes, vars, hostsState: { k3sServers: [] }, nix: hostNix(config, nodes, vars) });
+const document = renderHosts({
+  config,
+  nodes,
+  vars,
+  hostsState: { k3sServers: [] },
+  nix: hostNix(config, nodes, vars),
+});
 const pinnedKey = Buffer.from(HOST_PUBLIC_KEY.split(' ').slice(0, 2).join(' ')).toString('base64');
 
 it("every node carries the cache's key and Oxygen as a build machine with its pinned host key", () => {

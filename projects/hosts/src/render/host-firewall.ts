@@ -2,12 +2,7 @@
 // interface; on the private network and on Tailscale the host's firewall is the only guard.
 // SSH and the Kubernetes API answer only there, whatever a public rule says: on the public
 // interface those two stay closed.
-import {
-  hostFirewallRules,
-  type LayerConfig,
-  type FirewallRuleConfig,
-  type NodeModel,
-} from '@personal-cloud/cluster';
+import { hostFirewallRules, type LayerConfig, type FirewallRuleConfig, type NodeModel } from '@personal-cloud/cluster';
 import { K3S_PEER_PORTS } from './k3s-settings';
 
 export interface PortRange {

@@ -79,7 +79,9 @@ function fluxKustomization(name: string, path: string, dependsOn: readonly strin
 }
 
 /** Flux's own sync: the GitRepository of the config's gitops section and the Kustomization of the cluster's directory. */
-export function fluxSync(config: LayerConfig<'k8s-apps'> & { gitops: NonNullable<LayerConfig<'k8s-apps'>['gitops']> }): Manifest[] {
+export function fluxSync(
+  config: LayerConfig<'k8s-apps'> & { gitops: NonNullable<LayerConfig<'k8s-apps'>['gitops']> },
+): Manifest[] {
   return [
     built(
       new GitRepository({
