@@ -67,7 +67,7 @@ describe('every layer reads only its slice of the config', () => {
   });
 
   it('names the field a layer reads outside its slice', () => {
-    expect(() => strictSlice(config, 'hosts').apps).toThrow(
+    expect(() => (strictSlice(config, 'hosts') as Record<string, unknown>).apps).toThrow(
       'hosts read config.apps, which its slice (layer-config-fields.ts) does not list',
     );
   });
