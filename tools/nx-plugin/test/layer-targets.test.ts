@@ -31,10 +31,7 @@ describe('inferred layer targets', () => {
       expect(targets[target].inputs).not.toContainEqual({ runtime: 'node tools/nx-plugin/src/config-fingerprint.mjs' });
     }
     expect(targets.render.inputs).toEqual(
-      expect.arrayContaining([
-        '^production',
-        { runtime: expect.stringContaining('vault-fingerprint.mjs') },
-      ]),
+      expect.arrayContaining(['^production', { runtime: expect.stringContaining('vault-fingerprint.mjs') }]),
     );
     expect(targets.plan.inputs).toEqual(
       expect.arrayContaining([
