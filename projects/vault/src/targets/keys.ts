@@ -18,11 +18,12 @@ export async function run(): Promise<void> {
   // Hetzner `npm run state -- init` makes it; a missing one is reported, never created here.
   const options = vaultOptionsFromEnv(process.env, { sandbox: false });
   const vault = await openVault(options);
-  const { generated, publicVars, total } = await ensureKeys(
-    vault,
-    layers.flatMap((layer) => layer.specs),
-  );
-  recordKeysComplete(process.cwd(), options.dir, process.env);
+  const specs = layers.flatMap((layer) => layer.specs);
+  const { generated, publicVars, total } = await ensureKeys(vault, specs);
+  recordKeysComplete(process.cwd(), options.dir, process.env, {
+    tokens: specs.map((spec) => spec.token),
+    publicVars: specs.flatMap((spec) => (spec.publicHalf ? [spec.publicHalf.varPath] : [])),
+  });
   const from = layers.map((l) => `${l.project} ${l.specs.length}`).join(', ');
   if (!generated.length && !publicVars.length)
     console.log(`keys: all ${total} key(s) present (${from}); nothing written.`);
