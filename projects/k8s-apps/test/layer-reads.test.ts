@@ -2,6 +2,7 @@
 // read nothing else. The types say so at compile time (LayerConfig is a Pick of the listed
 // fields); this says so at run time, where a cast could slip past them: every layer renders from a
 // slice that throws on any other field, and makes what it makes from the whole config.
+// Here, in the top layer's tests, because it alone may import every other layer without a cycle.
 import { describe, expect, it } from 'vitest';
 import {
   configSlice,
@@ -13,12 +14,12 @@ import {
   type SliceLayer,
 } from '@personal-cloud/cluster';
 import { hostNix } from '@personal-cloud/builder';
-import { builderConfig, builderVars, NIXPKGS } from '../../../projects/builder/test/fixtures';
-import { renderBuilder } from '../../../projects/builder/src/render/render-builder';
-import { varsFor } from '../../../projects/hosts/test/fixtures';
-import { renderHosts } from '../../../projects/hosts/src/render/render-hosts';
-import { renderTree } from '../../../projects/k8s-apps/src/render/render-tree';
-import { shippedConfig } from '../../../projects/k8s-apps/test/fixtures';
+import { builderConfig, builderVars, NIXPKGS } from '../../builder/test/fixtures';
+import { renderBuilder } from '../../builder/src/render/render-builder';
+import { varsFor } from '../../hosts/test/fixtures';
+import { renderHosts } from '../../hosts/src/render/render-hosts';
+import { renderTree } from '../src/render/render-tree';
+import { shippedConfig } from './fixtures';
 
 /** The layer's slice, which names the field any read outside it asks for. */
 function strictSlice<L extends SliceLayer>(config: ClusterConfig, layer: L) {
