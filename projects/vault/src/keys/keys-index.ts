@@ -49,7 +49,7 @@ export function keysInputsDigest(workspaceRoot: string, env: NodeJS.ProcessEnv):
   const config = configFile(workspaceRoot, env);
   hash.update(`${config}\0${existsSync(config) ? readFileSync(config, 'utf8') : 'absent'}\0`);
   const projects = join(workspaceRoot, 'projects');
-  for (const project of readdirSync(projects).sort())
+  for (const project of existsSync(projects) ? readdirSync(projects).sort() : [])
     for (const file of sourceFiles(join(projects, project, 'src')))
       hash
         .update(`${file.slice(workspaceRoot.length)}\0`)
