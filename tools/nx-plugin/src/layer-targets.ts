@@ -152,7 +152,7 @@ export function layerTargets(
 function describe(project: string, target: LayerTarget): string {
   switch (target) {
     case 'render':
-      return `Compute ${project}'s desired state and artifacts under dist/${project}/render, from the config and the vault's vars.`;
+      return `Compute ${project}'s desired state and artifacts under dist/${project}/render, from its slice of the config (dist/cluster/render/slices/${project}.json) and the vault's vars.`;
     case 'check':
       return `Validate what ${project}:render made with the field's own tools.`;
     case 'plan':
