@@ -15,5 +15,6 @@ export * from './cost';
 export * from './resolve-vars';
 export * from './load-config';
 export { ensureTypeScriptImports } from './run-from-bundle';
+export * from './config-slices';
 export * from './target-module';
 export * from './destroy-confirmation';

@@ -1,11 +1,11 @@
 // The builder container: its image (Containerfile and two scripts), the config files mounted into
 // it, and the exact `podman run` command line its unit runs. No key and no vault value is in the
 // image: keys come from a folder on Oxygen, mounted read-only at run time.
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 import type { BuilderFacts } from './builder-facts';
 import { BUILDER, NIXOS_CACHE, PUSH } from './builder-settings';
 
-type BuilderConfig = NonNullable<ClusterConfig['oxygen']>['builder'];
+type BuilderConfig = NonNullable<LayerConfig<'builder'>['oxygen']>['builder'];
 
 export const HOST_KEY_IN_CONTAINER = `${BUILDER.keysMount}/ssh_host_ed25519_key`;
 const SCRIPTS = '/usr/local/bin';

@@ -1,7 +1,7 @@
 // The data of Oxygen's NixOS module (projects/builder/nix/modules): the personalCloud.oxygen
 // option tree, which the module types again and turns into the builder container
 // (virtualisation.oci-containers, Podman), the k3s agent and Tailscale. No Nix text comes from here.
-import type { ClusterConfig } from '@personal-cloud/cluster';
+import type { LayerConfig } from '@personal-cloud/cluster';
 import { BUILDER, OXYGEN_K3S, PUSH } from './builder-settings';
 import { containerMounts, HEALTH_CMD } from './container-files';
 import type { K3sAgentConfig } from './k3s-agent';
@@ -34,7 +34,7 @@ export interface OxygenModuleData {
 }
 
 export function oxygenModuleData(
-  oxygen: NonNullable<ClusterConfig['oxygen']>,
+  oxygen: NonNullable<LayerConfig<'builder'>['oxygen']>,
   agent: K3sAgentConfig | null,
   /** The attic cache's name (and its server's name in attic's config): the cluster's. */
   cache: string,

@@ -1,6 +1,6 @@
 // The config and the vault's vars → every file under dist/builder/render/. Pure: everything it
 // needs comes in, and the same input gives the same bytes.
-import { CloudError, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { builderKeys, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts } from './builder-facts';
 import { BUILDER, CACHE_APP, OXYGEN_K3S, PUSH } from './builder-settings';
@@ -24,7 +24,7 @@ import { plainFileCommands } from './plain-file-commands';
 export const OXYGEN_MODULE_DATA = 'nixos/oxygen.json';
 
 export interface RenderBuilderInput {
-  config: ClusterConfig;
+  config: LayerConfig<'builder'>;
   nodes: NodeModel[];
   vars: VarsDocument;
   /** The flake reference of the hosts' pinned nixpkgs, e.g. github:NixOS/nixpkgs/<rev>. */
@@ -92,7 +92,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
 }
 
 /** attic serves a cache at https://<host>/<cache name>; the cache is named after the cluster. */
-export function cacheUrlOf(config: ClusterConfig): string {
+export function cacheUrlOf(config: LayerConfig<'builder'>): string {
   const app = config.apps.find((a) => a.name === CACHE_APP);
   if (!app?.host)
     throw new CloudError(
@@ -102,7 +102,7 @@ export function cacheUrlOf(config: ClusterConfig): string {
 }
 
 /** Names and counts only: vars' values (Oxygen's address) stay in dist/ and the vault, never in the log. */
-function summaryOf(oxygen: NonNullable<ClusterConfig['oxygen']>, machines: BuildMachine[]): string {
+function summaryOf(oxygen: NonNullable<LayerConfig<'builder'>['oxygen']>, machines: BuildMachine[]): string {
   const parts = [`${oxygen.hostname}: ${oxygen.roles.join(' and ')}`];
   if (oxygen.roles.includes('builder'))
     parts.push(

@@ -2,7 +2,7 @@
 // S3 buckets or keys, so the operator enters the object storage's S3 keys into the vault's tokens
 // and provision creates the missing buckets through the S3 API. Before storage.cold.fromPhase there
 // is no cold tier, and keys that are missing then are fine. Pure.
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 
 export const S3_KEY_TOKENS = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
 
@@ -17,7 +17,7 @@ export interface BucketRequest {
 
 /** What provision must make exist in the object storage: null before the cold tier's phase. */
 export function coldBucketRequest(
-  config: ClusterConfig,
+  config: Pick<LayerConfig<'k8s-apps'>, 'phase' | 'storage'>,
   tokens: Readonly<Record<string, string>>,
 ): BucketRequest | null {
   const cold = config.storage.cold;

@@ -2,7 +2,7 @@
 // committed when the repository holds it already), then, through the cluster client the endpoint
 // chooses, Flux installed with the deploy key as its source, the runtime Secrets created from the
 // vault, and every Flux Kustomization waited for until Ready at the pushed commit.
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 import { resolve4, resolve6 } from 'node:dns/promises';
 import { openWorld, type World } from '@personal-cloud/infra';
 import { findLeaks } from '@personal-cloud/vault';
@@ -37,7 +37,7 @@ export interface K8sAppsRun {
 const resolveWithSystem: Resolve = (host, type) => (type === 'A' ? resolve4(host) : resolve6(host));
 
 export interface PlannedGitops {
-  config: ClusterConfig & { gitops: NonNullable<ClusterConfig['gitops']> };
+  config: LayerConfig<'k8s-apps'> & { gitops: NonNullable<LayerConfig<'k8s-apps'>['gitops']> };
   files: Map<string, string>;
   plan: GitopsPlan;
   remoteUrl: string;
@@ -174,6 +174,6 @@ function summary(plan: GitopsPlan): string {
   return `${count('add')} added, ${count('change')} changed, ${count('remove')} removed`;
 }
 
-function commitMessage(config: ClusterConfig, plan: GitopsPlan): string {
+function commitMessage(config: LayerConfig<'k8s-apps'>, plan: GitopsPlan): string {
   return `k8s-apps: ${config.name} phase ${config.phase}: ${summary(plan)}`;
 }
