@@ -116,7 +116,7 @@ export default defineCluster({
     },
   ],
 
-  // The repository Flux follows (k8s-apps renders its tree; pushing to it is not built yet).
+  // The repository Flux follows: k8s-apps pushes its rendered tree there (a bare repo under .sandbox/ in the sandbox).
   gitops: { url: 'ssh://git@github.com/personal-cloud/gitops.git', branch: 'main' },
   acme: { email: 'admin@example.org' },
 });

@@ -1,23 +1,34 @@
 // npm run bench:graph — what the task graph costs, through real `nx` on a fresh copy of the
-// workspace in the sandbox (`npm run bench:graph -- <checkout>` measures another checkout, e.g.
-// main before a change). Ratios from this one run, because this machine is shared and absolute
-// times drift from run to run.
+// workspace in the sandbox, in one run (`npm run bench:graph -- <checkout>` measures another
+// checkout, e.g. main before a change). Ratios come from this one run, side by side, because the
+// machine is shared and absolute times drift from run to run.
 //
-// 1. No-op provision against warm render: `run-many -t render` with every task a cache hit, and
-//    `run-many -t provision` on a converged cloud, in alternating pairs; medians, spread, ratio.
-//    The goal is ≤ 1.5×: a no-op provision should cost little more than asking Nx for the cache.
-// 2. Target start: loading the heaviest target module each way a target could be started, and a
-//    layer not built yet.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// 1. Cold `run-many -t provision` on the fresh copy: empty sandbox, vault, Nx cache and target
+//    bundles. The share of its wall time spent outside the layers' own work (each target's run(),
+//    as the runner records it under CLOUD_TARGET_TIMES): starting targets, Nx's graph and hashing.
+// 2. Warm `run-many -t render` (every task a cache hit) against a no-op `run-many -t provision`,
+//    in alternating pairs: medians, spread, the ratio (goal ≤ 1.5×), and where the no-op's time goes.
+// 3. `nx affected -t provision --base=HEAD~1` after one app's replicas changed: which tasks ran,
+//    which came from the cache, and the wall time.
+// 4. Cold `run-many -t provision` again on an emptied sandbox, with the target bundles built:
+//    the same share, for a start that is not also the workspace's first.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from '../tools/test-support/growth';
 import { copyWorkspace, NX } from '../tools/nx-plugin/test/support/workspace-copy';
+import { TARGET_TIMES_ENV, type TargetTimes } from '../tools/nx-plugin/src/target-times';
+import { spread, verdict } from './figures';
 
-const PAIRS = 7;
-const GOAL = 1.5;
+const PAIRS = 5;
+const GOAL_RATIO = 1.5;
+const GOAL_OUTSIDE = 0.2;
 
 const from = resolve(process.argv[2] ?? '.');
 const work = copyWorkspace('pc-bench-graph-', from);
+// Outside the copy, which becomes a git repository for `affected`.
+const timesFile = join(mkdtempSync(join(tmpdir(), 'pc-bench-times-')), 'target-times.jsonl');
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   HOME: join(work, '.home'),
@@ -25,6 +36,7 @@ const env: NodeJS.ProcessEnv = {
   NX_NO_CLOUD: 'true',
   CI: 'true',
   SANDBOX_ACTION_MS: '20',
+  [TARGET_TIMES_ENV]: timesFile,
 };
 
 /**
@@ -39,106 +51,149 @@ function childrenCpuSeconds(): number {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
-/** Runs a command in the copy; fails the bench on a non-zero exit. Returns its wall and CPU seconds. */
-function measured(command: string, args: string[]): { wall: number; cpu: number } {
-  const started = performance.now();
-  const cpuBefore = childrenCpuSeconds();
-  const result = spawnSync(command, args, { cwd: work, env, encoding: 'utf8' });
-  const wall = (performance.now() - started) / 1000;
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}${result.stderr}`);
-  return { wall, cpu: childrenCpuSeconds() - cpuBefore };
+interface Run {
+  wall: number;
+  cpu: number;
+  /** What each target the run started recorded (empty for a checkout whose runner records nothing). */
+  times: TargetTimes[];
+  /** Each task Nx listed, and whether it came from the cache. */
+  tasks: { task: string; cached: boolean }[];
 }
-const timed = (command: string, args: string[]) => measured(command, args).wall;
-const nx = (...args: string[]) => measured(NX, args);
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** Runs nx in the copy; fails the bench on a non-zero exit. */
+function nx(...args: string[]): Run {
+  writeFileSync(timesFile, '');
+  const cpuBefore = childrenCpuSeconds();
+  const started = performance.now();
+  const result = spawnSync(NX, args, { cwd: work, env, encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  const cpu = childrenCpuSeconds() - cpuBefore;
+  const out = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+  if (result.status !== 0) throw new Error(`nx ${args.join(' ')} exited ${result.status}:\n${out}`);
+  const times = readFileSync(timesFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TargetTimes);
+  const tasks = [...out.matchAll(/^> nx run (\S+)(.*)$/gm)].map(([, task, rest]) => ({
+    task: task!,
+    cached: /\[(local cache|existing outputs match the cache)/.test(rest!),
+  }));
+  return { wall, cpu, times, tasks };
 }
-const spread = (samples: number[]) => `${Math.min(...samples).toFixed(2)}–${Math.max(...samples).toFixed(2)}`;
-const seconds = (samples: number[]) => `${median(samples).toFixed(2)} s (spread ${spread(samples)} s)`;
+
+/** The seconds covered by at least one of the intervals (ms since the epoch). */
+function covered(intervals: [number, number][]): number {
+  let total = 0;
+  let reach = -Infinity;
+  for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (end <= reach) continue;
+    total += end - Math.max(start, reach);
+    reach = end;
+  }
+  return total / 1000;
+}
+
+const s = (seconds: number) => `${seconds.toFixed(2)} s`;
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
+
+/** A provision run's wall time split: the layers' own work, starting targets, and Nx around them. */
+function outsideTheLayers(label: string, run: Run): void {
+  if (!run.times.length) {
+    console.log(`   ${label}: ${s(run.wall)}; this checkout's runner records no target times`);
+    return;
+  }
+  const work = covered(run.times.map((t) => [t.ran, t.ended]));
+  const targets = covered(run.times.map((t) => [t.started, t.ended]));
+  const outside = 1 - work / run.wall;
+  const starting = run.times.reduce((sum, t) => sum + (t.ran - t.started) / 1000, 0);
+  console.log(`   ${label}: ${s(run.wall)} wall, ${s(run.cpu)} CPU, ${run.times.length} targets started`);
+  console.log(
+    `      outside the layers' own work: ${pct(outside)} (${s(run.wall - work)}; goal < ${pct(GOAL_OUTSIDE)}: ${verdict(outside < GOAL_OUTSIDE)})`,
+  );
+  console.log(
+    `      of it: Nx with no target running ${s(run.wall - targets)}; targets starting ${s(starting)} in all (to their module loaded and run() called)`,
+  );
+}
+
+/** Where a no-op provision's time goes, per target it started: median ms to start, and in run(). */
+function perTarget(runs: Run[]): void {
+  const tasks = [...new Set(runs.flatMap((run) => run.times.map((t) => t.task)))];
+  if (!tasks.length) return;
+  console.log('   where the no-op provision goes, per target (median ms): start → module loaded → run() → end');
+  for (const task of tasks) {
+    const mine = runs.flatMap((run) => run.times.filter((t) => t.task === task));
+    const ms = (f: (t: TargetTimes) => number) => median(mine.map(f)).toFixed(0).padStart(6);
+    console.log(
+      `      ${task.padEnd(22)} start ${ms((t) => t.loaded - t.started)}   to run ${ms((t) => t.ran - t.loaded)}   run ${ms((t) => t.ended - t.ran)}`,
+    );
+  }
+  const nxAlone = runs.map((run) => run.wall - covered(run.times.map((t) => [t.started, t.ended])));
+  console.log(`      Nx with no target running: ${spread(nxAlone)} s`);
+}
 
 function noopAgainstWarmRender(): void {
-  // Build the cloud, converge it, and fill the cache: what follows is the steady state.
-  nx('run-many', '-t', 'provision');
   nx('run-many', '-t', 'provision');
   nx('run-many', '-t', 'render');
-  const render: { wall: number; cpu: number }[] = [];
-  const provision: { wall: number; cpu: number }[] = [];
+  const render: Run[] = [];
+  const provision: Run[] = [];
   for (let pair = 0; pair < PAIRS; pair++) {
     render.push(nx('run-many', '-t', 'render'));
     provision.push(nx('run-many', '-t', 'provision'));
   }
-  console.log(`1. No-op provision against warm render (${PAIRS} pairs)`);
+  const hits = render.at(-1)!.tasks;
+  console.log(`2. No-op provision against warm render (${PAIRS} pairs side by side; median (min–max))`);
+  console.log(
+    `   run-many -t render      wall ${spread(render.map((r) => r.wall))} s, CPU ${spread(render.map((r) => r.cpu))} s; ${hits.filter((t) => t.cached).length} of ${hits.length} tasks from the cache`,
+  );
+  console.log(
+    `   run-many -t provision   wall ${spread(provision.map((r) => r.wall))} s, CPU ${spread(provision.map((r) => r.cpu))} s; nothing to change`,
+  );
   for (const kind of ['wall', 'cpu'] as const) {
-    const r = render.map((m) => m[kind]);
-    const p = provision.map((m) => m[kind]);
-    const ratio = median(p) / median(r);
-    console.log(`   ${kind.padEnd(4)} run-many -t render     ${seconds(r)}, every task from the cache`);
-    console.log(`   ${kind.padEnd(4)} run-many -t provision  ${seconds(p)}, nothing to change`);
+    const ratio = median(provision.map((r) => r[kind])) / median(render.map((r) => r[kind]));
+    const pairs = provision.map((p, i) => p[kind] / render[i]![kind]);
     console.log(
-      `   ${kind.padEnd(4)} ratio                  ${ratio.toFixed(2)} × (pairs ${spread(p.map((x, i) => x / r[i]!))}); goal ≤ ${GOAL}: ${ratio <= GOAL ? 'met' : 'MISSED'}`,
+      `   ratio (${kind.padEnd(4)})            ${ratio.toFixed(2)}× (pairs ${spread(pairs)}); goal ≤ ${GOAL_RATIO}: ${verdict(ratio <= GOAL_RATIO)}`,
     );
   }
+  perTarget(provision);
 }
 
-/**
- * What starting a target costs before it does anything, each way it could be started: the tsx
- * command (before: it starts a second node process and sends every import through its hooks),
- * tsx registered in the target's own process (now, and only for a layer that has the target),
- * and an esbuild bundle run by plain node (measured, not adopted: see the README's "Starting
- * targets"). The load is of infra:provision's module, the heaviest target; a layer not built yet
- * now loads nothing at all.
- */
-async function targetStart(): Promise<void> {
-  const runs = 5;
-  const node = process.execPath;
-  const module = 'projects/infra/src/targets/provision.ts';
-  writeFileSync(
-    join(work, 'bench-load.mjs'),
-    'await import(new URL(process.argv[2], `file://${process.cwd()}/`).href);\n',
+function affectedAfterReplicasEdit(): void {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args], { cwd: work });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'the copy as it is');
+  const file = join(work, 'cluster.config.ts');
+  const config = readFileSync(file, 'utf8');
+  const app = /(\{\s*name: '([\w-]+)'[^{}]*?replicas: )(\d+)/.exec(config);
+  if (!app) throw new Error('cluster.config.ts has no app with replicas to edit');
+  const [, before, name, replicas] = app;
+  writeFileSync(file, config.replace(app[0], `${before}${Number(replicas) + 1}`));
+  git('commit', '-qam', `${name}: one replica more`);
+  const run = nx('affected', '-t', 'provision', '--base=HEAD~1');
+  const list = (cached: boolean) =>
+    run.tasks
+      .filter((t) => t.cached === cached)
+      .map((t) => t.task)
+      .join(', ') || 'none';
+  console.log(
+    `3. nx affected -t provision --base=HEAD~1 after ${name}'s replicas ${replicas} → ${Number(replicas) + 1}`,
   );
-  writeFileSync(
-    join(work, 'bench-load-registered.mjs'),
-    "(await import('tsx/esm/api')).register();\nawait import('./bench-load.mjs');\n",
-  );
-  writeFileSync(join(work, 'bench-empty.ts'), 'export {};\n');
-  // esbuild comes with tsx; the bench uses it only to measure the bundle option.
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: { provision: module },
-    outdir: join(work, 'dist/bench-bundle'),
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(work, 'tsconfig.base.json'),
-    logLevel: 'error',
-  });
-  const tsx = join(work, 'node_modules/.bin/tsx');
-  const ways: [string, string, string[], string | undefined][] = [
-    ['tsx command (before)', tsx, ['bench-load.mjs', module], 'bench-empty.ts'],
-    ['tsx registered in-process (now)', node, ['bench-load-registered.mjs', module], undefined],
-    ['esbuild bundle, plain node', node, ['bench-load.mjs', 'dist/bench-bundle/provision.mjs'], undefined],
-  ];
-  const sample = (command: string, args: string[]) => median(Array.from({ length: runs }, () => timed(command, args)));
-  console.log(`2. Starting a target (median of ${runs}, wall)`);
-  console.log(`   way                               load infra:provision   a layer not built yet`);
-  for (const [name, command, args, notBuilt] of ways) {
-    const idle = notBuilt ? `${sample(command, ['bench-load.mjs', notBuilt]).toFixed(2)} s` : '';
-    console.log(`   ${name.padEnd(34)}${sample(command, args).toFixed(2).padStart(8)} s${idle.padStart(22)}`);
-  }
-  const runner = ['tools/nx-plugin/src/run-target.mjs', 'projects/hosts', 'provision'];
-  if (existsSync(join(work, runner[0]!)))
-    console.log(
-      `   ${'run-target.mjs (now)'.padEnd(34)}${''.padStart(10)}${`${sample(node, runner).toFixed(2)} s`.padStart(22)}`,
-    );
+  console.log(`   wall ${s(run.wall)}, CPU ${s(run.cpu)}`);
+  console.log(`   ran:             ${list(false)}`);
+  console.log(`   from the cache:  ${list(true)}`);
 }
 
-console.log(`bench:graph on a copy of ${from}`);
+console.log(
+  `bench:graph on a copy of ${from} (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)})`,
+);
+console.log('1. Cold run-many -t provision');
+outsideTheLayers('fresh copy (sandbox, vault, Nx cache and target bundles empty)', nx('run-many', '-t', 'provision'));
 noopAgainstWarmRender();
-await targetStart();
+affectedAfterReplicasEdit();
+for (const dir of ['.sandbox', '.secrets', 'dist', '.nx']) rmSync(join(work, dir), { recursive: true, force: true });
+console.log('4. Cold run-many -t provision again');
+outsideTheLayers('emptied sandbox, vault and Nx cache; target bundles built', nx('run-many', '-t', 'provision'));
+rmSync(work, { recursive: true, force: true });
+rmSync(resolve(timesFile, '..'), { recursive: true, force: true });

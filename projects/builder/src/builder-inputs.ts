@@ -1,12 +1,12 @@
-// What the builder targets start from: the validated config, the nodes of its phase, the vault's
+// What the builder targets start from: its slice of the validated config, the nodes of its phase, the vault's
 // vars (read, never written, in memory), and the nixpkgs revision the hosts pin.
 import { readFile } from 'node:fs/promises';
 import {
   CloudError,
-  configPath,
-  loadClusterConfig,
   nodesInPhase,
-  type ClusterConfig,
+  readLayerConfig,
+  type ConfigSource,
+  type LayerConfig,
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
@@ -17,16 +17,19 @@ import type { Vault } from '@personal-cloud/vault';
 export const HOSTS_FLAKE = 'projects/hosts/nix/flake.nix';
 
 export interface BuilderInputs {
-  config: ClusterConfig;
+  config: LayerConfig<'builder'>;
   nodes: NodeModel[];
   vault: Vault;
   vars: VarsDocument;
   nixpkgs: string;
 }
 
-export async function loadBuilderInputs(env: NodeJS.ProcessEnv = process.env): Promise<BuilderInputs> {
+export async function loadBuilderInputs(
+  env: NodeJS.ProcessEnv = process.env,
+  from: ConfigSource = 'config file',
+): Promise<BuilderInputs> {
   checkWorldSettings(env);
-  const config = await loadClusterConfig(configPath(env));
+  const config = await readLayerConfig('builder', from, env);
   const vault = await openLayerVault(env);
   const vars = (await vault.read('vars')) as VarsDocument;
   return {

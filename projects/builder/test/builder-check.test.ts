@@ -53,7 +53,7 @@ describeNeeding({ what: 'systemd-analyze, sshd, unshare, nix and root', availabl
   it('passes a fresh render, and says what it ran', async () => {
     const report = await runBuilderChecks(inputs);
     expect(report.problems).toEqual([]);
-    expect(report.ran.join('\n')).toContain('systemd-analyze verify of 2 unit(s)');
+    expect(report.ran.join('\n')).toContain('systemd-analyze verify of 3 unit(s)');
     expect(report.ran).toContain('sshd -t of container/sshd_config');
     expect(report.ran).toContain(
       "Oxygen's NixOS module evaluates with nixos/oxygen.json (nixpkgs' lib, declared NixOS options)",

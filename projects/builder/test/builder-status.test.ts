@@ -9,6 +9,7 @@ const healthy: OxygenProbe = {
   nixVersion: 'nix (Nix) 2.24.9',
   nixFreeBytes: 200 * 1024 ** 3,
   k3s: { role: 'agent', ready: true, labels: {}, taints: ['personal-cloud/builder=true:NoSchedule'] },
+  lastPushAgeSeconds: 600,
 };
 const input = (change: Partial<StatusInput>): StatusInput => ({
   name: 'oxygen',
@@ -47,7 +48,7 @@ describe('builder:status', () => {
       "free space on oxygen's /nix: 5.0 GiB (under 20.0 GiB: run nix-collect-garbage in the builder)",
       'node oxygen is not Ready: no k3s agent runs',
       'the cache https://cache.example.org/pc does not answer: ENOTFOUND',
-      'age of the last push: unknown (the push loop, attic watch-store, is not built yet)',
+      'age of the last push: unknown; nothing says the push loop (personal-cloud-builder-push.service) has uploaded a path',
     ]);
   });
 

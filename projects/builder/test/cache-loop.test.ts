@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBinaryCache, type BinaryCacheRequest, type RunningBinaryCache } from '@personal-cloud/sandbox';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { builderKeys } from '../src/keys/builder-keys';
+import { checkCache } from '../src/provision/cache-check';
 import { generateNixSigningKey } from '../src/keys/nix-signing-key';
 import { privateNix, type PrivateNix } from './private-nix';
 
@@ -114,5 +115,40 @@ describeWithTool('nix', 'the cache loop with real Nix', () => {
     const result = await copyFromCache(host, unsigned.out, key.public);
     expect(result.stderr).toContain(`cannot add path '${unsigned.out}' because it lacks a valid signature`);
     expect(existsSync(join(host, unsigned.out))).toBe(false);
+  });
+
+  it("provision's cache check: green for a pushed, signed path; red, never thrown, for a missing path or a cache that is down", async () => {
+    let pauses = 0;
+    const pacing = { attempts: 2, pause: async () => void pauses++ };
+    const input = { cacheUrl: cache.url, storePath: built.out, keyName: CACHE_KEY.name };
+    expect(await checkCache(nix.run, input, pacing)).toEqual([
+      { ok: true, text: `push: the cache at ${cache.url} has ${built.out}, which Oxygen added` },
+      { ok: true, text: `substitution: the cache serves it signed by ${CACHE_KEY.name}, which every host trusts` },
+    ]);
+    expect(pauses).toBe(0);
+
+    const missing = built.out.replace(/[0-9a-z]{32}/, '0'.repeat(32));
+    expect(await checkCache(nix.run, { ...input, storePath: missing }, pacing)).toEqual([
+      {
+        ok: false,
+        text: `push: the cache at ${cache.url} still lacks ${missing} after 2 tries; Oxygen's push loop (attic watch-store) has not uploaded it`,
+      },
+      { ok: false, text: `substitution: nothing to substitute from ${cache.url} until the push works` },
+    ]);
+    expect(pauses).toBe(1);
+
+    const other = await checkCache(nix.run, { ...input, keyName: 'someone-else-1' }, pacing);
+    expect(other[1]).toEqual({
+      ok: false,
+      text: `substitution: the cache serves it signed by ${CACHE_KEY.name}, not someone-else-1, so hosts refuse it ("lacks a valid signature")`,
+    });
+
+    const down = await checkCache(nix.run, { ...input, cacheUrl: 'http://127.0.0.1:1' }, pacing);
+    expect(down).toEqual([
+      {
+        ok: false,
+        text: "the cache at http://127.0.0.1:1 does not answer (unable to download 'http://127.0.0.1:1/nix-cache-info': Couldn't connect to server (7)): no push or substitution was checked",
+      },
+    ]);
   });
 });

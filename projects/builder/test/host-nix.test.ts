@@ -2,9 +2,13 @@
 // pinned by its host key through an ssh alias that carries the port, fallback on; with
 // clusterFallback the workers too, for light builds. projects/hosts/test/builder-fields.test.ts
 // shows what the hosts' render and their real NixOS module make of them.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodesInPhase } from '@personal-cloud/cluster';
 import { hostNix } from '../src/hosts/host-nix';
+import { readHostNix } from '../src/hosts/host-nix-file';
 import { builderConfig, builderVars, CACHE_PUBLIC_KEY, HOST_PUBLIC_KEY } from './fixtures';
 
 const config = builderConfig(4);
@@ -57,5 +61,25 @@ describe("the builder's fields for the hosts", () => {
       fallback: true,
       sshAliases: [],
     });
+  });
+});
+
+describe('host-nix.json, as builder:render writes it for hosts:render', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-host-nix-'));
+
+  it('reads back what render wrote', async () => {
+    const file = join(dir, 'host-nix.json');
+    writeFileSync(file, JSON.stringify(hostNix(config, nodes, vars)));
+    expect(await readHostNix(file)).toEqual(hostNix(config, nodes, vars));
+  });
+
+  it('names a missing or damaged file and the command that makes it', async () => {
+    await expect(readHostNix(join(dir, 'absent.json'))).rejects.toThrow(
+      `${join(dir, 'absent.json')} does not exist: \`npx nx run builder:render\` makes it.`,
+    );
+    writeFileSync(join(dir, 'bad.json'), '{"substituters": "none"}');
+    await expect(readHostNix(join(dir, 'bad.json'))).rejects.toThrow(
+      `${join(dir, 'bad.json')} is not the hosts' Nix fields that builder:render writes: \`npx nx run builder:render\` makes it.`,
+    );
   });
 });

@@ -14,6 +14,9 @@ import { builderConfig, builderVars, NIXPKGS, OXYGEN_IP } from './fixtures';
 
 const shared = onPath('nix-instantiate') ? sharedNixLib(fileURLToPath(new URL('../../..', import.meta.url))) : null;
 
+/** The stand-in's systemd.services defaults, as NixOS has them. */
+const UNIT_DEFAULTS = { description: '', after: [], partOf: [], bindsTo: [], wantedBy: [], serviceConfig: {} };
+
 describeNeeding(
   { what: 'nix-instantiate and ../shared/nix', available: shared !== null },
   "Oxygen's NixOS module",
@@ -65,7 +68,20 @@ describeNeeding(
               '--node-taint=personal-cloud/builder=true:NoSchedule',
             ],
           },
-          k3sUnit: { after: ['tailscaled.service'], partOf: ['tailscaled.service'] },
+          k3sUnit: { ...UNIT_DEFAULTS, after: ['tailscaled.service'], partOf: ['tailscaled.service'] },
+          pushUnit: {
+            ...UNIT_DEFAULTS,
+            description: 'personal-cloud Nix builder push loop (attic watch-store)',
+            after: ['podman-personal-cloud-builder.service'],
+            bindsTo: ['podman-personal-cloud-builder.service'],
+            wantedBy: ['podman-personal-cloud-builder.service'],
+            serviceConfig: {
+              ExecStart:
+                "/run/current-system/sw/bin/podman exec '--env=XDG_CONFIG_HOME=/run/builder-keys' personal-cloud-builder /opt/attic/bin/attic watch-store pc:pc",
+              Restart: 'always',
+              RestartSec: '30s',
+            },
+          },
         },
       });
     });

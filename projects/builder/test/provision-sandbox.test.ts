@@ -17,6 +17,7 @@ const config = builderConfig(4);
 const TOKENS = {
   BUILDER_SSH_HOST_KEY: generateOpenSshKeyPair('pc-builder').privateKey,
   K3S_TOKEN: 'a-k3s-token-that-is-long-enough-to-scan-for',
+  ATTIC_TOKEN_HS256_SECRET: 'b'.repeat(128),
 };
 
 function deploymentFor(cpus: number): OxygenDeployment {
@@ -30,6 +31,9 @@ function deploymentFor(cpus: number): OxygenDeployment {
     tokens: TOKENS,
     builder: c.oxygen!.builder,
     k3sTokenName: 'K3S_TOKEN',
+    cacheUrl: 'https://cache.example.org/pc',
+    hostname: 'oxygen',
+    nixos: null,
   });
 }
 
@@ -71,6 +75,9 @@ describe('builder:provision against the sandbox', () => {
     expect(text).toContain('/var/lib/personal-cloud/builder/keys/ssh_host_ed25519_key');
     for (const secret of Object.values(TOKENS)) expect(text).not.toContain(secret.split('\n')[1] ?? secret);
     expect(text).not.toContain(TOKENS.K3S_TOKEN);
+    expect(text).toContain('/var/lib/personal-cloud/builder/keys/attic/config.toml');
+    const pushToken = deployment.files.find((f) => f.path.endsWith('attic/config.toml'))!.content;
+    expect(text).not.toContain(/token = "(.*)"/.exec(pushToken)![1]);
 
     expect(await provisionOxygen(executor, target, deployment, log)).toBe('unchanged');
     expect(sandbox.machines.snapshot().machines).toEqual(after);
@@ -118,5 +125,29 @@ describe('builder:provision against the sandbox', () => {
       labels: { 'personal-cloud/builder': 'true' },
       taints: ['personal-cloud/builder=true:NoSchedule'],
     });
+  });
+
+  it('checks the cache loop as a journal step: green with the builder running, red and not thrown with Oxygen off', async () => {
+    sandbox.machines.registerExternalMachine('oxygen', OXYGEN_IP, 'on');
+    const cache = { cacheUrl: 'https://cache.example.org/pc', keyName: 'pc-cache-1', generation: 'g1' };
+    expect((await executor.probe(target)).lastPushAgeSeconds).toBeNull();
+    const lines = await executor.checkCache(target, cache);
+    expect(typeof (await executor.probe(target)).lastPushAgeSeconds).toBe('number');
+    expect(lines.map((l) => l.ok)).toEqual([true, true]);
+    expect(lines[0]!.text).toMatch(
+      /^push: \/nix\/store\/[0-9a-z]{32}-personal-cloud-cache-probe reached https:\/\/cache\.example\.org\/pc \(the sandbox's model of the push loop\)$/,
+    );
+    expect(sandbox.machines.journal.all().find((e) => e.step === 'oxygen-cache-check')).toMatchObject({
+      step: 'oxygen-cache-check',
+      node: 'oxygen',
+      args: { generation: 'g1', cacheUrl: cache.cacheUrl },
+    });
+    sandbox.machines.registerExternalMachine('oxygen', OXYGEN_IP, 'off');
+    expect(await executor.checkCache(target, cache)).toEqual([
+      {
+        ok: false,
+        text: 'push: oxygen-cache-check on oxygen: oxygen does not answer: it is powered off, so the cache was not checked',
+      },
+    ]);
   });
 });

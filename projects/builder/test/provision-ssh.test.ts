@@ -8,22 +8,68 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeNeeding, onPath } from '../../../tools/test-support/external-tools';
-import { GENERATION_MARKER, type OxygenDeployment } from '../src/provision/oxygen-deployment';
+import { generateOpenSshKeyPair } from '@personal-cloud/vault';
+import { GENERATION_MARKER, oxygenDeployment, type OxygenDeployment } from '../src/provision/oxygen-deployment';
 import { OxygenStepError, type OxygenTarget } from '../src/provision/oxygen-executor';
 import { provisionOxygen } from '../src/provision/provision-oxygen';
 import { SshOxygenExecutor } from '../src/provision/ssh-oxygen-executor';
+import { renderAt } from './fixtures';
 import { SSHD, startLoopbackSshd, type LoopbackSshd } from './loopback-sshd';
 
 const available = existsSync(SSHD) && onPath('unshare') && process.getuid?.() === 0;
 
-/** Logs `<name> <args>`; fails with a message when its arguments match the pattern in $FAIL_ON's file. */
+/** What the stand-in podman's `exec` prints: the path `nix-store --add` would. */
+const PROBE_PATH = `/nix/store/${'a'.repeat(32)}-personal-cloud-cache-probe`;
+
+/** Logs `<name> <args>` (podman's exec prints the probe path); fails with a message when its arguments match the pattern in $FAIL_ON's file. */
 const standIn = (name: string) => `#!/bin/sh
-echo "${name} $*" >> "$CALL_LOG"
+printf '%s\\n' "${name} $*" >> "$CALL_LOG"
+[ "$1" = exec ] && echo "${PROBE_PATH}"
 if [ -s "$FAIL_ON" ] && echo "${name} $*" | grep -q -f "$FAIL_ON"; then
   echo "Job for $2 failed because the control process exited with error code." >&2
   exit 1
 fi
 `;
+
+/**
+ * nixos-rebuild as it runs here, on the operator's machine: it logs its arguments, then reaches
+ * the target host with NIX_SSHOPTS as the real one does (so the executor's SSH settings are
+ * proved), and fails like a failed build when $FAIL_ON's file names nixos-rebuild.
+ */
+const nixosRebuildStandIn = (dir: string) => `#!/bin/sh
+echo "nixos-rebuild $*" >> "${dir}/calls.log"
+for last; do :; done
+ssh $NIX_SSHOPTS "$last" -- true || exit 255
+if grep -q nixos-rebuild "${dir}/fail-on"; then
+  echo "error: builder for '/nix/store/abc-nixos-system-oxygen.drv' failed with exit code 1" >&2
+  exit 1
+fi
+`;
+
+const NIXOS_TOKENS = {
+  BUILDER_SSH_HOST_KEY: generateOpenSshKeyPair('pc-builder').privateKey,
+  K3S_TOKEN: 'a-k3s-token',
+  ATTIC_TOKEN_HS256_SECRET: 'b'.repeat(128),
+};
+
+/** Oxygen on NixOS: the real deployment of the rendered files, with the system flake named. */
+function nixosDeployment(flakeSource: string): OxygenDeployment {
+  return oxygenDeployment({
+    cluster: 'pc',
+    rendered: renderAt().files,
+    tokens: NIXOS_TOKENS,
+    builder: { cpus: 6, memoryGb: 16 },
+    k3sTokenName: 'K3S_TOKEN',
+    cacheUrl: 'https://cache.example.org/pc',
+    hostname: 'oxygen',
+    nixos: {
+      systemFlake: 'github:me/system',
+      flakeDir: '/repo/projects/builder/nix',
+      renderDir: '/repo/dist/builder/render',
+      sources: { 'flake.nix': flakeSource },
+    },
+  });
+}
 
 function deployment(generation: string): OxygenDeployment {
   return {
@@ -39,6 +85,7 @@ function deployment(generation: string): OxygenDeployment {
       'systemctl restart personal-cloud-builder.service',
       'systemctl restart personal-cloud-k3s-agent.service',
     ],
+    switch: null,
     summary: { container: null, agent: null },
   };
 }
@@ -48,6 +95,7 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
   let sshd: LoopbackSshd;
   let executor: SshOxygenExecutor;
   let target: OxygenTarget;
+  const nixCalls: string[][] = [];
   const oxygenRoot = () => join(dir, 'oxygen');
   const calls = async () => (await readFile(join(dir, 'calls.log'), 'utf8')).split('\n').filter(Boolean);
   const marker = () => readFile(join(oxygenRoot(), GENERATION_MARKER), 'utf8');
@@ -56,6 +104,14 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
     dir = await mkdtemp(join(tmpdir(), 'builder-provision-ssh-'));
     await mkdir(join(dir, 'bin'));
     for (const name of ['podman', 'systemctl']) await writeFile(join(dir, 'bin', name), standIn(name), { mode: 0o755 });
+    await writeFile(join(dir, 'bin', 'nixos-rebuild'), nixosRebuildStandIn(dir), { mode: 0o755 });
+    // Oxygen's clock and its push loop's journal: the last upload 119.5 s before "now".
+    await writeFile(join(dir, 'bin', 'date'), '#!/bin/sh\necho 1764662520\n', { mode: 0o755 });
+    await writeFile(
+      join(dir, 'bin', 'journalctl'),
+      `#!/bin/sh\n[ "$2" = personal-cloud-builder-push.service ] && echo '1764662400.500000 oxygen podman[7]: ✅ ${PROBE_PATH}'\n`,
+      { mode: 0o755 },
+    );
     await writeFile(join(dir, 'calls.log'), '');
     await writeFile(join(dir, 'fail-on'), '');
     sshd = await startLoopbackSshd(dir, {
@@ -68,6 +124,13 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
       hostPublicKey: sshd.hostPublicKey,
       root: oxygenRoot(),
       connectTimeoutSeconds: 5,
+      nixosRebuild: join(dir, 'bin', 'nixos-rebuild'),
+      nix: async (args) => {
+        nixCalls.push(args);
+        const info = { path: args[4], valid: true, signatures: ['pc-cache-1:c2ln'] };
+        return { status: 0, stdout: JSON.stringify([info]), stderr: '' };
+      },
+      cachePacing: { attempts: 1, pause: async () => {} },
     });
     target = { name: 'oxygen', sshAddress: `127.0.0.1:${sshd.port}`, tailscaleIp: '100.64.0.7' };
   });
@@ -122,5 +185,83 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
     );
     expect(await calls()).toEqual(before);
     expect(await marker()).toBe('g2\n');
+  });
+
+  it('on NixOS: the files, the image, then nixos-rebuild switch of the extended system flake to Oxygen; then nothing', async () => {
+    await writeFile(join(dir, 'calls.log'), '');
+    const first = nixosDeployment('{ v1 }');
+    expect(
+      first.files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd') || p.startsWith('/etc/rancher')),
+    ).toEqual([]);
+    expect(await provisionOxygen(executor, target, first, () => {})).toBe('deployed');
+    expect(await calls()).toEqual([
+      'podman build --tag localhost/personal-cloud-builder:1 /etc/personal-cloud/builder/image',
+      [
+        'nixos-rebuild switch --flake path:/repo/projects/builder/nix#oxygen --no-write-lock-file',
+        '--override-input system github:me/system --override-input render path:/repo/dist/builder/render',
+        '--target-host root@127.0.0.1',
+      ].join(' '),
+      'systemctl restart podman-personal-cloud-builder.service',
+    ]);
+    expect(await marker()).toBe(`${first.generation}\n`);
+    const attic = join(oxygenRoot(), '/var/lib/personal-cloud/builder/keys/attic/config.toml');
+    expect((await stat(attic)).mode & 0o777).toBe(0o600);
+
+    expect(await provisionOxygen(executor, target, nixosDeployment('{ v1 }'), () => {})).toBe('unchanged');
+    expect(await calls()).toHaveLength(3);
+  });
+
+  it('on NixOS: a failing switch is one sentence, and Oxygen keeps its generation', async () => {
+    const before = await marker();
+    await writeFile(join(dir, 'fail-on'), 'nixos-rebuild\n');
+    await writeFile(join(dir, 'calls.log'), '');
+    const changed = nixosDeployment('{ v2 }');
+    await expect(provisionOxygen(executor, target, changed, () => {})).rejects.toThrow(
+      "oxygen: `nixos-rebuild switch` failed (exit 1): error: builder for '/nix/store/abc-nixos-system-oxygen.drv' failed with exit code 1.",
+    );
+    expect((await calls()).map((c) => c.split(' ')[0])).toEqual(['podman', 'nixos-rebuild']);
+    expect(await marker()).toBe(before);
+    await writeFile(join(dir, 'fail-on'), '');
+  });
+
+  it('on NixOS without nixos-rebuild here: one sentence before anything is sent', async () => {
+    await writeFile(join(dir, 'calls.log'), '');
+    const without = new SshOxygenExecutor({
+      operatorPrivateKey: await readFile(sshd.clientKeyFile, 'utf8'),
+      hostPublicKey: sshd.hostPublicKey,
+      root: join(dir, 'untouched'),
+      nixosRebuild: join(dir, 'bin', 'no-such-nixos-rebuild'),
+    });
+    try {
+      await expect(provisionOxygen(without, target, nixosDeployment('{ v3 }'), () => {})).rejects.toThrow(
+        'oxygen runs NixOS (vars.OXYGEN.system_flake is set), and deploying to it needs nixos-rebuild here: run `nix profile install nixpkgs#nixos-rebuild`; nothing was changed.',
+      );
+    } finally {
+      await without.close();
+    }
+    expect(await calls()).toEqual([]);
+    expect(existsSync(join(dir, 'untouched', '/var/lib'))).toBe(false);
+  });
+
+  it("checks the cache: the builder adds the probe path, and this machine's nix asks the cache for it", async () => {
+    await writeFile(join(dir, 'calls.log'), '');
+    const cache = { cacheUrl: 'https://cache.example.org/pc', keyName: 'pc-cache-1', generation: 'g9' };
+    expect(await executor.checkCache(target, cache)).toEqual([
+      { ok: true, text: `push: the cache at https://cache.example.org/pc has ${PROBE_PATH}, which Oxygen added` },
+      { ok: true, text: 'substitution: the cache serves it signed by pc-cache-1, which every host trusts' },
+    ]);
+    expect(await calls()).toEqual([
+      'podman exec personal-cloud-builder sh -c printf "%s\\n" "personal-cloud cache probe g9" > /tmp/personal-cloud-cache-probe && nix-store --add /tmp/personal-cloud-cache-probe',
+    ]);
+    expect(nixCalls).toEqual([
+      [
+        ...['path-info', '--json', '--store', 'https://cache.example.org/pc', PROBE_PATH],
+        ...['--option', 'download-attempts', '2', '--option', 'connect-timeout', '5'],
+      ],
+    ]);
+  });
+
+  it("reads the last push's age from the push loop's journal on Oxygen", async () => {
+    expect((await executor.probe(target)).lastPushAgeSeconds).toBe(120);
   });
 });

@@ -44,6 +44,22 @@ describe('the builder container', () => {
     expect(unit).toContain('After=network-online.target tailscaled.service\nRequires=tailscaled.service\n');
   });
 
+  it('pushes what it builds with attic watch-store, a sibling unit bound to the container, never a post-build-hook', () => {
+    const { files } = renderAt();
+    const unit = files['systemd/personal-cloud-builder-push.service']!;
+    expect(execLine(unit)).toBe(
+      '/usr/bin/podman exec --env=XDG_CONFIG_HOME=/run/builder-keys personal-cloud-builder /opt/attic/bin/attic watch-store pc:pc',
+    );
+    expect(unit).toContain('After=personal-cloud-builder.service\nBindsTo=personal-cloud-builder.service\n');
+    expect(unit).toContain('Restart=always\nRestartSec=30s\n');
+    expect(unit).toContain('[Install]\nWantedBy=personal-cloud-builder.service\n');
+    expect(files['container/Containerfile']).toContain(`build --out-link /opt/attic '${NIXPKGS}#attic-client'`);
+    expect(Object.values(files).join('\n')).not.toContain('post-build-hook');
+    expect(files['commands.txt']).toContain(
+      'systemctl enable --now personal-cloud-builder.service personal-cloud-builder-push.service',
+    );
+  });
+
   it('takes its limits from the config', () => {
     const unit = renderAt(4, (c) => Object.assign(c.oxygen.builder, { cpus: 2.5, memoryGb: 4 })).files[
       'systemd/personal-cloud-builder.service'

@@ -4,7 +4,7 @@
 import type { ClusterConfig, Phase } from './config-schema';
 import { hetznerFirewalls, type HetznerFirewallRule } from './firewall';
 import { hetznerName, ownershipLabels } from './naming';
-import { nodesInPhase, type NodeModel } from './nodes';
+import { nodesInPhase, type NodeModel, type NodesConfig } from './nodes';
 
 export const RESOURCE_TYPES = [
   'ssh_key',
@@ -81,8 +81,11 @@ export function operatorKeyName(cluster: string): string {
   return hetznerName(cluster, 'operator');
 }
 
+/** The fields the Hetzner resources come from. */
+export type DesiredConfig = NodesConfig & Pick<ClusterConfig, 'tailscale' | 'firewall'>;
+
 export function desiredResources(
-  config: ClusterConfig,
+  config: DesiredConfig,
   secrets: ResolvedSecrets,
   phase: Phase = config.phase as Phase,
 ): DesiredResource[] {
@@ -129,7 +132,7 @@ function placementGroups(cluster: string, nodes: NodeModel[]): DesiredPlacementG
   }));
 }
 
-function nodeResources(config: ClusterConfig, node: NodeModel, sshKey: string): DesiredResource[] {
+function nodeResources(config: Pick<ClusterConfig, 'name'>, node: NodeModel, sshKey: string): DesiredResource[] {
   const label = (name: string) => ownershipLabels(config.name, node.role, name);
   const out: DesiredResource[] = [];
   if (node.primaryIpv4)

@@ -56,7 +56,10 @@ function publicSources(rule: FirewallRuleConfig, operatorAddress: string): strin
 }
 
 /** The Hetzner firewalls: one for rules on every server, one per role with rules of its own. */
-export function hetznerFirewalls(config: ClusterConfig, operatorAddress: string): FirewallModel[] {
+export function hetznerFirewalls(
+  config: Pick<ClusterConfig, 'name' | 'tailscale' | 'firewall'>,
+  operatorAddress: string,
+): FirewallModel[] {
   const groups = new Map<'all' | Role, HetznerFirewallRule[]>([['all', []]]);
   if (config.tailscale.enabled)
     groups.get('all')!.push({
@@ -94,7 +97,7 @@ export function hetznerFirewalls(config: ClusterConfig, operatorAddress: string)
 }
 
 /** The rules only a host can enforce: those from the private network or the tailnet. */
-export function hostFirewallRules(config: ClusterConfig): HostFirewallRule[] {
+export function hostFirewallRules(config: Pick<ClusterConfig, 'firewall'>): HostFirewallRule[] {
   return config.firewall.rules.flatMap((rule) =>
     rule.from
       .filter(

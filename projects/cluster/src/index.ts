@@ -14,5 +14,7 @@ export * from './prices';
 export * from './cost';
 export * from './resolve-vars';
 export * from './load-config';
+export { ensureTypeScriptImports } from './run-from-bundle';
+export * from './config-slices';
 export * from './target-module';
 export * from './destroy-confirmation';

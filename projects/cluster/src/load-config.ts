@@ -5,6 +5,7 @@ import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClusterConfig } from './config-schema';
 import { CloudError } from './errors';
+import { bundledLibrary } from './run-from-bundle';
 import { parseClusterConfig } from './validate-config';
 
 /** The config file: $CLOUD_CONFIG, else cluster.config.ts in the working directory (the workspace root under Nx). */
@@ -14,12 +15,15 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
 
 let hooksRegistered = false;
 
-/** Lets a config anywhere on disk import this library and get this very instance (see config-loader-hooks.mjs). */
+/**
+ * Lets a config anywhere on disk import this library and get this very instance (see
+ * config-loader-hooks.mjs): the bundle's entry when the target runs from one, else the source.
+ */
 function registerConfigHooks(): void {
   if (hooksRegistered) return;
   hooksRegistered = true;
   register(new URL('./config-loader-hooks.mjs', import.meta.url), {
-    data: { library: new URL('./index.ts', import.meta.url).href, loader: import.meta.url },
+    data: { library: bundledLibrary ?? new URL('./index.ts', import.meta.url).href, loader: import.meta.url },
   });
 }
 

@@ -51,7 +51,10 @@ export function placementGroupOf(cluster: string, pool: PoolConfig, index: numbe
   return hetznerName(cluster, `${pool.name}-spread-${Math.ceil(index / LIMITS.serversPerSpreadGroup)}`);
 }
 
-export function nodesInPhase(config: ClusterConfig, phase: Phase = config.phase as Phase): NodeModel[] {
+/** The fields a node's model comes from. */
+export type NodesConfig = Pick<ClusterConfig, 'name' | 'phase' | 'location' | 'networks' | 'pools'>;
+
+export function nodesInPhase(config: NodesConfig, phase: Phase = config.phase as Phase): NodeModel[] {
   const subnets = new Map(
     config.networks.flatMap((n) =>
       n.subnets.map((s) => [s.name, { network: n.name, cidr: parseCidr(s.ipRange)! }] as const),

@@ -23,7 +23,7 @@ export function resolveVars<T>(value: T, document: VarsDocument): T {
 }
 
 /** The operator's concrete key and address, checked by the same schemas as if they were written in the config. */
-export function resolveSecrets(config: ClusterConfig, document: VarsDocument): ResolvedSecrets {
+export function resolveSecrets(config: Pick<ClusterConfig, 'operator'>, document: VarsDocument): ResolvedSecrets {
   const operator = resolveVars(config.operator, document);
   const check = (field: 'sshPublicKey' | 'address', schema: z.ZodType<string>): string => {
     const value = String(operator[field]);

@@ -1,7 +1,7 @@
 // A config anywhere on disk, .ts or .mts, loaded by the real runner the way Nx starts it
-// (`tsx tools/nx-plugin/src/run-target.ts projects/cluster render`), from a directory outside the
-// workspace with no package.json: the case where tsx would compile the config to CommonJS and hand
-// it a second copy of the library.
+// (`node tools/nx-plugin/src/run-target.mjs projects/cluster render`: the target from its bundle,
+// tsx registered for the config), from a directory outside the workspace with no package.json: the
+// case where tsx would compile the config to CommonJS and hand it a second copy of the library.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedConfig } from './fixtures';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 /** The seed config as a file that imports the library and names its secrets through vars, as cluster.config.ts does. */
 function configSource(importFrom = "'@personal-cloud/cluster'"): string {
@@ -26,15 +25,9 @@ let dir: string;
 
 /** Runs cluster:render with CLOUD_CONFIG; `render` writes dist/ under the working directory, here the temp dir. */
 async function render(config: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = [
-    '--tsconfig',
-    join(ROOT, 'tsconfig.json'),
-    join(ROOT, 'tools/nx-plugin/src/run-target.ts'),
-    join(ROOT, 'projects/cluster'),
-    'render',
-  ];
+  const args = [join(ROOT, 'tools/nx-plugin/src/run-target.mjs'), join(ROOT, 'projects/cluster'), 'render'];
   try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, args, {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
       cwd: dir,
       env: { ...process.env, CLOUD_CONFIG: config, FORCE_COLOR: undefined, NO_COLOR: '1' },
     });

@@ -1,29 +1,40 @@
-// What the hosts targets start from: the validated config, the nodes of its phase, and the
-// vault's vars and state, read (never written) in memory.
+// What the hosts targets start from: their slice of the validated config, the nodes of its phase,
+// the builder's fields for every host's Nix, and the vault's vars and state, read (never written)
+// in memory.
 import {
-  configPath,
-  loadClusterConfig,
   lookupVar,
   nodesInPhase,
-  type ClusterConfig,
+  readLayerConfig,
+  type ConfigSource,
+  type LayerConfig,
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
+import { hostNix, readHostNix, type HostNix } from '@personal-cloud/builder';
 import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
 import type { Vault } from '@personal-cloud/vault';
 import { onCurrentServers, readHostsState, type HostsState } from './state/hosts-state';
 
 export interface HostsInputs {
-  config: ClusterConfig;
+  config: LayerConfig<'hosts'>;
   nodes: NodeModel[];
   vault: Vault;
   vars: VarsDocument;
   hostsState: HostsState;
+  nix: HostNix;
 }
 
-export async function loadHostsInputs(env: NodeJS.ProcessEnv = process.env): Promise<HostsInputs> {
+/**
+ * From the slices (render, check, plan), the builder's fields are what builder:render wrote, so
+ * the hosts' key covers the cache's URL and not the apps it comes from; from the config file
+ * (provision, tests) they are computed here the same way, from the builder's slice.
+ */
+export async function loadHostsInputs(
+  env: NodeJS.ProcessEnv = process.env,
+  from: ConfigSource = 'config file',
+): Promise<HostsInputs> {
   checkWorldSettings(env);
-  const config = await loadClusterConfig(configPath(env));
+  const config = await readLayerConfig('hosts', from, env);
   const vault = await openLayerVault(env);
   const [vars, state] = await Promise.all([vault.read('vars'), vault.read('state')]);
   const nodes = nodesInPhase(config);
@@ -38,5 +49,9 @@ export async function loadHostsInputs(env: NodeJS.ProcessEnv = process.env): Pro
     vault,
     vars: vars as VarsDocument,
     hostsState: onCurrentServers(readHostsState(state), serverIdOf),
+    nix:
+      from === 'slice'
+        ? await readHostNix()
+        : hostNix(await readLayerConfig('builder', from, env), nodes, vars as VarsDocument),
   };
 }

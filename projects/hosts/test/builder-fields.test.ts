@@ -11,14 +11,17 @@ import { evaluateNode } from '../src/check/nix-evaluation';
 import { renderHosts } from '../src/render/render-hosts';
 import { varsFor, writeHostsJson } from './fixtures';
 import { NIX_DIR, NIX_NEEDS, SHARED } from './support';
+import { hostNix } from '@personal-cloud/builder';
 
 const config = builderConfig(4);
 const nodes = nodesInPhase(config);
+const vars = { ...varsFor(nodes), ...builderVars() };
 const document = renderHosts({
   config,
   nodes,
-  vars: { ...varsFor(nodes), ...builderVars() },
+  vars,
   hostsState: { k3sServers: [] },
+  nix: hostNix(config, nodes, vars),
 });
 const pinnedKey = Buffer.from(HOST_PUBLIC_KEY.split(' ').slice(0, 2).join(' ')).toString('base64');
 

@@ -15,6 +15,7 @@ import {
 import { seedConfig } from '../../cluster/test/fixtures';
 import type { HostsDocument } from '../src/render/hosts-document';
 import { renderHosts } from '../src/render/render-hosts';
+import { hostNix } from '@personal-cloud/builder';
 
 export function configAt(phase: Phase, change: (c: ReturnType<typeof seedConfig>) => void = () => {}): ClusterConfig {
   const c = seedConfig();
@@ -46,7 +47,8 @@ export function renderAt(
 ): HostsDocument {
   const config = configAt(phase, change);
   const nodes = nodesInPhase(config);
-  return renderHosts({ config, nodes, vars: varsFor(nodes), hostsState: { k3sServers } });
+  const vars = varsFor(nodes);
+  return renderHosts({ config, nodes, vars, hostsState: { k3sServers }, nix: hostNix(config, nodes, vars) });
 }
 
 /** hosts.json in a fresh temporary folder, as render writes it. */

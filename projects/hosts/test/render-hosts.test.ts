@@ -3,6 +3,7 @@ import { CloudError, nodesInPhase } from '@personal-cloud/cluster';
 import { missingVarsSentence } from '../src/render/node-vars';
 import { renderHosts } from '../src/render/render-hosts';
 import { configAt, renderAt, varsFor } from './fixtures';
+import { hostNix } from '@personal-cloud/builder';
 
 describe('hosts.json', () => {
   it('makes phase 1 one server that starts the cluster and runs workloads', () => {
@@ -150,7 +151,7 @@ describe('hosts.json from incomplete vars', () => {
     const nodes = nodesInPhase(config);
     const vars = varsFor(nodes) as Record<string, any>;
     edit(vars);
-    return renderHosts({ config, nodes, vars, hostsState: { k3sServers: [] } });
+    return renderHosts({ config, nodes, vars, hostsState: { k3sServers: [] }, nix: hostNix(config, nodes, vars) });
   };
 
   it('leaves out a server that infra has not created yet, naming every var it lacks', () => {

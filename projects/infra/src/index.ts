@@ -9,3 +9,12 @@ export { runDag, type DagTask, type DagOutcome } from './reconcile/run-dag';
 export { createProgress, type Progress } from './ui/progress';
 export { RunInterrupted } from './stop-at-safe-point';
 export { StateRecorder, type RecordedChange } from './state/state-recorder';
+// How the hosts' and the builder's executors run ssh and read its failures.
+export {
+  knownHostsLine,
+  lastStderrLine,
+  splitSshAddress,
+  sshFailureKind,
+  sshOptions,
+  type SshOptionsInput,
+} from './ssh/ssh-options';

@@ -1,14 +1,14 @@
-// What every infra target starts from: the validated config, the vault, and the desired
+// What every infra target starts from: its slice of the validated config, the vault, and the desired
 // resources with their concrete values resolved in memory. Config errors surface here, before
 // any API call.
 import {
-  configPath,
   desiredResources,
-  loadClusterConfig,
   nodesInPhase,
   PHASES,
+  readLayerConfig,
   resolveSecrets,
-  type ClusterConfig,
+  type ConfigSource,
+  type LayerConfig,
   type DesiredResource,
   type NodeModel,
   type VarsDocument,
@@ -18,7 +18,7 @@ import { ensureSandboxVars } from './world/sandbox-vars';
 import { checkWorldSettings, openLayerVault, worldKind } from './world/world';
 
 export interface InfraInputs {
-  config: ClusterConfig;
+  config: LayerConfig<'infra'>;
   vault: Vault;
   desired: DesiredResource[];
   /** Every node of every phase, so a server left over from another phase still maps to its vars. */
@@ -28,9 +28,10 @@ export interface InfraInputs {
 /** The config and the vault, without resolving anything: enough for destroy and drift's bookkeeping. */
 export async function openConfigAndVault(
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ config: ClusterConfig; vault: Vault; nodes: NodeModel[] }> {
+  from: ConfigSource = 'config file',
+): Promise<{ config: LayerConfig<'infra'>; vault: Vault; nodes: NodeModel[] }> {
   checkWorldSettings(env);
-  const config = await loadClusterConfig(configPath(env));
+  const config = await readLayerConfig('infra', from, env);
   const vault = await openLayerVault(env);
   const nodes = new Map<string, NodeModel>();
   for (const phase of PHASES) for (const node of nodesInPhase(config, phase)) nodes.set(node.hetznerName, node);
@@ -38,8 +39,11 @@ export async function openConfigAndVault(
   return { config, vault, nodes: [...nodes.values()] };
 }
 
-export async function loadInfraInputs(env: NodeJS.ProcessEnv = process.env): Promise<InfraInputs> {
-  const { config, vault, nodes } = await openConfigAndVault(env);
+export async function loadInfraInputs(
+  env: NodeJS.ProcessEnv = process.env,
+  from: ConfigSource = 'config file',
+): Promise<InfraInputs> {
+  const { config, vault, nodes } = await openConfigAndVault(env, from);
   const vars =
     worldKind(env) === 'sandbox' ? await ensureSandboxVars(vault) : ((await vault.read('vars')) as VarsDocument);
   const secrets = resolveSecrets(config, vars);

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { provisionInfra } from '../src/provision';
-import { runTargetProcess } from './support/child-target';
+import { runTargetProcess, sliceWorkspace } from './support/child-target';
 import { quietProgress, testCloud, type TestCloud } from './support/cloud';
 
 let cloud: TestCloud | undefined;
@@ -21,7 +21,12 @@ describe('infra:plan', () => {
     const whole = await readFile(stateFile, 'utf8');
     await writeFile(stateFile, whole.slice(0, Math.floor(whole.length / 2)));
 
-    const plan = await runTargetProcess('plan', cloud.env).done;
+    const plan = await runTargetProcess(
+      'plan',
+      cloud.env,
+      [],
+      await sliceWorkspace(join(cloud.dir, 'workspace'), cloud.env),
+    ).done;
     expect(plan.code).not.toBe(0);
     expect(plan.stdout).not.toContain('No changes');
     const provision = await runTargetProcess('provision', cloud.env).done;
@@ -37,7 +42,12 @@ describe('infra:plan', () => {
     await cloud.setConfig((c) => {
       for (const p of c.pools as { image?: string }[]) p.image = 'debian-12';
     });
-    const plan = await runTargetProcess('plan', cloud.env).done;
+    const plan = await runTargetProcess(
+      'plan',
+      cloud.env,
+      [],
+      await sliceWorkspace(join(cloud.dir, 'workspace'), cloud.env),
+    ).done;
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(
       'i server pc-worker-1 (image ubuntu-24.04 → debian-12: image differs; takes effect on reinstall)',

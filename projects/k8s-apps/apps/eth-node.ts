@@ -5,7 +5,7 @@
 import { StatefulSet } from 'kubernetes-models/apps/v1';
 import type { IContainer, IContainerPort, IVolume } from 'kubernetes-models/v1';
 import { Service } from 'kubernetes-models/v1';
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 import { built, type Manifest } from '../src/manifest/manifest';
 import type { AppContext, AppModule } from '../src/render/app-context';
 import {
@@ -30,7 +30,7 @@ const BEACON_GB = 100;
 const KEYS_GB = 1;
 
 /** The P2P ports the firewall opens to the workers: only those are exposed on the node. */
-function p2pPorts(config: ClusterConfig): IContainerPort[] {
+function p2pPorts(config: LayerConfig<'k8s-apps'>): IContainerPort[] {
   return config.firewall.rules
     .filter(
       (rule) =>

@@ -1,13 +1,17 @@
-// What the k8s-apps targets start from: the validated config and, for check, the vault's tokens
+// What the k8s-apps targets start from: its slice of the validated config and, for check, the vault's tokens
 // (read the way infra reads the vault: same options, same world rule). Config errors surface here.
-import { configPath, loadClusterConfig, type ClusterConfig, type VarsDocument } from '@personal-cloud/cluster';
+import { readLayerConfig, type ConfigSource, type LayerConfig, type VarsDocument } from '@personal-cloud/cluster';
 import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
 
 /** Where render writes the GitOps tree: the root of what the GitOps repository holds. */
 export const RENDER_DIR = 'dist/k8s-apps/render';
 
-export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<ClusterConfig> {
-  return loadClusterConfig(configPath(env));
+/** The layer's slice of the config: from its slice file (render, check) or the config file (see ConfigSource). */
+export async function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  from: ConfigSource = 'config file',
+): Promise<LayerConfig<'k8s-apps'>> {
+  return readLayerConfig('k8s-apps', from, env);
 }
 
 async function openCheckedVault(env: NodeJS.ProcessEnv) {

@@ -4,12 +4,12 @@
 // password, attic's token-signing secret and the Ethereum clients' engine JWT. The tokens an
 // operator enters (the CSI driver's Hetzner token, the S3 keys) and attic's signing key (the
 // builder layer's) are not made here.
-import type { ClusterConfig } from '@personal-cloud/cluster';
+import type { LayerConfig } from '@personal-cloud/cluster';
 import { openSshPrivateKey, randomSecret, type KeySpec } from '@personal-cloud/vault';
 
 export const GITOPS_DEPLOY_KEY = 'GITOPS_DEPLOY_KEY';
 
-export function keySpecs(config: ClusterConfig): KeySpec[] {
+export function keySpecs(config: LayerConfig<'k8s-apps'>): KeySpec[] {
   return [
     {
       token: GITOPS_DEPLOY_KEY,

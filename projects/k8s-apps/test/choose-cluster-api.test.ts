@@ -1,5 +1,6 @@
-// The cluster client follows the endpoint: a sandbox gets the sandbox's model (no flux CLI needed);
-// any other endpoint first needs the operator's flux CLI at the pinned version, named when missing.
+// The cluster client follows the endpoint: a sandbox gets the sandbox's model (no flux CLI needed,
+// whatever the vault holds); any other endpoint first needs the operator's flux CLI at the pinned
+// version, named when missing, then the kubeconfig hosts:provision keeps in the vault.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,16 @@ import { startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
 import { chooseClusterApi } from '../src/cluster/choose-cluster-api';
 
 const notSandbox = async () => new Response('', { status: 404 });
+const clock = { now: () => 0, sleep: async () => {} };
+const HETZNER = 'https://api.hetzner.cloud/v1';
+/** The inputs of a run whose vault holds `tokens`. */
+const inputs = (env: NodeJS.ProcessEnv, tokens: Record<string, string> = {}, fetchImpl: typeof fetch = notSandbox) => ({
+  gitopsUrl: 'ssh://git@example.org/gitops.git',
+  readTokens: async () => tokens,
+  clock,
+  fetchImpl,
+  env,
+});
 
 describe('chooseClusterApi', () => {
   let sandbox: RunningSandbox;
@@ -29,21 +40,24 @@ describe('chooseClusterApi', () => {
   };
 
   it('gives a sandbox endpoint the sandbox model, whatever is on PATH', async () => {
-    expect((await chooseClusterApi(sandbox.url, fetch, { PATH: bin })).kind).toBe('sandbox');
+    const api = await chooseClusterApi(sandbox.url, inputs({ PATH: bin }, { KUBECONFIG: 'apiVersion: v1' }, fetch));
+    expect(api.kind).toBe('sandbox');
   });
 
   it('names a missing flux CLI for any other endpoint', async () => {
-    await expect(chooseClusterApi('https://api.hetzner.cloud/v1', notSandbox, { PATH: bin })).rejects.toThrow(
+    await expect(chooseClusterApi(HETZNER, inputs({ PATH: bin }))).rejects.toThrow(
       "the `flux` CLI is not on PATH: k8s-apps takes Flux v2.4.0's install manifests from `flux install --export`; install it with `curl -s https://fluxcd.io/install.sh | sudo FLUX_VERSION=2.4.0 bash`.",
     );
   });
 
-  it('names a flux CLI of another version, then what is not built', async () => {
+  it('names a flux CLI of another version, then a vault without the kubeconfig', async () => {
+    await expect(chooseClusterApi(HETZNER, inputs(await fakeFlux('v2.3.0')))).rejects.toThrow(
+      'the `flux` CLI on PATH is v2.3.0, and k8s-apps pins Flux v2.4.0',
+    );
     await expect(
-      chooseClusterApi('https://api.hetzner.cloud/v1', notSandbox, await fakeFlux('v2.3.0')),
-    ).rejects.toThrow('the `flux` CLI on PATH is v2.3.0, and k8s-apps pins Flux v2.4.0');
-    await expect(
-      chooseClusterApi('https://api.hetzner.cloud/v1', notSandbox, await fakeFlux('v2.4.0')),
-    ).rejects.toThrow('the Kubernetes API client is not built yet');
+      chooseClusterApi(HETZNER, inputs(await fakeFlux('v2.4.0'), { GITOPS_DEPLOY_KEY: 'k' })),
+    ).rejects.toThrow(
+      "the vault's tokens lack KUBECONFIG, the cluster's kubeconfig that `npx nx run hosts:provision` records; run it first. Nothing was pushed or applied.",
+    );
   });
 });

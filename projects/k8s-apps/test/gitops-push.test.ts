@@ -87,6 +87,15 @@ describeWithTool('git', 'the GitOps clone against a bare repository', () => {
     expect(git(bare, 'rev-parse', 'main')).toBe(again);
   });
 
+  it('reads back every file of a commit as it was written, multi-byte text and empty files included', async () => {
+    const clone = join(root, 'clone');
+    const files = tree('één 🚀');
+    files.set('apps/demo/empty.yaml', '');
+    files.set('apps/demo/no-newline.txt', 'ü');
+    const commit = (await provision(clone, files))!;
+    expect(await filesAt(clone, commit)).toEqual(new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))));
+  });
+
   it('plans object by object against what the remote holds', async () => {
     const clone = join(root, 'clone');
     expect(planGitops(null, new Map(), tree('one')).changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual([

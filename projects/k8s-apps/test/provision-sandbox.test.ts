@@ -55,14 +55,27 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
       flux: { version: string; source: { url: string; path: string } };
     };
     expect(state.secrets['flux-system/flux-system']).toEqual(['identity', 'identity.pub', 'known_hosts']);
-    // Every Secret the render declares, and no other.
-    const declared = renderTree(shippedConfig()).secrets.map((secret) => `${secret.namespace}/${secret.name}`);
+    // Every Secret the render declares, and no other; a restore's scratch namespace gets its Secrets from restore.
+    const declared = renderTree(shippedConfig())
+      .secrets.filter((secret) => !secret.forRestore)
+      .map((secret) => `${secret.namespace}/${secret.name}`);
     expect(Object.keys(state.secrets).sort()).toEqual([...new Set(declared)].sort());
     expect(declared).toContain('nix-cache/nix-cache-server');
+    expect(Object.keys(state.secrets).filter((key) => key.includes('-restore/'))).toEqual([]);
     expect(state.flux).toMatchObject({
       version: 'v2.4.0',
       source: { url: result.remoteUrl, path: 'clusters/personal-cloud' },
     });
+    // The cold tier's buckets, created once each in the sandbox's object storage (phase 4 ≥ cold's 3).
+    expect(
+      sandbox.machines.journal
+        .all()
+        .filter((e) => e.step === 'create-bucket')
+        .map((e) => e.args.name),
+    ).toEqual(['personal-cloud-archive', 'personal-cloud-backups', 'personal-cloud-cache']);
+    expect(lines).toContain(
+      "k8s-apps: created the cold tier's buckets personal-cloud-archive, personal-cloud-backups, personal-cloud-cache at https://fsn1.your-objectstorage.com.",
+    );
     const journal = JSON.stringify(sandbox.machines.journal.all());
     expect(findLeaks([{ path: 'journal', text: journal }], tokens)).toEqual([]);
   });
@@ -75,7 +88,7 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
     expect(sandbox.machines.journal.all()).toHaveLength(journalLength);
     expect(again.pushed).toBeNull();
     expect(lines).toEqual([
-      `k8s-apps: nothing to commit: ${again.remoteUrl} holds this render (${again.head.slice(0, 7)}); 4 Flux Kustomizations Ready; 9 of 9 Secrets unchanged.`,
+      `k8s-apps: nothing to commit: ${again.remoteUrl} holds this render (${again.head.slice(0, 7)}); 4 Flux Kustomizations Ready; 7 of 7 Secrets unchanged.`,
     ]);
     expect(
       execFileSync('git', ['-C', fileURLToPath(again.remoteUrl), 'rev-list', '--count', 'main'])
@@ -96,7 +109,16 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
   });
 
   it('rehearses a restore of eth-node into its scratch namespace, as of a time, and in place', async () => {
+    const journalBefore = sandbox.machines.journal.all().length;
     const restored = await restoreApp({ env, clock, request: { app: 'eth-node', asOf: null, inPlace: false } });
+    // The scratch namespace's repository Secret is the restore's to create; the app's own is there already.
+    const secretsSent = (from: number) =>
+      sandbox.machines.journal
+        .all()
+        .slice(from)
+        .filter((e) => e.step === 'apply-secret')
+        .map((e) => `${e.args.namespace}/${e.args.name}`);
+    expect(secretsSent(journalBefore)).toEqual(['eth-node-restore/eth-node-keys-restic']);
     expect(restored.restored).toEqual([
       expect.objectContaining({
         claim: 'eth-node-keys',
@@ -115,7 +137,9 @@ describeWithTool('kubectl', 'k8s-apps:provision in the sandbox', () => {
     ]);
 
     const asOf = '2026-11-30T03:00:00Z';
+    const beforeInPlace = sandbox.machines.journal.all().length;
     const inPlace = await restoreApp({ env, clock, request: { app: 'eth-node', asOf, inPlace: true } });
+    expect(secretsSent(beforeInPlace)).toEqual([]);
     expect(inPlace.restored[0]).toMatchObject({
       namespace: 'eth-node',
       message: `restic restore of eth-node-keys-restic as of ${asOf} into eth-node-keys`,

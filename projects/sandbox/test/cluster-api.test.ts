@@ -146,4 +146,29 @@ describeWithTool('kubectl', "the sandbox's cluster API and Flux", () => {
       },
     });
   });
+
+  it("creates the object storage's buckets once, outside the cluster, and is never sent the S3 keys", async () => {
+    const bucket = { name: 'personal-cloud-backups', endpoint: 'https://fsn1.your-objectstorage.com' };
+    expect((await step('create-bucket', bucket)).body).toEqual({
+      step: 'create-bucket',
+      outcome: 'ok',
+      result: { created: true },
+    });
+    expect(sandbox.machines.journal.all().at(-1)).toMatchObject({
+      step: 'create-bucket',
+      node: 'object-storage',
+      args: bucket,
+      outcome: 'ok',
+    });
+    expect((await step('create-bucket', bucket)).body.result).toEqual({ created: false });
+    expect((await cluster()).buckets).toEqual({
+      'personal-cloud-backups': { endpoint: bucket.endpoint, createdAt: expect.any(String) },
+    });
+    expect((await step('create-bucket', { ...bucket, credentials: { secretAccessKey: 'x' } })).body.error.message).toBe(
+      "create-bucket: takes a bucket's name and endpoint, never the S3 keys",
+    );
+    expect((await step('create-bucket', { ...bucket, name: 'No_Such' })).body.error.message).toBe(
+      'create-bucket: "No_Such" is not a valid bucket name (3-63 of a-z, 0-9, ".", "-")',
+    );
+  });
 });

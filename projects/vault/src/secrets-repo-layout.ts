@@ -1,9 +1,17 @@
 /**
  * Files the vault leaves in the secrets repo that must never be committed: the writer lock and
  * its takeover claims, the previous version of each document, temp files of interrupted writes,
- * and the documents' slice fingerprints (derived on every write; see slice-fingerprints.ts).
+ * the documents' slice fingerprints (derived on every write; see slice-fingerprints.ts) and the key
+ * step's note that every key exists (keys/keys-index.ts).
  */
-export const TRANSIENT_PATTERNS = ['.lock', '.lock.*', '*.backup', '*.tmp', 'fingerprints.json'] as const;
+export const TRANSIENT_PATTERNS = [
+  '.lock',
+  '.lock.*',
+  '*.backup',
+  '*.tmp',
+  'fingerprints.json',
+  'keys-index.json',
+] as const;
 
 export const GITIGNORE_TEXT = [
   '# Written by the personal-cloud vault: the writer lock, previous versions and interrupted writes stay local.',

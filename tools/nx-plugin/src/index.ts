@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { CreateNodes, NxPlugin, PostTasksExecution, PreTasksExecution } from '@nx/devkit';
 // The file alone, not the package: its index loads zod and the schemas into every nx command.
 import { CONFIRM_DESTROY_ENV } from '../../../projects/cluster/src/destroy-confirmation';
+import { keysIndexIsCurrent } from '../../../projects/vault/src/keys/keys-index';
 import { noteTaskResults, watchRunOutcome } from './exit-code';
 import { LAYER_TARGETS, type LayerProject, layerOrder, layerTargets } from './layer-targets';
 import { styleTargets } from './style-targets';
@@ -45,7 +46,28 @@ export const preTasksExecution: PreTasksExecution = (_options, context) => {
   // The question first: a destroy that is not confirmed leaves everything as it was, a new vault included.
   if (asked.includes('destroy')) confirmDestroyOnce(context.workspaceRoot, context.argv);
   prepareSandboxVault(context.workspaceRoot);
+  if (asked.some((word) => KEYED_TARGETS.includes(word))) ensureKeys(context.workspaceRoot);
 };
+
+/** The targets that read the layers' keys, directly or through the render they run after. */
+const KEYED_TARGETS: readonly string[] = ['render', 'check', 'plan', 'provision'];
+
+/**
+ * The key step, before Nx hashes anything: a key it generates lands in the vault before the vault
+ * fingerprints are taken, so the first run's renders are cached under the vault they read and the
+ * second run is all cache hits (as a task in the graph, it wrote after the hashing). When the key
+ * step's note says every key exists for this config, sources and vault, it is not run at all: a
+ * few file reads, no tsx, no decryption, no write.
+ */
+function ensureKeys(workspaceRoot: string): void {
+  const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+  if (keysIndexIsCurrent(workspaceRoot, secrets, process.env)) return;
+  const step = spawnSync(process.execPath, ['tools/nx-plugin/src/run-target.mjs', 'projects/vault', 'keys'], {
+    cwd: workspaceRoot,
+    stdio: 'inherit',
+  });
+  if (step.status !== 0) throw new Error('the key step (vault:keys) failed, so no layer ran; its message is above.');
+}
 
 /**
  * In the sandbox world the vault makes its identity and operator vars on first use. Doing that

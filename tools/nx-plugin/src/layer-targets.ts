@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
-import type { TargetConfiguration, TargetDependencyConfig } from '@nx/devkit';
+import type { TargetConfiguration } from '@nx/devkit';
+// The file alone, not the package: its index loads zod and the schemas into every nx command.
+import { LAYER_CONFIG_FIELDS, sliceFile, type SliceLayer } from '../../../projects/cluster/src/layer-config-fields';
 
 /** The five targets every infrastructure layer has, in the order a run goes through them. */
 export const LAYER_TARGETS = ['render', 'check', 'plan', 'provision', 'destroy'] as const;
@@ -8,18 +10,10 @@ export type LayerTarget = (typeof LAYER_TARGETS)[number];
 const RUNNER = 'node tools/nx-plugin/src/run-target.mjs';
 
 /**
- * The one step that generates every key the layers list (projects/vault/src/targets/keys.ts):
- * each layer renders after it, so a layer's render and provision find their keys in the vault.
- */
-export const KEYS_STEP: TargetDependencyConfig = { projects: ['vault'], target: 'keys' };
-
-/**
- * Where a layer's targets reach: another config file, vault, sandbox or Hetzner endpoint means
- * other inputs, so each is part of the key (the config file by its content).
+ * Where a layer's targets reach: another vault, sandbox or Hetzner endpoint means other inputs,
+ * so each is part of the key. The config is not: a layer reads its slice of it (configInputs).
  */
 const WORLD_INPUTS = [
-  { env: 'CLOUD_CONFIG' },
-  { runtime: 'node tools/nx-plugin/src/config-fingerprint.mjs' },
   { env: 'CLOUD_SECRETS_DIR' },
   { env: 'SANDBOX_DIR' },
   { env: 'HCLOUD_ENDPOINT' },
@@ -30,12 +24,18 @@ const WORLD_INPUTS = [
 export interface LayerProject {
   name: string;
   implicitDependencies?: string[];
-  /** Vault slices the layer writes besides its `state.layers.<name>` (e.g. `tokens.kubeconfig`). */
-  metadata?: { vaultWrites?: string[] };
+  metadata?: {
+    /** Vault slices the layer writes besides its `state.layers.<name>` (e.g. `tokens.kubeconfig`). */
+    vaultWrites?: string[];
+    /** Output files of the layers below it that its render, check and plan read (hosts: builder's host-nix.json). */
+    readsOutputs?: string[];
+  };
 }
 
-/** Where a layer sits in the order. */
+/** Where a layer sits in the order, and what of the layers below it it reads. */
 export interface LayerOrder {
+  /** Output files of the layers below it that it reads (its project.json's metadata.readsOutputs). */
+  readsOutputs?: readonly string[];
   /** The layers built directly on it (their implicitDependencies name it). */
   above: readonly string[];
   /** The vault slices that the layers built on it, at any distance, write; it never reads them. */
@@ -60,6 +60,7 @@ export function layerOrder(layers: readonly LayerProject[]): Map<string, LayerOr
     layers.map((layer) => [
       layer.name,
       {
+        readsOutputs: layer.metadata?.readsOutputs ?? [],
         above: above.get(layer.name) ?? [],
         writtenAbove: [...allAbove(layer.name)].flatMap((upper) => writes.get(upper) ?? []).sort(),
       },
@@ -77,8 +78,24 @@ function vaultInput(order: LayerOrder): { runtime: string } {
 }
 
 /**
+ * What a layer reads of the config and of the layers below it, as files the tasks it depends on
+ * wrote: its slice of the config (cluster:render's output, reached through ^render) and the
+ * outputs it names. So its key moves with exactly what it reads, not with the whole config file.
+ */
+export function configInputs(layer: string, order: LayerOrder): NonNullable<TargetConfiguration['inputs']> {
+  if (!Object.hasOwn(LAYER_CONFIG_FIELDS, layer))
+    throw new Error(
+      `${layer} is a layer, but projects/cluster/src/layer-config-fields.ts lists no config fields for it: add the fields it reads there.`,
+    );
+  return [sliceFile(layer as SliceLayer), ...(order.readsOutputs ?? [])].map((file) => ({
+    dependentTasksOutputFiles: file,
+    transitive: true,
+  }));
+}
+
+/**
  * The inferred targets of one layer. Pure targets (render, check, plan) are cached on the
- * layer's sources, the config, what its upstream layers' sources are and the vault's fingerprint;
+ * layer's sources, its slice of the config, what its upstream layers' sources are and the vault's fingerprint;
  * the targets with side effects (provision, destroy) are never cached, so a cache hit can
  * never stand in for a change to the world.
  */
@@ -86,7 +103,8 @@ export function layerTargets(
   projectRoot: string,
   order: LayerOrder = { above: [], writtenAbove: [] },
 ): Record<LayerTarget, TargetConfiguration> {
-  const vault = vaultInput(order);
+  const inputs = ['production', '^production', ...configInputs(basename(projectRoot), order), ...WORLD_INPUTS];
+  inputs.push(vaultInput(order));
   const run = (target: LayerTarget): Pick<TargetConfiguration, 'command' | 'metadata'> => ({
     command: `${RUNNER} ${projectRoot} ${target}`,
     metadata: { technologies: ['personal-cloud'], description: describe(basename(projectRoot), target) },
@@ -95,21 +113,21 @@ export function layerTargets(
     render: {
       ...run('render'),
       cache: true,
-      dependsOn: ['^render', KEYS_STEP],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
+      dependsOn: ['^render'],
+      inputs,
       outputs: ['{workspaceRoot}/dist/{projectName}/render'],
     },
     check: {
       ...run('check'),
       cache: true,
       dependsOn: ['render'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
+      inputs,
     },
     plan: {
       ...run('plan'),
       cache: true,
       dependsOn: ['check'],
-      inputs: ['production', '^production', 'clusterConfig', ...WORLD_INPUTS, vault],
+      inputs,
       outputs: ['{workspaceRoot}/dist/{projectName}/plan.json'],
     },
     provision: {
@@ -134,7 +152,7 @@ export function layerTargets(
 function describe(project: string, target: LayerTarget): string {
   switch (target) {
     case 'render':
-      return `Compute ${project}'s desired state and artifacts under dist/${project}/render, from the config and the vault's vars.`;
+      return `Compute ${project}'s desired state and artifacts under dist/${project}/render, from its slice of the config (dist/cluster/render/slices/${project}.json) and the vault's vars.`;
     case 'check':
       return `Validate what ${project}:render made with the field's own tools.`;
     case 'plan':

@@ -16,18 +16,22 @@ describe('inferred layer targets', () => {
   });
 
   it('orders a run: upstream layers render and provision first', () => {
-    expect(targets.render.dependsOn).toEqual(['^render', { projects: ['vault'], target: 'keys' }]);
+    // The key step is no task: the plugin runs it before Nx hashes anything (index.ts).
+    expect(targets.render.dependsOn).toEqual(['^render']);
     expect(targets.check.dependsOn).toEqual(['render']);
     expect(targets.provision.dependsOn).toEqual(['check', '^provision']);
   });
 
-  it('hashes the config, upstream sources and the vault, so a cache hit never hides a change', () => {
+  it('hashes its slice of the config, upstream sources and the vault, so a cache hit never hides a change', () => {
+    const slice = { dependentTasksOutputFiles: 'dist/cluster/render/slices/infra.json', transitive: true };
+    for (const target of ['render', 'check', 'plan'] as const) {
+      expect(targets[target].inputs).toContainEqual(slice);
+      // Not the whole config: an edit to a field infra does not read leaves its keys alone.
+      expect(targets[target].inputs).not.toContain('clusterConfig');
+      expect(targets[target].inputs).not.toContainEqual({ runtime: 'node tools/nx-plugin/src/config-fingerprint.mjs' });
+    }
     expect(targets.render.inputs).toEqual(
-      expect.arrayContaining([
-        'clusterConfig',
-        '^production',
-        { runtime: expect.stringContaining('vault-fingerprint.mjs') },
-      ]),
+      expect.arrayContaining(['^production', { runtime: expect.stringContaining('vault-fingerprint.mjs') }]),
     );
     expect(targets.plan.inputs).toEqual(
       expect.arrayContaining([
@@ -35,13 +39,23 @@ describe('inferred layer targets', () => {
         { env: 'HCLOUD_ENDPOINT' },
       ]),
     );
-    // Another config file (CLOUD_CONFIG) or sandbox is another key, the file by its content.
-    expect(targets.render.inputs).toEqual(
-      expect.arrayContaining([
-        { env: 'CLOUD_CONFIG' },
-        { runtime: expect.stringContaining('config-fingerprint.mjs') },
-        { env: 'SANDBOX_DIR' },
-      ]),
+    // Another sandbox is another key.
+    expect(targets.render.inputs).toContainEqual({ env: 'SANDBOX_DIR' });
+  });
+
+  it('hashes the outputs of lower layers that a layer reads, as its project.json names them', () => {
+    const [hosts] = layerOrder([{ name: 'hosts', metadata: { readsOutputs: ['dist/builder/render/host-nix.json'] } }]);
+    const targets = layerTargets('projects/hosts', hosts![1]);
+    for (const target of ['render', 'check', 'plan'] as const)
+      expect(targets[target].inputs).toContainEqual({
+        dependentTasksOutputFiles: 'dist/builder/render/host-nix.json',
+        transitive: true,
+      });
+  });
+
+  it('refuses a layer whose config fields are listed nowhere, in one sentence naming the file', () => {
+    expect(() => layerTargets('projects/dns')).toThrow(
+      'dns is a layer, but projects/cluster/src/layer-config-fields.ts lists no config fields for it: add the fields it reads there.',
     );
   });
 

@@ -27,6 +27,11 @@ in
               });
             };
             healthCmd = mkOption { type = types.strMatching "/[^ ]+"; };
+            # The push loop (attic watch-store), run in the container; its token is in a file on Oxygen.
+            push = {
+              unit = mkOption { type = types.strMatching "[a-z0-9-]+"; };
+              execArgs = mkOption { type = types.listOf (types.strMatching "[^ ]+"); };
+            };
           };
         }
       );

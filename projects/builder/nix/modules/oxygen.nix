@@ -1,5 +1,6 @@
 # Oxygen's NixOS: the builder container under Podman (rootful, privileged: Nix's sandbox needs its
-# namespaces), Tailscale, and the k3s agent tied to tailscaled (a restart of tailscaled drops
+# namespaces), its push loop (attic watch-store in the container, a sibling unit that lives and
+# dies with it, never a post-build-hook), Tailscale, and the k3s agent tied to tailscaled (a restart of tailscaled drops
 # flannel's routes until k3s restarts).
 { config, lib, ... }:
 let
@@ -26,6 +27,25 @@ in
       ];
     };
   };
+
+  # oci-containers names the container's unit podman-<name>.service.
+  systemd.services.${if builder != null then builder.push.unit else "personal-cloud-builder-push"} =
+    lib.mkIf (builder != null) (
+      let
+        containerUnit = "podman-${builder.container}.service";
+      in
+      {
+        description = "personal-cloud Nix builder push loop (attic watch-store)";
+        after = [ containerUnit ];
+        bindsTo = [ containerUnit ];
+        wantedBy = [ containerUnit ];
+        serviceConfig = {
+          ExecStart = lib.escapeShellArgs ([ "/run/current-system/sw/bin/podman" ] ++ builder.push.execArgs);
+          Restart = "always";
+          RestartSec = "30s";
+        };
+      }
+    );
 
   services.k3s = lib.mkIf (agent != null) {
     enable = true;

@@ -22,4 +22,5 @@ in
   containers = config.virtualisation.oci-containers.containers;
   k3s = config.services.k3s;
   k3sUnit = config.systemd.services.k3s or null;
+  pushUnit = config.systemd.services.personal-cloud-builder-push or null;
 }

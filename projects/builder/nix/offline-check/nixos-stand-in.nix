@@ -32,8 +32,16 @@ in
     systemd.services = mkOption {
       default = { };
       type = types.attrsOf (types.submodule {
+        options.description = mkOption { type = types.str; default = ""; };
         options.after = mkOption { type = types.listOf types.str; default = [ ]; };
         options.partOf = mkOption { type = types.listOf types.str; default = [ ]; };
+        options.bindsTo = mkOption { type = types.listOf types.str; default = [ ]; };
+        options.wantedBy = mkOption { type = types.listOf types.str; default = [ ]; };
+        # NixOS: attrsOf unitOption, which is a primitive or a list of primitives.
+        options.serviceConfig = mkOption {
+          type = types.attrsOf (types.oneOf [ types.bool types.int types.str (types.listOf types.str) ]);
+          default = { };
+        };
       });
     };
   };

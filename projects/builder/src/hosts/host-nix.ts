@@ -4,7 +4,7 @@
 // with its host key pinned (and, with builder.clusterFallback, the workers for light builds), and
 // `fallback = true` so a sleeping desktop or an unreachable cache never stops a build.
 // Pure: the hosts' render calls it with the config, the phase's nodes and the vault's vars.
-import { lookupVar, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
+import { lookupVar, type LayerConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { builderKeys, HOST_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts } from '../render/builder-facts';
 import { BUILDER, builderAlias, CACHE_APP } from '../render/builder-settings';
@@ -37,7 +37,7 @@ export interface HostNix {
  * and the key step has recorded its public key; Oxygen when it builds and its vars are recorded;
  * otherwise the lists are empty and the host builds and substitutes as plain NixOS does.
  */
-export function hostNix(config: ClusterConfig, nodes: readonly NodeModel[], vars: VarsDocument): HostNix {
+export function hostNix(config: LayerConfig<'builder'>, nodes: readonly NodeModel[], vars: VarsDocument): HostNix {
   const keys = builderKeys(config.name);
   const cacheApp = config.apps.find((app) => app.name === CACHE_APP && app.host);
   const cacheKey = String(lookupVar(vars, keys.cacheSigningKey.publicVar) ?? '').trim();

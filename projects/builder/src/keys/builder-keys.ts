@@ -28,8 +28,17 @@ export interface GeneratedKey {
 export const OXYGEN_KEYS_DIR = '/var/lib/personal-cloud/builder/keys';
 /** Where a host's nix-daemon finds the builder client key (NixOS nix.buildMachines.*.sshKey). */
 export const HOST_BUILDER_CLIENT_KEY = '/var/lib/personal-cloud/secrets/builder-client-key';
+/** The builder client key's private half in the vault's tokens; the hosts' extra files carry it to HOST_BUILDER_CLIENT_KEY. */
+export const BUILDER_CLIENT_KEY_TOKEN = 'BUILDER_CLIENT_KEY';
 /** Where the operator's nix-daemon finds it: the machines file names this path. */
 export const OPERATOR_BUILDER_CLIENT_KEY = '/etc/nix/personal-cloud-builder-key';
+
+/**
+ * attic's token-signing secret (k8s-apps' key step makes it, for the nix-cache app). Oxygen's push
+ * token is signed with it at provision time (../provision/attic-push-token.ts), so nothing more
+ * is stored, and rotating the secret revokes the token.
+ */
+export const ATTIC_TOKEN_SECRET = 'ATTIC_TOKEN_HS256_SECRET';
 
 export interface BuilderKeys {
   sshHostKey: GeneratedKey;
@@ -50,7 +59,7 @@ export function builderKeys(cluster: string): BuilderKeys {
     },
     clientKey: {
       kind: 'ssh-ed25519',
-      token: 'BUILDER_CLIENT_KEY',
+      token: BUILDER_CLIENT_KEY_TOKEN,
       publicVar: 'BUILDER.client_public_key',
       name: `${cluster}-builder-client`,
       purpose:

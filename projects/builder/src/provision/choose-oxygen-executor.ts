@@ -2,7 +2,10 @@
 // Hetzner SSH to Oxygen's Tailscale name. The one place that knows the difference.
 import { lookupVar, type VarsDocument } from '@personal-cloud/cluster';
 import type { World } from '@personal-cloud/infra';
+import { resolve } from 'node:path';
+import { OXYGEN_NIX_DIR } from '../check/oxygen-module-eval';
 import type { OxygenExecutor } from './oxygen-executor';
+import { OXYGEN_SYSTEM_FLAKE_VAR, readOxygenFlakeSources, type OxygenNixos } from './oxygen-nixos';
 import { SandboxOxygenExecutor } from './sandbox-oxygen-executor';
 import { SshOxygenExecutor } from './ssh-oxygen-executor';
 
@@ -10,6 +13,26 @@ import { SshOxygenExecutor } from './ssh-oxygen-executor';
 export const OXYGEN_HOST_KEY_VAR = 'OXYGEN.ssh_host_public_key';
 /** The operator's key in the vault (the sandbox world makes one; against Hetzner it is optional). */
 export const OPERATOR_KEY_TOKEN = 'OPERATOR_SSH_PRIVATE_KEY';
+
+/**
+ * How Oxygen's units get there. Against Hetzner, an Oxygen whose system flake the operator has
+ * recorded (vars.OXYGEN.system_flake) runs NixOS and takes the module with nixos-rebuild; one
+ * without it takes the plain files. The sandbox's model takes the plain files' steps.
+ */
+export async function chooseOxygenSystem(
+  world: Pick<World, 'kind'>,
+  vars: VarsDocument,
+  renderDir: string,
+): Promise<OxygenNixos | null> {
+  const systemFlake = lookupVar(vars, OXYGEN_SYSTEM_FLAKE_VAR);
+  if (world.kind === 'sandbox' || systemFlake === undefined || systemFlake === '') return null;
+  return {
+    systemFlake: String(systemFlake),
+    flakeDir: OXYGEN_NIX_DIR,
+    renderDir: resolve(renderDir),
+    sources: await readOxygenFlakeSources(),
+  };
+}
 
 export function chooseOxygenExecutor(
   world: Pick<World, 'kind' | 'endpoint'>,

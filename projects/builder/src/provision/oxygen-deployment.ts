@@ -6,8 +6,11 @@
 // the paths, never the contents.
 import { createHash } from 'node:crypto';
 import { CloudError } from '@personal-cloud/cluster';
-import { builderKeys } from '../keys/builder-keys';
-import { BUILDER, OXYGEN_K3S } from '../render/builder-settings';
+import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
+import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
+import { OXYGEN_MODULE_DATA } from '../render/render-builder';
+import { atticClientConfig, atticPushToken } from './attic-push-token';
+import { nixosSwitchArgs, type OxygenNixos } from './oxygen-nixos';
 import { HOST_KEY_IN_CONTAINER } from '../render/container-files';
 
 /** Where Oxygen records the generation it runs, after every other step of a deploy. */
@@ -23,6 +26,11 @@ export interface OxygenDeployment {
   generation: string;
   files: OxygenFile[];
   commands: string[];
+  /**
+   * On an Oxygen that runs NixOS: after the commands, `nixos-rebuild <args> --target-host …` from
+   * the operator's machine, then `afterwards` on Oxygen. Null on the plain-file path.
+   */
+  switch: { args: string[]; afterwards: string[] } | null;
   /** What the deploy runs, for the sandbox's model and the log: no file contents. */
   summary: {
     container: { image: string; cpus: number; memoryGb: number } | null;
@@ -38,6 +46,12 @@ export interface OxygenDeploymentInput {
   builder: { cpus: number; memoryGb: number } | null;
   /** The k3s cluster token's name in tokens (hosts' K3S_TOKEN). */
   k3sTokenName: string;
+  /** The cluster's binary cache, as render's cacheUrlOf gives it: https://<host>/<cache>. */
+  cacheUrl: string;
+  /** Oxygen's host name: the push token's subject, and its configuration's name in the system flake. */
+  hostname: string;
+  /** Set when Oxygen runs NixOS: its module is deployed with nixos-rebuild, and the units come from it. */
+  nixos: OxygenNixos | null;
 }
 
 export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment {
@@ -69,11 +83,21 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
         content: rendered[`container/${name}`]!,
         mode: name.endsWith('.sh') ? 0o755 : 0o644,
       });
-    files.push({
-      path: `/etc/systemd/system/${BUILDER.unit}`,
-      content: rendered[`systemd/${BUILDER.unit}`]!,
-      mode: 0o644,
+    const cache = new URL(input.cacheUrl);
+    const cacheName = cache.pathname.replace(/^\/|\/$/g, '');
+    const pushToken = atticPushToken({
+      secretBase64: token(ATTIC_TOKEN_SECRET, "attic's token-signing secret, which signs Oxygen's push token"),
+      cache: cacheName,
+      subject: input.hostname,
     });
+    files.push({
+      path: PUSH.configFile,
+      content: atticClientConfig(cacheName, `${cache.origin}/`, pushToken),
+      mode: 0o600,
+    });
+    if (!input.nixos)
+      for (const unit of [BUILDER.unit, PUSH.unit])
+        files.push({ path: `/etc/systemd/system/${unit}`, content: rendered[`systemd/${unit}`]!, mode: 0o644 });
     commands.push(`podman build --tag ${BUILDER.image} ${BUILDER.configDir}/image`);
   }
   if (isWorker) {
@@ -82,21 +106,57 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
       content: token(input.k3sTokenName, 'the k3s cluster token'),
       mode: 0o600,
     });
-    files.push({ path: OXYGEN_K3S.configFile, content: rendered['k3s/config.yaml']!, mode: 0o644 });
-    files.push({
-      path: `/etc/systemd/system/${OXYGEN_K3S.unit}`,
-      content: rendered[`systemd/${OXYGEN_K3S.unit}`]!,
-      mode: 0o644,
-    });
+    // On NixOS the module gives services.k3s the same settings as flags.
+    if (!input.nixos) {
+      files.push({ path: OXYGEN_K3S.configFile, content: rendered['k3s/config.yaml']!, mode: 0o644 });
+      files.push({
+        path: `/etc/systemd/system/${OXYGEN_K3S.unit}`,
+        content: rendered[`systemd/${OXYGEN_K3S.unit}`]!,
+        mode: 0o644,
+      });
+    }
   }
+  const nixosSwitch = input.nixos
+    ? {
+        args: nixosSwitchArgs(input.nixos, input.hostname),
+        // The image may be new under the same tag: the container starts again from it (and its push loop with it).
+        afterwards: isBuilder ? [`systemctl restart podman-${BUILDER.container}.service`] : [],
+      }
+    : null;
+  if (nixosSwitch) return finish(input, files, commands, nixosSwitch, isBuilder, isWorker);
   if (isBuilder || isWorker) commands.push('systemctl daemon-reload');
   // restart, not only start: a new generation changes the units' files or the image.
-  if (isBuilder) commands.push(`systemctl enable ${BUILDER.unit}`, `systemctl restart ${BUILDER.unit}`);
+  if (isBuilder)
+    commands.push(
+      `systemctl enable ${BUILDER.unit} ${PUSH.unit}`,
+      `systemctl restart ${BUILDER.unit}`,
+      `systemctl restart ${PUSH.unit}`,
+    );
   if (isWorker) commands.push(`systemctl enable ${OXYGEN_K3S.unit}`, `systemctl restart ${OXYGEN_K3S.unit}`);
+  return finish(input, files, commands, null, isBuilder, isWorker);
+}
 
+/** The generation (a hash over everything Oxygen gets) and the summary the sandbox and the log see. */
+function finish(
+  input: OxygenDeploymentInput,
+  files: OxygenFile[],
+  commands: string[],
+  nixosSwitch: OxygenDeployment['switch'],
+  isBuilder: boolean,
+  isWorker: boolean,
+): OxygenDeployment {
+  const { rendered } = input;
   const hash = createHash('sha256');
   for (const file of files) hash.update(`${file.path}\0${file.mode}\0${file.content}\0`);
   for (const command of commands) hash.update(`${command}\0`);
+  if (nixosSwitch && input.nixos) {
+    for (const part of [...nixosSwitch.args, ...nixosSwitch.afterwards]) hash.update(`${part}\0`);
+    for (const [path, text] of Object.entries({
+      ...input.nixos.sources,
+      [OXYGEN_MODULE_DATA]: rendered[OXYGEN_MODULE_DATA],
+    }))
+      hash.update(`${path}\0${text}\0`);
+  }
   const agent = isWorker
     ? (JSON.parse(rendered['k3s/config.yaml']!) as { server: string; 'node-label'?: string[]; 'node-taint'?: string[] })
     : null;
@@ -104,6 +164,7 @@ export function oxygenDeployment(input: OxygenDeploymentInput): OxygenDeployment
     generation: hash.digest('hex').slice(0, 32),
     files,
     commands,
+    switch: nixosSwitch,
     summary: {
       container:
         isBuilder && input.builder

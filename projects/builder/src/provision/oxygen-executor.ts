@@ -3,6 +3,7 @@
 // model, where Oxygen is a machine outside Hetzner (sandbox-oxygen-executor.ts). Which one is
 // chosen by the world (choose-oxygen-executor.ts); nothing else knows it.
 import { CloudError } from '@personal-cloud/cluster';
+import type { CacheLine } from './cache-check';
 import type { OxygenDeployment } from './oxygen-deployment';
 
 export interface OxygenTarget {
@@ -23,6 +24,16 @@ export interface OxygenProbe {
   /** Free bytes on the builder's /nix. */
   nixFreeBytes: number | null;
   k3s: { role: 'server' | 'agent'; ready: boolean; labels: Record<string, string>; taints: string[] } | null;
+  /** Seconds since the push loop last uploaded a path; null when it never has, or nothing says. */
+  lastPushAgeSeconds: number | null;
+}
+
+export interface OxygenCacheCheck {
+  cacheUrl: string;
+  /** The cache key's name as signatures carry it. */
+  keyName: string;
+  /** The deployed generation: the probe path's content, so each generation checks a path of its own. */
+  generation: string;
 }
 
 export interface OxygenExecutor {
@@ -34,6 +45,12 @@ export interface OxygenExecutor {
   probe(target: OxygenTarget): Promise<OxygenProbe>;
   /** Copies the files, runs the commands in order, then writes the generation marker; stops at the first failure. */
   deploy(target: OxygenTarget, deployment: OxygenDeployment): Promise<void>;
+  /**
+   * After a deploy: Oxygen adds a small path to the builder's store, and the cache is asked for it
+   * as a host would ask (the push, then the substitution). Red lines, never a thrown error, for a
+   * cache or a push loop that does not work.
+   */
+  checkCache(target: OxygenTarget, cache: OxygenCacheCheck): Promise<CacheLine[]>;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,9 @@
 // file paths but never file contents.
 import { type MachineStepClock, MachineStepRefused, runMachineStep } from '@personal-cloud/sandbox';
 import type { OxygenDeployment } from './oxygen-deployment';
-import { OxygenStepError, type OxygenExecutor, type OxygenProbe, type OxygenTarget } from './oxygen-executor';
+import type { CacheLine } from './cache-check';
+import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
+import type { OxygenTarget } from './oxygen-executor';
 
 export interface SandboxOxygenExecutorOptions extends MachineStepClock {
   /** The sandbox's origin, e.g. http://127.0.0.1:4646. */
@@ -33,6 +35,30 @@ export class SandboxOxygenExecutor implements OxygenExecutor {
       commands: deployment.commands,
       ...deployment.summary,
     });
+  }
+
+  /** The model has no cache: the step answers from the container's state, and the journal keeps it. */
+  async checkCache(target: OxygenTarget, cache: OxygenCacheCheck): Promise<CacheLine[]> {
+    let answer: { storePath: string; pushed: boolean };
+    try {
+      answer = (await this.step('oxygen-cache-check', target, {
+        generation: cache.generation,
+        cacheUrl: cache.cacheUrl,
+      })) as typeof answer;
+    } catch (error) {
+      if (!(error instanceof OxygenStepError)) throw error;
+      return [{ ok: false, text: `push: ${error.message.replace(/\.$/, '')}, so the cache was not checked` }];
+    }
+    const { storePath, pushed } = answer;
+    return pushed
+      ? [
+          { ok: true, text: `push: ${storePath} reached ${cache.cacheUrl} (the sandbox's model of the push loop)` },
+          { ok: true, text: `substitution: the model's cache serves it signed by ${cache.keyName}` },
+        ]
+      : [
+          { ok: false, text: `push: ${target.name} runs no builder container, so nothing reaches ${cache.cacheUrl}` },
+          { ok: false, text: `substitution: nothing to substitute from ${cache.cacheUrl} until the push works` },
+        ];
   }
 
   async close(): Promise<void> {}

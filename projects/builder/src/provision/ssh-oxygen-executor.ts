@@ -6,10 +6,13 @@
 // else the operator's own known_hosts; never a key it has not seen.
 import { spawn } from 'node:child_process';
 import { $, type ProcessOutput } from 'zx';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
+import { checkCache, type CacheCheckPacing, type CacheLine, type NixRunner } from './cache-check';
 import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
-import { OxygenStepError, type OxygenExecutor, type OxygenProbe, type OxygenTarget } from './oxygen-executor';
-import { BUILDER, OXYGEN_K3S } from '../render/builder-settings';
+import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
+import type { OxygenTarget } from './oxygen-executor';
+import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
 
 export interface SshOxygenExecutorOptions {
   /** The operator's private key; null uses the operator's ssh agent and ~/.ssh as they are. */
@@ -20,11 +23,20 @@ export interface SshOxygenExecutorOptions {
   connectTimeoutSeconds?: number;
   /** Prefixed to every path a deploy writes; tests point it at a temporary folder. Default none. */
   root?: string;
+  /** The local nixos-rebuild (an Oxygen that runs NixOS); replaceable for tests. */
+  nixosRebuild?: string;
+  /** The local nix that asks the cache; replaceable for tests. */
+  nix?: NixRunner;
+  /** How long the cache check waits for the push loop: by default 6 asks, 5 s apart. */
+  cachePacing?: CacheCheckPacing;
 }
+
+/** The probe path's name in the builder's store. */
+const CACHE_PROBE = 'personal-cloud-cache-probe';
 
 export class SshOxygenExecutor implements OxygenExecutor {
   readonly kind = 'ssh';
-  private files: Promise<{ dir: SecureTempDir; args: string[] }> | undefined;
+  private files: Promise<{ dir: SecureTempDir; identity: string | null }> | undefined;
   private readonly knownHosts = new Map<string, Promise<string>>();
   /** One SSH connection per address, shared by every step of a run (a deploy is many sessions). */
   private readonly masters = new Map<string, Promise<boolean>>();
@@ -49,6 +61,9 @@ export class SshOxygenExecutor implements OxygenExecutor {
       `echo "nix=$(podman exec ${container} nix --version 2>/dev/null)"`,
       `echo "free=$(podman exec ${container} df --output=avail -B1 /nix 2>/dev/null | tail -n1)"`,
       `echo "agent=$(systemctl is-active ${OXYGEN_K3S.unit} 2>/dev/null)"`,
+      // attic watch-store logs a line per path it uploads: the last such line's time is the last push.
+      `echo "pushed=$(journalctl -u ${PUSH.unit} -o short-unix --no-pager -g /nix/store/ -n 1 2>/dev/null | tail -n1 | cut -d' ' -f1)"`,
+      'echo "now=$(date +%s)"',
     ].join('\n');
     const fields = Object.fromEntries(
       (await this.ssh(target, 'probe', script))
@@ -57,6 +72,8 @@ export class SshOxygenExecutor implements OxygenExecutor {
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
     );
     const free = Number(fields.free);
+    const pushedAt = Number.parseFloat(fields.pushed ?? '');
+    const now = Number(fields.now);
     return {
       generation: fields.generation || null,
       container: fields.running ? { running: fields.running === 'true' } : null,
@@ -67,6 +84,8 @@ export class SshOxygenExecutor implements OxygenExecutor {
         fields.agent && fields.agent !== 'inactive'
           ? { role: 'agent', ready: fields.agent === 'active', labels: {}, taints: [] }
           : null,
+      lastPushAgeSeconds:
+        Number.isFinite(pushedAt) && Number.isFinite(now) ? Math.max(0, Math.round(now - pushedAt)) : null,
     };
   }
 
@@ -84,8 +103,19 @@ export class SshOxygenExecutor implements OxygenExecutor {
       (file) =>
         `printf %s '${Buffer.from(file.content).toString('base64')}' | base64 -d | install -D -m ${file.mode.toString(8).padStart(4, '0')} /dev/stdin ${this.path(file.path)}`,
     );
+    const nixosRebuild = this.options.nixosRebuild ?? 'nixos-rebuild';
+    if (deployment.switch && (await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${nixosRebuild}`}`).exitCode)
+      throw new OxygenStepError(
+        'nixos-rebuild',
+        'failed',
+        `${target.name} runs NixOS (vars.OXYGEN.system_flake is set), and deploying to it needs nixos-rebuild here: run \`nix profile install nixpkgs#nixos-rebuild\`; nothing was changed.`,
+      );
     await this.ssh(target, `copy ${deployment.files.length} file(s)`, ['set -e', ...copy].join('\n'));
     for (const command of deployment.commands) await this.ssh(target, command, command);
+    if (deployment.switch) {
+      await this.nixosRebuild(target, nixosRebuild, deployment.switch.args);
+      for (const command of deployment.switch.afterwards) await this.ssh(target, command, command);
+    }
     await this.ssh(
       target,
       'the generation marker',
@@ -94,36 +124,61 @@ export class SshOxygenExecutor implements OxygenExecutor {
     );
   }
 
+  async checkCache(target: OxygenTarget, cache: OxygenCacheCheck): Promise<CacheLine[]> {
+    // A file of the generation's text, added to the container's store: watch-store sees a new path.
+    const add = `printf "%s\\n" "personal-cloud cache probe ${cache.generation}" > /tmp/${CACHE_PROBE} && nix-store --add /tmp/${CACHE_PROBE}`;
+    const script = `podman exec ${BUILDER.container} sh -c '${add}'`;
+    let storePath: string;
+    try {
+      storePath = (await this.ssh(target, 'add the cache probe', script)).trim().split('\n').at(-1) ?? '';
+    } catch (error) {
+      if (!(error instanceof OxygenStepError)) throw error;
+      return [{ ok: false, text: `push: ${error.message.replace(/\.$/, '')}, so the cache was not checked` }];
+    }
+    if (!/^\/nix\/store\/[0-9a-z]{32}-/.test(storePath))
+      return [
+        {
+          ok: false,
+          text: `push: the builder added no store path (it said "${storePath}"), so the cache was not checked`,
+        },
+      ];
+    return checkCache(this.options.nix ?? localNix, { ...cache, storePath }, this.options.cachePacing ?? SIX_ASKS);
+  }
+
+  /** `nixos-rebuild <args> --target-host root@<host>` from here, over this executor's SSH settings and connection. */
+  private async nixosRebuild(target: OxygenTarget, command: string, args: string[]): Promise<void> {
+    const sshOptions = (await this.connectionArgs(target.sshAddress)).join(' ');
+    const [destination] = this.destination(target.sshAddress);
+    const argv = [...args, '--target-host', destination!];
+    const output = await $({
+      nothrow: true,
+      quiet: true,
+      env: { ...process.env, NIX_SSHOPTS: sshOptions },
+    })`${command} ${argv}`;
+    if (output.exitCode !== 0) throw sshFailure(target, `nixos-rebuild ${args[0]}`, output);
+  }
+
   private path(path: string): string {
     return `${this.options.root ?? ''}${path}`;
   }
 
-  private async sshArgs(): Promise<string[]> {
+  /** The secure folder, with the operator's key in it when the vault has one. */
+  private sshFiles(): Promise<{ dir: SecureTempDir; identity: string | null }> {
     this.files ??= (async () => {
       const dir = await createSecureTempDir();
-      const args: string[] = [];
-      if (this.options.operatorPrivateKey)
-        args.push(
-          '-i',
-          await dir.writeFile('operator-key', toOpenSshPrivateKey(this.options.operatorPrivateKey)),
-          '-o',
-          'IdentitiesOnly=yes',
-        );
-      return { dir, args };
+      const key = this.options.operatorPrivateKey;
+      return { dir, identity: key ? await dir.writeFile('operator-key', toOpenSshPrivateKey(key)) : null };
     })();
-    return (await this.files).args;
+    return this.files;
   }
 
-  /** A known_hosts file holding only Oxygen's key under `pattern`, written once per address. */
-  private knownHostsFor(pattern: string): Promise<string> {
-    let file = this.knownHosts.get(pattern);
+  /** A known_hosts file holding only Oxygen's key for `host` and `port`, written once per address. */
+  private knownHostsFor(host: string, port: string): Promise<string> {
+    const line = knownHostsLine(host, port, this.options.hostPublicKey!);
+    let file = this.knownHosts.get(line);
     if (!file) {
-      file = (async () => {
-        const { dir } = await this.files!;
-        const key = this.options.hostPublicKey!.split(' ').slice(0, 2).join(' ');
-        return dir.writeFile(`oxygen-known-hosts-${this.knownHosts.size}`, `${pattern} ${key}\n`);
-      })();
-      this.knownHosts.set(pattern, file);
+      file = (async () => (await this.sshFiles()).dir.writeFile(`oxygen-known-hosts-${this.knownHosts.size}`, line))();
+      this.knownHosts.set(line, file);
     }
     return file;
   }
@@ -146,42 +201,29 @@ export class SshOxygenExecutor implements OxygenExecutor {
 
   /** Identity, pinned host key, control socket and timeouts for `address`. */
   private async connectionArgs(address: string): Promise<string[]> {
-    const [host, port] = splitAddress(address);
-    const identity = await this.sshArgs();
-    const pinned: string[] = [];
-    if (this.options.hostPublicKey) {
-      const pattern = port === '22' ? host : `[${host}]:${port}`;
-      pinned.push(
-        '-o',
-        `UserKnownHostsFile=${await this.knownHostsFor(pattern)}`,
-        '-o',
-        'GlobalKnownHostsFile=/dev/null',
-      );
-    }
-    return [
-      '-F',
-      '/dev/null',
-      ...identity,
-      ...pinned,
-      '-o',
-      `ControlPath=${(await this.files!).dir.path}/cm-%C`,
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
-      '-o',
-      'LogLevel=ERROR',
-      '-p',
+    const [host, port] = splitSshAddress(address);
+    const { dir, identity } = await this.sshFiles();
+    return sshOptions({
+      identityFile: identity,
+      knownHostsFile: this.options.hostPublicKey ? await this.knownHostsFor(host, port) : null,
+      controlPath: `${dir.path}/cm-%C`,
+      connectTimeoutSeconds: this.options.connectTimeoutSeconds ?? 10,
       port,
-    ];
+    });
   }
 
   private destination(address: string): string[] {
-    return [`${this.options.user ?? 'root'}@${splitAddress(address)[0]}`];
+    return [`${this.options.user ?? 'root'}@${splitSshAddress(address)[0]}`];
   }
 }
+
+const SIX_ASKS: CacheCheckPacing = { attempts: 6, pause: () => new Promise((done) => setTimeout(done, 5_000)) };
+
+/** This machine's nix, with nix-command, as the hosts would ask the cache. */
+const localNix: NixRunner = async (args) => {
+  const output = await $({ nothrow: true, quiet: true })`nix --extra-experimental-features nix-command ${args}`;
+  return { status: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr };
+};
 
 /** Runs ssh with no output kept (a control master or its exit); whether it succeeded. */
 function runSsh(args: string[]): Promise<boolean> {
@@ -194,20 +236,15 @@ function runSsh(args: string[]): Promise<boolean> {
 
 /** One sentence for a failed ssh (exit 255: the connection) or a failed command on Oxygen. */
 function sshFailure(target: OxygenTarget, step: string, output: ProcessOutput): OxygenStepError {
-  const stderr = output.stderr.trim();
-  const lastLine = stderr.split('\n').filter(Boolean).at(-1) ?? '';
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|host key for .* has changed/i.test(stderr))
+  const lastLine = lastStderrLine(output.stderr);
+  const kind = sshFailureKind(output.exitCode, output.stderr);
+  if (kind === 'host-key')
     return new OxygenStepError(
       step,
       'host-key',
       `${target.name}: ${target.sshAddress} presented a host key other than the one trusted for it, so nothing was sent.`,
     );
-  if (
-    output.exitCode === 255 &&
-    /Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed|Connection reset/i.test(
-      stderr,
-    )
-  )
+  if (kind === 'unreachable')
     return new OxygenStepError(
       step,
       'unreachable',
@@ -218,9 +255,4 @@ function sshFailure(target: OxygenTarget, step: string, output: ProcessOutput): 
     'failed',
     `${target.name}: \`${step}\` failed (exit ${output.exitCode}): ${lastLine || 'no message'}.`,
   );
-}
-
-function splitAddress(address: string): [string, string] {
-  const match = /^(.*):(\d+)$/.exec(address);
-  return match ? [match[1]!, match[2]!] : [address, '22'];
 }

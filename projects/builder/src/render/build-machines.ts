@@ -1,6 +1,6 @@
 // The build machines, in the shape of NixOS's nix.buildMachines (the hosts' JSON takes these
 // fields) and as lines of Nix's `machines` file (what the operator's machine reads).
-import type { ClusterConfig, NodeModel } from '@personal-cloud/cluster';
+import type { LayerConfig, NodeModel } from '@personal-cloud/cluster';
 import type { BuilderFacts } from './builder-facts';
 import { BUILDER, builderAlias } from './builder-settings';
 
@@ -24,7 +24,7 @@ export interface BuildMachine {
  * factor 1, one job each, without big-parallel, reached by their tailnet names.
  */
 export function buildMachines(
-  oxygen: NonNullable<ClusterConfig['oxygen']>,
+  oxygen: NonNullable<LayerConfig<'builder'>['oxygen']>,
   nodes: readonly NodeModel[],
   facts: BuilderFacts,
   sshKey: string,

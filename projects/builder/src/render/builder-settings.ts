@@ -23,6 +23,21 @@ export const BUILDER = {
   unit: 'personal-cloud-builder.service',
 } as const;
 
+/**
+ * The push loop: `attic watch-store`, a sibling unit of the builder's (never a post-build-hook,
+ * which would hold every build until its upload ends). It runs in the builder container through
+ * `podman exec`, because the store it watches is the container's /nix, not Oxygen's.
+ */
+export const PUSH = {
+  unit: 'personal-cloud-builder-push.service',
+  /** attic's client, built into the image from the hosts' pinned nixpkgs. */
+  attic: '/opt/attic/bin/attic',
+  /** On Oxygen: attic's client config holding the push token; provision writes it from the vault, mode 0600. */
+  configFile: `${OXYGEN_KEYS_DIR}/attic/config.toml`,
+  /** attic reads $XDG_CONFIG_HOME/attic/config.toml; in the container that is the keys folder's mount. */
+  configHome: BUILDER.keysMount,
+} as const;
+
 /** The ssh alias hosts and the operator build through: it carries the port, which Nix's machine URIs cannot. */
 export function builderAlias(oxygenHostname: string): string {
   return `${oxygenHostname}-builder`;

@@ -1,11 +1,11 @@
 // The builder container: its image (Containerfile and two scripts), the config files mounted into
 // it, and the exact `podman run` command line its unit runs. No key and no vault value is in the
 // image: keys come from a folder on Oxygen, mounted read-only at run time.
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 import type { BuilderFacts } from './builder-facts';
-import { BUILDER, NIXOS_CACHE } from './builder-settings';
+import { BUILDER, NIXOS_CACHE, PUSH } from './builder-settings';
 
-type BuilderConfig = NonNullable<ClusterConfig['oxygen']>['builder'];
+type BuilderConfig = NonNullable<LayerConfig<'builder'>['oxygen']>['builder'];
 
 export const HOST_KEY_IN_CONTAINER = `${BUILDER.keysMount}/ssh_host_ed25519_key`;
 const SCRIPTS = '/usr/local/bin';
@@ -13,6 +13,8 @@ const SCRIPTS = '/usr/local/bin';
 export const HEALTH_CMD = `${SCRIPTS}/healthcheck.sh`;
 /** OpenSSH's store path, linked (and so kept from garbage collection) outside the profile the image's Nix owns. */
 const OPENSSH = '/opt/openssh';
+/** attic's client for the push loop (PUSH.attic is its binary). */
+const ATTIC = PUSH.attic.replace(/\/bin\/attic$/, '');
 
 /** The image: Nix's official image, OpenSSH from the hosts' pinned nixpkgs, the build user and sshd's own user. */
 export function containerfile(nixpkgs: string): string {
@@ -21,6 +23,7 @@ export function containerfile(nixpkgs: string): string {
 # It holds no key and no configuration: both are mounted when it runs (see ${BUILDER.unit}).
 FROM ${BUILDER.baseImage}
 RUN nix --extra-experimental-features 'nix-command flakes' build --out-link ${OPENSSH} '${nixpkgs}#openssh' \\
+ && nix --extra-experimental-features 'nix-command flakes' build --out-link ${ATTIC} '${nixpkgs}#attic-client' \\
  && ln -s /nix/var/nix/profiles/default/bin/nix-daemon /nix/var/nix/profiles/default/bin/nix-store /usr/bin/ \\
  && echo '${BUILDER.user}:x:${BUILDER.uid}:${BUILDER.uid}:personal-cloud builds:/var/empty:/bin/sh' >> /etc/passwd \\
  && echo '${BUILDER.user}:x:${BUILDER.uid}:' >> /etc/group \\

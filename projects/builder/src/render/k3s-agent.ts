@@ -1,7 +1,7 @@
 // Oxygen's k3s agent settings: agent only, on its Tailscale address, with the config's label and
 // taint, joining through a server's private address (which the tailnet reaches through the
 // Hetzner nodes' subnet routes). Written as JSON, which is YAML, so k3s reads it as its config file.
-import { CloudError, type ClusterConfig, type NodeModel } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig, type NodeModel } from '@personal-cloud/cluster';
 import type { BuilderFacts } from './builder-facts';
 import { OXYGEN_K3S } from './builder-settings';
 
@@ -16,7 +16,7 @@ export interface K3sAgentConfig {
 }
 
 export function k3sAgentConfig(
-  config: ClusterConfig,
+  config: LayerConfig<'builder'>,
   nodes: readonly NodeModel[],
   facts: BuilderFacts,
 ): K3sAgentConfig {

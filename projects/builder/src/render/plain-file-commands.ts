@@ -1,9 +1,9 @@
 // For an Oxygen that does not run NixOS: the commands that put the rendered files in place, in
 // order. Nothing runs them for the operator; README says so.
-import { BUILDER, OXYGEN_K3S } from './builder-settings';
+import { BUILDER, OXYGEN_K3S, PUSH } from './builder-settings';
 import { HOST_KEY_IN_CONTAINER } from './container-files';
 import { OPERATOR_FILES } from './operator-files';
-import { OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
+import { ATTIC_TOKEN_SECRET, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 
 export function plainFileCommands(roles: { builder: boolean; worker: boolean }): string {
   const lines = [
@@ -18,9 +18,10 @@ export function plainFileCommands(roles: { builder: boolean; worker: boolean }):
       `install -d -m 0755 ${BUILDER.configDir}`,
       `install -m 0644 container/sshd_config container/nix.conf container/authorized_keys ${BUILDER.configDir}/`,
       `podman build --tag ${BUILDER.image} container`,
-      `install -m 0644 systemd/${BUILDER.unit} /etc/systemd/system/`,
+      `#   write attic's client config with the push token to ${PUSH.configFile} with mode 0600 (builder:provision makes it from tokens.${ATTIC_TOKEN_SECRET})`,
+      `install -m 0644 systemd/${BUILDER.unit} systemd/${PUSH.unit} /etc/systemd/system/`,
       'systemctl daemon-reload',
-      `systemctl enable --now ${BUILDER.unit}`,
+      `systemctl enable --now ${BUILDER.unit} ${PUSH.unit}`,
       '',
       "# The operator's machine:",
       `#   write tokens.BUILDER_CLIENT_KEY to ${OPERATOR_BUILDER_CLIENT_KEY} with mode 0600`,

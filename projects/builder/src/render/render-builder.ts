@@ -1,9 +1,9 @@
 // The config and the vault's vars → every file under dist/builder/render/. Pure: everything it
 // needs comes in, and the same input gives the same bytes.
-import { CloudError, type ClusterConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig, type NodeModel, type VarsDocument } from '@personal-cloud/cluster';
 import { builderKeys, OPERATOR_BUILDER_CLIENT_KEY } from '../keys/builder-keys';
 import { readBuilderFacts } from './builder-facts';
-import { BUILDER, CACHE_APP, OXYGEN_K3S } from './builder-settings';
+import { BUILDER, CACHE_APP, OXYGEN_K3S, PUSH } from './builder-settings';
 import { buildMachines, type BuildMachine } from './build-machines';
 import {
   authorizedKeys,
@@ -17,14 +17,14 @@ import {
 import { k3sAgentConfig } from './k3s-agent';
 import { oxygenModuleData } from './oxygen-module';
 import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
-import { builderUnit, k3sAgentUnit } from './systemd-units';
+import { builderUnit, k3sAgentUnit, pushUnit } from './systemd-units';
 import { plainFileCommands } from './plain-file-commands';
 
 /** The data of Oxygen's NixOS module, under dist/builder/render. */
 export const OXYGEN_MODULE_DATA = 'nixos/oxygen.json';
 
 export interface RenderBuilderInput {
-  config: ClusterConfig;
+  config: LayerConfig<'builder'>;
   nodes: NodeModel[];
   vars: VarsDocument;
   /** The flake reference of the hosts' pinned nixpkgs, e.g. github:NixOS/nixpkgs/<rev>. */
@@ -68,6 +68,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       'container/nix.conf': containerNixConf(oxygen.builder, facts, cacheUrl),
       'container/authorized_keys': authorizedKeys(facts),
       [`systemd/${BUILDER.unit}`]: builderUnit(podmanRunArgs(oxygen.builder)),
+      [`systemd/${PUSH.unit}`]: pushUnit(config.name),
       'operator/machines': machinesFile(machines),
       'operator/nix.conf': operatorNixConf(facts, cacheUrl),
       'operator/ssh_config': builderSshConfig(builderEndpoint(oxygen.hostname, OPERATOR_BUILDER_CLIENT_KEY)),
@@ -79,7 +80,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       'k3s/config.yaml': `${JSON.stringify(agent, null, 2)}\n`,
       [`systemd/${OXYGEN_K3S.unit}`]: k3sAgentUnit(),
     });
-  files[OXYGEN_MODULE_DATA] = `${JSON.stringify(oxygenModuleData(oxygen, agent), null, 2)}\n`;
+  files[OXYGEN_MODULE_DATA] = `${JSON.stringify(oxygenModuleData(oxygen, agent, config.name), null, 2)}\n`;
   files['commands.txt'] = plainFileCommands({ builder: isBuilder, worker: isWorker });
   return {
     summary: summaryOf(oxygen, machines),
@@ -91,7 +92,7 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
 }
 
 /** attic serves a cache at https://<host>/<cache name>; the cache is named after the cluster. */
-export function cacheUrlOf(config: ClusterConfig): string {
+export function cacheUrlOf(config: LayerConfig<'builder'>): string {
   const app = config.apps.find((a) => a.name === CACHE_APP);
   if (!app?.host)
     throw new CloudError(
@@ -101,7 +102,7 @@ export function cacheUrlOf(config: ClusterConfig): string {
 }
 
 /** Names and counts only: vars' values (Oxygen's address) stay in dist/ and the vault, never in the log. */
-function summaryOf(oxygen: NonNullable<ClusterConfig['oxygen']>, machines: BuildMachine[]): string {
+function summaryOf(oxygen: NonNullable<LayerConfig<'builder'>['oxygen']>, machines: BuildMachine[]): string {
   const parts = [`${oxygen.hostname}: ${oxygen.roles.join(' and ')}`];
   if (oxygen.roles.includes('builder'))
     parts.push(

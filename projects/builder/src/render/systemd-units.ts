@@ -1,6 +1,6 @@
 // The plain-file variant's systemd units, for an Oxygen that does not run NixOS: the builder
 // container under Podman, and the k3s agent tied to tailscaled.
-import { BUILDER, OXYGEN_K3S } from './builder-settings';
+import { BUILDER, OXYGEN_K3S, PUSH } from './builder-settings';
 
 /** One unit file: sections in order, each a list of `Key=value` pairs (a key may repeat). */
 export type UnitSections = [section: string, entries: [key: string, value: string][]][];
@@ -50,6 +50,48 @@ export function builderUnit(podmanArgs: string[]): string {
   );
 }
 
+/** `podman exec` of `attic watch-store <server>:<cache>` in the container: the unit's and the NixOS module's. */
+export function pushExecArgs(cache: string): string[] {
+  return [
+    'exec',
+    `--env=XDG_CONFIG_HOME=${PUSH.configHome}`,
+    BUILDER.container,
+    PUSH.attic,
+    'watch-store',
+    `${cache}:${cache}`,
+  ];
+}
+
+/**
+ * The push loop, a sibling of the builder's unit: it lives and dies with the container
+ * (BindsTo=), and a cache that is down ends it, so it starts again after a pause; builds never
+ * wait for it. The token is in attic's config on Oxygen (PUSH.configFile), never on a command line.
+ */
+export function pushUnit(cache: string): string {
+  return unitFile(
+    `The personal-cloud push loop: attic watch-store uploads what the builder's store gains to the cluster's cache.`,
+    [
+      [
+        'Unit',
+        [
+          ['Description', 'personal-cloud Nix builder push loop (attic watch-store)'],
+          ['After', BUILDER.unit],
+          ['BindsTo', BUILDER.unit],
+        ],
+      ],
+      [
+        'Service',
+        [
+          ['ExecStart', [PODMAN, ...pushExecArgs(cache)].join(' ')],
+          ['Restart', 'always'],
+          ['RestartSec', '30s'],
+        ],
+      ],
+      ['Install', [['WantedBy', BUILDER.unit]]],
+    ],
+  );
+}
+
 export function k3sAgentArgs(): string[] {
   return ['agent', `--config=${OXYGEN_K3S.configFile}`];
 }
@@ -91,4 +133,4 @@ export function k3sAgentUnit(): string {
   ]);
 }
 
-export const UNIT_NAMES = { builder: BUILDER.unit, k3sAgent: OXYGEN_K3S.unit } as const;
+export const UNIT_NAMES = { builder: BUILDER.unit, push: PUSH.unit, k3sAgent: OXYGEN_K3S.unit } as const;

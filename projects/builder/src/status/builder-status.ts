@@ -1,6 +1,7 @@
 // builder:status's lines, from what the executor saw on Oxygen and what the cache answered: one
 // line per thing, red (ok: false) for each that is wrong. Pure.
 import type { OxygenProbe } from '../provision/oxygen-executor';
+import { PUSH } from '../render/builder-settings';
 
 export interface StatusLine {
   ok: boolean;
@@ -64,7 +65,10 @@ export function builderStatus(input: StatusInput): StatusLine[] {
   if (input.cache)
     lines.push(
       input.lastPushAgeSeconds === null
-        ? { ok: false, text: 'age of the last push: unknown (the push loop, attic watch-store, is not built yet)' }
+        ? {
+            ok: false,
+            text: `age of the last push: unknown; nothing says the push loop (${PUSH.unit}) has uploaded a path`,
+          }
         : { ok: true, text: `the last push was ${Math.round(input.lastPushAgeSeconds / 60)} minute(s) ago` },
     );
   return lines;

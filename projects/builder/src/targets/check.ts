@@ -22,7 +22,7 @@ export async function run(): Promise<void> {
   if (!existsSync(manifestFile))
     throw new CloudError(`${manifestFile} does not exist: run \`npx nx run builder:render\` first.`);
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as BuilderManifest;
-  const { config, nodes, vault, vars } = await loadBuilderInputs();
+  const { config, nodes, vault, vars } = await loadBuilderInputs(process.env, 'slice');
   const keys = builderKeys(config.name);
   const hostKey = lookupVar(vars, keys.sshHostKey.publicVar);
   const cacheKey = lookupVar(vars, keys.cacheSigningKey.publicVar);

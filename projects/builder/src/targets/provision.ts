@@ -1,14 +1,16 @@
 // builder:provision — puts what render made on Oxygen (the builder container, the k3s agent) when
 // Oxygen runs another generation; says so in one line and changes nothing when Oxygen does not
 // answer. Runs after check, and before hosts: the hosts' first builds may use Oxygen.
+import { chalk } from 'zx';
 import { CloudError } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
 import { readBuilderFacts } from '../render/builder-facts';
 import { builderKeys } from '../keys/builder-keys';
-import { chooseOxygenExecutor } from '../provision/choose-oxygen-executor';
+import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment } from '../provision/oxygen-deployment';
 import { provisionOxygen } from '../provision/provision-oxygen';
+import { cacheUrlOf } from '../render/render-builder';
 import { readRendered, RENDER_DIR } from './render';
 
 /** The hosts layer's k3s cluster token in the vault (hosts' key-specs.ts makes it). */
@@ -28,22 +30,29 @@ export async function run(): Promise<void> {
       `${RENDER_DIR} is not complete: run \`npx nx run builder:check\`, which says what is missing.`,
     );
   const tokens = await vault.read('tokens');
-  const deployment = oxygenDeployment({
-    cluster: config.name,
-    rendered,
-    tokens,
-    builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
-    k3sTokenName: K3S_TOKEN,
-  });
   const world = await openWorld();
   const executor = chooseOxygenExecutor(world, vars, tokens);
   try {
-    await provisionOxygen(
-      executor,
-      { name: oxygen.hostname, sshAddress: oxygen.hostname, tailscaleIp: facts.oxygenTailscaleIp },
-      deployment,
-      (line) => console.log(line),
-    );
+    const cacheUrl = cacheUrlOf(config);
+    const deployment = oxygenDeployment({
+      cluster: config.name,
+      rendered,
+      tokens,
+      builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
+      k3sTokenName: K3S_TOKEN,
+      cacheUrl,
+      hostname: oxygen.hostname,
+      nixos: await chooseOxygenSystem(world, vars, RENDER_DIR),
+    });
+    const target = { name: oxygen.hostname, sshAddress: oxygen.hostname, tailscaleIp: facts.oxygenTailscaleIp };
+    const outcome = await provisionOxygen(executor, target, deployment, (line) => console.log(line));
+    // The cache loop, after a deploy: a red line when it does not work, never a failed run. A run
+    // that changes nothing asks nothing more (status says whether the cache answers and pushes).
+    if (outcome === 'deployed' && oxygen.roles.includes('builder')) {
+      const keyName = builderKeys(config.name).cacheSigningKey.name;
+      const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
+      for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
+    }
   } finally {
     await executor.close();
     await world.close();

@@ -1,8 +1,11 @@
 // builder:render — dist/builder/render/: Oxygen's builder container, its units, its k3s agent
-// settings and the operator's machines file and nix.conf snippet; builder.json says what is there.
+// settings and the operator's machines file and nix.conf snippet; builder.json says what is there;
+// host-nix.json holds what every host's Nix gets from the builder, for hosts:render.
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadBuilderInputs } from '../builder-inputs';
+import { hostNix } from '../hosts/host-nix';
+import { HOST_NIX_FILE } from '../hosts/host-nix-file';
 import { missingBuilderVarsSentence } from '../render/builder-facts';
 import { renderBuilder, type RenderedBuilder } from '../render/render-builder';
 
@@ -17,9 +20,10 @@ export interface BuilderManifest {
 }
 
 export async function run(): Promise<void> {
-  const { config, nodes, vars, nixpkgs } = await loadBuilderInputs();
+  const { config, nodes, vars, nixpkgs } = await loadBuilderInputs(process.env, 'slice');
   const rendered = renderBuilder({ config, nodes, vars, nixpkgs });
   await writeRendered(RENDER_DIR, rendered);
+  await writeFile(HOST_NIX_FILE, `${JSON.stringify(hostNix(config, nodes, vars), null, 2)}\n`);
   console.log(`builder: ${rendered.summary}`);
   for (const file of Object.keys(rendered.files)) console.log(`  ${join(RENDER_DIR, file)}`);
   if (rendered.missingVars.length)

@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { chalk } from 'zx';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
-import { builderKeys } from '../keys/builder-keys';
-import { chooseOxygenExecutor } from '../provision/choose-oxygen-executor';
-import { oxygenDeployment } from '../provision/oxygen-deployment';
+import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
+import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
+import { oxygenDeployment, type OxygenDeploymentInput } from '../provision/oxygen-deployment';
 import { OxygenStepError, type OxygenProbe } from '../provision/oxygen-executor';
 import { readBuilderFacts } from '../render/builder-facts';
 import { CACHE_APP } from '../render/builder-settings';
+import { cacheUrlOf } from '../render/render-builder';
 import { builderStatus, type StatusInput } from '../status/builder-status';
 import { K3S_TOKEN } from './provision';
 import { MANIFEST, readRendered, RENDER_DIR } from './render';
@@ -45,13 +46,16 @@ export async function run(): Promise<void> {
   const lines = builderStatus({
     name: oxygen.hostname,
     probe,
-    cache: app ? await cacheAnswers(`https://${app.host}/${config.name}`) : null,
-    lastPushAgeSeconds: null,
-    wantedGeneration: await renderedGeneration(
-      config.name,
+    cache: app ? await cacheAnswers(cacheUrlOf(config)) : null,
+    lastPushAgeSeconds: 'unreachable' in probe ? null : probe.lastPushAgeSeconds,
+    wantedGeneration: await renderedGeneration({
+      cluster: config.name,
       tokens,
-      oxygen.roles.includes('builder') ? oxygen.builder : null,
-    ),
+      builder: oxygen.roles.includes('builder') ? oxygen.builder : null,
+      cacheUrl: app ? cacheUrlOf(config) : '',
+      hostname: oxygen.hostname,
+      nixos: await chooseOxygenSystem(world, vars, RENDER_DIR),
+    }),
   });
   for (const line of lines) console.log(line.ok ? `✓ ${line.text}` : chalk.red(`✗ ${line.text}`));
 }
@@ -68,12 +72,11 @@ async function cacheAnswers(url: string): Promise<StatusInput['cache']> {
 
 /** The generation provision would deploy from what render made; null when render is not complete. */
 async function renderedGeneration(
-  cluster: string,
-  tokens: Record<string, string>,
-  builder: { cpus: number; memoryGb: number } | null,
+  input: Omit<OxygenDeploymentInput, 'rendered' | 'k3sTokenName'>,
 ): Promise<string | null> {
   if (!existsSync(join(RENDER_DIR, MANIFEST))) return null;
   const { manifest, files: rendered } = await readRendered();
-  if (manifest.missingVars.length || !tokens[K3S_TOKEN]) return null;
-  return oxygenDeployment({ cluster, rendered, tokens, builder, k3sTokenName: K3S_TOKEN }).generation;
+  const unknown = !input.tokens[K3S_TOKEN] || !input.tokens[ATTIC_TOKEN_SECRET] || (input.builder && !input.cacheUrl);
+  if (manifest.missingVars.length || unknown) return null;
+  return oxygenDeployment({ ...input, rendered, k3sTokenName: K3S_TOKEN }).generation;
 }

@@ -1,5 +1,7 @@
-// cluster:render — the concrete nodes of the configured phase, written for the layers to read.
+// cluster:render — the concrete nodes of the configured phase, and each layer's slice of the config
+// (config-slices.ts), written for the layers to read.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { SLICE_LAYERS, SLICES_DIR, sliceFile, sliceJson } from '../config-slices';
 import { loadClusterConfig } from '../load-config';
 import { nodesInPhase } from '../nodes';
 import { hostFirewallRules } from '../firewall';
@@ -7,7 +9,8 @@ import { hostFirewallRules } from '../firewall';
 export async function run(): Promise<void> {
   const config = await loadClusterConfig();
   const nodes = nodesInPhase(config);
-  await mkdir('dist/cluster/render', { recursive: true });
+  await mkdir(SLICES_DIR, { recursive: true });
+  for (const layer of SLICE_LAYERS) await writeFile(sliceFile(layer), sliceJson(config, layer));
   await writeFile(
     'dist/cluster/render/model.json',
     `${JSON.stringify({ cluster: config.name, phase: config.phase, nodes, hostFirewall: hostFirewallRules(config) }, null, 2)}\n`,

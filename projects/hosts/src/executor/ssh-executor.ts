@@ -3,8 +3,10 @@
 // SSH trusts exactly the node's host key from the vault (StrictHostKeyChecking, a known_hosts
 // file of its own) and the operator's key; both files live in the vault's secure temp folder.
 import { $, type ProcessOutput } from 'zx';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
+import { extraFilesScript } from '../provision/extra-files';
 import {
   MachineStepError,
   type DeployStep,
@@ -84,7 +86,7 @@ export class SshExecutor implements MachineExecutor {
   async install(target: MachineTarget, step: DeployStep): Promise<void> {
     const source = await this.deploySource(target, 'install');
     const { identity, knownHosts } = await this.sshFiles(target);
-    const [host] = splitAddress(target.sshAddress);
+    const [host] = splitSshAddress(target.sshAddress);
     const args = nixosAnywhereArgs({
       flake: source.flake,
       node: target.node,
@@ -101,9 +103,8 @@ export class SshExecutor implements MachineExecutor {
   async rebuild(target: MachineTarget, step: DeployStep): Promise<void> {
     void step;
     const source = await this.deploySource(target, 'rebuild');
-    const { identity, knownHosts } = await this.sshFiles(target);
-    const [host, port] = splitAddress(target.sshAddress);
-    const sshOptions = `-i ${identity} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes -p ${port}`;
+    await this.remote(target, 'extra-files', await extraFilesScript(source.extraFilesDir));
+    const [host] = splitSshAddress(target.sshAddress);
     const args = [
       'switch',
       '--flake',
@@ -113,7 +114,7 @@ export class SshExecutor implements MachineExecutor {
       ...(source.builders ? ['--option', 'builders', source.builders] : []),
     ];
     await this.local(target, 'rebuild', this.options.commands?.nixosRebuild ?? 'nixos-rebuild', args, {
-      NIX_SSHOPTS: sshOptions,
+      NIX_SSHOPTS: (await this.sshOptionsFor(target)).join(' '),
     });
   }
 
@@ -245,44 +246,26 @@ export class SshExecutor implements MachineExecutor {
       return { dir, identity };
     })();
     const { dir, identity } = await this.files;
-    const [host, port] = splitAddress(target.sshAddress);
-    const pattern = port === '22' ? host : `[${host}]:${port}`;
+    const [host, port] = splitSshAddress(target.sshAddress);
     const knownHosts = await dir.writeFile(
       `known-hosts-${this.knownHosts++}`,
-      `${pattern} ${target.hostPublicKey.split(' ').slice(0, 2).join(' ')}\n`,
+      knownHostsLine(host, port, target.hostPublicKey),
     );
     return { identity, knownHosts };
   }
 
+  /** ssh's options for the node: the operator's key, only its host key trusted. */
+  private async sshOptionsFor(target: MachineTarget): Promise<string[]> {
+    const { identity, knownHosts } = await this.sshFiles(target);
+    const [, port] = splitSshAddress(target.sshAddress);
+    const connectTimeoutSeconds = this.options.connectTimeoutSeconds ?? 10;
+    return sshOptions({ identityFile: identity, knownHostsFile: knownHosts, port, connectTimeoutSeconds });
+  }
+
   /** Runs `script` on the node as root over SSH; its stdout. */
   private async remote(target: MachineTarget, step: string, script: string): Promise<string> {
-    const { identity, knownHosts } = await this.sshFiles(target);
-    const [host, port] = splitAddress(target.sshAddress);
-    const args = [
-      '-F',
-      '/dev/null',
-      '-i',
-      identity,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      `UserKnownHostsFile=${knownHosts}`,
-      '-o',
-      'GlobalKnownHostsFile=/dev/null',
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `ConnectTimeout=${this.options.connectTimeoutSeconds ?? 10}`,
-      '-o',
-      'LogLevel=ERROR',
-      '-p',
-      port,
-      `root@${host}`,
-      '--',
-      script,
-    ];
+    const [host] = splitSshAddress(target.sshAddress);
+    const args = [...(await this.sshOptionsFor(target)), `root@${host}`, '--', script];
     const output = await $({ nothrow: true, quiet: true })`${this.options.commands?.ssh ?? 'ssh'} ${args}`;
     if (output.exitCode === 0) return output.stdout;
     throw sshFailure(target, step, output);
@@ -302,21 +285,16 @@ export class SshExecutor implements MachineExecutor {
 
 /** One sentence for a failed ssh (exit 255: the connection) or a failed command on the node. */
 function sshFailure(target: MachineTarget, step: string, output: ProcessOutput): MachineStepError {
-  const stderr = output.stderr.trim();
-  const lastLine = stderr.split('\n').filter(Boolean).at(-1) ?? '';
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|host key for .* has changed/i.test(stderr))
+  const lastLine = lastStderrLine(output.stderr);
+  const kind = sshFailureKind(output.exitCode, output.stderr);
+  if (kind === 'host-key')
     return new MachineStepError(
       target.node,
       step,
       'host-key',
       `${step} on ${target.node}: ${target.sshAddress} presented a host key other than the one in the vault, so nothing was sent; if the server was reinstalled outside personal-cloud, check it before trusting it.`,
     );
-  if (
-    output.exitCode === 255 &&
-    /Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed|Connection reset/i.test(
-      stderr,
-    )
-  )
+  if (kind === 'unreachable')
     return new MachineStepError(
       target.node,
       step,
@@ -329,9 +307,4 @@ function sshFailure(target: MachineTarget, step: string, output: ProcessOutput):
     'failed',
     `${step} on ${target.node} failed (exit ${output.exitCode}): ${lastLine || 'no message'}.`,
   );
-}
-
-function splitAddress(address: string): [string, string] {
-  const match = /^(.*):(\d+)$/.exec(address);
-  return match ? [match[1]!, match[2]!] : [address, '22'];
 }

@@ -2,8 +2,9 @@
 // in the vault's secure temp folder (memory-backed, owner-only, removed on exit and on signals),
 // filled from the vault's tokens. Only the names are in hosts.json; the contents never leave the
 // vault but for this folder.
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { BUILDER_CLIENT_KEY_TOKEN } from '@personal-cloud/builder';
 import { CloudError } from '@personal-cloud/cluster';
 import type { SecureTempDir, Tokens } from '@personal-cloud/vault';
 import { hostKeyToken, K3S_TOKEN } from '../key-specs';
@@ -33,6 +34,11 @@ function contents(node: HostNode, tokens: Tokens): Record<string, () => string> 
       token(TAILSCALE_AUTH_KEY, 'a Tailscale auth key, or one minted by your OAuth client'),
     [SECRET_FILES.etcdS3Credentials]: () =>
       `AWS_ACCESS_KEY_ID=${token(ETCD_S3_ACCESS_KEY_ID, 'the cold tier access key for etcd snapshots')}\nAWS_SECRET_ACCESS_KEY=${token(ETCD_S3_SECRET_ACCESS_KEY, 'its secret key')}\n`,
+    [SECRET_FILES.builderClientKey]: () =>
+      token(
+        BUILDER_CLIENT_KEY_TOKEN,
+        "the builder client key, the node's login to Oxygen; `npx nx run vault:keys` makes it",
+      ),
   };
 }
 
@@ -54,4 +60,22 @@ export async function writeExtraFiles(dir: SecureTempDir, node: HostNode, tokens
     await dir.writeFile(join(root, relative), text);
   }
   return join(dir.path, root);
+}
+
+/**
+ * The shell script a rebuild runs on the node to put the extra files in place (nixos-rebuild has
+ * no --extra-files): a node installed before a file existed, such as the builder client key
+ * before Oxygen built, gets it on its next rebuild. Each file travels as base64, so no content is
+ * read as shell, and lands with mode 0600 under `root` (tests point it at a folder).
+ */
+export async function extraFilesScript(extraFilesDir: string, root = ''): Promise<string> {
+  const entries = await readdir(extraFilesDir, { recursive: true, withFileTypes: true });
+  const lines = ['set -e', 'umask 077'];
+  for (const entry of entries.filter((e) => e.isFile())) {
+    const path = join(entry.parentPath, entry.name);
+    const content = (await readFile(path)).toString('base64');
+    const target = `${root}/${relative(extraFilesDir, path)}`;
+    lines.push(`printf %s '${content}' | base64 -d | install -D -m 0600 /dev/stdin '${target}'`);
+  }
+  return lines.join('\n');
 }

@@ -2,7 +2,7 @@
 // state written as each node settles, so a failure stops at that node and a rerun resumes.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CloudError, hetznerName } from '@personal-cloud/cluster';
+import { CloudError, hetznerName, type ConfigSource } from '@personal-cloud/cluster';
 import { createProgress, openWorld, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/infra';
 import type { VaultSession } from '@personal-cloud/vault';
 import { chooseExecutor } from '../executor/choose-executor';
@@ -36,6 +36,8 @@ export interface HostsRun {
   /** The run's clock (tests share the sandbox's ControllableClock). */
   clock?: RunClock;
   progress?: Progress;
+  /** The config's slice (plan) or the config file (provision, the default): see hosts-inputs.ts. */
+  from?: ConfigSource;
 }
 
 export interface PlannedHosts {
@@ -47,7 +49,7 @@ export interface PlannedHosts {
 export async function planHostsRun(
   run: HostsRun = {},
 ): Promise<PlannedHosts & { inputs: Awaited<ReturnType<typeof loadHostsInputs>> }> {
-  const inputs = await loadHostsInputs(run.env ?? process.env);
+  const inputs = await loadHostsInputs(run.env ?? process.env, run.from);
   const document = renderHosts(inputs);
   const nix = await nixSourcesHash(NIX_DIR);
   const generations = Object.fromEntries(

@@ -2,12 +2,7 @@
 // interface; on the private network and on Tailscale the host's firewall is the only guard.
 // SSH and the Kubernetes API answer only there, whatever a public rule says: on the public
 // interface those two stay closed.
-import {
-  hostFirewallRules,
-  type ClusterConfig,
-  type FirewallRuleConfig,
-  type NodeModel,
-} from '@personal-cloud/cluster';
+import { hostFirewallRules, type LayerConfig, type FirewallRuleConfig, type NodeModel } from '@personal-cloud/cluster';
 import { K3S_PEER_PORTS } from './k3s-settings';
 
 export interface PortRange {
@@ -65,7 +60,7 @@ function appliesTo(roles: readonly string[] | 'all' | undefined, node: NodeModel
   return roles.includes(node.role) || (node.k3s.role === 'server' && roles.includes('control-plane'));
 }
 
-export function hostFirewall(config: ClusterConfig, node: NodeModel): HostFirewall {
+export function hostFirewall(config: LayerConfig<'hosts'>, node: NodeModel): HostFirewall {
   const result: HostFirewall = { public: emptySet(), private: emptySet(), tailscale: emptySet() };
 
   for (const rule of config.firewall.rules) {

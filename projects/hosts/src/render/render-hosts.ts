@@ -3,11 +3,11 @@ import {
   intToIp,
   parseCidr,
   resolveSecrets,
-  type ClusterConfig,
+  type LayerConfig,
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
-import { hostNix, type HostNix } from '@personal-cloud/builder';
+import type { HostNix } from '@personal-cloud/builder';
 import type { HostsState } from '../state/hosts-state';
 import { clusterJoin, type NodeJoin } from './cluster-join';
 import { extraFilesFor, SECRET_FILES } from './extra-files';
@@ -23,20 +23,21 @@ import { readNodeVars, type NodeVars } from './node-vars';
 export const ROOT_DISK = '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0-0-0-0';
 
 export interface RenderHostsInput {
-  config: ClusterConfig;
+  config: LayerConfig<'hosts'>;
   /** The nodes of the configured phase (nodesInPhase). */
   nodes: NodeModel[];
   vars: VarsDocument;
   hostsState: Pick<HostsState, 'k3sServers'>;
+  /** The builder layer's fields for every host (its render writes them; see hosts-inputs.ts). */
+  nix: HostNix;
 }
 
-export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInput): HostsDocument {
+export function renderHosts({ config, nodes, vars, hostsState, nix }: RenderHostsInput): HostsDocument {
   const { sshPublicKey } = resolveSecrets(config, vars);
   const { facts, missing } = readNodeVars(nodes, vars);
   // Joins are decided over every node of the phase, rendered or not, so they never shift.
   const join = clusterJoin(nodes, hostsState.k3sServers, config.phase);
   const rendered = nodes.filter((node) => facts.has(node.name));
-  const nix = hostNix(config, nodes, vars);
   return {
     version: HOSTS_DOCUMENT_VERSION,
     cluster: config.name,
@@ -53,7 +54,7 @@ export function renderHosts({ config, nodes, vars, hostsState }: RenderHostsInpu
 }
 
 function hostNode(
-  config: ClusterConfig,
+  config: LayerConfig<'hosts'>,
   node: NodeModel,
   facts: NodeVars,
   join: NodeJoin,
@@ -131,6 +132,10 @@ function hostNode(
     firewall: hostFirewall(config, node),
     nix,
     access: { operatorKeys: [operatorKey], hostKeyFile: SECRET_FILES.hostKey },
-    extraFiles: extraFilesFor({ tailscale: config.tailscale.enabled, etcdS3: s3 }),
+    extraFiles: extraFilesFor({
+      tailscale: config.tailscale.enabled,
+      etcdS3: s3,
+      builderClientKey: nix.builders.length > 0,
+    }),
   };
 }

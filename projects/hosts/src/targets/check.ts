@@ -9,7 +9,7 @@ import { HOSTS_JSON } from './render';
 
 export async function run(): Promise<void> {
   const document = JSON.parse(await readFile(HOSTS_JSON, 'utf8')) as HostsDocument;
-  const { vault } = await loadHostsInputs();
+  const { vault } = await loadHostsInputs(process.env, 'slice');
   await checkRenderedHosts({
     document,
     hostsFile: resolve(HOSTS_JSON),

@@ -25,7 +25,7 @@ export function maxParallelOf(values: TargetArgs['values']): number {
 }
 
 export async function run({ values }: TargetArgs): Promise<void> {
-  const { plan } = await planHostsRun({ maxParallel: maxParallelOf(values) });
+  const { plan } = await planHostsRun({ maxParallel: maxParallelOf(values), from: 'slice' });
   await writeHostsPlan(plan);
   console.log(formatHostsPlan(plan));
 }

@@ -9,7 +9,7 @@ export const RENDER_DIR = 'dist/hosts/render';
 export const HOSTS_JSON = `${RENDER_DIR}/hosts.json`;
 
 export async function run(): Promise<void> {
-  const document = renderHosts(await loadHostsInputs());
+  const document = renderHosts(await loadHostsInputs(process.env, 'slice'));
   await mkdir(dirname(HOSTS_JSON), { recursive: true });
   await writeFile(HOSTS_JSON, `${JSON.stringify(document, null, 2)}\n`);
   const nodes = Object.values(document.nodes);

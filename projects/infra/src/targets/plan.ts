@@ -19,7 +19,7 @@ export async function writePlan(plan: Plan): Promise<void> {
 }
 
 export async function run({ values }: TargetArgs): Promise<void> {
-  const { config, vault, desired } = await loadInfraInputs();
+  const { config, vault, desired } = await loadInfraInputs(process.env, 'slice');
   // Read what provision will read: a damaged state fails the plan as it would fail the run.
   readInfraState(await vault.read('state'));
   const plan = await withHcloud(process.env, async (client) =>

@@ -6,7 +6,7 @@ import { loadInfraInputs } from '../infra-inputs';
 export const RENDERED = 'dist/infra/render/desired.json';
 
 export async function run(): Promise<void> {
-  const { config, desired } = await loadInfraInputs();
+  const { config, desired } = await loadInfraInputs(process.env, 'slice');
   await mkdir('dist/infra/render', { recursive: true });
   await writeFile(
     RENDERED,

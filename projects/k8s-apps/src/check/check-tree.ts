@@ -1,6 +1,6 @@
 // Everything check can say about a rendered tree without running a tool: each object against its
 // schema and the rules, the hot tier's capacity, the Flux graph, and the vault's tokens.
-import { nodesInPhase, type ClusterConfig } from '@personal-cloud/cluster';
+import { nodesInPhase, type LayerConfig } from '@personal-cloud/cluster';
 import { describeObject } from '../manifest/manifest';
 import type { RuntimeSecret } from '../render/runtime-secrets';
 import { claimClasses, storageTiers } from '../render/storage-tiers';
@@ -23,7 +23,7 @@ export function treeDirectories(files: ReadonlyMap<string, string>): Set<string>
 
 export interface CheckInputs {
   files: ReadonlyMap<string, string>;
-  config: ClusterConfig;
+  config: LayerConfig<'k8s-apps'>;
   /** The vault's tokens: none of their values may appear in a file. */
   tokens: Readonly<Record<string, string>>;
   /** The Secrets provision creates at deploy time, as render declares them. */

@@ -1,15 +1,17 @@
 // The one interface the k8s-apps layer's cluster side goes through. Two implementations: the
-// sandbox's model of the cluster's API (sandbox-cluster-api.ts) and the Kubernetes API
-// (not built yet: it needs @kubernetes/client-node). The endpoint chooses (choose-cluster-api.ts).
+// sandbox's model of the cluster's API (sandbox-cluster-api.ts) and the Kubernetes API through
+// @kubernetes/client-node (kubernetes-cluster-api.ts). The endpoint chooses (choose-cluster-api.ts).
 import type { KustomizationCondition } from '@personal-cloud/sandbox';
+import type { BucketRequest } from '../buckets/cold-buckets';
 import type { GitopsRemote } from '../gitops/gitops-clone';
 import type { Manifest } from '../manifest/manifest';
+import type { FluxSyncSource } from '../render/flux-layout';
 
 export interface FluxInstall {
   /** Flux's version, pinned (flux install --export --version). */
   version: string;
   /** What Flux's GitRepository follows, and the cluster's directory in it. */
-  source: { url: string; branch: string; path: string };
+  source: FluxSyncSource;
 }
 
 /** A Secret with its values, created at deploy time and never written to git. */
@@ -56,4 +58,11 @@ export interface ClusterApi {
   /** Server-side apply of objects that are not Secrets (a restore's namespace and ReplicationDestinations). */
   apply(objects: readonly Manifest[]): Promise<void>;
   replicationDestination(namespace: string, name: string): Promise<ReplicationDestinationStatus | null>;
+  /**
+   * Creates the cold tier's buckets that do not exist yet; returns their names. The object storage
+   * is outside the cluster, but its world is the cluster's: the sandbox's model, or Hetzner's S3 API.
+   */
+  ensureBuckets(request: BucketRequest): Promise<string[]>;
+  /** Removes what the client keeps for the run (the deploy key's file for git over SSH). */
+  close(): Promise<void>;
 }

@@ -32,6 +32,12 @@ export async function fluxPreflight(version: string, env: NodeJS.ProcessEnv = pr
 /** Flux's components as `flux install --export` writes them, for server-side apply. */
 export async function fluxInstallManifests(version: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   await fluxPreflight(version, env);
-  return (await run('flux', ['install', '--export', `--version=${version}`], { env, maxBuffer: 64 * 1024 * 1024 }))
-    .stdout;
+  const args = ['install', '--export', `--version=${version}`];
+  try {
+    return (await run('flux', args, { env, maxBuffer: 64 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    throw new CloudError(
+      `\`flux ${args.join(' ')}\` failed, so nothing was applied: ${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}`,
+    );
+  }
 }

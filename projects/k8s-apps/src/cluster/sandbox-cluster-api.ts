@@ -3,6 +3,7 @@
 // never leaves this process.
 import { CloudError } from '@personal-cloud/cluster';
 import type { ClusterApiState, ClusterStepAnswer } from '@personal-cloud/sandbox';
+import type { BucketRequest } from '../buckets/cold-buckets';
 import type { Manifest } from '../manifest/manifest';
 import type {
   ClusterApi,
@@ -85,6 +86,18 @@ export class SandboxClusterApi implements ClusterApi {
       result: status.latestMoverStatus?.result ?? null,
       message: status.latestMoverStatus?.logs ?? '',
     };
+  }
+
+  /** The sandbox's object storage: a create-bucket step per missing bucket, journaled; the S3 keys stay here. */
+  async ensureBuckets(request: BucketRequest): Promise<string[]> {
+    const { buckets } = (await this.get('/__sandbox/cluster')) as ClusterApiState;
+    const missing = request.buckets.filter((name) => !buckets?.[name]);
+    for (const name of missing) await this.step('create-bucket', { name, endpoint: request.endpoint });
+    return missing;
+  }
+
+  async close(): Promise<void> {
+    // Nothing to remove: the sandbox's remote is a file:// repository and no key is written.
   }
 
   private async get(path: string): Promise<unknown> {

@@ -1,7 +1,7 @@
 // The DNS records the apps need: each active app's host (website, the cache) points at every
 // worker's public IPv4 and IPv6, where k3s's service load balancer exposes Traefik. From the
 // vault's vars (infra records each server's addresses). Pure.
-import { lookupVar, nodesInPhase, type ClusterConfig, type VarsDocument } from '@personal-cloud/cluster';
+import { lookupVar, nodesInPhase, type LayerConfig, type VarsDocument } from '@personal-cloud/cluster';
 
 export interface DnsRecord {
   host: string;
@@ -23,7 +23,7 @@ export function serverIpv6(network: string): string {
   return prefix!.endsWith('::') ? `${prefix}1` : prefix!;
 }
 
-export function dnsRecords(config: ClusterConfig, vars: VarsDocument): DnsRecords {
+export function dnsRecords(config: LayerConfig<'k8s-apps'>, vars: VarsDocument): DnsRecords {
   const hosts = config.apps
     .filter((app) => app.fromPhase <= config.phase && app.host)
     .map((app) => app.host!)

@@ -30,16 +30,22 @@ export interface GitOptions {
 }
 
 export async function git(args: readonly string[], options: GitOptions): Promise<string> {
+  return (await gitBytes(args, options)).toString('utf8');
+}
+
+/** git's output as bytes, for output that counts in bytes (`cat-file --batch`). */
+export async function gitBytes(args: readonly string[], options: GitOptions): Promise<Buffer> {
   try {
     const child = run('git', [...args], {
       cwd: options.cwd,
       env: { ...process.env, ...IDENTITY, ...options.env, GIT_TERMINAL_PROMPT: '0' },
       maxBuffer: 64 * 1024 * 1024,
+      encoding: 'buffer',
     });
     if (options.input !== undefined) child.child.stdin?.end(options.input);
     return (await child).stdout;
   } catch (error) {
-    const failure = error as { stderr?: string; code?: number | null };
-    throw new GitFailure(args, failure.stderr ?? String(error), failure.code ?? null);
+    const failure = error as { stderr?: Buffer | string; code?: number | null };
+    throw new GitFailure(args, failure.stderr?.toString() ?? String(error), failure.code ?? null);
   }
 }

@@ -4,7 +4,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CloudError } from '@personal-cloud/cluster';
-import { git, GitFailure } from './git';
+import { git, gitBytes, GitFailure } from './git';
 
 export interface GitopsRemote {
   url: string;
@@ -34,12 +34,30 @@ export async function fetchRemote(clone: string, remote: GitopsRemote): Promise<
   return (await git(['rev-parse', `refs/remotes/origin/${remote.branch}`], options)).trim();
 }
 
-/** The files at `commit`, path → text; an empty map for no commit. */
+/**
+ * The files at `commit`, path → text; an empty map for no commit. One `git cat-file --batch` reads
+ * them all: a `git show` per file made every no-op provision start some sixty processes.
+ */
 export async function filesAt(clone: string, commit: string | null): Promise<Map<string, string>> {
   if (!commit) return new Map();
   const names = (await git(['ls-tree', '-r', '-z', '--name-only', commit], { cwd: clone })).split('\0').filter(Boolean);
+  names.sort();
+  const input = names.map((name) => `${commit}:${name}\n`).join('');
+  return parseCatFileBatch(names, await gitBytes(['cat-file', '--batch'], { cwd: clone, input }));
+}
+
+/** `git cat-file --batch` output ("<oid> <type> <size>\n<content>\n" per object, in request order) as path → text. */
+export function parseCatFileBatch(names: readonly string[], out: Buffer): Map<string, string> {
   const files = new Map<string, string>();
-  for (const name of names.sort()) files.set(name, await git(['show', `${commit}:${name}`], { cwd: clone }));
+  let at = 0;
+  for (const name of names) {
+    const eol = out.indexOf(0x0a, at);
+    const header = out.subarray(at, eol).toString('utf8');
+    const size = Number(header.split(' ')[2]);
+    if (!/ blob \d+$/.test(header)) throw new CloudError(`git cat-file could not read ${name}: ${header}`);
+    files.set(name, out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+    at = eol + 1 + size + 1;
+  }
   return files;
 }
 

@@ -29,8 +29,13 @@ export function planGitops(
   held: ReadonlyMap<string, string>,
   rendered: ReadonlyMap<string, string>,
 ): GitopsPlan {
-  const before = new Map(treeObjects(held).map((p) => [identity(p), p]));
-  const after = new Map(treeObjects(rendered).map((p) => [identity(p), p]));
+  // The same files with the same text hold the same objects: a no-op provision parses no YAML.
+  if (held.size === rendered.size && [...rendered].every(([file, text]) => held.get(file) === text))
+    return { base, changes: [], otherFiles: [] };
+  const heldObjects = treeObjects(held);
+  const renderedObjects = treeObjects(rendered);
+  const before = new Map(heldObjects.map((p) => [identity(p), p]));
+  const after = new Map(renderedObjects.map((p) => [identity(p), p]));
   const changes: ObjectChange[] = [];
   const entry = (action: ObjectChange['action'], p: PlacedObject): ObjectChange => ({
     action,
@@ -47,7 +52,7 @@ export function planGitops(
   }
   for (const [key, p] of before) if (!after.has(key)) changes.push(entry('remove', p));
   changes.sort((a, b) => (a.file + a.name < b.file + b.name ? -1 : a.file + a.name > b.file + b.name ? 1 : 0));
-  const objectFiles = new Set([...treeObjects(held), ...treeObjects(rendered)].map((p) => p.file));
+  const objectFiles = new Set([...heldObjects, ...renderedObjects].map((p) => p.file));
   const otherFiles = [...new Set([...held.keys(), ...rendered.keys()])]
     .filter((file) => !objectFiles.has(file) && held.get(file) !== rendered.get(file))
     .sort();

@@ -2,19 +2,21 @@
 // committed when the repository holds it already), then, through the cluster client the endpoint
 // chooses, Flux installed with the deploy key as its source, the runtime Secrets created from the
 // vault, and every Flux Kustomization waited for until Ready at the pushed commit.
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 import { resolve4, resolve6 } from 'node:dns/promises';
 import { openWorld, type World } from '@personal-cloud/infra';
 import { findLeaks } from '@personal-cloud/vault';
 import type { ClusterApi, KustomizationStatus } from '../cluster/cluster-api';
 import { chooseClusterApi } from '../cluster/choose-cluster-api';
 import { FLUX_VERSION } from '../cluster/flux-version';
+import { coldBucketRequest } from '../buckets/cold-buckets';
 import { commitTree, fetchRemote, filesAt, pushBranch } from '../gitops/gitops-clone';
 import { dnsRecords, formatRecords, missingRecords, type Resolve } from '../dns/dns-records';
 import { loadConfig, readTokens, readVars } from '../k8s-apps-inputs';
 import { planGitops, type GitopsPlan } from '../plan/gitops-plan';
 import { clusterDir } from '../render/flux-layout';
 import { renderTree } from '../render/render-tree';
+import { applyChangedSecrets } from './apply-changed-secrets';
 import { secretValues } from './secret-values';
 import { waitForKustomizations, type RunClock } from './wait-kustomizations';
 
@@ -35,7 +37,7 @@ export interface K8sAppsRun {
 const resolveWithSystem: Resolve = (host, type) => (type === 'A' ? resolve4(host) : resolve6(host));
 
 export interface PlannedGitops {
-  config: ClusterConfig & { gitops: NonNullable<ClusterConfig['gitops']> };
+  config: LayerConfig<'k8s-apps'> & { gitops: NonNullable<LayerConfig<'k8s-apps'>['gitops']> };
   files: Map<string, string>;
   plan: GitopsPlan;
   remoteUrl: string;
@@ -45,9 +47,10 @@ const realClock: RunClock = { now: Date.now, sleep: (ms) => new Promise((resolve
 
 /** Opens the world's cluster client and GitOps remote, runs `body`, and closes what it started. */
 async function withCluster<T>(
-  env: NodeJS.ProcessEnv,
+  run: K8sAppsRun,
   body: (api: ClusterApi, config: PlannedGitops['config'], world: World['kind']) => Promise<T>,
 ): Promise<T> {
+  const env = run.env ?? process.env;
   const config = await loadConfig(env);
   if (!config.gitops)
     throw new CloudError(
@@ -55,7 +58,17 @@ async function withCluster<T>(
     );
   const world = await openWorld(env);
   try {
-    return await body(await chooseClusterApi(world.endpoint), { ...config, gitops: config.gitops }, world.kind);
+    const api = await chooseClusterApi(world.endpoint, {
+      gitopsUrl: config.gitops.url,
+      readTokens: () => readTokens(env),
+      clock: run.clock ?? realClock,
+      env,
+    });
+    try {
+      return await body(api, { ...config, gitops: config.gitops }, world.kind);
+    } finally {
+      await api.close();
+    }
   } finally {
     await world.close();
   }
@@ -63,8 +76,7 @@ async function withCluster<T>(
 
 /** The render against what the GitOps repository holds, object by object. */
 export async function planK8sApps(run: K8sAppsRun = {}): Promise<PlannedGitops> {
-  const env = run.env ?? process.env;
-  return withCluster(env, async (api, config) => {
+  return withCluster(run, async (api, config) => {
     const remote = await api.gitopsRemote(config.gitops.branch);
     const clone = run.clone ?? GITOPS_CLONE_DIR;
     const base = await fetchRemote(clone, remote);
@@ -90,7 +102,7 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
   const clock = run.clock ?? realClock;
   const clone = run.clone ?? GITOPS_CLONE_DIR;
   const tokens = await readTokens(env);
-  return withCluster(env, async (api, config, world) => {
+  return withCluster(run, async (api, config, world) => {
     const tree = renderTree(config);
     // check refuses a leak too; provision must never push one, whatever ran before it.
     const leaks = findLeaks(
@@ -101,10 +113,23 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
       throw new CloudError(
         `the render holds the value of the vault's token ${leaks[0]!.token} in ${leaks[0]!.path}; nothing was pushed.`,
       );
+    // Named before anything is done: from the cold tier's phase on, its buckets need the S3 keys.
+    const buckets = coldBucketRequest(config, tokens);
     const remote = await api.gitopsRemote(config.gitops.branch);
     // Every value is resolved before anything is written, so a missing token stops the run early.
-    const secrets = secretValues(tree.secrets, tokens, remote);
+    // A restore's Secrets are the restore's to create, in the namespace it makes.
+    const secrets = secretValues(
+      tree.secrets.filter((s) => !s.forRestore),
+      tokens,
+      remote,
+    );
     const base = await fetchRemote(clone, remote);
+    // Before the push: backups and attic's chunks have somewhere to go once Flux applies them.
+    const created = buckets ? await api.ensureBuckets(buckets) : [];
+    if (created.length)
+      log(
+        `k8s-apps: created the cold tier's bucket${created.length === 1 ? '' : 's'} ${created.join(', ')} at ${buckets!.endpoint}.`,
+      );
     const plan = planGitops(base, await filesAt(clone, base), tree.files);
     const commit = await commitTree(clone, remote, base, tree.files, commitMessage(config, plan));
     if (commit) {
@@ -113,9 +138,7 @@ export async function provisionK8sApps(run: K8sAppsRun = {}): Promise<ProvisionR
     }
     const head = commit ?? base!;
     // Secrets first (the deploy key is Flux's source Secret), each only when its data changed.
-    const applied = await api.secretFingerprints();
-    const changed = secrets.filter((s) => applied.get(`${s.namespace}/${s.name}`) !== s.fingerprint);
-    for (const secret of changed) await api.applySecret(secret);
+    const changed = await applyChangedSecrets(api, secrets);
     const source = { url: remote.url, branch: config.gitops.branch, path: clusterDir(config) };
     const fluxInstalled = await api.ensureFlux({ version: FLUX_VERSION, source });
     if (fluxInstalled)
@@ -151,6 +174,6 @@ function summary(plan: GitopsPlan): string {
   return `${count('add')} added, ${count('change')} changed, ${count('remove')} removed`;
 }
 
-function commitMessage(config: ClusterConfig, plan: GitopsPlan): string {
+function commitMessage(config: LayerConfig<'k8s-apps'>, plan: GitopsPlan): string {
   return `k8s-apps: ${config.name} phase ${config.phase}: ${summary(plan)}`;
 }

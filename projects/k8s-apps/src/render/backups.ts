@@ -69,7 +69,7 @@ export function renderBackups(app: AppConfig, appObjects: readonly Manifest[], t
     };
     out.secrets.push(
       { namespace: app.name, name: repository, keys },
-      { namespace: restoreNamespace(app.name), name: repository, keys },
+      { namespace: restoreNamespace(app.name), name: repository, keys, forRestore: true },
     );
     out.sources.push(
       ReplicationSource.build({

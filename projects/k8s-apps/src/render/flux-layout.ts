@@ -8,7 +8,7 @@
 // restore/<app>/ is outside every Kustomization: restore applies it on demand.
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
-import type { ClusterConfig } from '@personal-cloud/cluster';
+import type { LayerConfig } from '@personal-cloud/cluster';
 import { built, type Manifest } from '../manifest/manifest';
 import { FLUX_NAMESPACE } from './platform-context';
 import type { RuntimeSecret } from './runtime-secrets';
@@ -51,7 +51,7 @@ export const STAGES = [
   { name: 'apps', path: 'apps', dependsOn: ['infra-configs'], file: 'apps.yaml', wait: false },
 ] as const;
 
-export function clusterDir(config: ClusterConfig): string {
+export function clusterDir(config: LayerConfig<'k8s-apps'>): string {
   return config.gitops?.path ?? `clusters/${config.name}`;
 }
 
@@ -78,21 +78,35 @@ function fluxKustomization(name: string, path: string, dependsOn: readonly strin
   );
 }
 
+/** What Flux's own sync follows: a git URL and branch, and the cluster's directory in it. */
+export interface FluxSyncSource {
+  url: string;
+  branch: string;
+  path: string;
+}
+
 /** Flux's own sync: the GitRepository of the config's gitops section and the Kustomization of the cluster's directory. */
-export function fluxSync(config: ClusterConfig & { gitops: NonNullable<ClusterConfig['gitops']> }): Manifest[] {
+export function fluxSync(
+  config: LayerConfig<'k8s-apps'> & { gitops: NonNullable<LayerConfig<'k8s-apps'>['gitops']> },
+): Manifest[] {
+  return fluxSyncObjects({ url: config.gitops.url, branch: config.gitops.branch, path: clusterDir(config) });
+}
+
+/** The same two objects for any source: render writes them to git, the Kubernetes client applies them at install. */
+export function fluxSyncObjects(source: FluxSyncSource): Manifest[] {
   return [
     built(
       new GitRepository({
         metadata: { name: FLUX_SOURCE, namespace: FLUX_NAMESPACE },
         spec: {
           interval: '1m',
-          url: config.gitops.url,
-          ref: { branch: config.gitops.branch },
+          url: source.url,
+          ref: { branch: source.branch },
           secretRef: { name: FLUX_SOURCE },
         },
       }),
     ),
-    fluxKustomization(FLUX_SOURCE, clusterDir(config), [], false),
+    fluxKustomization(FLUX_SOURCE, source.path, [], false),
   ];
 }
 

@@ -1,10 +1,10 @@
 // What a platform part (projects/k8s-apps/platform/<part>.ts) gets: the whole cluster's view.
-import type { ClusterConfig, NodeModel } from '@personal-cloud/cluster';
+import type { LayerConfig, NodeModel } from '@personal-cloud/cluster';
 import type { Rendered } from './runtime-secrets';
 import type { StorageTiers } from './storage-tiers';
 
 export interface PlatformContext {
-  config: ClusterConfig;
+  config: LayerConfig<'k8s-apps'>;
   tiers: StorageTiers;
   nodes: NodeModel[];
   issuer: string;

@@ -1,6 +1,6 @@
 // config → the whole GitOps tree, as file path → YAML text. Pure and deterministic: the same
 // config gives byte-identical files, and each app's files depend on that app alone.
-import { CloudError, nodesInPhase, type AppConfig, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, nodesInPhase, type AppConfig, type LayerConfig } from '@personal-cloud/cluster';
 import { APP_MODULES } from '../../apps/index';
 import { issuerName } from '../../platform/certificate-issuers';
 import { CONFIGS, CONTROLLERS } from '../../platform/index';
@@ -43,11 +43,11 @@ function writeDirectory(files: Map<string, string>, dir: string, objects: readon
   files.set(`${dir}/kustomization.yaml`, toYamlDocuments([kustomizeFile(names)]));
 }
 
-function activeApps(config: ClusterConfig): AppConfig[] {
+function activeApps(config: LayerConfig<'k8s-apps'>): AppConfig[] {
   return config.apps.filter((app) => app.fromPhase <= config.phase);
 }
 
-export function renderTree(config: ClusterConfig): RenderedTree {
+export function renderTree(config: LayerConfig<'k8s-apps'>): RenderedTree {
   if (!config.gitops)
     throw new CloudError(
       'gitops: the k8s-apps layer needs the GitOps repository Flux follows: set gitops: { url, branch, path } in the config',

@@ -14,6 +14,11 @@ export interface RuntimeSecret {
   namespace: string;
   name: string;
   keys: Record<string, SecretSource>;
+  /**
+   * Created by `restore`, not `provision`: its namespace (`<app>-restore`) exists only once a
+   * restore makes it, and a Secret cannot be created in a namespace that does not exist.
+   */
+  forRestore?: true;
 }
 
 /** What an app module or a platform part renders: objects for git, and the Secrets they reference. */

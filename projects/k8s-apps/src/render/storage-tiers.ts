@@ -1,7 +1,7 @@
 // The storage tiers of the seed, as this layer sees them: hot is a node's own NVMe, warm is the
 // 500 GB volume on every worker (both through k3s's local-path provisioner, so node-bound), a
 // movable claim is a new hcloud CSI volume, and cold is S3 for backups only.
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 
 export interface StorageTiers {
   hot: { storageClass: string; path: string; nodeLabels: Record<string, string>; osReserveGb: number };
@@ -11,7 +11,7 @@ export interface StorageTiers {
   cold?: { endpoint: string; region: string; backupsBucket: string; cacheBucket: string };
 }
 
-export function storageTiers(config: ClusterConfig): StorageTiers {
+export function storageTiers(config: LayerConfig<'k8s-apps'>): StorageTiers {
   const { hot, warm, cold } = config.storage;
   const volumes = config.pools.flatMap((pool) => pool.volumes);
   const volume = volumes.find((v) => v.name === warm.volume);

@@ -3,7 +3,7 @@
 // the scratch namespace `<app>-restore` (a new claim beside the app) or, in place, the app's own
 // namespace with each destination restoring into the app's existing claim (`destinationPVC`).
 // Pure: the objects and the Secrets their mover needs.
-import { CloudError, type ClusterConfig } from '@personal-cloud/cluster';
+import { CloudError, type LayerConfig } from '@personal-cloud/cluster';
 import { treeObjects } from '../check/tree-objects';
 import { ReplicationDestination } from '../manifest/crds/volsync';
 import type { Manifest } from '../manifest/manifest';
@@ -29,7 +29,7 @@ export interface RestorePlan {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-export function planRestore(config: ClusterConfig, tree: RenderedTree, request: RestoreRequest): RestorePlan {
+export function planRestore(config: LayerConfig<'k8s-apps'>, tree: RenderedTree, request: RestoreRequest): RestorePlan {
   const byApp = new Map<string, Manifest[]>();
   for (const placed of treeObjects(tree.files)) {
     const app = /^restore\/([^/]+)\//.exec(placed.file)?.[1];

@@ -5,6 +5,7 @@ import { CloudError } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { chooseClusterApi } from '../cluster/choose-cluster-api';
 import { loadConfig, readTokens } from '../k8s-apps-inputs';
+import { applyChangedSecrets } from '../provision/apply-changed-secrets';
 import { secretValues } from '../provision/secret-values';
 import type { RunClock } from '../provision/wait-kustomizations';
 import { renderTree } from '../render/render-tree';
@@ -35,38 +36,47 @@ export async function restoreApp(run: RestoreRun): Promise<RestoreResult> {
   const secrets = secretValues(plan.secrets, await readTokens(env), { knownHosts: '' });
   const world = await openWorld(env);
   try {
-    const api = await chooseClusterApi(world.endpoint);
-    if (plan.objects.some((o) => o.kind === 'Namespace'))
-      await api.apply(plan.objects.filter((o) => o.kind === 'Namespace'));
-    for (const secret of secrets) await api.applySecret(secret);
-    await api.apply(plan.objects.filter((o) => o.kind !== 'Namespace'));
-    const deadline = started + (run.timeoutMs ?? 60 * 60_000);
-    const restored: RestoreResult['restored'] = [];
-    for (const destination of plan.destinations) {
-      for (;;) {
-        const status = await api.replicationDestination(plan.namespace, destination.name);
-        if (status?.lastManualSync === `restore-${started}` && status.lastSyncTime) {
-          if (status.result === 'Failed')
+    const api = await chooseClusterApi(world.endpoint, {
+      gitopsUrl: config.gitops?.url ?? '',
+      readTokens: () => readTokens(env),
+      clock: run.clock,
+      env,
+    });
+    try {
+      if (plan.objects.some((o) => o.kind === 'Namespace'))
+        await api.apply(plan.objects.filter((o) => o.kind === 'Namespace'));
+      await applyChangedSecrets(api, secrets);
+      await api.apply(plan.objects.filter((o) => o.kind !== 'Namespace'));
+      const deadline = started + (run.timeoutMs ?? 60 * 60_000);
+      const restored: RestoreResult['restored'] = [];
+      for (const destination of plan.destinations) {
+        for (;;) {
+          const status = await api.replicationDestination(plan.namespace, destination.name);
+          if (status?.lastManualSync === `restore-${started}` && status.lastSyncTime) {
+            if (status.result === 'Failed')
+              throw new CloudError(
+                `the restore of ${run.request.app}'s claim ${destination.claim} into ${plan.namespace} failed: ${status.message}.`,
+              );
+            restored.push({
+              claim: destination.claim,
+              namespace: plan.namespace,
+              capacity: destination.capacity,
+              message: status.message,
+              lastSyncTime: status.lastSyncTime,
+            });
+            break;
+          }
+          if (run.clock.now() >= deadline)
             throw new CloudError(
-              `the restore of ${run.request.app}'s claim ${destination.claim} into ${plan.namespace} failed: ${status.message}.`,
+              `the restore of ${run.request.app}'s claim ${destination.claim} into ${plan.namespace} has not finished after ${Math.round((run.timeoutMs ?? 3_600_000) / 1000)} s; ReplicationDestination ${plan.namespace}/${destination.name} is still syncing.`,
             );
-          restored.push({
-            claim: destination.claim,
-            namespace: plan.namespace,
-            capacity: destination.capacity,
-            message: status.message,
-            lastSyncTime: status.lastSyncTime,
-          });
-          break;
+          await run.clock.sleep(run.pollMs ?? 1000);
         }
-        if (run.clock.now() >= deadline)
-          throw new CloudError(
-            `the restore of ${run.request.app}'s claim ${destination.claim} into ${plan.namespace} has not finished after ${Math.round((run.timeoutMs ?? 3_600_000) / 1000)} s; ReplicationDestination ${plan.namespace}/${destination.name} is still syncing.`,
-          );
-        await run.clock.sleep(run.pollMs ?? 1000);
       }
+      return { plan, restored, durationMs: run.clock.now() - started };
+    } finally {
+      await api.close();
     }
-    return { plan, restored, durationMs: run.clock.now() - started };
   } finally {
     await world.close();
   }

@@ -3,7 +3,7 @@
 // on every kustomization directory.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { CloudError } from '@personal-cloud/cluster';
+import { CloudError, type ConfigSource } from '@personal-cloud/cluster';
 import { checkTree } from '../check/check-tree';
 import { kustomizationDirectories, kustomizeBuildProblems } from '../check/kustomize-build';
 import { loadConfig, readTokens, RENDER_DIR } from '../k8s-apps-inputs';
@@ -25,8 +25,9 @@ export async function readTree(root: string): Promise<Map<string, string>> {
 export async function checkRendered(
   root = RENDER_DIR,
   env: NodeJS.ProcessEnv = process.env,
+  from: ConfigSource = 'config file',
 ): Promise<{ files: number; kustomizations: number }> {
-  const config = await loadConfig(env);
+  const config = await loadConfig(env, from);
   const files = await readTree(root);
   // What provision will create comes from the same modules that wrote the tree.
   const { secrets } = renderTree(config);
@@ -41,6 +42,6 @@ export async function checkRendered(
 }
 
 export async function run(): Promise<void> {
-  const { files, kustomizations } = await checkRendered();
+  const { files, kustomizations } = await checkRendered(RENDER_DIR, process.env, 'slice');
   console.log(`k8s-apps: ${files} files valid; ${kustomizations} kustomizations build; no vault token in any file.`);
 }

@@ -18,7 +18,7 @@ export async function writeTree(root: string, files: ReadonlyMap<string, string>
 }
 
 export async function run(): Promise<void> {
-  const config = await loadConfig();
+  const config = await loadConfig(process.env, 'slice');
   const tree = renderTree(config);
   await writeTree(RENDER_DIR, tree.files);
   console.log(

@@ -29,6 +29,8 @@ const COMPONENT: Record<string, string> = {
   'apply-secret': 'kube-apiserver',
   'flux-reconcile': 'source-controller',
   apply: 'kube-apiserver',
+  // Hetzner's object storage is outside the cluster: it answers whatever etcd's state.
+  'create-bucket': 'object-storage',
 };
 
 /** How long the sandbox's VolSync takes to restore a claim, on the sandbox's clock. */
@@ -76,6 +78,7 @@ export class ClusterApiModel {
       this.journal(started, step, node, args, outcome, message);
       return { step, outcome, ...(message ? { message } : {}), ...(result === undefined ? {} : { result }) };
     };
+    if (step === 'create-bucket') return answer('ok', undefined, this.createBucket(args, started));
     const view = this.machines.snapshot().cluster;
     if (!view.quorum)
       return answer(
@@ -132,6 +135,21 @@ export class ClusterApiModel {
     }
     this.save(state);
     return { applied: keys };
+  }
+
+  /** S3's CreateBucket: a bucket this account owns already is success, as BucketAlreadyOwnedByYou is. */
+  private createBucket(args: Record<string, unknown>, now: number): { created: boolean } {
+    if ('credentials' in args || 'secretAccessKey' in args)
+      throw new StepArgumentError("takes a bucket's name and endpoint, never the S3 keys");
+    const name = text(args, 'name');
+    // S3's bucket naming rules, as Hetzner applies them: 3–63 of a-z, 0-9, '.', '-', starting and ending alphanumeric.
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name))
+      throw new StepArgumentError(`"${name}" is not a valid bucket name (3-63 of a-z, 0-9, ".", "-")`);
+    const state = this.state();
+    if (state.buckets[name]) return { created: false };
+    state.buckets[name] = { endpoint: text(args, 'endpoint'), createdAt: new Date(now).toISOString() };
+    this.save(state);
+    return { created: true };
   }
 
   /** The restic mover needs its repository Secret in the destination's namespace; without it the restore fails, as VolSync's would. */

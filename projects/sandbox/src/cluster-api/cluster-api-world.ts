@@ -1,6 +1,7 @@
 // The cluster's API side as the sandbox keeps it, under the machine world's `extensions['k8s-apps']`:
 // whether Flux is installed and from which source, the Secrets created (names and keys, never
-// values: the sandbox is never sent a value), and each Flux Kustomization's last condition.
+// values: the sandbox is never sent a value), each Flux Kustomization's last condition, and the
+// object storage's buckets the layer created.
 
 export const CLUSTER_API_OWNER = 'k8s-apps';
 
@@ -55,6 +56,8 @@ export interface ClusterApiState {
   applied: Record<string, unknown>;
   /** `<namespace>/<name>` → the restore a ReplicationDestination started. */
   restores: Record<string, RestoreRecord>;
+  /** The object storage's buckets (the cold tier), by name: where, and when they were created. */
+  buckets: Record<string, { endpoint: string; createdAt: string }>;
 }
 
 export function emptyClusterApiState(): ClusterApiState {
@@ -66,5 +69,6 @@ export function emptyClusterApiState(): ClusterApiState {
     revision: null,
     applied: {},
     restores: {},
+    buckets: {},
   };
 }

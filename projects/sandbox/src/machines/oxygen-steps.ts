@@ -4,11 +4,15 @@
 // agent keeps trying to reach its server: it counts as Ready once the cluster has quorum, whenever
 // that is, and it never becomes an etcd member. What the builder runs is kept under
 // `extensions.builder`, by machine name (see the sandbox README, "Machines").
+import { createHash } from 'node:crypto';
+import { toNixBase32 } from '../binary-cache/nix-base32';
 import type { MachineDurations } from './machine-durations';
 import { StepArgumentError, StepFailure, type StepContext, type StepHandler } from './machine-steps';
 
 export interface OxygenRecord {
   container: { image: string; cpus: number; memoryGb: number; startedAt: number } | null;
+  /** When the push loop last uploaded (the model's: the last cache check that found the container running). */
+  lastPushAt?: number;
   agent: { serverAddr: string; labels: Record<string, string>; taints: string[] } | null;
 }
 
@@ -48,6 +52,8 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
         container: record?.container ? { running: true, image: record.container.image } : null,
         nixVersion: record?.container ? SANDBOX_BUILDER_NIX : null,
         nixFreeBytes: record?.container ? SANDBOX_NIX_FREE_BYTES : null,
+        lastPushAgeSeconds:
+          record?.lastPushAt === undefined ? null : Math.round((context.now - record.lastPushAt) / 1000),
         k3s: machine.k3s
           ? {
               role: machine.k3s.role,
@@ -91,5 +97,29 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
       : null;
     machine.os = { generation, deployedAt: now };
     return { durationMs };
+  },
+
+  /**
+   * Provision's cache check, as the model sees it: Oxygen adds a small path to its builder's
+   * store, and its push loop (which runs with the container) uploads it to the cache, signed.
+   * The model has no cache of its own: it answers from the container's state, and the journal
+   * keeps the step.
+   */
+  'oxygen-cache-check'(context) {
+    requireOutsideHetzner(context, 'oxygen-cache-check');
+    const { machine, args } = context;
+    const generation = args.generation;
+    if (typeof generation !== 'string' || !generation)
+      throw new StepArgumentError('needs "generation" as a non-empty string');
+    const record = records(context)[machine.name];
+    if (record?.container) record.lastPushAt = context.now;
+    const hash = toNixBase32(createHash('sha256').update(generation).digest()).slice(0, 32);
+    return {
+      durationMs: context.durations.probe,
+      result: {
+        storePath: `/nix/store/${hash}-personal-cloud-cache-probe`,
+        pushed: Boolean(record?.container),
+      },
+    };
   },
 };

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ClusterConfig } from '@personal-cloud/cluster';
+import { type ClusterConfig, ensureTypeScriptImports } from '@personal-cloud/cluster';
 import { VaultError } from '../vault-error';
 import { KEY_SPECS_FILE, type KeySpec, type KeySpecSource } from './key-spec';
 
@@ -21,6 +21,7 @@ export async function collectKeySpecs(projectsDir: string, config: ClusterConfig
     .map((e) => e.name)
     .sort();
   const found: LayerKeySpecs[] = [];
+  await ensureTypeScriptImports();
   for (const project of projects) {
     const file = join(projectsDir, project, KEY_SPECS_FILE);
     if (!existsSync(file)) continue;

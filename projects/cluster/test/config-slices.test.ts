@@ -1,0 +1,71 @@
+// A layer's slice of the config as cluster:render writes it and the layer reads it back: exactly
+// the listed fields, the vars.* references intact, and a missing or damaged file named in one
+// sentence with the command that makes it.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  configSlice,
+  isVarRef,
+  LAYER_CONFIG_FIELDS,
+  loadLayerConfig,
+  parseClusterConfig,
+  SLICE_LAYERS,
+  sliceFile,
+  sliceJson,
+  vars,
+  varPath,
+} from '../src';
+import { seedConfig } from './fixtures';
+
+const config = parseClusterConfig({
+  ...seedConfig(),
+  operator: { sshPublicKey: vars.OPERATOR.ssh_public_key, address: vars.OPERATOR.address },
+});
+
+function workspaceWith(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'pc-slices-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(root, file, '..'), { recursive: true });
+    writeFileSync(join(root, file), text);
+  }
+  return root;
+}
+
+describe('config slices', () => {
+  it('holds each layer’s listed fields and no other', () => {
+    for (const layer of SLICE_LAYERS)
+      expect(Object.keys(configSlice(config, layer)).sort()).toEqual(
+        LAYER_CONFIG_FIELDS[layer].filter((field) => config[field] !== undefined).sort(),
+      );
+    expect(configSlice(config, 'hosts')).not.toHaveProperty('apps');
+  });
+
+  it('reads back what cluster:render wrote, vars references included', () => {
+    const root = workspaceWith(
+      Object.fromEntries(SLICE_LAYERS.map((layer) => [sliceFile(layer), sliceJson(config, layer)])),
+    );
+    for (const layer of SLICE_LAYERS)
+      expect(JSON.stringify(loadLayerConfig(layer, root))).toBe(JSON.stringify(configSlice(config, layer)));
+    const { operator } = loadLayerConfig('infra', root);
+    expect(isVarRef(operator.sshPublicKey) && varPath(operator.sshPublicKey)).toBe('OPERATOR.ssh_public_key');
+  });
+
+  it('names a missing slice and the command that makes it', () => {
+    expect(() => loadLayerConfig('hosts', workspaceWith({}))).toThrow(
+      'dist/cluster/render/slices/hosts.json does not exist: `npx nx run cluster:render` makes it from the config.',
+    );
+  });
+
+  it('names a damaged slice in one sentence', () => {
+    expect(() => loadLayerConfig('infra', workspaceWith({ [sliceFile('infra')]: '{"name": ' }))).toThrow(
+      'dist/cluster/render/slices/infra.json is not valid JSON: `npx nx run cluster:render` makes it from the config.',
+    );
+    const stale = JSON.parse(sliceJson(config, 'infra'));
+    delete stale.pools;
+    expect(() => loadLayerConfig('infra', workspaceWith({ [sliceFile('infra')]: JSON.stringify(stale) }))).toThrow(
+      /^dist\/cluster\/render\/slices\/infra\.json is not infra's slice of the config \(pools: .*\): `npx nx run cluster:render` makes it from the config\.$/,
+    );
+  });
+});
