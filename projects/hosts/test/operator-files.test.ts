@@ -86,7 +86,7 @@ describe('the ssh config', () => {
       }),
     ).toBe(
       [
-        '# personal-cloud pc: the nodes of phase 4, over Tailscale. Paste into ~/.ssh/config, or save and `Include` it.',
+        '# Cluster pc: the nodes of phase 4, over Tailscale. Paste into ~/.ssh/config, or save and `Include` it.',
         '# Host keys from the vault: /home/o/.ssh/personal-cloud/pc.known_hosts.',
         '# ~/.ssh/id_ed25519 must be the private half of ssh-ed25519 AAAAop operator',
         '',

@@ -23,7 +23,7 @@ export interface SshConfigInput {
 
 export function sshConfigText(input: SshConfigInput): string {
   const lines = [
-    `# personal-cloud ${input.cluster}: the nodes of phase ${input.phase}, over Tailscale. Paste into ~/.ssh/config, or save and \`Include\` it.`,
+    `# Cluster ${input.cluster}: the nodes of phase ${input.phase}, over Tailscale. Paste into ~/.ssh/config, or save and \`Include\` it.`,
     `# Host keys from the vault: ${input.knownHostsPath}.`,
     ...(input.operatorPublicKey
       ? [`# ${input.identityFile} must be the private half of ${input.operatorPublicKey}`]
