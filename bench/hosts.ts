@@ -16,7 +16,7 @@ import shipped from '../cluster.config';
 import { keySpecs } from '../projects/hosts/src/key-specs';
 import { scheduleLowerBound, type StepDurations } from '../projects/hosts/src/plan/schedule-bound';
 import { planHostsRun, provisionHosts } from '../projects/hosts/src/provision/provision-hosts';
-import { PlainProgress } from '../projects/infra/src/ui/progress';
+import { PlainProgress } from '@personal-cloud/layer-kit';
 import { median } from '../tools/test-support/growth';
 import { startBenchSandbox } from './bench-sandbox';
 import { spread, verdict } from './figures';

@@ -25,7 +25,7 @@ import { changeDependencies } from '../projects/infra/src/reconcile/dependencies
 import { observedKey } from '../projects/infra/src/reconcile/observed';
 import { planChanges } from '../projects/infra/src/reconcile/plan-changes';
 import type { Plan } from '../projects/infra/src/reconcile/plan-types';
-import { PlainProgress } from '../projects/infra/src/ui/progress';
+import { PlainProgress } from '@personal-cloud/layer-kit';
 import { observedTwin } from '../projects/infra/test/fixtures';
 import { growthPer10x, median } from '../tools/test-support/growth';
 import { startBenchSandbox } from './bench-sandbox';

@@ -9,9 +9,8 @@ import type { DeployedNode } from './reconcile/guards';
 import type { Plan } from './reconcile/plan-types';
 import { reconcile, type ReconcileResult } from './reconcile/reconcile';
 import { InfraBook } from './state/infra-book';
-import { StateRecorder } from './state/state-recorder';
 import { stopAtSafePoint } from './stop-at-safe-point';
-import { createProgress, type Progress } from './ui/progress';
+import { createProgress, StateRecorder, type Progress } from '@personal-cloud/layer-kit';
 
 export interface RunOptions {
   env: NodeJS.ProcessEnv;

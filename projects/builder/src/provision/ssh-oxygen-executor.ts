@@ -6,7 +6,7 @@
 // else the operator's own known_hosts; never a key it has not seen.
 import { spawn } from 'node:child_process';
 import { $, type ProcessOutput } from 'zx';
-import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/layer-kit';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { checkCache, type CacheCheckPacing, type CacheLine, type NixRunner } from './cache-check';
 import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';

@@ -3,7 +3,7 @@
 // SSH trusts exactly the node's host key from the vault (StrictHostKeyChecking, a known_hosts
 // file of its own) and the operator's key; both files live in the vault's secure temp folder.
 import { $, type ProcessOutput } from 'zx';
-import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/layer-kit';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import { extraFilesScript } from '../provision/extra-files';

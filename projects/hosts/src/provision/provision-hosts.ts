@@ -3,7 +3,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CloudError, hetznerName, type ConfigSource } from '@personal-cloud/cluster';
-import { createProgress, openWorld, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/infra';
+import { openWorld } from '@personal-cloud/infra';
+import { createProgress, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/layer-kit';
 import type { VaultSession } from '@personal-cloud/vault';
 import { chooseExecutor } from '../executor/choose-executor';
 import { MachineStepError, type MachineExecutor, type MachineTarget } from '../executor/machine-executor';

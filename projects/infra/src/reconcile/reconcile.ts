@@ -5,7 +5,7 @@
 import { CloudError, type DesiredResource } from '@personal-cloud/cluster';
 import type { HcloudClient } from '../hcloud/client';
 import type { InfraBook } from '../state/infra-book';
-import type { Progress } from '../ui/progress';
+import type { Progress } from '@personal-cloud/layer-kit';
 import { applyPlan, isFatal } from './apply-plan';
 import { guardDeployedServers, guardPlan, type DeployedNode } from './guards';
 import { listCluster } from './list-cluster';
