@@ -13,6 +13,7 @@ import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
 import type { OxygenHandover } from './oxygen-handover';
 import type { OxygenTeardown } from './oxygen-teardown';
 import type { Kubectl } from './kubectl';
+import { BUILDER_WORKLOAD } from '../render/builder-workload';
 import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
 import type { OxygenTarget } from './oxygen-executor';
 import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
@@ -175,7 +176,8 @@ export class SshOxygenExecutor implements OxygenExecutor {
       const secret = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: handover.secret, data: handover.secret.data };
       await cluster(['apply', '-f', '-'], `${handover.workload}---\n${JSON.stringify({ ...secret, metadata: { namespace: handover.secret.namespace, name: handover.secret.name } })}\n`);
     } else {
-      await cluster(['delete', '--ignore-not-found', '--wait=true', '-f', '-'], handover.workload);
+      const { namespace, name } = handover.secret;
+      await cluster(['delete', '--ignore-not-found', '--wait=true', '-n', namespace, `deployment/${BUILDER_WORKLOAD.name}`, `secret/${name}`], '');
       for (const command of handover.onOxygen) await this.ssh(target, command, command);
     }
   }

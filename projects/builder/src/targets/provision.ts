@@ -10,6 +10,7 @@ import { builderKeys } from '../keys/builder-keys';
 import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment } from '../provision/oxygen-deployment';
 import { provisionOxygen } from '../provision/provision-oxygen';
+import { handOverIfPlanned } from '../provision/hand-over';
 import { cacheUrlOf } from '../render/render-builder';
 import { readRendered, RENDER_DIR } from './render';
 
@@ -53,6 +54,14 @@ export async function run(): Promise<void> {
       const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
       for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
     }
+    if (outcome !== 'unreachable' && oxygen.roles.includes('builder'))
+      await handOverIfPlanned(executor, target, {
+        managedBy: oxygen.builder.managedBy,
+        roles: oxygen.roles,
+        rendered,
+        files: deployment.files,
+        log: (line) => console.log(line),
+      });
   } finally {
     await executor.close();
     await world.close();

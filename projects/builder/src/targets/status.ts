@@ -71,7 +71,7 @@ async function cacheAnswers(url: string): Promise<StatusInput['cache']> {
 }
 
 /** The generation provision would deploy from what render made; null when render is not complete. */
-async function renderedGeneration(
+export async function renderedGeneration(
   input: Omit<OxygenDeploymentInput, 'rendered' | 'k3sTokenName'>,
 ): Promise<string | null> {
   if (!existsSync(join(RENDER_DIR, MANIFEST))) return null;
