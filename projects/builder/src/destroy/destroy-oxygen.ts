@@ -8,7 +8,7 @@ import type { Kubectl } from '../provision/kubectl';
 
 /** Deletes a Node object through the cluster's API; whether it existed. Throws OxygenStepError when no server answers. */
 export interface NodeRemover {
-  deleteNode(node: string, servers: readonly { name: string; serverId: number }[]): Promise<boolean>;
+  deleteNode(node: string, servers: readonly { name: string; serverId: number | null }[]): Promise<boolean>;
 }
 
 /** `kubectl delete node` with the vault's kubeconfig; null when the vault has none. */
@@ -29,7 +29,7 @@ export interface DestroyOxygenInput {
   purgeStore: boolean;
   /** Whether Oxygen is a k3s agent (the worker role): only then is there a Node to delete. */
   worker: boolean;
-  servers: readonly { name: string; serverId: number }[];
+  servers: readonly { name: string; serverId: number | null }[];
 }
 
 export async function destroyOxygen(

@@ -63,10 +63,9 @@ export function planOxygen(input: OxygenPlanInput): OxygenPlan {
   // A deploy restarts the builder's unit, so after one the unit runs it until the next handover.
   const runsAs = deploys ? 'unit' : probe.runsAs;
   const ready = probe.k3s?.ready === true && !deploys;
+  // The config refuses managedBy 'kubernetes' without the worker role: Oxygen is then a node.
   if (builder && input.managedBy === 'kubernetes') {
-    if (!worker)
-      actions.push({ action: 'wait', detail: 'managedBy is kubernetes, but Oxygen is no node without the worker role; the unit keeps the builder' });
-    else if (runsAs !== 'workload')
+    if (runsAs !== 'workload')
       actions.push(
         ready
           ? { action: 'handover', detail: 'stop the builder unit, start the workload pinned to Oxygen, keep the store (/nix)' }

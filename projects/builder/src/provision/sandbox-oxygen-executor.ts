@@ -82,7 +82,7 @@ export class SandboxOxygenExecutor implements OxygenExecutor {
    * `kubectl delete node` through the first k3s server of `servers` that answers (a Hetzner
    * machine of the model); whether the cluster held the node. Throws when no server answers.
    */
-  async deleteNode(node: string, servers: readonly { name: string; serverId: number }[]): Promise<boolean> {
+  async deleteNode(node: string, servers: readonly { name: string; serverId: number | null }[]): Promise<boolean> {
     const reasons: string[] = [];
     for (const server of servers) {
       try {
