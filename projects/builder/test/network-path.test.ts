@@ -56,6 +56,13 @@ describe('the network path check', () => {
     expect(result.ran).toContain('Oxygen on its Tailscale address');
   });
 
+  it('on a first run, before infra made the servers, does not fault the join address of a pending server', () => {
+    const first = input();
+    first.hosts = { nodes: {}, pending: [{ node: 'master-1', missingVars: [] }] };
+    expect(networkPathProblems(first)).toMatchObject({ problems: [] });
+    expect(networkPathProblems(first).ran).toContain('0 Hetzner node(s) on their private addresses and 1 not rendered yet');
+  });
+
   it('names the agent field that leaves the chosen path', () => {
     const at = input();
     at.agent = { ...at.agent, 'node-ip': '192.168.1.5', 'flannel-iface': 'eth0', server: 'https://100.64.0.1:6443' };

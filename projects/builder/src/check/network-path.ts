@@ -52,14 +52,18 @@ export function networkPathProblems(input: NetworkPathInput): { problems: string
       `${agentFile}: flannel-iface is "${agent['flannel-iface']}", not ${OXYGEN_K3S.flannelIface}: flannel's VXLAN on Oxygen must run over the tailnet (MTU ${TAILNET.mtu}, pods ${TAILNET.mtu - TAILNET.vxlanOverhead}).`,
     );
 
-  const nodes = Object.entries(((input.hosts as { nodes?: unknown })?.nodes ?? {}) as Record<string, HostsJsonNode>);
+  const hosts = input.hosts as { nodes?: unknown; pending?: { node: string }[] };
+  const nodes = Object.entries((hosts?.nodes ?? {}) as Record<string, HostsJsonNode>);
+  // Nodes infra has not created yet are pending in hosts.json (a first run checks before infra
+  // provisions): the server Oxygen joins through may be one of them, and is checked once rendered.
+  const pending = hosts?.pending?.length ?? 0;
   const serverAddress = /^https:\/\/([^/:]+):6443$/.exec(agent.server)?.[1];
   const joined = nodes.find(([, n]) => n.k3s?.role === 'server' && n.addresses?.privateIpv4 === serverAddress);
-  if (!joined)
+  if (!joined && !pending)
     problems.push(
       `${agentFile}: server is "${agent.server}", which is no k3s server's private address in ${hostsFile}; Oxygen joins through a server's private address, which the subnet route reaches.`,
     );
-  else if (!joined[1].k3s?.tlsSans?.includes(serverAddress!))
+  else if (joined && !joined[1].k3s?.tlsSans?.includes(serverAddress!))
     problems.push(
       `${hostsFile}: nodes.${joined[0]}.k3s.tlsSans lacks ${serverAddress}, the address Oxygen's agent joins through, so its certificate would be refused.`,
     );
@@ -100,6 +104,6 @@ export function networkPathProblems(input: NetworkPathInput): { problems: string
     );
   return {
     problems,
-    ran: `the network path (Oxygen on its Tailscale address, ${nodes.length} Hetzner node(s) on their private addresses, flannel over ${OXYGEN_K3S.flannelIface}, the agent tied to tailscaled)`,
+    ran: `the network path (Oxygen on its Tailscale address, ${nodes.length} Hetzner node(s) on their private addresses${pending ? ` and ${pending} not rendered yet` : ''}, flannel over ${OXYGEN_K3S.flannelIface}, the agent tied to tailscaled)`,
   };
 }
