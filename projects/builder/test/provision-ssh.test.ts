@@ -13,6 +13,7 @@ import { GENERATION_MARKER, oxygenDeployment, type OxygenDeployment } from '../s
 import { OxygenStepError, type OxygenTarget } from '../src/provision/oxygen-executor';
 import { provisionOxygen } from '../src/provision/provision-oxygen';
 import { SshOxygenExecutor } from '../src/provision/ssh-oxygen-executor';
+import { oxygenTeardown } from '../src/provision/oxygen-teardown';
 import { renderAt } from './fixtures';
 import { SSHD, startLoopbackSshd, type LoopbackSshd } from './loopback-sshd';
 
@@ -263,5 +264,26 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
 
   it("reads the last push's age from the push loop's journal on Oxygen", async () => {
     expect((await executor.probe(target)).lastPushAgeSeconds).toBe(120);
+  });
+
+  it('destroy: stops the units, removes the container, image, files and marker, and keeps the store', async () => {
+    for (const file of [GENERATION_MARKER, '/var/lib/personal-cloud/builder/keys/ssh_host_ed25519_key', '/etc/personal-cloud/builder/nix.conf']) {
+      await mkdir(join(oxygenRoot(), file, '..'), { recursive: true });
+      await writeFile(join(oxygenRoot(), file), 'x\n');
+    }
+    await writeFile(join(dir, 'calls.log'), '');
+    await executor.teardown(target, oxygenTeardown(false));
+    expect(await calls()).toEqual([
+      'systemctl disable --now personal-cloud-builder-push.service',
+      'systemctl disable --now personal-cloud-builder.service',
+      'systemctl disable --now personal-cloud-k3s-agent.service',
+      'podman rm --force --ignore personal-cloud-builder',
+      'podman rmi --force --ignore localhost/personal-cloud-builder:1',
+      'systemctl daemon-reload',
+    ]);
+    expect(existsSync(join(oxygenRoot(), '/var/lib/personal-cloud/builder/keys'))).toBe(false);
+    expect(existsSync(join(oxygenRoot(), '/etc/personal-cloud/builder'))).toBe(false);
+    expect(existsSync(join(oxygenRoot(), GENERATION_MARKER))).toBe(false);
+    expect(await executor.generation(target)).toBeNull();
   });
 });

@@ -1,25 +1,24 @@
 // What builder:destroy runs on Oxygen, in order: the units stopped and removed, the container and
-// its image gone, the agent's files removed, the generation marker last. Every command tolerates
+// its image gone, the agent's files removed, the generation marker last (the executor's part). Every command tolerates
 // what is already gone, so a teardown that stopped half way runs again. The /nix volume (the
 // store) is kept unless the operator purges it. Pure.
 import { OXYGEN_KEYS_DIR } from '../keys/builder-keys';
 import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
-import { GENERATION_MARKER } from './oxygen-deployment';
 
 export interface OxygenTeardown {
   purgeStore: boolean;
+  /** Run first, in order: the units stopped, the container, its image (and with purgeStore the volume) removed. */
   commands: string[];
+  /** Then removed (rm -rf); the executor's root applies to them as to a deploy's files. */
+  paths: string[];
+  /** Then run: systemd forgets the removed units. The generation marker is removed last. */
+  after: string[];
 }
 
 /** The units this layer puts on Oxygen, the push loop first (it is bound to the builder's). */
 export const OXYGEN_UNITS = [PUSH.unit, BUILDER.unit, OXYGEN_K3S.unit] as const;
 
 export function oxygenTeardown(purgeStore: boolean): OxygenTeardown {
-  const files = [
-    ...OXYGEN_UNITS.map((unit) => `/etc/systemd/system/${unit}`),
-    OXYGEN_K3S.configFile,
-    OXYGEN_K3S.tokenFile,
-  ];
   return {
     purgeStore,
     commands: [
@@ -30,9 +29,14 @@ export function oxygenTeardown(purgeStore: boolean): OxygenTeardown {
       ...(purgeStore
         ? [`if podman volume exists ${BUILDER.nixVolume}; then podman volume rm --force ${BUILDER.nixVolume}; fi`]
         : []),
-      `rm -rf ${[...files, OXYGEN_KEYS_DIR, BUILDER.configDir].join(' ')}`,
-      'systemctl daemon-reload',
-      `rm -f ${GENERATION_MARKER}`,
     ],
+    paths: [
+      ...OXYGEN_UNITS.map((unit) => `/etc/systemd/system/${unit}`),
+      OXYGEN_K3S.configFile,
+      OXYGEN_K3S.tokenFile,
+      OXYGEN_KEYS_DIR,
+      BUILDER.configDir,
+    ],
+    after: ['systemctl daemon-reload'],
   };
 }

@@ -65,7 +65,12 @@ export class SandboxOxygenExecutor implements OxygenExecutor {
   }
 
   async teardown(target: OxygenTarget, teardown: OxygenTeardown): Promise<void> {
-    await this.step('oxygen-teardown', target, { purgeStore: teardown.purgeStore, commands: teardown.commands });
+    await this.step('oxygen-teardown', target, {
+      purgeStore: teardown.purgeStore,
+      commands: teardown.commands,
+      paths: teardown.paths,
+      after: teardown.after,
+    });
   }
 
   /** One step: the model has no workloads of its own; it records who runs the container. */

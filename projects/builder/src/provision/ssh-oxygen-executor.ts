@@ -154,8 +154,16 @@ export class SshOxygenExecutor implements OxygenExecutor {
     return checkCache(this.options.nix ?? localNix, { ...cache, storePath }, this.options.cachePacing ?? SIX_ASKS);
   }
 
+  /** One session: every step tolerates what is gone already, so the first that fails stops it (set -e) and a rerun resumes. */
   async teardown(target: OxygenTarget, teardown: OxygenTeardown): Promise<void> {
-    for (const command of teardown.commands) await this.ssh(target, command, command);
+    const script = [
+      'set -e',
+      ...teardown.commands,
+      `rm -rf ${teardown.paths.map((p) => this.path(p)).join(' ')}`,
+      ...teardown.after,
+      `rm -f ${this.path(GENERATION_MARKER)}`,
+    ];
+    await this.ssh(target, 'the teardown', script.join('\n'));
   }
 
   async handover(target: OxygenTarget, handover: OxygenHandover): Promise<void> {
