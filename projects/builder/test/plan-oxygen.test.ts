@@ -60,6 +60,10 @@ describe('planOxygen', () => {
     // A deploy restarts the unit: the handover comes on the run after, once the node is Ready again.
     expect(actions({ managedBy: 'kubernetes', wantedGeneration: 'b'.repeat(64) })).toEqual(['update', 'wait']);
     expect(actions({ managedBy: 'kubernetes', probe: probe({ runsAs: 'workload' }) })).toEqual(['nothing']);
+    // A new generation while the workload runs: back to the unit first, so the store has one writer.
+    expect(
+      actions({ managedBy: 'kubernetes', wantedGeneration: 'b'.repeat(64), probe: probe({ runsAs: 'workload' }) }),
+    ).toEqual(['hand-back', 'update', 'wait']);
     expect(actions({ managedBy: 'systemd', probe: probe({ runsAs: 'workload' }) })).toEqual(['hand-back']);
   });
 });

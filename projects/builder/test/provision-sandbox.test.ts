@@ -165,11 +165,14 @@ describe('builder:provision against the sandbox', () => {
       vars: builderVars(),
       nixpkgs: NIXPKGS,
     });
-    const input = (managedBy: 'systemd' | 'kubernetes') => ({
+    const running = (await executor.probe(target)).generation!;
+    const input = (managedBy: 'systemd' | 'kubernetes', when: 'before-deploy' | 'after-deploy' = 'after-deploy') => ({
       managedBy,
       roles: ['builder', 'worker'] as const,
       rendered,
       files: deployment.files,
+      wantedGeneration: running,
+      when,
       log,
     });
     // master-1 is down: no quorum, so Oxygen is no Ready node and the handover waits.
@@ -193,6 +196,11 @@ describe('builder:provision against the sandbox', () => {
     expect(await handOverIfPlanned(executor, target, input('kubernetes'))).toBeNull();
     expect(await handOverIfPlanned(executor, target, input('systemd'))).toBe('unit');
     expect(await executor.probe(target)).toMatchObject({ runsAs: 'unit', storeVolume: true });
+    // A new generation while the workload runs: provision hands it back before the deploy.
+    expect(await handOverIfPlanned(executor, target, input('kubernetes'))).toBe('kubernetes');
+    const newer = { ...input('kubernetes', 'before-deploy'), wantedGeneration: deployment.generation };
+    expect(await handOverIfPlanned(executor, target, newer)).toBe('unit');
+    expect(sandbox.machines.journal.all().findLast((e) => e.step === 'oxygen-handover')!.args.to).toBe('unit');
   });
 
   it('destroy tears Oxygen down, keeps the store unless purged, deletes its node, and skips what does not answer', async () => {

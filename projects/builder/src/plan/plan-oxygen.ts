@@ -48,6 +48,14 @@ export function planOxygen(input: OxygenPlanInput): OxygenPlan {
   const builder = input.roles.includes('builder');
   const worker = input.roles.includes('worker');
   const deploys = wantedGeneration !== null && running !== wantedGeneration;
+  const kubernetes = builder && input.managedBy === 'kubernetes';
+  // A deploy restarts the builder's unit: a running workload is handed back first, so the store
+  // never has two writers, and the handover follows once the node is Ready again.
+  if (builder && probe.runsAs === 'workload' && (deploys || !kubernetes))
+    actions.push({
+      action: 'hand-back',
+      detail: `delete the workload, start the builder unit again, keep the store (/nix)${deploys ? ', before the deploy restarts the unit' : ''}`,
+    });
   if (wantedGeneration === null)
     actions.push({ action: 'wait', detail: 'render is not complete (builder:check says what is missing); nothing can be deployed' });
   else if (running === null)
@@ -59,20 +67,13 @@ export function planOxygen(input: OxygenPlanInput): OxygenPlan {
     actions.push({ action: 'update', detail: `generation ${short(running)} → ${short(wantedGeneration)}, ${input.deployedAs}` });
   if (worker && (running === null || !probe.k3s) && wantedGeneration !== null)
     actions.push({ action: 'join', detail: `${name} joins the cluster as a k3s agent (never a server), with its labels and taints` });
-
-  // A deploy restarts the builder's unit, so after one the unit runs it until the next handover.
-  const runsAs = deploys ? 'unit' : probe.runsAs;
-  const ready = probe.k3s?.ready === true && !deploys;
   // The config refuses managedBy 'kubernetes' without the worker role: Oxygen is then a node.
-  if (builder && input.managedBy === 'kubernetes') {
-    if (runsAs !== 'workload')
-      actions.push(
-        ready
-          ? { action: 'handover', detail: 'stop the builder unit, start the workload pinned to Oxygen, keep the store (/nix)' }
-          : { action: 'wait', detail: `the handover to Kubernetes waits until ${name} has joined and is a Ready node` },
-      );
-  } else if (builder && runsAs === 'workload')
-    actions.push({ action: 'hand-back', detail: 'delete the workload, start the builder unit again, keep the store (/nix)' });
+  if (kubernetes && (deploys || probe.runsAs !== 'workload'))
+    actions.push(
+      probe.k3s?.ready === true && !deploys
+        ? { action: 'handover', detail: 'stop the builder unit, start the workload pinned to Oxygen, keep the store (/nix)' }
+        : { action: 'wait', detail: `the handover to Kubernetes waits until ${name} has joined and is a Ready node` },
+    );
 
   if (!actions.length) actions.push({ action: 'nothing', detail: `${name} runs generation ${short(running!)} already` });
   return { ...base, answered: true, runningGeneration: running, actions };

@@ -1,6 +1,7 @@
-// provision's last step on Oxygen: the handover between the builder's unit and its Kubernetes
-// workload, when the plan has one (plan-oxygen.ts decides, from a fresh probe: only a Ready node
-// takes the workload). A handover that fails is one red line; the unit side is left as it was.
+// provision's steps around the deploy: the handover between the builder's unit and its Kubernetes
+// workload, when the plan has one (plan-oxygen.ts decides, from a fresh probe). Before a deploy,
+// a running workload is handed back (the deploy restarts the unit); after it, a Ready node takes
+// the workload. A handover that fails is one red line, never a thrown error.
 import { chalk } from 'zx';
 import { planOxygen } from '../plan/plan-oxygen';
 import { BUILDER_WORKLOAD } from '../render/builder-workload';
@@ -9,6 +10,9 @@ import { OxygenStepError, type OxygenExecutor, type OxygenTarget } from './oxyge
 import { oxygenHandover } from './oxygen-handover';
 
 export interface HandOverInput {
+  /** The generation provision deploys: before the deploy only the way back is taken (the deploy restarts the unit). */
+  wantedGeneration: string;
+  when: 'before-deploy' | 'after-deploy';
   managedBy: 'systemd' | 'kubernetes';
   roles: readonly ('builder' | 'worker')[];
   /** dist/builder/render's files: the workload's manifest is one of them. */
@@ -22,7 +26,7 @@ export async function handOverIfPlanned(
   executor: OxygenExecutor,
   target: OxygenTarget,
   input: HandOverInput,
-): Promise<'kubernetes' | 'unit' | null> {
+): Promise<'kubernetes' | 'unit' | 'failed' | null> {
   let probe;
   try {
     probe = await executor.probe(target);
@@ -36,11 +40,12 @@ export async function handOverIfPlanned(
     roles: input.roles,
     managedBy: input.managedBy,
     deployedAs: '',
-    wantedGeneration: probe.generation,
+    wantedGeneration: input.wantedGeneration,
   });
-  const step = plan.actions.find((a) => a.action === 'handover' || a.action === 'hand-back' || a.action === 'wait');
+  const wanted = input.when === 'before-deploy' ? ['hand-back'] : ['handover', 'hand-back', 'wait'];
+  const step = plan.actions.find((a) => wanted.includes(a.action));
   if (!step || step.action === 'wait') {
-    if (step && input.managedBy === 'kubernetes') input.log(`builder: ${step.detail}.`);
+    if (step) input.log(`builder: ${step.detail}.`);
     return null;
   }
   const to = step.action === 'handover' ? 'kubernetes' : 'unit';
@@ -51,7 +56,7 @@ export async function handOverIfPlanned(
   } catch (error) {
     if (!(error instanceof OxygenStepError)) throw error;
     input.log(chalk.red(`builder: ✗ the ${step.action} did not happen: ${error.message}`));
-    return null;
+    return 'failed';
   }
   input.log(`builder: ${target.name}: ${step.action}: ${step.detail}.`);
   return to;
