@@ -26,7 +26,10 @@ describe('the builder workload', () => {
       { key: 'personal-cloud/builder', operator: 'Equal', value: 'true', effect: 'NoSchedule' },
     ]);
     expect(pod.volumes.slice(0, 2)).toEqual([
-      { name: 'nix', hostPath: { path: '/var/lib/containers/storage/volumes/personal-cloud-builder-nix/_data', type: 'Directory' } },
+      {
+        name: 'nix',
+        hostPath: { path: '/var/lib/containers/storage/volumes/personal-cloud-builder-nix/_data', type: 'Directory' },
+      },
       {
         name: 'keys',
         secret: {

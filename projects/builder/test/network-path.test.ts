@@ -60,7 +60,9 @@ describe('the network path check', () => {
     const first = input();
     first.hosts = { nodes: {}, pending: [{ node: 'master-1', missingVars: [] }] };
     expect(networkPathProblems(first)).toMatchObject({ problems: [] });
-    expect(networkPathProblems(first).ran).toContain('0 Hetzner node(s) on their private addresses and 1 not rendered yet');
+    expect(networkPathProblems(first).ran).toContain(
+      '0 Hetzner node(s) on their private addresses and 1 not rendered yet',
+    );
   });
 
   it('names the agent field that leaves the chosen path', () => {
@@ -68,7 +70,7 @@ describe('the network path check', () => {
     at.agent = { ...at.agent, 'node-ip': '192.168.1.5', 'flannel-iface': 'eth0', server: 'https://100.64.0.1:6443' };
     expect(networkPathProblems(at).problems).toEqual([
       'render/k3s/config.yaml: node-ip is "192.168.1.5", not Oxygen\'s Tailscale address vars.OXYGEN.tailscale_ip; Oxygen joins on its tailnet address.',
-      "render/k3s/config.yaml: flannel-iface is \"eth0\", not tailscale0: flannel's VXLAN on Oxygen must run over the tailnet (MTU 1280, pods 1230).",
+      'render/k3s/config.yaml: flannel-iface is "eth0", not tailscale0: flannel\'s VXLAN on Oxygen must run over the tailnet (MTU 1280, pods 1230).',
       'render/k3s/config.yaml: server is "https://100.64.0.1:6443", which is no k3s server\'s private address in hosts.json; Oxygen joins through a server\'s private address, which the subnet route reaches.',
     ]);
     const outside = input();

@@ -56,7 +56,12 @@ describe('planOxygen', () => {
 
   it('plans the handover once Oxygen is a Ready node, waits before, and plans the way back', () => {
     expect(actions({ managedBy: 'kubernetes' })).toEqual(['handover']);
-    expect(actions({ managedBy: 'kubernetes', probe: probe({ k3s: { role: 'agent', ready: false, labels: {}, taints: [] } }) })).toEqual(['wait']);
+    expect(
+      actions({
+        managedBy: 'kubernetes',
+        probe: probe({ k3s: { role: 'agent', ready: false, labels: {}, taints: [] } }),
+      }),
+    ).toEqual(['wait']);
     // A deploy restarts the unit: the handover comes on the run after, once the node is Ready again.
     expect(actions({ managedBy: 'kubernetes', wantedGeneration: 'b'.repeat(64) })).toEqual(['update', 'wait']);
     expect(actions({ managedBy: 'kubernetes', probe: probe({ runsAs: 'workload' }) })).toEqual(['nothing']);

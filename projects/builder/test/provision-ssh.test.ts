@@ -267,7 +267,11 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
   });
 
   it('destroy: stops the units, removes the container, image, files and marker, and keeps the store', async () => {
-    for (const file of [GENERATION_MARKER, '/var/lib/personal-cloud/builder/keys/ssh_host_ed25519_key', '/etc/personal-cloud/builder/nix.conf']) {
+    for (const file of [
+      GENERATION_MARKER,
+      '/var/lib/personal-cloud/builder/keys/ssh_host_ed25519_key',
+      '/etc/personal-cloud/builder/nix.conf',
+    ]) {
       await mkdir(join(oxygenRoot(), file, '..'), { recursive: true });
       await writeFile(join(oxygenRoot(), file), 'x\n');
     }

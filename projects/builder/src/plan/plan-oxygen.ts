@@ -41,7 +41,12 @@ export function planOxygen(input: OxygenPlanInput): OxygenPlan {
       ...base,
       answered: false,
       runningGeneration: null,
-      actions: [{ action: 'wait', detail: `${name} does not answer (${probe.unreachable}); provision changes nothing until it does` }],
+      actions: [
+        {
+          action: 'wait',
+          detail: `${name} does not answer (${probe.unreachable}); provision changes nothing until it does`,
+        },
+      ],
     };
   const actions: OxygenAction[] = [];
   const running = probe.generation;
@@ -57,25 +62,38 @@ export function planOxygen(input: OxygenPlanInput): OxygenPlan {
       detail: `delete the workload, start the builder unit again, keep the store (/nix)${deploys ? ', before the deploy restarts the unit' : ''}`,
     });
   if (wantedGeneration === null)
-    actions.push({ action: 'wait', detail: 'render is not complete (builder:check says what is missing); nothing can be deployed' });
+    actions.push({
+      action: 'wait',
+      detail: 'render is not complete (builder:check says what is missing); nothing can be deployed',
+    });
   else if (running === null)
     actions.push({
       action: 'set-up',
       detail: `generation ${short(wantedGeneration)}: ${[builder && 'the builder container and its push loop', worker && 'the k3s agent'].filter(Boolean).join(' and ')}, ${input.deployedAs}`,
     });
   else if (deploys)
-    actions.push({ action: 'update', detail: `generation ${short(running)} → ${short(wantedGeneration)}, ${input.deployedAs}` });
+    actions.push({
+      action: 'update',
+      detail: `generation ${short(running)} → ${short(wantedGeneration)}, ${input.deployedAs}`,
+    });
   if (worker && (running === null || !probe.k3s) && wantedGeneration !== null)
-    actions.push({ action: 'join', detail: `${name} joins the cluster as a k3s agent (never a server), with its labels and taints` });
+    actions.push({
+      action: 'join',
+      detail: `${name} joins the cluster as a k3s agent (never a server), with its labels and taints`,
+    });
   // The config refuses managedBy 'kubernetes' without the worker role: Oxygen is then a node.
   if (kubernetes && (deploys || probe.runsAs !== 'workload'))
     actions.push(
       probe.k3s?.ready === true && !deploys
-        ? { action: 'handover', detail: 'stop the builder unit, start the workload pinned to Oxygen, keep the store (/nix)' }
+        ? {
+            action: 'handover',
+            detail: 'stop the builder unit, start the workload pinned to Oxygen, keep the store (/nix)',
+          }
         : { action: 'wait', detail: `the handover to Kubernetes waits until ${name} has joined and is a Ready node` },
     );
 
-  if (!actions.length) actions.push({ action: 'nothing', detail: `${name} runs generation ${short(running!)} already` });
+  if (!actions.length)
+    actions.push({ action: 'nothing', detail: `${name} runs generation ${short(running!)} already` });
   return { ...base, answered: true, runningGeneration: running, actions };
 }
 

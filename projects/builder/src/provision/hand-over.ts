@@ -6,7 +6,7 @@ import { chalk } from 'zx';
 import { planOxygen } from '../plan/plan-oxygen';
 import { BUILDER_WORKLOAD } from '../render/builder-workload';
 import type { OxygenFile } from './oxygen-deployment';
-import { OxygenStepError, type OxygenExecutor, type OxygenTarget } from './oxygen-executor';
+import { OxygenStepError, type OxygenExecutor, type OxygenProbe, type OxygenTarget } from './oxygen-executor';
 import { oxygenHandover } from './oxygen-handover';
 
 export interface HandOverInput {
@@ -27,7 +27,7 @@ export async function handOverIfPlanned(
   target: OxygenTarget,
   input: HandOverInput,
 ): Promise<'kubernetes' | 'unit' | 'failed' | null> {
-  let probe;
+  let probe: OxygenProbe;
   try {
     probe = await executor.probe(target);
   } catch (error) {

@@ -102,7 +102,11 @@ export class SandboxOxygenExecutor implements OxygenExecutor {
         reasons.push(`${server.name}: ${error.message.replace(/\.$/, '')}`);
       }
     }
-    throw new OxygenStepError('delete node', 'unreachable', `no k3s server answered (${reasons.join('; ') || 'none is known'}).`);
+    throw new OxygenStepError(
+      'delete node',
+      'unreachable',
+      `no k3s server answered (${reasons.join('; ') || 'none is known'}).`,
+    );
   }
 
   async close(): Promise<void> {}

@@ -177,15 +177,39 @@ export class SshOxygenExecutor implements OxygenExecutor {
     const cluster = async (args: string[], input: string) => {
       const result = await kubectl(args, input);
       if (!result.ok)
-        throw new OxygenStepError('kubectl', 'failed', `\`kubectl ${args.join(' ')}\` failed: ${result.lastLine || 'no message'}.`);
+        throw new OxygenStepError(
+          'kubectl',
+          'failed',
+          `\`kubectl ${args.join(' ')}\` failed: ${result.lastLine || 'no message'}.`,
+        );
     };
     if (handover.to === 'kubernetes') {
       for (const command of handover.onOxygen) await this.ssh(target, command, command);
-      const secret = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: handover.secret, data: handover.secret.data };
-      await cluster(['apply', '-f', '-'], `${handover.workload}---\n${JSON.stringify({ ...secret, metadata: { namespace: handover.secret.namespace, name: handover.secret.name } })}\n`);
+      const secret = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: handover.secret,
+        data: handover.secret.data,
+      };
+      await cluster(
+        ['apply', '-f', '-'],
+        `${handover.workload}---\n${JSON.stringify({ ...secret, metadata: { namespace: handover.secret.namespace, name: handover.secret.name } })}\n`,
+      );
     } else {
       const { namespace, name } = handover.secret;
-      await cluster(['delete', '--ignore-not-found', '--wait=true', '-n', namespace, `deployment/${BUILDER_WORKLOAD.name}`, `secret/${name}`], '');
+      await cluster(
+        [
+          'delete',
+          '--ignore-not-found',
+          '--wait=true',
+          '-n',
+          namespace,
+          `deployment/${BUILDER_WORKLOAD.name}`,
+          `secret/${name}`,
+        ],
+        '',
+      );
       for (const command of handover.onOxygen) await this.ssh(target, command, command);
     }
   }

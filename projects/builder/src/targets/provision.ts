@@ -68,7 +68,8 @@ export async function run(): Promise<void> {
       const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
       for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
     }
-    if (outcome !== 'unreachable' && builds) await handOverIfPlanned(executor, target, { ...handover, when: 'after-deploy' });
+    if (outcome !== 'unreachable' && builds)
+      await handOverIfPlanned(executor, target, { ...handover, when: 'after-deploy' });
   } finally {
     await executor.close();
     await world.close();

@@ -13,7 +13,11 @@ export async function run(): Promise<void> {
     console.log('builder: oxygen is not enabled in the config; nothing to show.');
     return;
   }
-  const { probe, wantedGeneration, cacheUrl } = await readOxygen({ ...config, oxygen }, vars, await vault.read('tokens'));
+  const { probe, wantedGeneration, cacheUrl } = await readOxygen(
+    { ...config, oxygen },
+    vars,
+    await vault.read('tokens'),
+  );
   const lines = builderStatus({
     name: oxygen.hostname,
     probe,
