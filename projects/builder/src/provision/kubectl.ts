@@ -19,10 +19,13 @@ export function kubectlWith(kubeconfig: string, command = 'kubectl', timeoutSeco
     const dir = await createSecureTempDir();
     try {
       const file = await dir.writeFile('kubeconfig', kubeconfig);
+      // Without input, kubectl's stdin is closed: nothing can wait on it.
+      const stdin: { stdio?: ['ignore', 'pipe', 'pipe']; input?: string } =
+        input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input };
       const output = await $({
         nothrow: true,
         quiet: true,
-        input: input ?? '',
+        ...stdin,
       })`${command} --kubeconfig ${file} --request-timeout=${timeoutSeconds}s ${args}`;
       const lines = output.stderr.trim().split('\n');
       return { ok: output.exitCode === 0, stdout: output.stdout, lastLine: lines.at(-1) ?? '' };

@@ -3,7 +3,7 @@
 // (it was built by podman and is never pulled), the unit and its push loop are stopped and
 // disabled, then the Secret and the workload are applied. Back: the workload is deleted, then the
 // units are enabled and started. The store (/nix's volume) is the same on both sides. Pure.
-import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
+import { BUILDER, PUSH } from '../render/builder-settings';
 import { BUILDER_WORKLOAD, WORKLOAD_SECRET_ITEMS } from '../render/builder-workload';
 import { HOST_KEY_IN_CONTAINER } from '../render/container-files';
 import type { OxygenFile } from './oxygen-deployment';
@@ -36,7 +36,8 @@ export function oxygenHandover(to: HandoverDirection, workload: string, files: r
     onOxygen:
       to === 'kubernetes'
         ? [
-            `podman save ${BUILDER.image} | ${OXYGEN_K3S.binary} ctr images import -`,
+            // k3s from PATH: /usr/local/bin on the plain-file path, the system profile on NixOS.
+            `podman save ${BUILDER.image} | k3s ctr images import -`,
             `systemctl disable --now ${units}`,
           ]
         : [`systemctl enable --now ${BUILDER.unit} ${PUSH.unit}`],

@@ -174,7 +174,7 @@ export class SshOxygenExecutor implements OxygenExecutor {
         'failed',
         `the handover of ${target.name}'s builder needs the cluster's kubeconfig, which the vault's tokens lack: run \`npx nx run hosts:provision\`; nothing was changed.`,
       );
-    const cluster = async (args: string[], input: string) => {
+    const cluster = async (args: string[], input?: string) => {
       const result = await kubectl(args, input);
       if (!result.ok)
         throw new OxygenStepError(
@@ -198,18 +198,15 @@ export class SshOxygenExecutor implements OxygenExecutor {
       );
     } else {
       const { namespace, name } = handover.secret;
-      await cluster(
-        [
-          'delete',
-          '--ignore-not-found',
-          '--wait=true',
-          '-n',
-          namespace,
-          `deployment/${BUILDER_WORKLOAD.name}`,
-          `secret/${name}`,
-        ],
-        '',
-      );
+      await cluster([
+        'delete',
+        '--ignore-not-found',
+        '--wait=true',
+        '-n',
+        namespace,
+        `deployment/${BUILDER_WORKLOAD.name}`,
+        `secret/${name}`,
+      ]);
       for (const command of handover.onOxygen) await this.ssh(target, command, command);
     }
   }
