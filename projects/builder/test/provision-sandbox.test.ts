@@ -186,7 +186,7 @@ describe('builder:provision against the sandbox', () => {
     expect(step.args).toEqual({
       to: 'kubernetes',
       commands: [
-        'podman save localhost/personal-cloud-builder:1 | k3s ctr images import -',
+        'set -o pipefail; podman save localhost/personal-cloud-builder:1 | k3s ctr images import -',
         'systemctl disable --now personal-cloud-builder-push.service personal-cloud-builder.service',
       ],
       workload: 'dist/builder/render/kubernetes/builder-workload.yaml',

@@ -36,8 +36,8 @@ export function oxygenHandover(to: HandoverDirection, workload: string, files: r
     onOxygen:
       to === 'kubernetes'
         ? [
-            // k3s from PATH: /usr/local/bin on the plain-file path, the system profile on NixOS.
-            `podman save ${BUILDER.image} | k3s ctr images import -`,
+            // k3s from PATH: /usr/local/bin on the plain-file path, the system profile on NixOS; a failed save fails the step.
+            `set -o pipefail; podman save ${BUILDER.image} | k3s ctr images import -`,
             `systemctl disable --now ${units}`,
           ]
         : [`systemctl enable --now ${BUILDER.unit} ${PUSH.unit}`],
