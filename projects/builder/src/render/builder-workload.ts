@@ -10,7 +10,7 @@ import { Namespace } from 'kubernetes-models/v1';
 import type { IToleration } from 'kubernetes-models/v1/Toleration';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import { stringify } from 'yaml';
-import type { ClusterConfig } from '@personal-cloud/cluster';
+import type { LayerConfig } from '@personal-cloud/cluster';
 import { BUILDER, PUSH } from './builder-settings';
 import { containerMounts, HEALTH_CMD, HOST_KEY_IN_CONTAINER } from './container-files';
 
@@ -30,7 +30,7 @@ export const WORKLOAD_SECRET_ITEMS = [
   { key: 'attic-config.toml', path: PUSH.configFile.slice(BUILDER.keysDir.length + 1), mode: 0o600 },
 ] as const;
 
-type Oxygen = NonNullable<ClusterConfig['oxygen']>;
+type Oxygen = NonNullable<LayerConfig<'builder'>['oxygen']>;
 
 /** `key=value:Effect` or `key:Effect` → a toleration of exactly that taint. */
 function toleration(taint: string): IToleration {

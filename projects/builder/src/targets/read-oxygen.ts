@@ -2,7 +2,7 @@
 // the generation provision would deploy from what render made. Reads; changes nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterConfig, VarsDocument } from '@personal-cloud/cluster';
+import type { LayerConfig, VarsDocument } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
 import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
@@ -26,7 +26,7 @@ export interface OxygenReading {
 }
 
 export async function readOxygen(
-  config: ClusterConfig & { oxygen: NonNullable<ClusterConfig['oxygen']> },
+  config: LayerConfig<'builder'> & { oxygen: NonNullable<LayerConfig<'builder'>['oxygen']> },
   vars: VarsDocument,
   tokens: Record<string, string>,
 ): Promise<OxygenReading> {
