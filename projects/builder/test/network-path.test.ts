@@ -28,7 +28,7 @@ function hostsJson() {
             tlsSans: server ? [node.privateIp, `pc-${node.name}`] : [],
             clusterFlags: ['--cluster-cidr=10.42.0.0/16', '--flannel-backend=vxlan'],
           },
-          tailscale: { enable: true },
+          tailscale: { enable: true, advertiseRoutes: server ? [config.networks[0]!.ipRange] : [] },
           firewall: { private: { tcp: server ? [22, 2379, 6443, 10250] : [22, 10250], udp: [8472] } },
         },
       ];
@@ -98,6 +98,22 @@ describe('the network path check', () => {
       `hosts.json: nodes.${server}.k3s.clusterFlags has --flannel-backend=wireguard-native, not --flannel-backend=vxlan; the pod MTU 1230 on Oxygen is tailscale0's 1280 less VXLAN's 50.`,
       `hosts.json: nodes.${server}.firewall.private.udp lacks 8472, which Oxygen's agent needs through the subnet route.`,
     ]);
+  });
+
+  it('names a node no server routes to, and an Oxygen that would not accept the route', () => {
+    const at = input();
+    const hosts = at.hosts as ReturnType<typeof hostsJson>;
+    for (const node of Object.values(hosts.nodes)) node.tailscale.advertiseRoutes = [];
+    at.module.text = at.module.text.replace('"--accept-routes"', '');
+    const problems = networkPathProblems(at).problems;
+    expect(problems).toHaveLength(Object.keys(hosts.nodes).length + 1);
+    const [name, first] = Object.entries(hosts.nodes)[0]!;
+    expect(problems[0]).toBe(
+      `hosts.json: nodes.${name}: no k3s server advertises a subnet route to its private address ${first.addresses.privateIpv4} (tailscale.advertiseRoutes); Oxygen's agent reaches the Hetzner nodes through one.`,
+    );
+    expect(problems.at(-1)).toBe(
+      'oxygen.nix: services.tailscale.extraUpFlags lacks "--accept-routes"; Linux ignores the servers\' subnet routes without it, so Oxygen would not reach the nodes\' private addresses.',
+    );
   });
 
   it('names a unit or module that lost the tie to tailscaled', () => {

@@ -10,7 +10,7 @@ import { OXYGEN_K3S, TAILNET } from '../render/builder-settings';
 interface HostsJsonNode {
   addresses?: { privateIpv4?: string };
   k3s?: { role?: string; nodeIp?: string; tlsSans?: string[]; clusterFlags?: string[] };
-  tailscale?: { enable?: boolean };
+  tailscale?: { enable?: boolean; advertiseRoutes?: string[] };
   firewall?: { private?: { tcp?: number[]; udp?: number[] } };
 }
 
@@ -68,8 +68,19 @@ export function networkPathProblems(input: NetworkPathInput): { problems: string
       `${hostsFile}: nodes.${joined[0]}.k3s.tlsSans lacks ${serverAddress}, the address Oxygen's agent joins through, so its certificate would be refused.`,
     );
 
+  // The subnet routes the servers advertise: Oxygen reaches every node's private address through one.
+  const routes = nodes
+    .filter(([, n]) => n.k3s?.role === 'server')
+    .flatMap(([, n]) => n.tailscale?.advertiseRoutes ?? [])
+    .map((route) => parseCidr(route))
+    .filter((route) => route !== undefined);
   for (const [name, node] of nodes) {
     const at = `${hostsFile}: nodes.${name}`;
+    const address = node.addresses?.privateIpv4;
+    if (address && isIpv4(address) && !routes.some((route) => containsIp(route, ipToInt(address))))
+      problems.push(
+        `${at}: no k3s server advertises a subnet route to its private address ${address} (tailscale.advertiseRoutes); Oxygen's agent reaches the Hetzner nodes through one.`,
+      );
     if (node.k3s?.nodeIp !== node.addresses?.privateIpv4)
       problems.push(
         `${at}.k3s.nodeIp is "${node.k3s?.nodeIp}", not its private address ${node.addresses?.privateIpv4}; on the chosen path the Hetzner nodes keep their private node IPs.`,
@@ -101,6 +112,10 @@ export function networkPathProblems(input: NetworkPathInput): { problems: string
   if (!/partOf\s*=\s*\[\s*"tailscaled\.service"\s*\]/.test(input.module.text))
     problems.push(
       `${input.module.file}: systemd.services.k3s lacks partOf = [ "tailscaled.service" ]; a restart of tailscaled drops flannel's routes until k3s restarts.`,
+    );
+  if (!input.module.text.includes('"--accept-routes"'))
+    problems.push(
+      `${input.module.file}: services.tailscale.extraUpFlags lacks "--accept-routes"; Linux ignores the servers' subnet routes without it, so Oxygen would not reach the nodes' private addresses.`,
     );
   return {
     problems,
