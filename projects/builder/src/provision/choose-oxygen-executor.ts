@@ -8,6 +8,7 @@ import type { OxygenExecutor } from './oxygen-executor';
 import { kubectlNodeRemover, type NodeRemover } from '../destroy/destroy-oxygen';
 import { kubectlWith } from './kubectl';
 import { OXYGEN_SYSTEM_FLAKE_VAR, readOxygenFlakeSources, type OxygenNixos } from './oxygen-nixos';
+import { probingOncePerChange } from './probe-once';
 import { SandboxOxygenExecutor } from './sandbox-oxygen-executor';
 import { SshOxygenExecutor } from './ssh-oxygen-executor';
 
@@ -43,13 +44,16 @@ export function chooseOxygenExecutor(
   vars: VarsDocument,
   tokens: Record<string, string>,
 ): OxygenExecutor {
-  if (world.kind === 'sandbox') return new SandboxOxygenExecutor({ origin: new URL(world.endpoint).origin });
+  if (world.kind === 'sandbox')
+    return probingOncePerChange(new SandboxOxygenExecutor({ origin: new URL(world.endpoint).origin }));
   const hostKey = lookupVar(vars, OXYGEN_HOST_KEY_VAR);
-  return new SshOxygenExecutor({
-    operatorPrivateKey: tokens[OPERATOR_KEY_TOKEN] ?? null,
-    hostPublicKey: hostKey === undefined ? null : String(hostKey),
-    kubectl: tokens[KUBECONFIG_TOKEN] ? kubectlWith(tokens[KUBECONFIG_TOKEN]) : null,
-  });
+  return probingOncePerChange(
+    new SshOxygenExecutor({
+      operatorPrivateKey: tokens[OPERATOR_KEY_TOKEN] ?? null,
+      hostPublicKey: hostKey === undefined ? null : String(hostKey),
+      kubectl: tokens[KUBECONFIG_TOKEN] ? kubectlWith(tokens[KUBECONFIG_TOKEN]) : null,
+    }),
+  );
 }
 
 /** Who deletes Oxygen's Node object: the sandbox's model through a server, else kubectl with the vault's kubeconfig. */
