@@ -101,7 +101,10 @@ describe('what the slices were made from', () => {
     const { root, config } = rendered();
     expect(slicesMatchConfig(join(root, 'operator.ts'), root)).toBe(false);
     const record = JSON.parse(readFileSync(join(root, SLICE_SOURCES_FILE), 'utf8'));
-    writeFileSync(join(root, SLICE_SOURCES_FILE), JSON.stringify({ ...record, fields: { ...record.fields, infra: ['name'] } }));
+    writeFileSync(
+      join(root, SLICE_SOURCES_FILE),
+      JSON.stringify({ ...record, fields: { ...record.fields, infra: ['name'] } }),
+    );
     expect(slicesMatchConfig(config, root)).toBe(false);
     expect(slicesMatchConfig(config, workspaceWith({}))).toBe(false);
   });

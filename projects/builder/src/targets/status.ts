@@ -3,7 +3,7 @@
 // line for each thing that is wrong. Changes nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chalk } from 'zx';
+import pc from 'picocolors';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
 import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
       nixos: await chooseOxygenSystem(world, vars, RENDER_DIR),
     }),
   });
-  for (const line of lines) console.log(line.ok ? `✓ ${line.text}` : chalk.red(`✗ ${line.text}`));
+  for (const line of lines) console.log(line.ok ? `✓ ${line.text}` : pc.red(`✗ ${line.text}`));
 }
 
 async function cacheAnswers(url: string): Promise<StatusInput['cache']> {
