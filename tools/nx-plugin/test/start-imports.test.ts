@@ -7,6 +7,13 @@ import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { WORKSPACE } from './support/workspace-copy';
 
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
 /** The npm packages a target's module imports statically, through any chain of its own sources. */
 async function packagesLoadedAtStart(entry: string): Promise<string[]> {
   const { metafile } = (await build({
@@ -30,7 +37,7 @@ async function packagesLoadedAtStart(entry: string): Promise<string[]> {
     for (const { path, kind, external } of metafile.inputs[input]?.imports ?? []) {
       if (kind !== 'import-statement') continue;
       if (!external) visit(path);
-      else if (!path.startsWith('node:')) packages.add(path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/'));
+      else if (!path.startsWith('node:')) packages.add(packageName(path));
     }
   };
   visit(entry);
