@@ -22,8 +22,9 @@ import { replaceFileAtomically } from './atomic-file-write';
 import { canonicalJson } from './canonical-json';
 import type { DocName, Docs } from './documents';
 import { errorCode } from './node-error-code';
+import { FINGERPRINTS_FILE } from './secrets-repo-layout';
 
-export const FINGERPRINTS_FILE = 'cluster/fingerprints.json';
+export { FINGERPRINTS_FILE } from './secrets-repo-layout';
 
 export interface DocumentFingerprints {
   /** sha256 (hex) of the ciphertext file these slices were digested from. */

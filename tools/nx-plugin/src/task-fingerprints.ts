@@ -13,6 +13,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+// The file alone, not the package: its index loads zod and the age library into every nx command.
+import { FINGERPRINTS_FILE } from '../../../projects/vault/src/secrets-repo-layout';
 
 const DOCUMENTS = ['state', 'vars', 'tokens'];
 
@@ -33,7 +35,7 @@ interface RecordedDocument {
 export function vaultFingerprint(secretsDir: string, except: readonly string[] = []): string {
   let recorded: Record<string, RecordedDocument> = {};
   try {
-    const file = JSON.parse(readFileSync(join(secretsDir, 'cluster', 'fingerprints.json'), 'utf8'));
+    const file = JSON.parse(readFileSync(join(secretsDir, FINGERPRINTS_FILE), 'utf8'));
     if (file.version === 1 && file.documents) recorded = file.documents;
   } catch {
     // No file yet, or a damaged one: every document counts by its ciphertext.

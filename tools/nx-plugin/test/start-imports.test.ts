@@ -1,4 +1,5 @@
-// What a layer's provision loads before it knows whether there is anything to do: every package it
+// What the layer plugin loads into every nx command, and what a layer's provision loads before it
+// knows whether there is anything to do: every package it
 // imports statically is evaluated at each start (zx alone costs about 50 ms of CPU), so a package
 // needed only to act on the world is imported where it acts. esbuild's metafile gives the import
 // graph of the target's sources, packages left out; the static closure from the target is what
@@ -44,7 +45,11 @@ async function packagesLoadedAtStart(entry: string): Promise<string[]> {
   return [...packages].sort();
 }
 
-describe('what a provision loads at start', () => {
+describe('what loads at start', () => {
+  it('the layer plugin loads no package: Nx loads it into every nx command', async () => {
+    expect(await packagesLoadedAtStart('tools/nx-plugin/src/index.ts')).toEqual([]);
+  });
+
   it.each(['hosts', 'builder'])('%s:provision loads zx only when it runs a command', async (layer) => {
     const packages = await packagesLoadedAtStart(`projects/${layer}/src/targets/provision.ts`);
     expect(packages).toContain('age-encryption');
