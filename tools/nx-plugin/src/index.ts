@@ -117,7 +117,7 @@ function prepareSandboxVault(workspaceRoot: string): void {
   if (process.env.HCLOUD_TOKEN?.trim()) return;
   const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
   if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
-  spawnSync(join(workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {
+  spawnSync(process.execPath, ['tools/nx-plugin/src/run-target.mjs', 'projects/infra', 'prepare-sandbox'], {
     cwd: workspaceRoot,
     stdio: 'inherit',
   });
