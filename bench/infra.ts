@@ -18,16 +18,17 @@ import {
   RESOURCE_TYPES,
   type ClusterConfig,
 } from '@personal-cloud/cluster';
-import { startSandbox, type RunningSandbox } from '@personal-cloud/sandbox';
+import type { RunningSandbox } from '@personal-cloud/sandbox';
 import { loadInfraInputs } from '../projects/infra/src/infra-inputs';
 import { provisionInfra } from '../projects/infra/src/provision';
 import { changeDependencies } from '../projects/infra/src/reconcile/dependencies';
 import { observedKey } from '../projects/infra/src/reconcile/observed';
 import { planChanges } from '../projects/infra/src/reconcile/plan-changes';
 import type { Plan } from '../projects/infra/src/reconcile/plan-types';
-import { PlainProgress } from '../projects/infra/src/ui/progress';
+import { PlainProgress } from '@personal-cloud/layer-kit';
 import { observedTwin } from '../projects/infra/test/fixtures';
 import { growthPer10x, median } from '../tools/test-support/growth';
+import { startBenchSandbox } from './bench-sandbox';
 import { spread, verdict } from './figures';
 import { attributeActions, criticalPath, serialReference, type SandboxAction } from './infra-critical-path';
 
@@ -55,23 +56,7 @@ async function benchCloud(config: ClusterConfig, options: { actionMs: number; pe
   const file = join(dir, 'cluster.config.ts');
   await writeFile(file, `export default ${JSON.stringify(config)};\n`);
   const worldDir = options.persistWorld ? join(dir, 'sandbox') : null;
-  // No server limit and no rate limit: the bench counts requests against the budget itself.
-  const sandbox = await startSandbox({
-    port: 0,
-    dir: worldDir,
-    actionMs: options.actionMs,
-    faults: '',
-    serverLimit: Infinity,
-    rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
-  });
-  const env = {
-    ...process.env,
-    HCLOUD_TOKEN: '',
-    CLOUD_CONFIG: file,
-    CLOUD_SECRETS_DIR: join(dir, 'secrets'),
-    CLOUD_AGE_IDENTITY: join(dir, 'identity.txt'),
-    HCLOUD_ENDPOINT: sandbox.url,
-  };
+  const { sandbox, env } = await startBenchSandbox(dir, file, { worldDir, actionMs: options.actionMs });
   // The vault's first use (identity, secrets repo, sandbox vars) happens once per cloud, not per run.
   await loadInfraInputs(env);
   return {

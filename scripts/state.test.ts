@@ -15,6 +15,7 @@ import { snapshotTree } from '../projects/vault/test/support/tree-snapshot';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EDITOR_SCRIPT = join(ROOT, 'projects/vault/test/fixtures/editor.mjs');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const RUN_SCRIPT = join(ROOT, 'tools/nx-plugin/src/run-script.mjs');
 const HOLD_LOCK = join(ROOT, 'projects/vault/test/fixtures/hold-lock.ts');
 
 let root: string;
@@ -55,8 +56,8 @@ interface Run {
 }
 
 function state(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  // One node process with tsx as a loader, not tsx's own launcher and a second node.
-  return run(process.execPath, ['--import', 'tsx', 'scripts/state.ts', ...args], extraEnv);
+  // As `npm run state` starts it: one node process, from the script's bundle (rebuilt when a source changes).
+  return run(process.execPath, [RUN_SCRIPT, 'scripts/state.ts', ...args], extraEnv);
 }
 
 function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
@@ -373,11 +374,15 @@ describeNeeding(
             await chmod(secrets(), 0o700);
           }
         }
-        return run('unshare', ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), TSX, 'scripts/state.ts', ...args], {
-          EDITOR: editor,
-          EDITOR_ACTION: 'set',
-          EDITOR_JSON: '{"A":"c"}',
-        });
+        return run(
+          'unshare',
+          ['-m', 'sh', '-c', READ_ONLY_SH, 'sh', secrets(), process.execPath, RUN_SCRIPT, 'scripts/state.ts', ...args],
+          {
+            EDITOR: editor,
+            EDITOR_ACTION: 'set',
+            EDITOR_JSON: '{"A":"c"}',
+          },
+        );
       };
       const code = canUnshare ? 'EROFS' : 'EACCES';
       const problem = canUnshare ? 'is on a read-only file system' : 'is not writable by this user';

@@ -6,6 +6,7 @@ import { builderStatus, type StatusInput } from '../src/status/builder-status';
 const healthy: OxygenProbe = {
   generation: 'a'.repeat(32),
   container: { running: true },
+  runsAs: 'unit',
   nixVersion: 'nix (Nix) 2.24.9',
   nixFreeBytes: 200 * 1024 ** 3,
   k3s: { role: 'agent', ready: true, labels: {}, taints: ['personal-cloud/builder=true:NoSchedule'] },

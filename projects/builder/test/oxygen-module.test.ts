@@ -34,6 +34,7 @@ describeNeeding(
         ok: true,
         value: {
           tailscale: true,
+          tailscaleUpFlags: ['--accept-routes'],
           podman: true,
           containers: {
             'personal-cloud-builder': {

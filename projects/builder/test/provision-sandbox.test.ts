@@ -9,6 +9,8 @@ import { generateOpenSshKeyPair } from '@personal-cloud/vault';
 import { oxygenDeployment, type OxygenDeployment } from '../src/provision/oxygen-deployment';
 import type { OxygenTarget } from '../src/provision/oxygen-executor';
 import { provisionOxygen } from '../src/provision/provision-oxygen';
+import { handOverIfPlanned } from '../src/provision/hand-over';
+import { destroyOxygen } from '../src/destroy/destroy-oxygen';
 import { SandboxOxygenExecutor } from '../src/provision/sandbox-oxygen-executor';
 import { renderBuilder } from '../src/render/render-builder';
 import { builderConfig, builderVars, NIXPKGS, OXYGEN_IP } from './fixtures';
@@ -149,5 +151,97 @@ describe('builder:provision against the sandbox', () => {
         text: 'push: oxygen-cache-check on oxygen: oxygen does not answer: it is powered off, so the cache was not checked',
       },
     ]);
+  });
+
+  it('hands the builder over to Kubernetes only on a Ready node, and back to its unit, keeping the store', async () => {
+    sandbox.machines.registerExternalMachine('oxygen', OXYGEN_IP, 'on');
+    const deployment = deploymentFor(4);
+    const kubernetes = builderConfig(4, (raw) => {
+      raw.oxygen!.builder.managedBy = 'kubernetes';
+    });
+    const { files: rendered } = renderBuilder({
+      config: kubernetes,
+      nodes: nodesInPhase(kubernetes),
+      vars: builderVars(),
+      nixpkgs: NIXPKGS,
+    });
+    const running = (await executor.probe(target)).generation!;
+    const input = (managedBy: 'systemd' | 'kubernetes', when: 'before-deploy' | 'after-deploy' = 'after-deploy') => ({
+      managedBy,
+      roles: ['builder', 'worker'] as const,
+      rendered,
+      files: deployment.files,
+      wantedGeneration: running,
+      when,
+      log,
+    });
+    // master-1 is down: no quorum, so Oxygen is no Ready node and the handover waits.
+    sandbox.machines.registerExternalMachine('master-1', '10.0.1.1', 'off');
+    lines.length = 0;
+    expect(await handOverIfPlanned(executor, target, input('kubernetes'))).toBeNull();
+    expect(lines).toEqual(['builder: the handover to Kubernetes waits until oxygen has joined and is a Ready node.']);
+    sandbox.machines.registerExternalMachine('master-1', nodesInPhase(config)[0]!.privateIp, 'on');
+    expect(await handOverIfPlanned(executor, target, input('kubernetes'))).toBe('kubernetes');
+    const step = sandbox.machines.journal.all().findLast((e) => e.step === 'oxygen-handover')!;
+    expect(step.args).toEqual({
+      to: 'kubernetes',
+      commands: [
+        'set -o pipefail; podman save localhost/personal-cloud-builder:1 | k3s ctr images import -',
+        'systemctl disable --now personal-cloud-builder-push.service personal-cloud-builder.service',
+      ],
+      workload: 'dist/builder/render/kubernetes/builder-workload.yaml',
+      secret: 'personal-cloud-builder/nix-builder-keys',
+    });
+    expect((await executor.probe(target)).runsAs).toBe('workload');
+    expect(await handOverIfPlanned(executor, target, input('kubernetes'))).toBeNull();
+    expect(await handOverIfPlanned(executor, target, input('systemd'))).toBe('unit');
+    expect(await executor.probe(target)).toMatchObject({ runsAs: 'unit', storeVolume: true });
+    // A new generation while the workload runs: provision hands it back before the deploy.
+    expect(await handOverIfPlanned(executor, target, input('kubernetes'))).toBe('kubernetes');
+    const newer = { ...input('kubernetes', 'before-deploy'), wantedGeneration: deployment.generation };
+    expect(await handOverIfPlanned(executor, target, newer)).toBe('unit');
+    expect(sandbox.machines.journal.all().findLast((e) => e.step === 'oxygen-handover')!.args.to).toBe('unit');
+  });
+
+  it('destroy tears Oxygen down, keeps the store unless purged, deletes its node, and skips what does not answer', async () => {
+    sandbox.machines.registerExternalMachine('oxygen', OXYGEN_IP, 'on');
+    const deployment = deploymentFor(4);
+    expect(await provisionOxygen(executor, target, deployment, log)).toBe('deployed');
+    const servers = [{ name: 'master-1', serverId: null }];
+    lines.length = 0;
+    await destroyOxygen(executor, executor, { target, purgeStore: false, worker: true, servers }, log);
+    expect(lines).toEqual([
+      "builder: oxygen: the builder's units, container and image and the k3s agent are gone; the store's volume personal-cloud-builder-nix is kept (--purge-store removes it).",
+      'builder: the cluster no longer lists the node oxygen.',
+    ]);
+    const teardown = sandbox.machines.journal.all().findLast((e) => e.step === 'oxygen-teardown')!;
+    expect(teardown.args.commands).toContain('podman rm --force --ignore personal-cloud-builder');
+    expect(teardown.args.commands).not.toContainEqual(expect.stringContaining('volume rm'));
+    let machines = sandbox.machines.snapshot().machines;
+    expect(machines.machines.oxygen).toMatchObject({ os: null, k3s: null });
+    expect(machines.extensions.builder).toMatchObject({
+      oxygen: { container: null, agent: null, storeVolume: true, nodeObject: false },
+    });
+    expect(await executor.probe(target)).toMatchObject({ generation: null, container: null, k3s: null });
+
+    // A second destroy finds nothing to delete; --purge-store removes the volume.
+    lines.length = 0;
+    await destroyOxygen(executor, executor, { target, purgeStore: true, worker: true, servers }, log);
+    expect(lines[1]).toBe('builder: the cluster did not list the node oxygen.');
+    machines = sandbox.machines.snapshot().machines;
+    expect((machines.extensions.builder as Record<string, unknown>).oxygen).toBeUndefined();
+
+    // Oxygen off and the cluster down: two lines saying what was skipped, and no error.
+    expect(await provisionOxygen(executor, target, deployment, log)).toBe('deployed');
+    sandbox.machines.registerExternalMachine('oxygen', OXYGEN_IP, 'off');
+    sandbox.machines.registerExternalMachine('master-1', nodesInPhase(config)[0]!.privateIp, 'off');
+    lines.length = 0;
+    const before = sandbox.machines.snapshot().machines;
+    await destroyOxygen(executor, executor, { target, purgeStore: false, worker: true, servers }, log);
+    expect(lines).toEqual([
+      'builder: skipped the teardown on oxygen: oxygen-teardown on oxygen: oxygen does not answer: it is powered off; run `npx nx run builder:destroy` again when it answers.',
+      'builder: skipped deleting the node oxygen from the cluster: no k3s server answered (master-1: oxygen-node-delete on master-1: master-1 does not answer: it is powered off)',
+    ]);
+    expect(sandbox.machines.snapshot().machines).toEqual(before);
   });
 });

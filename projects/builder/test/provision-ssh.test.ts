@@ -13,6 +13,10 @@ import { GENERATION_MARKER, oxygenDeployment, type OxygenDeployment } from '../s
 import { OxygenStepError, type OxygenTarget } from '../src/provision/oxygen-executor';
 import { provisionOxygen } from '../src/provision/provision-oxygen';
 import { SshOxygenExecutor } from '../src/provision/ssh-oxygen-executor';
+import { oxygenTeardown } from '../src/provision/oxygen-teardown';
+import { oxygenHandover } from '../src/provision/oxygen-handover';
+import { kubectlWith } from '../src/provision/kubectl';
+import { kubectlNodeRemover } from '../src/destroy/destroy-oxygen';
 import { renderAt } from './fixtures';
 import { SSHD, startLoopbackSshd, type LoopbackSshd } from './loopback-sshd';
 
@@ -103,7 +107,8 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'builder-provision-ssh-'));
     await mkdir(join(dir, 'bin'));
-    for (const name of ['podman', 'systemctl']) await writeFile(join(dir, 'bin', name), standIn(name), { mode: 0o755 });
+    for (const name of ['podman', 'systemctl', 'k3s'])
+      await writeFile(join(dir, 'bin', name), standIn(name), { mode: 0o755 });
     await writeFile(join(dir, 'bin', 'nixos-rebuild'), nixosRebuildStandIn(dir), { mode: 0o755 });
     // Oxygen's clock and its push loop's journal: the last upload 119.5 s before "now".
     await writeFile(join(dir, 'bin', 'date'), '#!/bin/sh\necho 1764662520\n', { mode: 0o755 });
@@ -263,5 +268,79 @@ describeNeeding({ what: 'sshd, unshare and root', available }, 'builder:provisio
 
   it("reads the last push's age from the push loop's journal on Oxygen", async () => {
     expect((await executor.probe(target)).lastPushAgeSeconds).toBe(120);
+  });
+
+  it('destroy: stops the units, removes the container, image, files and marker, and keeps the store', async () => {
+    for (const file of [
+      GENERATION_MARKER,
+      '/var/lib/personal-cloud/builder/keys/ssh_host_ed25519_key',
+      '/etc/personal-cloud/builder/nix.conf',
+    ]) {
+      await mkdir(join(oxygenRoot(), file, '..'), { recursive: true });
+      await writeFile(join(oxygenRoot(), file), 'x\n');
+    }
+    await writeFile(join(dir, 'calls.log'), '');
+    await executor.teardown(target, oxygenTeardown(false));
+    expect(await calls()).toEqual([
+      'systemctl disable --now personal-cloud-builder-push.service',
+      'systemctl disable --now personal-cloud-builder.service',
+      'systemctl disable --now personal-cloud-k3s-agent.service',
+      'podman rm --force --ignore personal-cloud-builder',
+      'podman rmi --force --ignore localhost/personal-cloud-builder:1',
+      'systemctl daemon-reload',
+    ]);
+    expect(existsSync(join(oxygenRoot(), '/var/lib/personal-cloud/builder/keys'))).toBe(false);
+    expect(existsSync(join(oxygenRoot(), '/etc/personal-cloud/builder'))).toBe(false);
+    expect(existsSync(join(oxygenRoot(), GENERATION_MARKER))).toBe(false);
+    expect(await executor.generation(target)).toBeNull();
+  });
+
+  it('the handover: the image into containerd and the units stopped on Oxygen, then kubectl applies the Secret and the workload', async () => {
+    // kubectl as it runs here: logs its arguments and what it read, fails on a "down" kubeconfig.
+    const kubectl = join(dir, 'bin', 'kubectl');
+    await writeFile(
+      kubectl,
+      `#!/bin/sh\nprintf '%s\\n' "kubectl $*" >> "${dir}/kubectl.log"\ncat >> "${dir}/kubectl.log"\ngrep -q down "$2" && { echo 'The connection to the server was refused' >&2; exit 1; }\n[ "$4" = delete ] && [ "$5" = node ] && echo node/oxygen\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const files = [
+      { path: '/var/lib/personal-cloud/builder/keys/ssh_host_ed25519_key', content: 'HOSTKEY\n', mode: 0o600 },
+    ];
+    const withKubectl = new SshOxygenExecutor({
+      operatorPrivateKey: await readFile(sshd.clientKeyFile, 'utf8'),
+      hostPublicKey: sshd.hostPublicKey,
+      root: oxygenRoot(),
+      kubectl: kubectlWith('apiVersion: v1\nkind: Config\n', kubectl),
+    });
+    try {
+      await writeFile(join(dir, 'calls.log'), '');
+      await withKubectl.handover(target, oxygenHandover('kubernetes', 'kind: Deployment\n', files));
+      // The two ends of one pipe log in either order; the units stop after the image is in containerd.
+      const log = await calls();
+      expect(log.slice(0, 2).sort()).toEqual([
+        'k3s ctr images import -',
+        'podman save localhost/personal-cloud-builder:1',
+      ]);
+      expect(log.slice(2)).toEqual([
+        'systemctl disable --now personal-cloud-builder-push.service personal-cloud-builder.service',
+      ]);
+      const applied = await readFile(join(dir, 'kubectl.log'), 'utf8');
+      expect(applied).toMatch(/^kubectl --kubeconfig \S+ --request-timeout=10s apply -f -\nkind: Deployment\n---\n/);
+      const secret = JSON.parse(applied.split('---\n')[1]!);
+      expect(secret).toEqual({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: { namespace: 'personal-cloud-builder', name: 'nix-builder-keys' },
+        data: { ssh_host_ed25519_key: Buffer.from('HOSTKEY\n').toString('base64') },
+      });
+      // destroy's node deletion with the same kubectl: deleted, then a cluster that does not answer.
+      expect(await kubectlNodeRemover(kubectlWith('cluster: up\n', kubectl)).deleteNode('oxygen', [])).toBe(true);
+      await expect(
+        kubectlNodeRemover(kubectlWith('cluster: down\n', kubectl)).deleteNode('oxygen', []),
+      ).rejects.toThrow('kubectl said: The connection to the server was refused.');
+    } finally {
+      await withKubectl.close();
+    }
   });
 });

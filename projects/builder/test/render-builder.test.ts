@@ -58,6 +58,10 @@ describe('the builder container', () => {
     expect(files['commands.txt']).toContain(
       'systemctl enable --now personal-cloud-builder.service personal-cloud-builder-push.service',
     );
+    // The agent reaches the nodes' private addresses through the servers' subnet route.
+    expect(files['commands.txt']).toMatch(
+      /tailscale set --accept-routes\n(.*\n)*systemctl enable --now personal-cloud-k3s-agent/,
+    );
   });
 
   it('takes its limits from the config', () => {

@@ -24,6 +24,9 @@ const EVERYWHERE = LOCATIONS;
 
 export interface ServerTypeOffer {
   architecture: 'x86' | 'arm';
+  /** vCPUs and memory as Hetzner publishes them (`cores`, `memory` in `/server_types`). */
+  cores: number;
+  memoryGb: number;
   /** The local disk in GB, as Hetzner publishes it: what the hot storage tier shares with the OS. */
   diskGb: number;
   /** The locations where Hetzner sells the type: what `/server_types` lists under `locations` and `prices`. */
@@ -36,35 +39,35 @@ export interface ServerTypeOffer {
  * read the same entries, so the local Hetzner cannot sell what the real one refuses.
  */
 export const SERVER_TYPE_OFFERS = {
-  cx22: { architecture: 'x86', diskGb: 40, locations: EU_ONLY },
-  cx32: { architecture: 'x86', diskGb: 80, locations: EU_ONLY },
-  cx42: { architecture: 'x86', diskGb: 160, locations: EU_ONLY },
-  cx52: { architecture: 'x86', diskGb: 320, locations: EU_ONLY },
-  cx23: { architecture: 'x86', diskGb: 40, locations: EU_ONLY },
-  cx33: { architecture: 'x86', diskGb: 80, locations: EU_ONLY },
-  cx43: { architecture: 'x86', diskGb: 160, locations: EU_ONLY },
-  cx53: { architecture: 'x86', diskGb: 320, locations: EU_ONLY },
-  cpx11: { architecture: 'x86', diskGb: 40, locations: EVERYWHERE },
-  cpx21: { architecture: 'x86', diskGb: 80, locations: EVERYWHERE },
-  cpx31: { architecture: 'x86', diskGb: 160, locations: EVERYWHERE },
-  cpx41: { architecture: 'x86', diskGb: 240, locations: EVERYWHERE },
-  cpx51: { architecture: 'x86', diskGb: 360, locations: EVERYWHERE },
-  cpx12: { architecture: 'x86', diskGb: 40, locations: EVERYWHERE },
-  cpx22: { architecture: 'x86', diskGb: 80, locations: EVERYWHERE },
-  cpx32: { architecture: 'x86', diskGb: 160, locations: EVERYWHERE },
-  cpx42: { architecture: 'x86', diskGb: 320, locations: EVERYWHERE },
-  cpx52: { architecture: 'x86', diskGb: 480, locations: EVERYWHERE },
-  cpx62: { architecture: 'x86', diskGb: 640, locations: EVERYWHERE },
-  ccx13: { architecture: 'x86', diskGb: 80, locations: EVERYWHERE },
-  ccx23: { architecture: 'x86', diskGb: 160, locations: EVERYWHERE },
-  ccx33: { architecture: 'x86', diskGb: 240, locations: EVERYWHERE },
-  ccx43: { architecture: 'x86', diskGb: 360, locations: EVERYWHERE },
-  ccx53: { architecture: 'x86', diskGb: 600, locations: EVERYWHERE },
-  ccx63: { architecture: 'x86', diskGb: 960, locations: EVERYWHERE },
-  cax11: { architecture: 'arm', diskGb: 40, locations: EU_ONLY },
-  cax21: { architecture: 'arm', diskGb: 80, locations: EU_ONLY },
-  cax31: { architecture: 'arm', diskGb: 160, locations: EU_ONLY },
-  cax41: { architecture: 'arm', diskGb: 320, locations: EU_ONLY },
+  cx22: { architecture: 'x86', cores: 2, memoryGb: 4, diskGb: 40, locations: EU_ONLY },
+  cx32: { architecture: 'x86', cores: 4, memoryGb: 8, diskGb: 80, locations: EU_ONLY },
+  cx42: { architecture: 'x86', cores: 8, memoryGb: 16, diskGb: 160, locations: EU_ONLY },
+  cx52: { architecture: 'x86', cores: 16, memoryGb: 32, diskGb: 320, locations: EU_ONLY },
+  cx23: { architecture: 'x86', cores: 2, memoryGb: 4, diskGb: 40, locations: EU_ONLY },
+  cx33: { architecture: 'x86', cores: 4, memoryGb: 8, diskGb: 80, locations: EU_ONLY },
+  cx43: { architecture: 'x86', cores: 8, memoryGb: 16, diskGb: 160, locations: EU_ONLY },
+  cx53: { architecture: 'x86', cores: 16, memoryGb: 32, diskGb: 320, locations: EU_ONLY },
+  cpx11: { architecture: 'x86', cores: 2, memoryGb: 2, diskGb: 40, locations: EVERYWHERE },
+  cpx21: { architecture: 'x86', cores: 3, memoryGb: 4, diskGb: 80, locations: EVERYWHERE },
+  cpx31: { architecture: 'x86', cores: 4, memoryGb: 8, diskGb: 160, locations: EVERYWHERE },
+  cpx41: { architecture: 'x86', cores: 8, memoryGb: 16, diskGb: 240, locations: EVERYWHERE },
+  cpx51: { architecture: 'x86', cores: 16, memoryGb: 32, diskGb: 360, locations: EVERYWHERE },
+  cpx12: { architecture: 'x86', cores: 1, memoryGb: 2, diskGb: 40, locations: EVERYWHERE },
+  cpx22: { architecture: 'x86', cores: 2, memoryGb: 4, diskGb: 80, locations: EVERYWHERE },
+  cpx32: { architecture: 'x86', cores: 4, memoryGb: 8, diskGb: 160, locations: EVERYWHERE },
+  cpx42: { architecture: 'x86', cores: 8, memoryGb: 16, diskGb: 320, locations: EVERYWHERE },
+  cpx52: { architecture: 'x86', cores: 12, memoryGb: 24, diskGb: 480, locations: EVERYWHERE },
+  cpx62: { architecture: 'x86', cores: 16, memoryGb: 32, diskGb: 640, locations: EVERYWHERE },
+  ccx13: { architecture: 'x86', cores: 2, memoryGb: 8, diskGb: 80, locations: EVERYWHERE },
+  ccx23: { architecture: 'x86', cores: 4, memoryGb: 16, diskGb: 160, locations: EVERYWHERE },
+  ccx33: { architecture: 'x86', cores: 8, memoryGb: 32, diskGb: 240, locations: EVERYWHERE },
+  ccx43: { architecture: 'x86', cores: 16, memoryGb: 64, diskGb: 360, locations: EVERYWHERE },
+  ccx53: { architecture: 'x86', cores: 32, memoryGb: 128, diskGb: 600, locations: EVERYWHERE },
+  ccx63: { architecture: 'x86', cores: 48, memoryGb: 192, diskGb: 960, locations: EVERYWHERE },
+  cax11: { architecture: 'arm', cores: 2, memoryGb: 4, diskGb: 40, locations: EU_ONLY },
+  cax21: { architecture: 'arm', cores: 4, memoryGb: 8, diskGb: 80, locations: EU_ONLY },
+  cax31: { architecture: 'arm', cores: 8, memoryGb: 16, diskGb: 160, locations: EU_ONLY },
+  cax41: { architecture: 'arm', cores: 16, memoryGb: 32, diskGb: 320, locations: EU_ONLY },
 } as const satisfies Record<string, ServerTypeOffer>;
 
 export type ServerType = keyof typeof SERVER_TYPE_OFFERS;

@@ -17,3 +17,13 @@ export interface TargetModule {
   options?: ParseArgsConfig['options'];
   run(args: TargetArgs): Promise<void>;
 }
+
+/**
+ * Flags that `nx run-many` hands to every project's target, whichever layer they are meant for.
+ * `--prune` is infra's (it deletes servers that left the config, once hosts has decommissioned
+ * them); the layers above take it and ignore it, so `run-many -t provision --prune` reaches them
+ * instead of failing on a flag they have no use for.
+ */
+export const RUN_WIDE_OPTIONS: Readonly<Record<string, ParseArgsConfig['options']>> = {
+  provision: { prune: { type: 'boolean' } },
+};

@@ -4,25 +4,13 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { nodesInPhase } from '@personal-cloud/cluster';
 import { describeNeeding } from '../../../tools/test-support/external-tools';
-import { builderConfig, builderVars, CACHE_PUBLIC_KEY, HOST_PUBLIC_KEY } from '../../builder/test/fixtures';
+import { CACHE_PUBLIC_KEY, HOST_PUBLIC_KEY } from '../../builder/test/fixtures';
 import { evaluateNode } from '../src/check/nix-evaluation';
-import { renderHosts } from '../src/render/render-hosts';
-import { varsFor, writeHostsJson } from './fixtures';
+import { renderWithBuilder, writeHostsJson } from './fixtures';
 import { NIX_DIR, NIX_NEEDS, SHARED } from './support';
-import { hostNix } from '@personal-cloud/builder';
 
-const config = builderConfig(4);
-const nodes = nodesInPhase(config);
-const vars = { ...varsFor(nodes), ...builderVars() };
-const document = renderHosts({
-  config,
-  nodes,
-  vars,
-  hostsState: { k3sServers: [] },
-  nix: hostNix(config, nodes, vars),
-});
+const { nodes, document } = renderWithBuilder(4);
 const pinnedKey = Buffer.from(HOST_PUBLIC_KEY.split(' ').slice(0, 2).join(' ')).toString('base64');
 
 it("every node carries the cache's key and Oxygen as a build machine with its pinned host key", () => {

@@ -6,13 +6,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecureTempDir, generateOpenSshKeyPair, type SecureTempDir } from '@personal-cloud/vault';
 import { $ } from 'zx';
-import { nodesInPhase } from '@personal-cloud/cluster';
-import { hostNix } from '@personal-cloud/builder';
-import { builderConfig, builderVars } from '../../builder/test/fixtures';
 import { SshExecutor } from '../src/executor/ssh-executor';
 import { extraFilesScript, writeExtraFiles } from '../src/provision/extra-files';
-import { renderHosts } from '../src/render/render-hosts';
-import { renderAt, varsFor } from './fixtures';
+import { renderAt, renderWithBuilder } from './fixtures';
 
 let dir: SecureTempDir | undefined;
 afterEach(async () => dir?.remove());
@@ -54,16 +50,7 @@ describe('writeExtraFiles', () => {
 
 describe('the builder client key on a node that builds on Oxygen', () => {
   const clientKey = generateOpenSshKeyPair('pc-builder-client').privateKey;
-  const config = builderConfig(4);
-  const nodes = nodesInPhase(config);
-  const vars = { ...varsFor(nodes), ...builderVars() };
-  const document = renderHosts({
-    config,
-    nodes,
-    vars,
-    hostsState: { k3sServers: [] },
-    nix: hostNix(config, nodes, vars),
-  });
+  const { document } = renderWithBuilder(4);
   const withKey = { ...tokens, SSH_HOST_KEY_WORKER_1: hostKey, BUILDER_CLIENT_KEY: clientKey };
   const node = document.nodes['worker-1']!;
   const sshKey = node.nix.builders[0]!.sshKey;

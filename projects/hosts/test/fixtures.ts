@@ -13,6 +13,7 @@ import {
   type VarsDocument,
 } from '@personal-cloud/cluster';
 import { seedConfig } from '../../cluster/test/fixtures';
+import { builderConfig, builderVars } from '../../builder/test/fixtures';
 import type { HostsDocument } from '../src/render/hosts-document';
 import { renderHosts } from '../src/render/render-hosts';
 import { hostNix } from '@personal-cloud/builder';
@@ -56,4 +57,19 @@ export function writeHostsJson(document: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'pc-hosts-')), 'hosts.json');
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   return file;
+}
+
+/** hosts.json of a phase whose config has Oxygen: every node carries the builder's Nix fields. */
+export function renderWithBuilder(phase: Phase) {
+  const config = builderConfig(phase);
+  const nodes = nodesInPhase(config);
+  const vars = { ...varsFor(nodes), ...builderVars() };
+  const document = renderHosts({
+    config,
+    nodes,
+    vars,
+    hostsState: { k3sServers: [] },
+    nix: hostNix(config, nodes, vars),
+  });
+  return { config, nodes, vars, document };
 }

@@ -61,6 +61,11 @@ describeNeeding(NIX_NEEDS, 'the hosts NixOS modules', () => {
         '--etcd-s3-bucket=pc-backups',
       ]),
     );
+    // A server routes the private network for the tailnet (Oxygen's path to the nodes), with forwarding on.
+    expect(result.tailscale).toMatchObject({
+      useRoutingFeatures: 'server',
+      extraUpFlags: expect.arrayContaining(['--advertise-routes=10.0.0.0/16']),
+    });
   });
 
   it('joins an agent through serverAddr and mounts its volume by Hetzner id', async () => {
@@ -72,6 +77,9 @@ describeNeeding(NIX_NEEDS, 'the hosts NixOS modules', () => {
       environmentFile: null,
     });
     expect(result.k3s.extraFlags).toEqual(['--flannel-iface=private0']);
+    const tailscale = result.tailscale as { useRoutingFeatures: string; extraUpFlags: string[] };
+    expect(tailscale.useRoutingFeatures).toBe('none');
+    expect(tailscale.extraUpFlags.join(' ')).not.toContain('--advertise-routes');
     expect(result.disko.fileSystems['/mnt/data']).toEqual({
       device: '/dev/disk/by-id/scsi-0HC_Volume_505',
       fsType: 'ext4',

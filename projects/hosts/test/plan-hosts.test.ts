@@ -130,6 +130,35 @@ describe('planHosts', () => {
     expect(plan.k3sServersAfter).toEqual(['master-1', 'master-2', 'master-3']);
   });
 
+  it('decommissions the workers a lower phase drops, last and one at a time; a pending node is still wanted', () => {
+    const phase4 = renderAt(4, ['master-1', 'master-2', 'master-3']);
+    const document = renderAt(3, ['master-1', 'master-2', 'master-3']);
+    const state = deployedState(phase4);
+    const plan = planHosts({ document, generations: generationsOf(phase4), state, maxParallel: 2 });
+    expect(plan.refused).toBeNull();
+    expect(plan.nodes.filter((n) => n.action === 'decommission').map((n) => [n.node, n.role])).toEqual([
+      ['worker-4', 'agent'],
+      ['worker-5', 'agent'],
+    ]);
+    expect(plan.waves.at(-1)).toEqual({
+      title: 'workers leave, one at a time: drained from a server, node object deleted, marked decommissioned',
+      nodes: ['worker-4', 'worker-5'],
+      concurrency: 1,
+    });
+    expect(formatHostsPlan(plan)).toContain(
+      'decommission worker-5     k3s agent  no longer in the config: drained, its node object deleted; then `infra:provision --prune` deletes its server',
+    );
+    // worker-4 is in the phase but infra has not recorded its server yet: it stays.
+    const { 'worker-4': _, ...rendered } = document.nodes;
+    const pending = {
+      ...document,
+      nodes: rendered,
+      pending: [{ node: 'worker-4', missingVars: ['vars.CLUSTER.WORKER_4.hetzner_id'] }],
+    };
+    const waiting = planHosts({ document: pending, generations: generationsOf(phase4), state, maxParallel: 2 });
+    expect(waiting.nodes.filter((n) => n.action === 'decommission').map((n) => n.node)).toEqual(['worker-5']);
+  });
+
   it('refuses going back to phase 1 before anything is planned, with the reason', () => {
     expect(() => renderAt(1, ['master-1', 'master-2', 'master-3'])).toThrow(
       "hosts' state says the cluster's servers are master-1, master-2, master-3, and none of them is a node of phase 1, so no node could join: choose a phase that keeps one of them.",

@@ -18,7 +18,13 @@ describeWithTool('sshd', 'the SSH executor against a loopback sshd', () => {
     sshd = await startLoopbackSshd();
     executor = new SshExecutor({
       operatorPrivateKey: sshd.operatorKey.privateKey,
-      hostNames: { 'master-1': 'demo-master-1', 'master-2': 'demo-master-2', 'worker-1': 'demo-worker-1' },
+      hostNames: {
+        'master-1': 'demo-master-1',
+        'master-2': 'demo-master-2',
+        'worker-1': 'demo-worker-1',
+        'worker-2': 'demo-worker-2',
+        'worker-3': 'demo-worker-3',
+      },
       kubeconfigPath: sshd.kubeconfigPath,
       connectTimeoutSeconds: 5,
     });
@@ -55,6 +61,24 @@ describeWithTool('sshd', 'the SSH executor against a loopback sshd', () => {
     expect(kubeconfig).not.toContain('127.0.0.1');
     await executor.etcdMemberRemove(target, 'master-2');
     expect(await calls()).toContain('k3s kubectl delete node demo-master-2');
+  });
+
+  it('decommissions a worker from a server: drained if still a node, its agent stopped when it answers, its node object deleted', async () => {
+    const before = (await calls()).length;
+    await executor.drain(target, 'worker-2');
+    await executor.deleteNode(target, { ...target, node: 'worker-2' });
+    // worker-3 is gone already and its server is off: nothing to drain, the delete still runs.
+    const closed = `127.0.0.1:${await freePort()}`;
+    await executor.drain(target, 'worker-3');
+    await executor.deleteNode(target, { ...target, node: 'worker-3', sshAddress: closed });
+    expect((await calls()).slice(before)).toEqual([
+      'k3s kubectl get node demo-worker-2 --ignore-not-found -o name',
+      'k3s kubectl drain demo-worker-2 --ignore-daemonsets --delete-emptydir-data --timeout=10m',
+      'systemctl stop k3s-agent',
+      'k3s kubectl delete node demo-worker-2 --ignore-not-found',
+      'k3s kubectl get node demo-worker-3 --ignore-not-found -o name',
+      'k3s kubectl delete node demo-worker-3 --ignore-not-found',
+    ]);
   });
 
   it('a failing command names the node, the step, the exit code and the tool’s message', async () => {

@@ -5,12 +5,12 @@ import type { State } from '@personal-cloud/vault';
 import type { HcloudClientOptions } from './hcloud/client';
 import { withHcloud } from './hcloud-session';
 import { loadInfraInputs, openConfigAndVault } from './infra-inputs';
+import type { DeployedNode } from './reconcile/guards';
 import type { Plan } from './reconcile/plan-types';
 import { reconcile, type ReconcileResult } from './reconcile/reconcile';
 import { InfraBook } from './state/infra-book';
-import { StateRecorder } from './state/state-recorder';
 import { stopAtSafePoint } from './stop-at-safe-point';
-import { createProgress, type Progress } from './ui/progress';
+import { createProgress, StateRecorder, type Progress } from '@personal-cloud/layer-kit';
 
 export interface RunOptions {
   env: NodeJS.ProcessEnv;
@@ -93,10 +93,15 @@ export async function destroyInfra(options: RunOptions): Promise<ReconcileResult
 }
 
 /**
- * The nodes hosts' state lists as deployed (`layers.hosts.deployed`). Read by key, without the
- * hosts layer's code, which comes after infra: infra only needs the names, to never prune them.
+ * The nodes hosts' state lists as deployed (`layers.hosts.deployed`), with their k3s role. Read by
+ * key, without the hosts layer's code, which comes after infra: a node hosts has decommissioned is
+ * no longer there, so its server may be pruned.
  */
-function hostsDeployedNodes(state: State): string[] {
+function hostsDeployedNodes(state: State): DeployedNode[] {
   const hosts = state.layers.hosts as { deployed?: unknown } | undefined;
-  return hosts?.deployed && typeof hosts.deployed === 'object' ? Object.keys(hosts.deployed) : [];
+  if (!hosts?.deployed || typeof hosts.deployed !== 'object') return [];
+  return Object.entries(hosts.deployed as Record<string, { role?: unknown }>).map(([node, deployed]) => ({
+    node,
+    role: deployed?.role === 'agent' ? 'agent' : 'server',
+  }));
 }

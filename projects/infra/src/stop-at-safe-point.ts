@@ -5,10 +5,8 @@
 // API error, so the DAG treats it as fatal and starts nothing new; the run unwinds through the
 // state recorder's flush and the vault lock's release. What was done is in the state; what was
 // cut short carries our labels and is adopted by the rerun.
-import { CloudError } from '@personal-cloud/cluster';
+import { RunInterrupted } from '@personal-cloud/layer-kit';
 import type { HcloudClientOptions } from './hcloud/client';
-
-export class RunInterrupted extends CloudError {}
 
 /** Client options whose every request first checks `stop`; without one, the options as they are. */
 export function stopAtSafePoint(

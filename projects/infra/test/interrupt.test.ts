@@ -3,8 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { provisionInfra } from '../src/provision';
 import { readInfraState } from '../src/state/infra-state';
-import { RunInterrupted } from '../src/stop-at-safe-point';
-import { PlainProgress } from '../src/ui/progress';
+import { PlainProgress, RunInterrupted } from '@personal-cloud/layer-kit';
 import { quietProgress, testCloud, type TestCloud } from './support/cloud';
 
 let cloud: TestCloud | undefined;

@@ -11,7 +11,7 @@ import type { ObservedSshKey } from '../src/reconcile/observed';
 import { reconcile } from '../src/reconcile/reconcile';
 import { InfraBook } from '../src/state/infra-book';
 import { readInfraState } from '../src/state/infra-state';
-import { StateRecorder } from '../src/state/state-recorder';
+import { StateRecorder } from '@personal-cloud/layer-kit';
 import { describeContract } from '../../sandbox/test/contract';
 import { fileExchanges, quietProgress, testCloud, type TestCloud } from './support/cloud';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { State, Vars, VaultSession } from '@personal-cloud/vault';
 import { InfraBook } from '../src/state/infra-book';
-import { StateRecorder, commitMessageFor } from '../src/state/state-recorder';
+import { StateRecorder, commitMessageFor } from '@personal-cloud/layer-kit';
 
 /**
  * A session that writes to memory and counts writes. While `hold()` is in force, a write that has

@@ -203,6 +203,32 @@ describe('the machine model', () => {
     ]);
   });
 
+  it('takes a worker out: drained and deleted from a server, it leaves the Ready nodes; an agent cannot do it, a member is refused', () => {
+    const w = phase2();
+    expect(w.step('drain', 'worker-1', { node: 'worker-1' }).message).toBe(
+      'kubectl drain worker-1 on worker-1: it is not a k3s server',
+    );
+    expect(w.step('drain', 'master-2', { node: 'worker-1' }).outcome).toBe('ok');
+    expect(w.model.snapshot().machines.machines['worker-1']!.k3s!.drained).toBe(true);
+    expect(w.step('delete-node', 'master-2', { node: 'master-3' }).message).toBe(
+      'kubectl delete node master-3: it is an etcd member; remove its member first',
+    );
+    const deleted = w.step('delete-node', 'master-2', { node: 'worker-1' });
+    expect(deleted.outcome).toBe('ok');
+    expect(deleted.cluster.ready).toEqual(['master-1', 'master-2', 'master-3']);
+    // Gone already (a rerun): both are no-ops, as the executor's --ignore-not-found makes them.
+    expect(w.step('drain', 'master-2', { node: 'worker-1' }).outcome).toBe('ok');
+    expect(w.step('delete-node', 'master-2', { node: 'worker-1' }).outcome).toBe('ok');
+    expect(w.step('drain', 'master-2', { node: 'worker-9' }).message).toBe(
+      'kubectl drain worker-9: there is no such node',
+    );
+    w.power.set(2, 'off');
+    w.power.set(3, 'off');
+    expect(w.step('drain', 'master-1', { node: 'master-1' }).message).toBe(
+      'kubectl drain master-1 on master-1: etcd has no quorum (1 of 3 members up)',
+    );
+  });
+
   it('moves etcd off a node in order: snapshot, drain, member remove from another server, clear data, redeploy as agent', () => {
     const w = phase2();
     expect(w.step('etcd-snapshot', 'master-1').outcome).toBe('ok');
@@ -217,7 +243,7 @@ describe('the machine model', () => {
         serverAddr: 'https://10.0.1.10:6443',
       }).message,
     ).toBe('master-3 is still an etcd member; remove its member before it becomes an agent');
-    expect(w.step('drain', 'master-3').outcome).toBe('ok');
+    expect(w.step('drain', 'master-1', { node: 'master-3' }).outcome).toBe('ok');
     expect(w.step('etcd-member-remove', 'master-3', { member: 'master-3' }).outcome).toBe('failed');
     expect(w.step('etcd-member-remove', 'master-1', { member: 'master-3' }).outcome).toBe('ok');
     expect(w.step('etcd-members', 'master-2').result).toEqual({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXPIRY_FORMAT_MESSAGE, isExpiryToken, parseExpiry } from './token-expiry';
 
 /** The documents of the secrets repo; each is one age-encrypted JSON file. */
 export type DocName = 'state' | 'vars' | 'tokens';
@@ -23,8 +24,16 @@ export const varsSchema: z.ZodType<Vars> = z.lazy(() =>
   ),
 );
 
-/** Tokens: API tokens and keys by name. */
-export const tokensSchema = z.record(z.string(), z.string());
+/** Tokens: API tokens and keys by name; `<NAME>_EXPIRES` holds the date `<NAME>` expires (token-expiry.ts). */
+export const tokensSchema = z.record(z.string(), z.string()).superRefine((tokens, context) => {
+  for (const [name, value] of Object.entries(tokens))
+    if (isExpiryToken(name) && parseExpiry(value) === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${EXPIRY_FORMAT_MESSAGE}, not "${value.slice(0, 40)}"`,
+      });
+});
 export type Tokens = z.infer<typeof tokensSchema>;
 
 export interface Docs {

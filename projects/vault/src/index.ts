@@ -19,6 +19,8 @@ export {
   type VarsLeaf,
 } from './documents';
 export { VaultError } from './vault-error';
+export { replaceFileAtomically } from './atomic-file-write';
+export { expiryTokenOf, parseExpiry, EXPIRY_FORMAT_MESSAGE } from './token-expiry';
 export { findLeaks, MIN_SECRET_LENGTH, secretNeedles, type Leak, type ScannedFile } from './token-leaks';
 // Every file that holds a secret during a run goes in one of these: private, in memory where the
 // system allows, removed on exit and on signals, swept after a SIGKILL.

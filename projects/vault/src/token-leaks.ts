@@ -1,6 +1,8 @@
 // The vault's tokens are secrets: no value may appear in what a layer renders (hosts' .nix files
 // and dist/, k8s-apps' GitOps tree) or in a file git tracks. (Vars are topology: they may.) Every
 // layer scans with these needles; found values are reported by their token's name, never shown.
+// An expiry date (`<NAME>_EXPIRES`) is no secret.
+import { isExpiryToken } from './token-expiry';
 
 export interface ScannedFile {
   path: string;
@@ -28,6 +30,7 @@ const KEY_MATERIAL = /[A-Za-z0-9+/=]{24,}/;
  */
 export function secretNeedles(tokens: Record<string, string>): { token: string; needle: string }[] {
   return Object.entries(tokens).flatMap(([token, value]) => {
+    if (isExpiryToken(token)) return [];
     const secretLine = openSshSecretLines(value);
     const lines = value
       .split(/\r?\n/)

@@ -9,6 +9,7 @@ import {
   tokensSchema,
   varsSchema,
 } from '../src/documents';
+import { secretNeedles } from '../src/token-leaks';
 import { VaultError } from '../src/vault-error';
 import { CloudError } from '@personal-cloud/cluster';
 
@@ -33,6 +34,21 @@ describe('document schemas', () => {
     const vars = { CLUSTER: { MASTER_1: { ip: '10.0.1.11', hetzner_id: '42', port: 22, public: false } } };
     expect(varsSchema.parse(vars)).toEqual(vars);
     expect(tokensSchema.parse({ hcloud: 'abc' })).toEqual({ hcloud: 'abc' });
+  });
+
+  it("take a token's expiry (<NAME>_EXPIRES) only as a date or a zoned ISO time, naming the token otherwise", () => {
+    const tokens = {
+      TAILSCALE_AUTH_KEY: 'tskey-auth-k123',
+      TAILSCALE_AUTH_KEY_EXPIRES: '2027-03-01',
+      OTHER_EXPIRES: '2027-03-01T12:30:00+01:00',
+    };
+    expect(validateDocument('tokens', tokens, source)).toEqual(tokens);
+    for (const bad of ['in 90 days', '2027-02-30', '2027-03-01T12:00:00', '01.03.2027'])
+      expect(failure(() => validateDocument('tokens', { TAILSCALE_AUTH_KEY_EXPIRES: bad }, source)).message).toBe(
+        `cluster/x.json.age decrypts, but does not match the tokens schema at TAILSCALE_AUTH_KEY_EXPIRES: must be the date the token expires, as YYYY-MM-DD (UTC) or an ISO 8601 time with its zone, e.g. 2027-03-01 or 2027-03-01T12:00:00Z, not "${bad}"; fix it.`,
+      );
+    // A date is no secret: a doc or a test that shows it is no leak.
+    expect(secretNeedles(tokens).map((n) => n.token)).toEqual(['TAILSCALE_AUTH_KEY']);
   });
 
   it('have empty defaults that satisfy them, at cluster/<doc>.json.age', () => {

@@ -152,7 +152,7 @@ export function layerTargets(
       cache: false,
       parallelism: false,
       // Nx has no "dependents first", so each layer names the layers built on it: theirs runs before
-      // its own, and `run-many -t destroy` goes builder → k8s-apps → hosts → infra. Forwarded
+      // its own, and `run-many -t destroy` goes k8s-apps → hosts → builder → infra. Forwarded
       // flags (--yes) reach them when only this layer's destroy was asked for.
       dependsOn: order.above.length ? [{ projects: [...order.above], target: 'destroy', params: 'forward' }] : [],
     },
@@ -171,6 +171,6 @@ function describe(project: string, target: LayerTarget): string {
     case 'provision':
       return `Apply ${project}'s plan after the layers below it: idempotent, resumable, a no-op when nothing changed.`;
     case 'destroy':
-      return `Tear ${project} down after the layers built on it (builder → k8s-apps → hosts → infra); asks once per run, or --yes.`;
+      return `Tear ${project} down after the layers built on it (k8s-apps → hosts → builder → infra); asks once per run, or --yes.`;
   }
 }

@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import type { TargetModule } from '@personal-cloud/cluster';
+// The file alone, not the package: the runner starts for every target and the index loads zod.
+import { RUN_WIDE_OPTIONS } from '../../../projects/cluster/src/target-module';
 import { watchForInterruption } from './interruption';
 import { epochNow, recordTargetTimes } from './target-times';
 
@@ -32,11 +34,12 @@ async function main(argv: string[], stop: AbortSignal, load: LoadTarget): Promis
   const file = resolve(projectRoot, 'src/targets', `${target}.ts`);
   const module = await load(file);
   const loaded = epochNow();
+  const options = { ...RUN_WIDE_OPTIONS[target], ...module.options };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: module.options ?? {}, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const allowed = Object.keys(module.options ?? {}).map((name) => `--${name}`);
+    const allowed = Object.keys(options).map((name) => `--${name}`);
     // node:util words its complaints for programmers; name the flag and what is allowed instead.
     const flag = (error as Error).message.match(/'(-[^']*)'/)?.[1];
     const problem = flag ? `does not take ${flag}` : (error as Error).message;

@@ -58,7 +58,7 @@ describe('nx run-many -t destroy', () => {
       const out = plain(`${run.stdout}${run.stderr}`);
       expect(run.status, out).toBe(0);
       expect(out.match(/Type the cluster name to confirm/g)).toHaveLength(1);
-      const order = ['k8s-apps:destroy —', 'hosts:destroy —', 'builder:destroy —', 'Destroyed 0 resource(s)'].map(
+      const order = ['k8s-apps:destroy —', 'hosts: destroy:', 'builder:destroy —', 'Destroyed 0 resource(s)'].map(
         (line) => out.indexOf(line),
       );
       expect(

@@ -9,7 +9,12 @@ let
   agent = oxygen.agent;
 in
 {
-  services.tailscale.enable = true;
+  services.tailscale = {
+    enable = true;
+    # Linux ignores subnet routes unless asked: the Hetzner nodes' private addresses come through one.
+    useRoutingFeatures = "client";
+    extraUpFlags = [ "--accept-routes" ];
+  };
 
   virtualisation.podman.enable = builder != null;
   virtualisation.oci-containers = lib.mkIf (builder != null) {

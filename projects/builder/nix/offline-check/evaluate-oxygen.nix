@@ -18,6 +18,7 @@ let
 in
 {
   tailscale = config.services.tailscale.enable;
+  tailscaleUpFlags = config.services.tailscale.extraUpFlags;
   podman = config.virtualisation.podman.enable;
   containers = config.virtualisation.oci-containers.containers;
   k3s = config.services.k3s;

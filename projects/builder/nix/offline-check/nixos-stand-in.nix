@@ -9,6 +9,8 @@ in
 {
   options = {
     services.tailscale.enable = mkOption { type = types.bool; default = false; };
+    services.tailscale.useRoutingFeatures = mkOption { type = types.enum [ "none" "client" "server" "both" ]; default = "none"; };
+    services.tailscale.extraUpFlags = mkOption { type = types.listOf types.str; default = [ ]; };
     virtualisation.podman.enable = mkOption { type = types.bool; default = false; };
     virtualisation.oci-containers.backend = mkOption { type = types.enum [ "podman" "docker" ]; default = "podman"; };
     virtualisation.oci-containers.containers = mkOption {

@@ -5,6 +5,8 @@ import type { World } from '@personal-cloud/infra';
 import { resolve } from 'node:path';
 import { OXYGEN_NIX_DIR } from '../check/oxygen-module-eval';
 import type { OxygenExecutor } from './oxygen-executor';
+import { kubectlNodeRemover, type NodeRemover } from '../destroy/destroy-oxygen';
+import { kubectlWith } from './kubectl';
 import { OXYGEN_SYSTEM_FLAKE_VAR, readOxygenFlakeSources, type OxygenNixos } from './oxygen-nixos';
 import { SandboxOxygenExecutor } from './sandbox-oxygen-executor';
 import { SshOxygenExecutor } from './ssh-oxygen-executor';
@@ -13,6 +15,8 @@ import { SshOxygenExecutor } from './ssh-oxygen-executor';
 export const OXYGEN_HOST_KEY_VAR = 'OXYGEN.ssh_host_public_key';
 /** The operator's key in the vault (the sandbox world makes one; against Hetzner it is optional). */
 export const OPERATOR_KEY_TOKEN = 'OPERATOR_SSH_PRIVATE_KEY';
+/** The cluster's kubeconfig, as hosts:provision records it in the vault's tokens. */
+export const KUBECONFIG_TOKEN = 'KUBECONFIG';
 
 /**
  * How Oxygen's units get there. Against Hetzner, an Oxygen whose system flake the operator has
@@ -44,5 +48,15 @@ export function chooseOxygenExecutor(
   return new SshOxygenExecutor({
     operatorPrivateKey: tokens[OPERATOR_KEY_TOKEN] ?? null,
     hostPublicKey: hostKey === undefined ? null : String(hostKey),
+    kubectl: tokens[KUBECONFIG_TOKEN] ? kubectlWith(tokens[KUBECONFIG_TOKEN]) : null,
   });
+}
+
+/** Who deletes Oxygen's Node object: the sandbox's model through a server, else kubectl with the vault's kubeconfig. */
+export function chooseNodeRemover(
+  world: Pick<World, 'kind' | 'endpoint'>,
+  tokens: Record<string, string>,
+): NodeRemover {
+  if (world.kind === 'sandbox') return new SandboxOxygenExecutor({ origin: new URL(world.endpoint).origin });
+  return kubectlNodeRemover(tokens[KUBECONFIG_TOKEN] ? kubectlWith(tokens[KUBECONFIG_TOKEN]) : null);
 }

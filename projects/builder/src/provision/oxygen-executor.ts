@@ -5,6 +5,8 @@
 import { CloudError } from '@personal-cloud/cluster';
 import type { CacheLine } from './cache-check';
 import type { OxygenDeployment } from './oxygen-deployment';
+import type { OxygenHandover } from './oxygen-handover';
+import type { OxygenTeardown } from './oxygen-teardown';
 
 export interface OxygenTarget {
   /** Its node and host name, e.g. `oxygen`. */
@@ -19,6 +21,8 @@ export interface OxygenProbe {
   /** The generation Oxygen's marker names; null before the first deploy. */
   generation: string | null;
   container: { running: boolean } | null;
+  /** Who runs the builder container: its unit, or a Kubernetes workload after a handover; null when none runs. */
+  runsAs: 'unit' | 'workload' | null;
   /** `nix --version` in the builder container. */
   nixVersion: string | null;
   /** Free bytes on the builder's /nix. */
@@ -51,6 +55,10 @@ export interface OxygenExecutor {
    * cache or a push loop that does not work.
    */
   checkCache(target: OxygenTarget, cache: OxygenCacheCheck): Promise<CacheLine[]>;
+  /** builder:destroy on Oxygen: runs the teardown's commands in order; the store stays unless purged. */
+  teardown(target: OxygenTarget, teardown: OxygenTeardown): Promise<void>;
+  /** Moves the builder container between its unit and the Kubernetes workload pinned to Oxygen; the store stays. */
+  handover(target: OxygenTarget, handover: OxygenHandover): Promise<void>;
   close(): Promise<void>;
 }
 

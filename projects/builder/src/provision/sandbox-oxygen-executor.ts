@@ -5,6 +5,9 @@
 // file paths but never file contents.
 import { type MachineStepClock, MachineStepRefused, runMachineStep } from '@personal-cloud/sandbox';
 import type { OxygenDeployment } from './oxygen-deployment';
+import type { OxygenHandover } from './oxygen-handover';
+import type { OxygenTeardown } from './oxygen-teardown';
+import { BUILDER_WORKLOAD } from '../render/builder-workload';
 import type { CacheLine } from './cache-check';
 import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
 import type { OxygenTarget } from './oxygen-executor';
@@ -59,6 +62,51 @@ export class SandboxOxygenExecutor implements OxygenExecutor {
           { ok: false, text: `push: ${target.name} runs no builder container, so nothing reaches ${cache.cacheUrl}` },
           { ok: false, text: `substitution: nothing to substitute from ${cache.cacheUrl} until the push works` },
         ];
+  }
+
+  async teardown(target: OxygenTarget, teardown: OxygenTeardown): Promise<void> {
+    await this.step('oxygen-teardown', target, {
+      purgeStore: teardown.purgeStore,
+      commands: teardown.commands,
+      paths: teardown.paths,
+      after: teardown.after,
+    });
+  }
+
+  /** One step: the model has no workloads of its own; it records who runs the container. */
+  async handover(target: OxygenTarget, handover: OxygenHandover): Promise<void> {
+    await this.step('oxygen-handover', target, {
+      to: handover.to,
+      commands: handover.onOxygen,
+      workload: `dist/builder/render/${BUILDER_WORKLOAD.file}`,
+      secret: `${handover.secret.namespace}/${handover.secret.name}`,
+    });
+  }
+
+  /**
+   * `kubectl delete node` through the first k3s server of `servers` that answers (a Hetzner
+   * machine of the model); whether the cluster held the node. Throws when no server answers.
+   */
+  async deleteNode(node: string, servers: readonly { name: string; serverId: number | null }[]): Promise<boolean> {
+    const reasons: string[] = [];
+    for (const server of servers) {
+      try {
+        const answer = await runMachineStep(
+          this.options.origin,
+          { step: 'oxygen-node-delete', node: server.name, serverId: server.serverId, args: { node } },
+          this.options,
+        );
+        return (answer as { deleted: boolean }).deleted;
+      } catch (error) {
+        if (!(error instanceof MachineStepRefused)) throw error;
+        reasons.push(`${server.name}: ${error.message.replace(/\.$/, '')}`);
+      }
+    }
+    throw new OxygenStepError(
+      'delete node',
+      'unreachable',
+      `no k3s server answered (${reasons.join('; ') || 'none is known'}).`,
+    );
   }
 
   async close(): Promise<void> {}

@@ -6,10 +6,14 @@
 // else the operator's own known_hosts; never a key it has not seen.
 import { spawn } from 'node:child_process';
 import type { ProcessOutput } from 'zx';
-import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/layer-kit';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { checkCache, type CacheCheckPacing, type CacheLine, type NixRunner } from './cache-check';
 import { GENERATION_MARKER, type OxygenDeployment } from './oxygen-deployment';
+import type { OxygenHandover } from './oxygen-handover';
+import type { OxygenTeardown } from './oxygen-teardown';
+import type { Kubectl } from './kubectl';
+import { BUILDER_WORKLOAD } from '../render/builder-workload';
 import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
 import type { OxygenTarget } from './oxygen-executor';
 import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
@@ -32,6 +36,8 @@ export interface SshOxygenExecutorOptions {
   nix?: NixRunner;
   /** How long the cache check waits for the push loop: by default 6 asks, 5 s apart. */
   cachePacing?: CacheCheckPacing;
+  /** kubectl with the vault's kubeconfig, for the handover's workload; null when the vault has none. */
+  kubectl?: Kubectl | null;
 }
 
 /** The probe path's name in the builder's store. */
@@ -64,6 +70,7 @@ export class SshOxygenExecutor implements OxygenExecutor {
       `echo "nix=$(podman exec ${container} nix --version 2>/dev/null)"`,
       `echo "free=$(podman exec ${container} df --output=avail -B1 /nix 2>/dev/null | tail -n1)"`,
       `echo "agent=$(systemctl is-active ${OXYGEN_K3S.unit} 2>/dev/null)"`,
+      `echo "unit=$(systemctl is-active ${BUILDER.unit} 2>/dev/null)"`,
       // attic watch-store logs a line per path it uploads: the last such line's time is the last push.
       `echo "pushed=$(journalctl -u ${PUSH.unit} -o short-unix --no-pager -g /nix/store/ -n 1 2>/dev/null | tail -n1 | cut -d' ' -f1)"`,
       'echo "now=$(date +%s)"',
@@ -80,6 +87,8 @@ export class SshOxygenExecutor implements OxygenExecutor {
     return {
       generation: fields.generation || null,
       container: fields.running ? { running: fields.running === 'true' } : null,
+      // A container that runs while its unit does not is the workload's (the handover stopped the unit).
+      runsAs: fields.running === 'true' ? (fields.unit === 'active' ? 'unit' : 'workload') : null,
       nixVersion: fields.nix || null,
       nixFreeBytes: fields.free && Number.isFinite(free) ? free : null,
       // Over SSH Oxygen sees its agent's unit; whether the node is Ready is the cluster's to say (status).
@@ -149,6 +158,63 @@ export class SshOxygenExecutor implements OxygenExecutor {
         },
       ];
     return checkCache(this.options.nix ?? localNix, { ...cache, storePath }, this.options.cachePacing ?? SIX_ASKS);
+  }
+
+  /** One session: every step tolerates what is gone already, so the first that fails stops it (set -e) and a rerun resumes. */
+  async teardown(target: OxygenTarget, teardown: OxygenTeardown): Promise<void> {
+    const script = [
+      'set -e',
+      ...teardown.commands,
+      `rm -rf ${teardown.paths.map((p) => this.path(p)).join(' ')}`,
+      ...teardown.after,
+      `rm -f ${this.path(GENERATION_MARKER)}`,
+    ];
+    await this.ssh(target, 'the teardown', script.join('\n'));
+  }
+
+  async handover(target: OxygenTarget, handover: OxygenHandover): Promise<void> {
+    const kubectl = this.options.kubectl;
+    if (!kubectl)
+      throw new OxygenStepError(
+        'handover',
+        'failed',
+        `the handover of ${target.name}'s builder needs the cluster's kubeconfig, which the vault's tokens lack: run \`npx nx run hosts:provision\`; nothing was changed.`,
+      );
+    const cluster = async (args: string[], input?: string) => {
+      const result = await kubectl(args, input);
+      if (!result.ok)
+        throw new OxygenStepError(
+          'kubectl',
+          'failed',
+          `\`kubectl ${args.join(' ')}\` failed: ${result.lastLine || 'no message'}.`,
+        );
+    };
+    if (handover.to === 'kubernetes') {
+      for (const command of handover.onOxygen) await this.ssh(target, command, command);
+      const secret = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: handover.secret,
+        data: handover.secret.data,
+      };
+      await cluster(
+        ['apply', '-f', '-'],
+        `${handover.workload}---\n${JSON.stringify({ ...secret, metadata: { namespace: handover.secret.namespace, name: handover.secret.name } })}\n`,
+      );
+    } else {
+      const { namespace, name } = handover.secret;
+      await cluster([
+        'delete',
+        '--ignore-not-found',
+        '--wait=true',
+        '-n',
+        namespace,
+        `deployment/${BUILDER_WORKLOAD.name}`,
+        `secret/${name}`,
+      ]);
+      for (const command of handover.onOxygen) await this.ssh(target, command, command);
+    }
   }
 
   /** `nixos-rebuild <args> --target-host root@<host>` from here, over this executor's SSH settings and connection. */

@@ -56,6 +56,9 @@ export const OXYGEN_K3S = {
   binary: '/usr/local/bin/k3s',
 } as const;
 
+/** The tailnet's addresses (Tailscale's CGNAT range), tailscale0's MTU, and what VXLAN takes of it. */
+export const TAILNET = { cidr: '100.64.0.0/10', mtu: 1280, vxlanOverhead: 50 } as const;
+
 /** cache.nixos.org's public key: the builder and the operator substitute from it after the cluster's cache. */
 export const NIXOS_CACHE = {
   url: 'https://cache.nixos.org',

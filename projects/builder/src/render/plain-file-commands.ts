@@ -34,6 +34,8 @@ export function plainFileCommands(roles: { builder: boolean; worker: boolean }):
       '',
       `# The k3s agent (the k3s binary of the cluster's version at ${OXYGEN_K3S.binary}):`,
       `#   write the cluster's k3s token to ${OXYGEN_K3S.tokenFile} with mode 0600`,
+      // The servers' subnet route is how the agent reaches the nodes' private addresses; Linux ignores it unless asked.
+      'tailscale set --accept-routes',
       `install -D -m 0644 k3s/config.yaml ${OXYGEN_K3S.configFile}`,
       `install -m 0644 systemd/${OXYGEN_K3S.unit} /etc/systemd/system/`,
       'systemctl daemon-reload',

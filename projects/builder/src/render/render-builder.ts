@@ -14,6 +14,7 @@ import {
   podmanRunArgs,
   sshdConfig,
 } from './container-files';
+import { BUILDER_WORKLOAD, builderWorkloadYaml } from './builder-workload';
 import { k3sAgentConfig } from './k3s-agent';
 import { oxygenModuleData } from './oxygen-module';
 import { builderEndpoint, builderSshConfig, machinesFile, operatorNixConf } from './operator-files';
@@ -80,6 +81,9 @@ export function renderBuilder({ config, nodes, vars, nixpkgs }: RenderBuilderInp
       'k3s/config.yaml': `${JSON.stringify(agent, null, 2)}\n`,
       [`systemd/${OXYGEN_K3S.unit}`]: k3sAgentUnit(),
     });
+  // The handover's workload needs Oxygen as a node: the builder on a worker Oxygen, managed by Kubernetes.
+  if (isBuilder && agent && oxygen.builder.managedBy === 'kubernetes')
+    files[BUILDER_WORKLOAD.file] = builderWorkloadYaml(oxygen, config.name);
   files[OXYGEN_MODULE_DATA] = `${JSON.stringify(oxygenModuleData(oxygen, agent, config.name), null, 2)}\n`;
   files['commands.txt'] = plainFileCommands({ builder: isBuilder, worker: isWorker });
   return {

@@ -10,6 +10,7 @@ import { builderKeys } from '../keys/builder-keys';
 import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment } from '../provision/oxygen-deployment';
 import { provisionOxygen } from '../provision/provision-oxygen';
+import { handOverIfPlanned } from '../provision/hand-over';
 import { cacheUrlOf } from '../render/render-builder';
 import { readRendered, RENDER_DIR } from './render';
 
@@ -45,6 +46,20 @@ export async function run(): Promise<void> {
       nixos: await chooseOxygenSystem(world, vars, RENDER_DIR),
     });
     const target = { name: oxygen.hostname, sshAddress: oxygen.hostname, tailscaleIp: facts.oxygenTailscaleIp };
+    const handover = {
+      managedBy: oxygen.builder.managedBy,
+      roles: oxygen.roles,
+      rendered,
+      files: deployment.files,
+      wantedGeneration: deployment.generation,
+      log: (line: string) => console.log(line),
+    };
+    const builds = oxygen.roles.includes('builder');
+    // The way back first when a deploy would restart the unit under a running workload.
+    if (builds && (await handOverIfPlanned(executor, target, { ...handover, when: 'before-deploy' })) === 'failed') {
+      console.log(pc.red(`builder: ✗ ${oxygen.hostname} was not deployed: its workload still runs on the store.`));
+      return;
+    }
     const outcome = await provisionOxygen(executor, target, deployment, (line) => console.log(line));
     // The cache loop, after a deploy: a red line when it does not work, never a failed run. A run
     // that changes nothing asks nothing more (status says whether the cache answers and pushes).
@@ -53,6 +68,8 @@ export async function run(): Promise<void> {
       const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
       for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : pc.red(`builder: ✗ ${line.text}`));
     }
+    if (outcome !== 'unreachable' && builds)
+      await handOverIfPlanned(executor, target, { ...handover, when: 'after-deploy' });
   } finally {
     await executor.close();
     await world.close();

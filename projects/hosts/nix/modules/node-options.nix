@@ -122,6 +122,7 @@ in
       hostname = mkOption { type = rfc1123; };
       tags = mkOption { type = types.listOf (types.strMatching "tag:[a-z0-9-]+"); default = [ ]; };
       authKeyFile = mkOption { type = types.nullOr secretFile; default = null; };
+      advertiseRoutes = mkOption { type = types.listOf (types.strMatching "[0-9.]+/[0-9]+"); default = [ ]; };
     };
 
     firewall = {

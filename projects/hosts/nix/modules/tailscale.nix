@@ -10,9 +10,12 @@ lib.mkIf tailscale.enable {
     inherit (tailscale) authKeyFile;
     # Direct connections need Tailscale's UDP port (41641), which Hetzner's firewall opens too.
     openFirewall = true;
+    # A subnet router forwards: "server" turns IP forwarding on.
+    useRoutingFeatures = if tailscale.advertiseRoutes != [ ] then "server" else "none";
     extraUpFlags =
       [ "--hostname=${tailscale.hostname}" ]
-      ++ lib.optional (tailscale.tags != [ ]) "--advertise-tags=${lib.concatStringsSep "," tailscale.tags}";
+      ++ lib.optional (tailscale.tags != [ ]) "--advertise-tags=${lib.concatStringsSep "," tailscale.tags}"
+      ++ lib.optional (tailscale.advertiseRoutes != [ ]) "--advertise-routes=${lib.concatStringsSep "," tailscale.advertiseRoutes}";
   };
   # Tailscale routes asymmetrically; strict reverse-path filtering would drop its packets.
   networking.firewall.checkReversePath = "loose";

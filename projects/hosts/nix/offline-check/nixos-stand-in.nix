@@ -85,6 +85,7 @@ in
       authKeyFile = mkOption { type = types.nullOr types.path; default = null; };
       openFirewall = mkOption { type = types.bool; default = false; };
       extraUpFlags = mkOption { type = types.listOf types.str; default = [ ]; };
+      useRoutingFeatures = mkOption { type = types.enum [ "none" "client" "server" "both" ]; default = "none"; };
     };
 
     # nixos/modules/services/networking/firewall.nix

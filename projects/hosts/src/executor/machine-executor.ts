@@ -53,10 +53,20 @@ export interface MachineExecutor {
   etcdMemberRemove(target: MachineTarget, member: string): Promise<void>;
   /** An on-demand etcd snapshot on a server; its name. */
   etcdSnapshot(target: MachineTarget): Promise<string>;
-  /** Cordons the node and evicts its workloads. */
-  drain(target: MachineTarget): Promise<void>;
+  /**
+   * Cordons `node` and evicts its workloads, run on `via`, a server (an agent has no admin
+   * kubeconfig). A node that is no longer in the cluster is left as it is, so a rerun goes on.
+   */
+  drain(via: MachineTarget, node: string): Promise<void>;
+  /**
+   * Takes a worker out for good: its k3s agent stopped, when it answers, so its kubelet does not
+   * register it again, and its node object deleted from `via`, a server; one already gone is fine.
+   */
+  deleteNode(via: MachineTarget, leaving: MachineTarget): Promise<void>;
   /** Stops k3s and removes its server data (a removed member must never rejoin with it). */
   clearServerData(target: MachineTarget): Promise<void>;
+  /** `tailscale logout`: the node leaves the tailnet, so a later node of its name is not renamed `<name>-1`. */
+  leaveTailnet(target: MachineTarget): Promise<void>;
   /** /etc/rancher/k3s/k3s.yaml with its server set to https://<apiHost>:6443. */
   fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string>;
 }

@@ -49,12 +49,20 @@ export class SandboxExecutor implements MachineExecutor {
     return ((await this.step('etcd-snapshot', target, {})) as { snapshot: string }).snapshot;
   }
 
-  async drain(target: MachineTarget): Promise<void> {
-    await this.step('drain', target, {});
+  async drain(via: MachineTarget, node: string): Promise<void> {
+    await this.step('drain', via, { node });
+  }
+
+  async deleteNode(via: MachineTarget, leaving: MachineTarget): Promise<void> {
+    await this.step('delete-node', via, { node: leaving.node });
   }
 
   async clearServerData(target: MachineTarget): Promise<void> {
     await this.step('clear-server-data', target, {});
+  }
+
+  async leaveTailnet(target: MachineTarget): Promise<void> {
+    await this.step('tailscale-logout', target, {});
   }
 
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {

@@ -3,7 +3,7 @@
 // SSH trusts exactly the node's host key from the vault (StrictHostKeyChecking, a known_hosts
 // file of its own) and the operator's key; both files live in the vault's secure temp folder.
 import type { ProcessOutput } from 'zx';
-import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/infra';
+import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/layer-kit';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
 import { extraFilesScript } from '../provision/extra-files';
@@ -177,11 +177,26 @@ export class SshExecutor implements MachineExecutor {
     return name;
   }
 
-  async drain(target: MachineTarget): Promise<void> {
+  async drain(via: MachineTarget, node: string): Promise<void> {
+    const host = this.options.hostNames[node] ?? node;
+    // `get --ignore-not-found` prints nothing for a node already deleted, and fails when the API does not answer.
     await this.remote(
-      target,
+      via,
       'drain',
-      `k3s kubectl drain ${this.hostName(target)} --ignore-daemonsets --delete-emptydir-data --timeout=10m`,
+      `found=$(k3s kubectl get node ${host} --ignore-not-found -o name) || exit 1; [ -z "$found" ] || k3s kubectl drain ${host} --ignore-daemonsets --delete-emptydir-data --timeout=10m`,
+    );
+  }
+
+  async deleteNode(via: MachineTarget, leaving: MachineTarget): Promise<void> {
+    // A worker that does not answer is off (or gone): its kubelet cannot register it again either.
+    if (leaving.sshAddress && leaving.hostPublicKey)
+      await this.remote(leaving, 'stop-k3s-agent', 'systemctl stop k3s-agent').catch((error: unknown) => {
+        if (!(error instanceof MachineStepError && error.reason === 'unreachable')) throw error;
+      });
+    await this.remote(
+      via,
+      'delete-node',
+      `k3s kubectl delete node ${this.options.hostNames[leaving.node] ?? leaving.node} --ignore-not-found`,
     );
   }
 
@@ -192,6 +207,10 @@ export class SshExecutor implements MachineExecutor {
       'clear-server-data',
       'systemctl stop k3s && rm -rf /var/lib/rancher/k3s/server/db /var/lib/rancher/k3s/server/tls',
     );
+  }
+
+  async leaveTailnet(target: MachineTarget): Promise<void> {
+    await this.remote(target, 'tailscale-logout', 'tailscale logout');
   }
 
   async fetchKubeconfig(target: MachineTarget, apiHost: string): Promise<string> {

@@ -1,12 +1,13 @@
 // Desired nodes (hosts.json) against what hosts' state says was deployed → per node one of
 // install, rebuild, skip or a migration step, in the order provision runs them, with etcd's
-// quorum after each control-plane step. Pure.
+// quorum after each control-plane step; a worker deployed before that the config no longer has is
+// decommissioned. Pure.
 import type { HostNode, HostsDocument } from '../render/hosts-document';
 import type { HostsState } from '../state/hosts-state';
 import { controlPlaneTransition } from './control-plane-transition';
 import { quorumThrough, type MembershipChange, type QuorumState } from './etcd-quorum';
 
-export type NodeAction = 'install' | 'rebuild' | 'skip' | 'migrate';
+export type NodeAction = 'install' | 'rebuild' | 'skip' | 'migrate' | 'decommission';
 
 export interface PlannedNode {
   node: string;
@@ -38,6 +39,8 @@ export interface HostsPlan {
   refused: string | null;
   /** The etcd members once the plan is done, oldest first. */
   k3sServersAfter: string[];
+  /** What the operator should know that does not stop the run (a server type at k3s's minimum, the Tailscale key). */
+  notices: string[];
 }
 
 export interface PlanHostsInput {
@@ -58,6 +61,23 @@ export function planHosts({ document, generations, state, maxParallel }: PlanHos
   const refusals: string[] = [];
   if (!transition.ok) refusals.push(transition.reason);
   const migrating = [...planned.values()].filter((p) => p.action === 'migrate').map((p) => p.node);
+
+  // Workers deployed before that the config no longer has (a lower phase, a smaller pool). A
+  // server leaving is the control-plane transition's to refuse; a pending node is still wanted.
+  const wanted = new Set([...nodes.map((n) => n.name), ...document.pending.map((p) => p.node)]);
+  const leaving = Object.entries(state.deployed)
+    .filter(([name, deployed]) => !wanted.has(name) && deployed.role === 'agent')
+    .map(([name]) => name)
+    .sort(byNodeOrder);
+  for (const name of leaving)
+    planned.set(name, {
+      node: name,
+      role: 'agent',
+      action: 'decommission',
+      reason:
+        'no longer in the config: drained, its node object deleted; then `infra:provision --prune` deletes its server',
+      generation: '',
+    });
 
   const needs = (node: HostNode) => planned.get(node.name)!.action !== 'skip';
   const servers = nodes.filter((n) => n.k3s.role === 'server' && needs(n));
@@ -88,6 +108,13 @@ export function planHosts({ document, generations, state, maxParallel }: PlanHos
       nodes: agents.map((n) => n.name),
       concurrency: maxParallel,
     });
+  // Last, once the nodes that stay are Ready, and one at a time, so their workloads have room.
+  if (leaving.length)
+    waves.push({
+      title: 'workers leave, one at a time: drained from a server, node object deleted, marked decommissioned',
+      nodes: leaving,
+      concurrency: 1,
+    });
 
   // etcd through the control-plane steps, in wave order.
   const changes: MembershipChange[] = [
@@ -115,6 +142,7 @@ export function planHosts({ document, generations, state, maxParallel }: PlanHos
       ...state.k3sServers.filter((s) => desiredServers.includes(s)),
       ...desiredServers.filter((s) => !state.k3sServers.includes(s)),
     ],
+    notices: [],
   };
 }
 
@@ -128,6 +156,11 @@ function planNode(node: HostNode, generation: string, state: Pick<HostsState, 'd
   if (deployed.role !== node.k3s.role)
     return { ...base, action: 'rebuild', reason: `its k3s role changes to ${node.k3s.role}` };
   return { ...base, action: 'skip', reason: 'unchanged since its last deploy' };
+}
+
+/** `worker-2` before `worker-10`: by pool, then index. */
+function byNodeOrder(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** Machine steps a plan makes (a no-op run makes none). */

@@ -8,11 +8,11 @@ import { BUILDER_CLIENT_KEY_TOKEN } from '@personal-cloud/builder';
 import { CloudError } from '@personal-cloud/cluster';
 import type { SecureTempDir, Tokens } from '@personal-cloud/vault';
 import { hostKeyToken, K3S_TOKEN } from '../key-specs';
+import { TAILSCALE_AUTH_KEY } from '../plan/tailscale-key';
 import { SECRET_FILES } from '../render/extra-files';
 import type { HostNode } from '../render/hosts-document';
 
-/** The operator supplies these; `vault:keys` cannot make them. */
-export const TAILSCALE_AUTH_KEY = 'TAILSCALE_AUTH_KEY';
+/** The operator supplies these (and TAILSCALE_AUTH_KEY); `vault:keys` cannot make them. */
 export const ETCD_S3_ACCESS_KEY_ID = 'ETCD_S3_ACCESS_KEY_ID';
 export const ETCD_S3_SECRET_ACCESS_KEY = 'ETCD_S3_SECRET_ACCESS_KEY';
 

@@ -1,6 +1,6 @@
 // Where each rendered node is reached and what its deploy puts on it, from hosts.json and the
 // vault's tokens (the host key's public half, so SSH trusts exactly that key).
-import { CloudError } from '@personal-cloud/cluster';
+import { CloudError, lookupVar, type VarsDocument } from '@personal-cloud/cluster';
 import { openSshPublicKeyOf, type Tokens } from '@personal-cloud/vault';
 import type { DeployStep, MachineTarget } from '../executor/machine-executor';
 import { hostKeyToken } from '../key-specs';
@@ -28,5 +28,28 @@ export function deployStep(node: HostNode, generation: string): DeployStep {
     version: node.k3s.version,
     bootstrap: node.k3s.bootstrap,
     serverAddr: node.k3s.serverAddr,
+  };
+}
+
+/**
+ * A node reached through what infra recorded for it and its host key, when the vault has them,
+ * without hosts.json: a worker that left the config (until `--prune` deletes its server), or any
+ * node hosts' destroy says goodbye to. Without an address or key, SSH cannot reach it.
+ */
+export function recordedTarget(
+  node: string,
+  vars: VarsDocument,
+  tokens: Tokens,
+  serverId: number | undefined,
+): MachineTarget {
+  // A node's vars key is its name in capitals (`worker-5` → WORKER_5), as `varsKey` makes it.
+  const base = `CLUSTER.${node.toUpperCase().replace(/-/g, '_')}`;
+  const hostKey = tokens[hostKeyToken(node)];
+  return {
+    node,
+    serverId: serverId ?? Number(lookupVar(vars, `${base}.hetzner_id`) ?? 0),
+    sshAddress: String(lookupVar(vars, `${base}.public_ipv4`) ?? ''),
+    nodeIp: '',
+    hostPublicKey: hostKey ? openSshPublicKeyOf(hostKey) : '',
   };
 }

@@ -2,14 +2,18 @@
 // state written as each node settles, so a failure stops at that node and a rerun resumes.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CloudError, type ConfigSource } from '@personal-cloud/cluster';
-import { createProgress, openWorld, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/infra';
+import { CloudError, hetznerName, type ConfigSource } from '@personal-cloud/cluster';
+import { openWorld } from '@personal-cloud/infra';
+import { createProgress, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/layer-kit';
 import type { VaultSession } from '@personal-cloud/vault';
 import { chooseExecutor } from '../executor/choose-executor';
 import { MachineStepError, type MachineExecutor, type MachineTarget } from '../executor/machine-executor';
 import { loadHostsInputs } from '../hosts-inputs';
 import { nodeGeneration, nixSourcesHash } from '../plan/node-generation';
 import { DEFAULT_MAX_PARALLEL, planHosts, plannedSteps, type HostsPlan } from '../plan/plan-hosts';
+import { EXPECTED_HETZNER_DURATIONS, scheduleLowerBound } from '../plan/schedule-bound';
+import { serverMinimumNotices } from '../plan/server-minimum';
+import { checkTailscaleKey } from '../plan/tailscale-key';
 import type { HostsDocument } from '../render/hosts-document';
 import { missingVarsSentence } from '../render/node-vars';
 import { renderHosts } from '../render/render-hosts';
@@ -17,7 +21,8 @@ import { checkRenderedHosts, NIX_DIR } from '../check/check-rendered-hosts';
 import { RENDER_DIR } from '../targets/render';
 import { HOSTS_LAYER, readHostsState, type HostsState } from '../state/hosts-state';
 import { deploySources } from './deploy-source';
-import { deployStep, machineTarget } from './machine-targets';
+import { decommissionWorker } from './decommission';
+import { deployStep, recordedTarget, machineTarget } from './machine-targets';
 import { waitReady, type RunClock } from './wait-ready';
 
 /** The kubeconfig later layers use, in the vault's tokens. */
@@ -57,6 +62,16 @@ export async function planHostsRun(
     state: inputs.hostsState,
     maxParallel: run.maxParallel ?? DEFAULT_MAX_PARALLEL,
   });
+  // Before any step: a Tailscale key that will not outlive the run stops it here, naming its expiry.
+  const tailscale = checkTailscaleKey({
+    enabled: inputs.config.tailscale.enabled,
+    tokens: await inputs.vault.read('tokens'),
+    now: (run.clock?.now ?? Date.now)(),
+    runMs: scheduleLowerBound(plan, EXPECTED_HETZNER_DURATIONS),
+    installs: plan.nodes.filter((n) => n.action === 'install').length,
+  });
+  if (tailscale.refusal) throw new CloudError(`hosts: ${tailscale.refusal}; nothing was changed.`);
+  plan.notices.push(...serverMinimumNotices(inputs.nodes), ...(tailscale.notice ? [tailscale.notice] : []));
   return { inputs, document, plan };
 }
 
@@ -86,6 +101,10 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
   const progress = run.progress ?? createProgress();
   const tokens = await inputs.vault.read('tokens');
   const targets = new Map(Object.values(document.nodes).map((node) => [node.name, machineTarget(node, tokens)]));
+  const leaving = plan.nodes.filter((n) => n.action === 'decommission').map((n) => n.node);
+  for (const name of leaving)
+    targets.set(name, recordedTarget(name, inputs.vars, tokens, inputs.hostsState.deployed[name]?.serverId));
+  const servers = plan.k3sServersAfter.map((name) => targets.get(name)!);
   const world = await openWorld(env);
   const sources = deploySources(document, tokens, run.renderDir ?? RENDER_DIR);
   const executor = await chooseExecutor({
@@ -93,7 +112,10 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
     clock,
     ssh: () => ({
       operatorPrivateKey: requireToken(tokens, 'OPERATOR_SSH_PRIVATE_KEY', 'the operator SSH private key'),
-      hostNames: Object.fromEntries(Object.values(document.nodes).map((n) => [n.name, n.hostName])),
+      hostNames: Object.fromEntries([
+        ...Object.values(document.nodes).map((n) => [n.name, n.hostName]),
+        ...leaving.map((name) => [name, hetznerName(document.cluster, name)]),
+      ]),
       deploySource: (target) => sources.source(target),
     }),
   });
@@ -112,7 +134,12 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
           },
         }));
       try {
+        // A new cluster's kubeconfig is kept as soon as its first server is up, so a roll that stops
+        // later still leaves the later layers one; an existing one is refreshed once the roll is done,
+        // which keeps the vault's write out of the roll's way.
         let kubeconfigFetched = false;
+        const kubeconfigEarly = !tokens[KUBECONFIG_TOKEN] || document.k3s.bootstrapNode !== null;
+        const withServer = (nodes: readonly string[]) => nodes.some((n) => document.nodes[n]?.k3s.role === 'server');
         for (const wave of plan.waves) {
           const outcomes = await runDag(
             wave.nodes.map((name) => ({
@@ -122,11 +149,21 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
                 if (run.stop?.aborted)
                   throw new RunInterrupted(`interrupted (${String(run.stop.reason)}) before ${name}'s deploy`);
                 const planned = plan.nodes.find((n) => n.node === name)!;
-                const node = document.nodes[name]!;
                 const target = targets.get(name)!;
+                if (planned.action === 'decommission') {
+                  progress.begin(name, 'decommissioning (k3s agent)');
+                  await decommissionWorker(executor, servers, target, (text) => progress.note(name, text));
+                  record('decommissioned', (s) => decommissioned(s, name, clock.now()));
+                  return progress.end(
+                    name,
+                    true,
+                    'drained and deleted: `infra:provision --prune` may delete its server',
+                  );
+                }
+                const node = document.nodes[name]!;
                 progress.begin(
                   name,
-                  `${{ install: 'installing', rebuild: 'rebuilding', migrate: 'moving etcd off it', skip: '' }[planned.action]} (k3s ${node.k3s.role})`,
+                  `${{ install: 'installing', rebuild: 'rebuilding', migrate: 'moving etcd off it', skip: '', decommission: '' }[planned.action]} (k3s ${node.k3s.role})`,
                 );
                 const step = deployStep(node, planned.generation);
                 if (planned.action === 'migrate') {
@@ -150,6 +187,7 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
                 await waitReady(executor, target, node.k3s.role, clock, run.stop);
                 record('deployed', (s) => ({
                   ...s,
+                  decommissioned: Object.fromEntries(Object.entries(s.decommissioned).filter(([n]) => n !== name)),
                   deployed: {
                     ...s.deployed,
                     [name]: {
@@ -178,11 +216,15 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
               `hosts: the roll stopped at ${failed.key}: ${(failed.error as Error).message}.${done}`,
             );
           }
-          if (!kubeconfigFetched && wave.nodes.some((n) => document.nodes[n]!.k3s.role === 'server')) {
+          if (kubeconfigEarly && !kubeconfigFetched && withServer(wave.nodes)) {
             await recorder.flush();
             await keepKubeconfig(session, executor, document, targets, progress);
             kubeconfigFetched = true;
           }
+        }
+        if (!kubeconfigFetched && withServer(plan.waves.flatMap((w) => w.nodes))) {
+          await recorder.flush();
+          await keepKubeconfig(session, executor, document, targets, progress);
         }
       } finally {
         await recorder.flush();
@@ -195,6 +237,16 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
     await world.close();
   }
   return { plan, deployed };
+}
+
+/** hosts' state once `node` is out of the cluster: no longer deployed, decommissioned on the server it ran on. */
+export function decommissioned(state: HostsState, node: string, now: number): HostsState {
+  const { [node]: gone, ...deployed } = state.deployed;
+  return {
+    ...state,
+    deployed,
+    decommissioned: { ...state.decommissioned, [node]: { serverId: gone?.serverId, at: new Date(now).toISOString() } },
+  };
 }
 
 /**
@@ -214,8 +266,8 @@ async function moveEtcdOff(
     return note('no longer an etcd member; clearing its server data, redeploying as agent');
   note('etcd snapshot');
   await executor.etcdSnapshot(target);
-  note('draining');
-  await executor.drain(target);
+  note(`draining, from ${via.node}`);
+  await executor.drain(via, target.node);
   note(`removing its etcd member, from ${via.node}`);
   await executor.etcdMemberRemove(via, target.node);
   const members = await executor.etcdMembers(via);

@@ -57,7 +57,14 @@ export interface HostNode {
       s3: { endpoint: string; region: string; bucket: string; folder: string; credentialsFile: string } | null;
     } | null;
   };
-  tailscale: { enable: boolean; hostname: string; tags: string[]; authKeyFile: string | null };
+  tailscale: {
+    enable: boolean;
+    hostname: string;
+    tags: string[];
+    authKeyFile: string | null;
+    /** The private network's range on servers: the subnet route Oxygen reaches the Hetzner nodes through. */
+    advertiseRoutes: string[];
+  };
   firewall: HostFirewall;
   /** The cache, the build machines and fallback: the builder layer's fields (its hostNix). */
   nix: HostNix;

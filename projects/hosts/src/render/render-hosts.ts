@@ -128,6 +128,10 @@ function hostNode(
       hostname: tailscaleName,
       tags: config.tailscale.tags,
       authKeyFile: config.tailscale.enabled ? SECRET_FILES.tailscaleAuthKey : null,
+      // Every server routes the private network for the tailnet: Oxygen (an agent on its Tailscale
+      // address) reaches the nodes' private IPs through whichever of them answers (Tailscale fails
+      // over between routers of one route).
+      advertiseRoutes: config.tailscale.enabled && isServer ? [network.ipRange] : [],
     },
     firewall: hostFirewall(config, node),
     nix,

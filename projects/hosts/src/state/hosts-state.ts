@@ -25,12 +25,17 @@ const hostsStateSchema = z.strictObject({
       }),
     )
     .default({}),
+  /**
+   * Workers taken out of the cluster (drained, node object deleted) after they left the config: the
+   * server they ran on, so infra may delete it, and when. A node deployed again drops out of it.
+   */
+  decommissioned: z.record(z.string(), z.strictObject({ serverId: z.number().optional(), at: z.string() })).default({}),
 });
 export type HostsState = z.infer<typeof hostsStateSchema>;
 
 export function readHostsState(state: State): HostsState {
   const raw = state.layers[HOSTS_LAYER];
-  if (raw === undefined) return { k3sServers: [], serverIds: {}, deployed: {} };
+  if (raw === undefined) return { k3sServers: [], serverIds: {}, deployed: {}, decommissioned: {} };
   const parsed = hostsStateSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -58,5 +63,6 @@ export function onCurrentServers(state: HostsState, serverIdOf: (node: string) =
     k3sServers: state.k3sServers.filter((node) => same(node, state.serverIds[node])),
     serverIds: Object.fromEntries(Object.entries(state.serverIds).filter(([node, id]) => same(node, id))),
     deployed: Object.fromEntries(Object.entries(state.deployed).filter(([node, d]) => same(node, d.serverId))),
+    decommissioned: state.decommissioned,
   };
 }

@@ -1,5 +1,5 @@
 // A real sshd on loopback for the SSH executor's tests: its own config, host key, authorized key
-// and a PATH with stand-in `k3s` and `nixos-rebuild` scripts. Waits for sshd's "listening" line.
+// and a PATH with stand-in `k3s`, `systemctl` and `nixos-rebuild` scripts. Waits for sshd's "listening" line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -36,6 +36,10 @@ case "$*" in
   "kubectl get node demo-worker-1 "*) printf 'False  ' ;;
   "kubectl get nodes -l node-role.kubernetes.io/etcd=true "*) printf 'demo-master-1 True\\ndemo-master-2 False\\n' ;;
   "kubectl delete node demo-master-2") echo 'node "demo-master-2" deleted' ;;
+  "kubectl get node demo-worker-2 --ignore-not-found -o name") echo 'node/demo-worker-2' ;;
+  "kubectl get node demo-worker-3 --ignore-not-found -o name") ;;
+  "kubectl drain demo-worker-2 --ignore-daemonsets --delete-emptydir-data --timeout=10m") echo 'node/demo-worker-2 drained' ;;
+  "kubectl delete node "*" --ignore-not-found") echo "node \\"$4\\" deleted" ;;
   "kubectl delete node "*) echo "Error from server (NotFound): nodes \\"$4\\" not found" >&2; exit 1 ;;
   *) echo "k3s stand-in: unexpected arguments: $*" >&2; exit 2 ;;
 esac
@@ -52,6 +56,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
   await writeFile(join(dir, 'host_key'), hostKey.privateKey, { mode: 0o600 });
   await writeFile(join(dir, 'authorized_keys'), `${operatorKey.publicKey}\n`, { mode: 0o600 });
   await writeFile(join(bin, 'k3s'), K3S_STAND_IN, { mode: 0o755 });
+  await writeFile(join(bin, 'systemctl'), '#!/bin/sh\necho "systemctl $*" >> "$CALL_LOG"\n', { mode: 0o755 });
   await writeFile(callLog, '');
   await chmod(callLog, 0o666);
   await writeFile(

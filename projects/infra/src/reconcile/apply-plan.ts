@@ -4,14 +4,14 @@ import type { HcloudClient } from '../hcloud/client';
 import { HcloudError } from '../hcloud/errors';
 import { isTransient } from '../hcloud/retry-policy';
 import type { InfraBook } from '../state/infra-book';
-import type { Progress } from '../ui/progress';
+import type { Progress } from '@personal-cloud/layer-kit';
 import { changeDependencies } from './dependencies';
 import type { ApplyContext } from './kind';
 import { KINDS } from './kinds';
 import { observedKey, type Observed } from './observed';
 import type { Change, Plan } from './plan-types';
 import { replaceResource, updateResource } from './replacement';
-import { runDag, type DagOutcome } from './run-dag';
+import { runDag, type DagOutcome } from '@personal-cloud/layer-kit';
 
 export interface ApplyOptions {
   client: HcloudClient;

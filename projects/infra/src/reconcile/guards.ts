@@ -26,18 +26,40 @@ export function guardPlan(plan: Plan, cluster: string, allowDestroy: readonly st
   );
 }
 
+/** A node hosts' state lists as deployed, with its k3s role. */
+export interface DeployedNode {
+  node: string;
+  role: 'server' | 'agent';
+}
+
 /**
  * A server that hosts has deployed as a k3s node is deleted only after hosts has decommissioned
- * it (drained it and removed its etcd member), which hosts does not do yet: until then a prune
- * that would delete one is refused, whatever --allow-destroy says. Deleting a control-plane
- * server undrained and still in etcd could take the cluster's quorum with it.
+ * it, whatever --allow-destroy says: hosts then drops it from its `deployed` (a worker: drained,
+ * its node object deleted). Deleting a worker undrained kills its workloads; a control-plane
+ * server still in etcd could take the cluster's quorum with it, and hosts never removes one.
  */
-export function guardDeployedServers(plan: Plan, cluster: string, deployedNodes: readonly string[]): void {
-  const doomed = deployedNodes.filter((node) =>
+export function guardDeployedServers(plan: Plan, cluster: string, deployedNodes: readonly DeployedNode[]): void {
+  const doomed = deployedNodes.filter(({ node }) =>
     plan.changes.some((c) => c.type === 'server' && c.action === 'delete' && c.name === hetznerName(cluster, node)),
   );
   if (!doomed.length) return;
+  const names = (role: string) => doomed.filter((d) => d.role === role).map((d) => d.node);
+  const [servers, workers] = [names('server'), names('agent')];
+  const one = (list: string[], singular: string, plural: string) =>
+    `${list.join(', ')} ${list.length === 1 ? `is ${singular}` : `are ${plural}`}`;
+  const reasons = [
+    ...(servers.length
+      ? [
+          `${one(servers, 'a k3s control-plane node', 'k3s control-plane nodes')}, which hosts never removes (a phase with fewer is refused): keep the phase, or tear the whole cloud down with \`npx nx run infra:destroy\``,
+        ]
+      : []),
+    ...(workers.length
+      ? [
+          `${one(workers, 'a k3s worker', 'k3s workers')} not decommissioned yet: run \`npx nx run hosts:provision\` (it drains each and deletes its node object), then prune again`,
+        ]
+      : []),
+  ];
   throw new CloudError(
-    `the plan would delete the server(s) of ${doomed.join(', ')}, which the hosts layer runs as k3s node(s); a server is deleted only after hosts drained it and removed it from etcd, which it does not do yet, so nothing was changed. Keep the phase, or tear the whole cloud down with \`npx nx run infra:destroy\`.`,
+    `the plan would delete the server(s) of ${doomed.map((d) => d.node).join(', ')}, which the hosts layer runs; nothing was changed. ${reasons.join('; ')}.`,
   );
 }

@@ -5,9 +5,9 @@
 import { CloudError, type DesiredResource } from '@personal-cloud/cluster';
 import type { HcloudClient } from '../hcloud/client';
 import type { InfraBook } from '../state/infra-book';
-import type { Progress } from '../ui/progress';
+import type { Progress } from '@personal-cloud/layer-kit';
 import { applyPlan, isFatal } from './apply-plan';
-import { guardDeployedServers, guardPlan } from './guards';
+import { guardDeployedServers, guardPlan, type DeployedNode } from './guards';
 import { listCluster } from './list-cluster';
 import { observe, type Observed } from './observed';
 import { planChanges } from './plan-changes';
@@ -23,8 +23,8 @@ export interface ReconcileOptions {
   allowDestroy: readonly string[];
   /** Off only for destroy, which the operator confirmed as a whole. */
   guard?: boolean;
-  /** Nodes the hosts layer has deployed (its state's `deployed`): their servers are never pruned. */
-  deployedNodes?: readonly string[];
+  /** Nodes the hosts layer has deployed and not decommissioned (its state's `deployed`): their servers are never pruned. */
+  deployedNodes?: readonly DeployedNode[];
   concurrency?: number;
   maxRounds?: number;
   /** Called with each round's plan before it is applied. */

@@ -11,7 +11,7 @@ import {
   type InfraState,
   type ServerFacts,
 } from './infra-state';
-import type { Recorded, StateRecorder } from './state-recorder';
+import type { Recorded, StateRecorder } from '@personal-cloud/layer-kit';
 
 /** How commit messages count each resource type; the plural adds an `s`. */
 const KIND_NOUNS: Record<ResourceType, string> = {

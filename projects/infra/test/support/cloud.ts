@@ -11,7 +11,7 @@ import { recordExchanges, type ExchangeRecorder } from '../../../sandbox/test/co
 import { HcloudClient, type HcloudClientOptions } from '../../src/hcloud/client';
 import { listCluster } from '../../src/reconcile/list-cluster';
 import { observe } from '../../src/reconcile/observed';
-import { PlainProgress } from '../../src/ui/progress';
+import { PlainProgress } from '@personal-cloud/layer-kit';
 import { SANDBOX_TOKEN } from '../../src/world/world';
 import { seedConfig } from '../fixtures';
 

@@ -209,13 +209,41 @@ export const HOSTS_STEPS: Record<string, StepHandler> = {
     return { durationMs: context.durations.probe };
   },
 
-  /** kubectl drain: needs the API, so quorum. */
+  /** `kubectl drain <node>`, run on this server (an agent has no admin kubeconfig): needs the API, so quorum. */
   drain(context) {
-    const { machine } = context;
-    if (!machine.k3s) fail(`kubectl drain ${machine.name}: it is not a node of the cluster`);
-    const view = context.view();
-    if (!view.quorum) fail(`kubectl drain ${machine.name}: the Kubernetes API does not answer (etcd has no quorum)`);
-    machine.k3s!.drained = true;
+    const node = text(context.args, 'node');
+    requireServerWithQuorum(context, `kubectl drain ${node}`);
+    const drained = context.world.machines[node];
+    if (!drained) fail(`kubectl drain ${node}: there is no such node`);
+    // A node already deleted is left as it is (the executor checks first), so a rerun goes on.
+    if (drained!.k3s) drained!.k3s.drained = true;
+    return { durationMs: context.durations.probe };
+  },
+
+  /**
+   * Takes a worker out of the cluster, run on this server: its k3s agent stopped (so its kubelet
+   * does not register it again) and `kubectl delete node <node> --ignore-not-found`. An etcd member
+   * is refused: its member must be removed first. The node leaves the Ready nodes.
+   */
+  'delete-node'(context) {
+    const node = text(context.args, 'node');
+    requireServerWithQuorum(context, `kubectl delete node ${node}`);
+    if (node === context.machine.name) fail(`kubectl delete node ${node}: delete a node from another server`);
+    if (context.world.etcdMembers.some((m) => m.name === node))
+      fail(`kubectl delete node ${node}: it is an etcd member; remove its member first`);
+    const leaving = context.world.machines[node];
+    if (!leaving) fail(`kubectl delete node ${node}: there is no such node`);
+    // --ignore-not-found: a node already deleted is fine.
+    leaving!.k3s = null;
+    return { durationMs: context.durations.probe };
+  },
+
+  /**
+   * `tailscale logout`: the node leaves the tailnet, so a node installed later under its name gets
+   * that name rather than `<name>-1`. The model keeps no tailnet; it answers as a node of ours would.
+   */
+  'tailscale-logout'(context) {
+    if (!context.machine.os) fail(`tailscale logout on ${context.machine.name}: it runs no NixOS of ours`);
     return { durationMs: context.durations.probe };
   },
 

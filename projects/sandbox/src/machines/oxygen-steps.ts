@@ -14,6 +14,12 @@ export interface OxygenRecord {
   /** When the push loop last uploaded (the model's: the last cache check that found the container running). */
   lastPushAt?: number;
   agent: { serverAddr: string; labels: Record<string, string>; taints: string[] } | null;
+  /** Who runs the builder container: its unit, or (after a handover) a Kubernetes workload pinned to Oxygen. */
+  runsAs?: 'unit' | 'workload';
+  /** Whether the builder's /nix volume exists (a teardown keeps it unless told to purge it). */
+  storeVolume?: boolean;
+  /** Whether the cluster holds Oxygen's Node object: the agent registered it, and only a delete on a server removes it. */
+  nodeObject?: boolean;
 }
 
 /** The Nix in the builder image (docker.io/nixos/nix), as `nix --version` on it says. */
@@ -50,6 +56,8 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
       result: {
         generation: machine.os?.generation ?? null,
         container: record?.container ? { running: true, image: record.container.image } : null,
+        runsAs: record?.container ? (record.runsAs ?? 'unit') : null,
+        storeVolume: record?.storeVolume ?? false,
         nixVersion: record?.container ? SANDBOX_BUILDER_NIX : null,
         nixFreeBytes: record?.container ? SANDBOX_NIX_FREE_BYTES : null,
         lastPushAgeSeconds:
@@ -81,9 +89,14 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
       throw new StepFailure(`${machine.name} is an etcd member; a k3s agent never is`);
     const durationMs = deployDuration(context.durations);
     const servers = Object.values(world.machines).filter((m) => m.k3s?.role === 'server');
+    const before = records(context)[machine.name];
     records(context)[machine.name] = {
       container: container ? { ...container, startedAt: now + durationMs } : null,
       agent,
+      // A deploy (re)starts the builder's unit, so the unit runs it again until the next handover.
+      runsAs: 'unit',
+      storeVolume: Boolean(container) || (before?.storeVolume ?? false),
+      nodeObject: Boolean(agent) || (before?.nodeObject ?? false),
     };
     machine.k3s = agent
       ? {
@@ -121,5 +134,62 @@ export const OXYGEN_STEPS: Record<string, StepHandler> = {
         pushed: Boolean(record?.container),
       },
     };
+  },
+
+  /**
+   * builder:destroy on Oxygen: the units stopped and removed, the container gone, the agent
+   * stopped (its Node object stays until a server deletes it), the generation marker removed. A
+   * handed-over builder goes too: its pod stops with the agent and podman's container is removed.
+   * The /nix volume stays unless `purgeStore` is true.
+   */
+  'oxygen-teardown'(context) {
+    requireOutsideHetzner(context, 'oxygen-teardown');
+    const { machine, args } = context;
+    if (typeof args.purgeStore !== 'boolean') throw new StepArgumentError('needs "purgeStore" as a boolean');
+    const all = records(context);
+    const record = all[machine.name];
+    const storeVolume = !args.purgeStore && (record?.storeVolume ?? false);
+    const nodeObject = record?.nodeObject ?? false;
+    if (storeVolume || nodeObject) all[machine.name] = { container: null, agent: null, storeVolume, nodeObject };
+    else delete all[machine.name];
+    machine.k3s = null;
+    machine.os = null;
+    return { durationMs: context.durations.probe, result: { storeVolume } };
+  },
+
+  /**
+   * `kubectl delete node <args.node>` on a k3s server: the cluster forgets an agent that left. The
+   * step runs on the server (a Hetzner machine); it needs the API, so etcd's quorum.
+   */
+  'oxygen-node-delete'(context) {
+    const { machine, args, world } = context;
+    const node = args.node;
+    if (typeof node !== 'string' || !node) throw new StepArgumentError('needs "node" as a non-empty string');
+    if (machine.k3s?.role !== 'server') throw new StepFailure(`${machine.name} is not a k3s server`);
+    if (!context.view().quorum) throw new StepFailure('the Kubernetes API does not answer: etcd has no quorum');
+    const record = records(context)[node];
+    const existed = record?.nodeObject ?? false;
+    // An agent that still runs registers its Node again at once, as k3s's does.
+    const agent = world.machines[node];
+    if (record) record.nodeObject = Boolean(agent?.k3s && context.isOn(agent));
+    return { durationMs: context.durations.probe, result: { deleted: existed } };
+  },
+
+  /**
+   * The handover (`to: "kubernetes"`): the unit stopped and disabled, the workload applied, pinned
+   * to Oxygen, on the same /nix volume; only once Oxygen is a Ready node. The way back (`to: "unit"`):
+   * the workload deleted, the unit enabled and started. The store is kept either way.
+   */
+  'oxygen-handover'(context) {
+    requireOutsideHetzner(context, 'oxygen-handover');
+    const { machine, args } = context;
+    if (args.to !== 'kubernetes' && args.to !== 'unit')
+      throw new StepArgumentError('needs "to": "kubernetes" or "unit"');
+    const record = records(context)[machine.name];
+    if (!record?.container) throw new StepFailure(`${machine.name} runs no builder container to hand over`);
+    if (args.to === 'kubernetes' && !context.view().ready.includes(machine.name))
+      throw new StepFailure(`${machine.name} is not a Ready node, so no workload can run there yet`);
+    record.runsAs = args.to === 'kubernetes' ? 'workload' : 'unit';
+    return { durationMs: context.durations.probe };
   },
 };

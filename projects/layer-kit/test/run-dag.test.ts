@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runDag, type DagTask } from '../src/reconcile/run-dag';
+import { runDag, type DagTask } from '../src/run-dag';
 
 describe('runDag', () => {
   it('runs independent tasks in parallel, up to the bound, and dependents after', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, LiveProgress, PlainProgress } from '../src/ui/progress';
+import { createProgress, LiveProgress, PlainProgress } from '../src/progress';
 
 const sink = (tty: boolean) => {
   const chunks: string[] = [];

@@ -1,6 +1,6 @@
 // The one ssh option list and failure reading that the hosts' and the builder's executors share.
 import { describe, expect, it } from 'vitest';
-import { knownHostsLine, splitSshAddress, sshFailureKind, sshOptions } from '../src/ssh/ssh-options';
+import { knownHostsLine, splitSshAddress, sshFailureKind, sshOptions } from '../src/ssh-options';
 
 describe('ssh options', () => {
   it('pins the host key and the identity when given, and lets the operator decide otherwise', () => {

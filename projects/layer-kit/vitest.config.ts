@@ -1,0 +1,5 @@
+import { projectTestConfig } from '../../vitest.project.ts';
+
+export default projectTestConfig(import.meta.url, {
+  include: ['test/**/*.test.ts'],
+});
