@@ -24,6 +24,8 @@ let library;
 let loader;
 /** URLs of the config files and the local files they import. */
 const configGraph = new Set();
+/** Where each file of the config graph is reported to load-config.ts (which records what a config read). */
+let reportPort;
 /** What a relative import in a config may leave out, tried in TypeScript's order. */
 const COMPLETIONS = ['', '.ts', '.mts', '.js', '.mjs', '/index.ts', '/index.mts', '/index.js', '/index.mjs'];
 const SCRIPT = /\.(ts|mts|js|mjs)$/;
@@ -31,6 +33,7 @@ const SCRIPT = /\.(ts|mts|js|mjs)$/;
 export function initialize(data) {
   library = data.library;
   loader = data.loader;
+  reportPort = data.port;
 }
 
 /** The local script a config's file import names, or undefined for anything else (packages, JSON, missing files). */
@@ -53,6 +56,7 @@ export async function resolve(specifier, context, next) {
   const url = localScript(specifier, context.parentURL);
   if (!url || url.includes('/node_modules/')) return next(specifier, context);
   configGraph.add(url);
+  reportPort?.postMessage(url);
   return { url, format: 'module', shortCircuit: true };
 }
 

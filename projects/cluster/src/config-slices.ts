@@ -12,6 +12,7 @@ import { clusterConfigSchema, type ClusterConfig } from './config-schema';
 import { CloudError } from './errors';
 import { configPath, loadClusterConfig } from './load-config';
 import { LAYER_CONFIG_FIELDS, type SliceLayer, sliceFile } from './layer-config-fields';
+import { slicesMatchConfig } from './slice-sources';
 import { varRef } from './vars';
 
 export { LAYER_CONFIG_FIELDS, SLICE_LAYERS, SLICES_DIR, sliceFile, type SliceLayer } from './layer-config-fields';
@@ -67,7 +68,9 @@ export function loadLayerConfig<L extends SliceLayer>(layer: L, root: string = p
 /**
  * Where a layer target takes its config from: its slice (render, check and plan, whose cache key
  * is that slice) or the config file, cut to the same slice (provision and the other targets Nx
- * never caches, and tests that hand a target a config of their own through CLOUD_CONFIG).
+ * never caches, and tests that hand a target a config of their own through CLOUD_CONFIG). The
+ * config file's slice comes from the slice file when cluster:render made it from that very
+ * config (slice-sources.ts): the same fields, without compiling the config again.
  */
 export type ConfigSource = 'slice' | 'config file';
 
@@ -76,5 +79,6 @@ export async function readLayerConfig<L extends SliceLayer>(
   from: ConfigSource,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<LayerConfig<L>> {
-  return from === 'slice' ? loadLayerConfig(layer) : configSlice(await loadClusterConfig(configPath(env)), layer);
+  if (from === 'slice' || slicesMatchConfig(configPath(env))) return loadLayerConfig(layer);
+  return configSlice(await loadClusterConfig(configPath(env)), layer);
 }

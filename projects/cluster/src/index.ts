@@ -16,5 +16,6 @@ export * from './resolve-vars';
 export * from './load-config';
 export { ensureTypeScriptImports } from './run-from-bundle';
 export * from './config-slices';
+export { SLICE_SOURCES_FILE, slicesMatchConfig, sliceSourcesJson } from './slice-sources';
 export * from './target-module';
 export * from './destroy-confirmation';

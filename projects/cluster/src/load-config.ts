@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { ClusterConfig } from './config-schema';
 import { CloudError } from './errors';
 import { bundledLibrary } from './run-from-bundle';
@@ -13,18 +14,40 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.CLOUD_CONFIG || 'cluster.config.ts');
 }
 
-let hooksRegistered = false;
+/** Where the hooks report each file of a config graph they load; undefined until they are registered. */
+let reports: MessagePort | undefined;
+/** The files the configs loaded in this process read: each config file and the local modules it imports. */
+const filesRead = new Set<string>();
 
 /**
  * Lets a config anywhere on disk import this library and get this very instance (see
  * config-loader-hooks.mjs): the bundle's entry when the target runs from one, else the source.
  */
 function registerConfigHooks(): void {
-  if (hooksRegistered) return;
-  hooksRegistered = true;
+  if (reports) return;
+  const { port1, port2 } = new MessageChannel();
+  port1.unref();
+  reports = port1;
   register(new URL('./config-loader-hooks.mjs', import.meta.url), {
-    data: { library: bundledLibrary ?? new URL('./index.ts', import.meta.url).href, loader: import.meta.url },
+    data: {
+      library: bundledLibrary ?? new URL('./index.ts', import.meta.url).href,
+      loader: import.meta.url,
+      port: port2,
+    },
+    transferList: [port2],
   });
+}
+
+/**
+ * Every file the configs loaded so far in this process read (the config files and the local
+ * modules they import, as absolute paths): what cluster:render records beside the slices it
+ * writes (slice-sources.ts). The hooks post each one before its import settles, so they are all
+ * queued on the port by the time loadClusterConfig returns.
+ */
+export function configFilesRead(): string[] {
+  for (let message = reports && receiveMessageOnPort(reports); message; message = receiveMessageOnPort(reports!))
+    filesRead.add(fileURLToPath(message.message as string));
+  return [...filesRead].sort();
 }
 
 /** Where a syntax error is, from the transform's error: its `loc`, or the "file:line:column: ERROR:" line esbuild writes. */

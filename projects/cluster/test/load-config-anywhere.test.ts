@@ -93,6 +93,10 @@ describe('a config outside the workspace', () => {
     const result = await render(file);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    // What the slices were made from names both files, so an edit to either sends provision back to the config.
+    const sources = JSON.parse(await readFile(join(dir, 'dist/cluster/render/slices/sources.json'), 'utf8'));
+    expect(sources.config).toBe(file);
+    expect(Object.keys(sources.files)).toEqual([join(dir, 'operator.ts'), file]);
   });
 
   it('names the file, line and column of a syntax error in one line', async () => {

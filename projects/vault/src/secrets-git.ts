@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRANSIENT_EXCLUDES } from './secrets-repo-layout';
@@ -49,6 +49,8 @@ export class SecretsGit {
   }
 
   async hasCommits(): Promise<boolean> {
+    // Every vault open asks this; read from .git's files first, and start git only when they do not tell.
+    if (headNamesACommit(join(this.dir, '.git'))) return true;
     return (await this.git(['rev-parse', '--verify', '-q', 'HEAD'], { allowFailure: true })).code === 0;
   }
 
@@ -158,4 +160,30 @@ function firstLine(text: string): string {
       .map((line) => line.trim())
       .find((line) => line !== '') ?? ''
   );
+}
+
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * Whether a .git directory's HEAD names a commit, read from its files as git stores them: a
+ * detached HEAD holds the id itself; a branch's id is in its loose ref file or in packed-refs.
+ * False when the files do not say so (no commit yet, a gitfile, another ref storage): git decides.
+ */
+export function headNamesACommit(gitDir: string): boolean {
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(gitDir, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const head = read('HEAD')?.trim();
+  if (!head) return false;
+  if (OBJECT_ID.test(head)) return true;
+  const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
+  if (!ref) return false;
+  if (OBJECT_ID.test(read(ref)?.trim() ?? '')) return true;
+  return (read('packed-refs') ?? '')
+    .split('\n')
+    .some((line) => line.endsWith(` ${ref}`) && OBJECT_ID.test(line.split(' ')[0]!));
 }

@@ -21,3 +21,10 @@ export const GITIGNORE_TEXT = [
 
 /** Git pathspecs that leave the transient files out even where .gitignore does not list them. */
 export const TRANSIENT_EXCLUDES = TRANSIENT_PATTERNS.map((pattern) => `:(exclude,glob)**/${pattern}`);
+
+/**
+ * The documents' slice fingerprints (slice-fingerprints.ts). Here, in a file that imports nothing,
+ * because the Nx plugin reads it at every nx command (keys-index.ts, task-fingerprints.ts) and
+ * must not load the vault's error classes, which load @personal-cloud/cluster and zod with them.
+ */
+export const FINGERPRINTS_FILE = 'cluster/fingerprints.json';

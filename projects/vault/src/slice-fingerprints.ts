@@ -1,6 +1,6 @@
 // Per-slice fingerprints of the documents, kept beside the ciphertext in cluster/fingerprints.json,
 // so that Nx can key each layer's cache on the parts of the vault that layer reads without
-// decrypting anything (tools/nx-plugin/src/vault-fingerprint.mjs reads this file).
+// decrypting anything (tools/nx-plugin/src/task-fingerprints.ts reads this file).
 //
 // age encryption is randomized: a document's ciphertext changes on every write, whatever changed
 // in it. A slice's digest changes only when that slice's plaintext does.
@@ -22,8 +22,9 @@ import { replaceFileAtomically } from './atomic-file-write';
 import { canonicalJson } from './canonical-json';
 import type { DocName, Docs } from './documents';
 import { errorCode } from './node-error-code';
+import { FINGERPRINTS_FILE } from './secrets-repo-layout';
 
-export const FINGERPRINTS_FILE = 'cluster/fingerprints.json';
+export { FINGERPRINTS_FILE } from './secrets-repo-layout';
 
 export interface DocumentFingerprints {
   /** sha256 (hex) of the ciphertext file these slices were digested from. */

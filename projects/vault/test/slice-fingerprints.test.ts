@@ -1,14 +1,13 @@
-// The slice fingerprints a write leaves beside the ciphertext, as the Nx runtime input
-// (tools/nx-plugin/src/vault-fingerprint.mjs) reads them: one layer's write moves only the
+// The slice fingerprints a write leaves beside the ciphertext, as the Nx plugin
+// (tools/nx-plugin/src/task-fingerprints.ts) reads them: one layer's write moves only the
 // fingerprints of the layers that read what it wrote.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openVault, type Vault } from '../src/index';
 import { FINGERPRINTS_FILE } from '../src/slice-fingerprints';
-import { WORKSPACE_ROOT } from './support/child-process';
+import { vaultFingerprint } from '../../../tools/nx-plugin/src/task-fingerprints';
 import { git, makeTempVault, type TempVault } from './support/temp-vault';
 
 let temp: TempVault;
@@ -29,15 +28,7 @@ beforeEach(async () => {
 afterEach(() => temp.cleanup());
 
 /** What Nx hashes for a layer that does not read `except`. */
-const fingerprint = (...except: string[]) =>
-  execFileSync(
-    process.execPath,
-    [
-      join(WORKSPACE_ROOT, 'tools/nx-plugin/src/vault-fingerprint.mjs'),
-      ...(except.length ? [`--except=${except}`] : []),
-    ],
-    { env: { ...process.env, CLOUD_SECRETS_DIR: temp.dir }, encoding: 'utf8' },
-  ).trim();
+const fingerprint = (...except: string[]) => vaultFingerprint(temp.dir, except);
 
 describe('slice fingerprints', () => {
   it('leave a lower layer’s fingerprint alone when a layer above it writes its own state', async () => {

@@ -1,26 +1,38 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CreateNodes, NxPlugin, PostTasksExecution, PreTasksExecution } from '@nx/devkit';
 // The file alone, not the package: its index loads zod and the schemas into every nx command.
 import { CONFIRM_DESTROY_ENV } from '../../../projects/cluster/src/destroy-confirmation';
 import { keysIndexIsCurrent } from '../../../projects/vault/src/keys/keys-index';
 import { noteTaskResults, watchRunOutcome } from './exit-code';
-import { LAYER_TARGETS, type LayerProject, layerOrder, layerTargets } from './layer-targets';
+import { LAYER_TARGETS, type LayerProject, layerOrder, layerTargets, vaultFingerprints } from './layer-targets';
 import { styleTargets } from './style-targets';
+import { CONFIG_FINGERPRINT_ENV, configFingerprint } from './task-fingerprints';
 
 /** A project is a layer when its project.json carries this tag; everything else about it is inferred. */
 export const LAYER_TAG = 'layer';
 
+/** The project files the plugin reads: each project's own folder under projects/ or tools/. */
+const PROJECT_FILES = '{projects,tools}/*/project.json';
+
+/** A project as its project.json describes it, with where it is. */
+function readProject(workspaceRoot: string, file: string) {
+  const json = JSON.parse(readFileSync(join(workspaceRoot, file), 'utf8')) as ProjectJson;
+  return { ...json, file, root: dirname(file), name: json.name ?? basename(dirname(file)) };
+}
+
+/** The layers and their order, from the project files (for the pre-task hook, which Nx gives no graph). */
+function layersOf(projects: ReturnType<typeof readProject>[]) {
+  return layerOrder(projects.filter((project) => project.tags?.includes(LAYER_TAG)));
+}
+
 /** Every project gets `lint` and `format`; a layer also gets the five layer targets. */
 export const createNodes: CreateNodes = [
-  '{projects,tools}/*/project.json',
+  PROJECT_FILES,
   (files, _options, context) => {
-    const projects = files.map((file) => {
-      const json = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as ProjectJson;
-      return { ...json, file, root: dirname(file), name: json.name ?? basename(dirname(file)) };
-    });
-    const order = layerOrder(projects.filter((project) => project.tags?.includes(LAYER_TAG)));
+    const projects = files.map((file) => readProject(context.workspaceRoot, file));
+    const order = layersOf(projects);
     return projects.map(({ file, root, name }) => {
       const layer = order.get(name);
       const targets = { ...styleTargets(root), ...(layer ? layerTargets(root, layer) : {}) };
@@ -34,20 +46,47 @@ interface ProjectJson extends Partial<LayerProject> {
 }
 
 /**
+ * The fingerprints the layers' cacheable targets hash as `{ env }` inputs (task-fingerprints.ts),
+ * set here for every run, after the key step: Nx hashes after this hook, and passes the variables
+ * on to the tasks. A few file reads, where each runtime input was a node process.
+ */
+function setTaskFingerprints(workspaceRoot: string): void {
+  const files = ['projects', 'tools'].flatMap((parent) => {
+    const dir = join(workspaceRoot, parent);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .map((name) => `${parent}/${name}/project.json`)
+      .filter((file) => existsSync(join(workspaceRoot, file)));
+  });
+  const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+  const order = layersOf(files.map((file) => readProject(workspaceRoot, file)));
+  Object.assign(process.env, vaultFingerprints(order, secrets), {
+    [CONFIG_FINGERPRINT_ENV]: configFingerprint(workspaceRoot),
+  });
+}
+
+/**
  * In the sandbox world the vault makes its identity and operator vars on first use. Doing that
  * before Nx hashes anything means the first render is cached under the vars it actually read,
  * so the second run is a cache hit. It costs one file check once the vault exists.
  */
 export const preTasksExecution: PreTasksExecution = (_options, context) => {
   watchRunOutcome();
+  prepareVault(context.workspaceRoot, context.argv);
+  // Whatever was asked: any task Nx hashes in this run may be one whose key holds them.
+  setTaskFingerprints(context.workspaceRoot);
+};
+
+/** The destroy question, the sandbox's vault and the key step, for a run that may reach a layer's targets. */
+function prepareVault(workspaceRoot: string, argv: readonly string[]): void {
   // Only runs that may reach a layer's targets read the vault; `sandbox:serve` or `test` do not.
-  const asked = context.argv.flatMap((arg) => arg.split(/[=,:]/));
+  const asked = argv.flatMap((arg) => arg.split(/[=,:]/));
   if (!asked.some((word) => [...LAYER_TARGETS, 'keys'].includes(word))) return;
   // The question first: a destroy that is not confirmed leaves everything as it was, a new vault included.
-  if (asked.includes('destroy')) confirmDestroyOnce(context.workspaceRoot, context.argv);
-  prepareSandboxVault(context.workspaceRoot);
-  if (asked.some((word) => KEYED_TARGETS.includes(word))) ensureKeys(context.workspaceRoot);
-};
+  if (asked.includes('destroy')) confirmDestroyOnce(workspaceRoot, argv);
+  prepareSandboxVault(workspaceRoot);
+  if (asked.some((word) => KEYED_TARGETS.includes(word))) ensureKeys(workspaceRoot);
+}
 
 /** The targets that read the layers' keys, directly or through the render they run after. */
 const KEYED_TARGETS: readonly string[] = ['render', 'check', 'plan', 'provision'];
@@ -78,7 +117,7 @@ function prepareSandboxVault(workspaceRoot: string): void {
   if (process.env.HCLOUD_TOKEN?.trim()) return;
   const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
   if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
-  spawnSync(join(workspaceRoot, 'node_modules/.bin/tsx'), ['projects/infra/src/world/prepare-sandbox-cli.ts'], {
+  spawnSync(process.execPath, ['tools/nx-plugin/src/run-target.mjs', 'projects/infra', 'prepare-sandbox'], {
     cwd: workspaceRoot,
     stdio: 'inherit',
   });

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 // The file alone, not the package: its index loads zod and the schemas into every nx command.
 import { LAYER_CONFIG_FIELDS, sliceFile, type SliceLayer } from '../../../projects/cluster/src/layer-config-fields';
+import { vaultFingerprint, vaultFingerprintEnv } from './task-fingerprints';
 
 /** The five targets every infrastructure layer has, in the order a run goes through them. */
 export const LAYER_TARGETS = ['render', 'check', 'plan', 'provision', 'destroy'] as const;
@@ -69,12 +70,22 @@ export function layerOrder(layers: readonly LayerProject[]): Map<string, LayerOr
 }
 
 /**
- * What a layer may read from the vault, as a fingerprint of slices (see vault-fingerprint.mjs):
+ * What a layer may read from the vault, as a fingerprint of slices (see task-fingerprints.ts):
  * everything but what the layers built on it write, so their writes never touch its cache keys.
+ * The plugin's pre-task hook sets the variable (vaultFingerprints).
  */
-function vaultInput(order: LayerOrder): { runtime: string } {
-  const except = order.writtenAbove.length ? ` --except=${order.writtenAbove.join(',')}` : '';
-  return { runtime: `node tools/nx-plugin/src/vault-fingerprint.mjs${except}` };
+function vaultInput(layer: string): { env: string } {
+  return { env: vaultFingerprintEnv(layer) };
+}
+
+/** Each layer's vault fingerprint, by the variable its targets hash. */
+export function vaultFingerprints(order: Map<string, LayerOrder>, secretsDir: string): Record<string, string> {
+  return Object.fromEntries(
+    [...order].map(([layer, { writtenAbove }]) => [
+      vaultFingerprintEnv(layer),
+      vaultFingerprint(secretsDir, writtenAbove),
+    ]),
+  );
 }
 
 /**
@@ -104,7 +115,7 @@ export function layerTargets(
   order: LayerOrder = { above: [], writtenAbove: [] },
 ): Record<LayerTarget, TargetConfiguration> {
   const inputs = ['production', '^production', ...configInputs(basename(projectRoot), order), ...WORLD_INPUTS];
-  inputs.push(vaultInput(order));
+  inputs.push(vaultInput(basename(projectRoot)));
   const run = (target: LayerTarget): Pick<TargetConfiguration, 'command' | 'metadata'> => ({
     command: `${RUNNER} ${projectRoot} ${target}`,
     metadata: { technologies: ['personal-cloud'], description: describe(basename(projectRoot), target) },

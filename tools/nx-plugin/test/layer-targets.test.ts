@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAYER_TARGETS, layerOrder, layerTargets } from '../src/layer-targets';
+import { LAYER_TARGETS, layerOrder, layerTargets, vaultFingerprints } from '../src/layer-targets';
+import { vaultFingerprint } from '../src/task-fingerprints';
 
 describe('inferred layer targets', () => {
   const targets = layerTargets('projects/infra');
@@ -28,16 +33,13 @@ describe('inferred layer targets', () => {
       expect(targets[target].inputs).toContainEqual(slice);
       // Not the whole config: an edit to a field infra does not read leaves its keys alone.
       expect(targets[target].inputs).not.toContain('clusterConfig');
-      expect(targets[target].inputs).not.toContainEqual({ runtime: 'node tools/nx-plugin/src/config-fingerprint.mjs' });
+      expect(targets[target].inputs).not.toContainEqual({ env: 'CLOUD_CONFIG_FINGERPRINT' });
     }
     expect(targets.render.inputs).toEqual(
-      expect.arrayContaining(['^production', { runtime: expect.stringContaining('vault-fingerprint.mjs') }]),
+      expect.arrayContaining(['^production', { env: 'CLOUD_VAULT_FINGERPRINT_INFRA' }]),
     );
     expect(targets.plan.inputs).toEqual(
-      expect.arrayContaining([
-        { runtime: expect.stringContaining('vault-fingerprint.mjs') },
-        { env: 'HCLOUD_ENDPOINT' },
-      ]),
+      expect.arrayContaining([{ env: 'CLOUD_VAULT_FINGERPRINT_INFRA' }, { env: 'HCLOUD_ENDPOINT' }]),
     );
     // Another sandbox is another key.
     expect(targets.render.inputs).toContainEqual({ env: 'SANDBOX_DIR' });
@@ -89,13 +91,39 @@ describe('inferred layer targets', () => {
     ]);
     expect(order.get('builder')?.writtenAbove).toEqual([]);
     const hosts = layerTargets('projects/hosts', order.get('hosts'));
-    const input = {
-      runtime:
-        'node tools/nx-plugin/src/vault-fingerprint.mjs --except=state.layers.builder,state.layers.k8s-apps,tokens.kubeconfig',
-    };
-    for (const target of ['render', 'check', 'plan'] as const) expect(hosts[target].inputs).toContainEqual(input);
-    expect(layerTargets('projects/builder', order.get('builder')).render.inputs).toContainEqual({
-      runtime: 'node tools/nx-plugin/src/vault-fingerprint.mjs',
+    for (const target of ['render', 'check', 'plan'] as const)
+      expect(hosts[target].inputs).toContainEqual({ env: 'CLOUD_VAULT_FINGERPRINT_HOSTS' });
+    expect(layerTargets('projects/k8s-apps', order.get('k8s-apps')).render.inputs).toContainEqual({
+      env: 'CLOUD_VAULT_FINGERPRINT_K8S_APPS',
     });
+  });
+
+  it('sets each layer’s variable to the fingerprint of what it reads: a write above it leaves it alone', () => {
+    // A vault whose fingerprints.json records the slices (as every write by the vault leaves it).
+    const dir = mkdtempSync(join(tmpdir(), 'pc-fingerprints-'));
+    mkdirSync(join(dir, 'cluster'));
+    const write = (builderState: string) => {
+      writeFileSync(join(dir, 'cluster/state.json.age'), `ciphertext ${builderState}`);
+      const ciphertext = createHash('sha256').update(`ciphertext ${builderState}`).digest('hex');
+      const slices = { 'state.layers.infra': 'a', 'state.layers.builder': builderState };
+      writeFileSync(
+        join(dir, 'cluster/fingerprints.json'),
+        JSON.stringify({ version: 1, documents: { state: { ciphertext, slices } } }),
+      );
+      return vaultFingerprints(order, dir);
+    };
+    const before = write('b1');
+    const after = write('b2');
+    expect(Object.keys(before).sort()).toEqual([
+      'CLOUD_VAULT_FINGERPRINT_BUILDER',
+      'CLOUD_VAULT_FINGERPRINT_HOSTS',
+      'CLOUD_VAULT_FINGERPRINT_INFRA',
+      'CLOUD_VAULT_FINGERPRINT_K8S_APPS',
+    ]);
+    // builder writes its own state: the layers below it keep their keys, builder's moves.
+    expect(after.CLOUD_VAULT_FINGERPRINT_HOSTS).toBe(before.CLOUD_VAULT_FINGERPRINT_HOSTS);
+    expect(after.CLOUD_VAULT_FINGERPRINT_INFRA).toBe(before.CLOUD_VAULT_FINGERPRINT_INFRA);
+    expect(after.CLOUD_VAULT_FINGERPRINT_BUILDER).not.toBe(before.CLOUD_VAULT_FINGERPRINT_BUILDER);
+    expect(after.CLOUD_VAULT_FINGERPRINT_BUILDER).toBe(vaultFingerprint(dir));
   });
 });

@@ -2,7 +2,7 @@
 // workload, when the plan has one (plan-oxygen.ts decides, from a fresh probe). Before a deploy,
 // a running workload is handed back (the deploy restarts the unit); after it, a Ready node takes
 // the workload. A handover that fails is one red line, never a thrown error.
-import { chalk } from 'zx';
+import pc from 'picocolors';
 import { planOxygen } from '../plan/plan-oxygen';
 import { BUILDER_WORKLOAD } from '../render/builder-workload';
 import type { OxygenFile } from './oxygen-deployment';
@@ -55,7 +55,7 @@ export async function handOverIfPlanned(
     await executor.handover(target, oxygenHandover(to, workload, input.files));
   } catch (error) {
     if (!(error instanceof OxygenStepError)) throw error;
-    input.log(chalk.red(`builder: ✗ the ${step.action} did not happen: ${error.message}`));
+    input.log(pc.red(`builder: ✗ the ${step.action} did not happen: ${error.message}`));
     return 'failed';
   }
   input.log(`builder: ${target.name}: ${step.action}: ${step.detail}.`);

@@ -1,8 +1,10 @@
 // kubectl against the cluster, with the kubeconfig hosts:provision keeps in the vault's tokens,
 // written for the one call to a private folder and removed after. Used where the builder needs
 // the cluster's API outside the sandbox: the handover's workload and destroy's node deletion.
-import { $ } from 'zx';
 import { createSecureTempDir } from '@personal-cloud/vault';
+
+/** zx on first use: loading it costs about 50 ms of every start, and a run that finds nothing to do never needs it. */
+const zx = () => import('zx');
 
 export interface KubectlResult {
   ok: boolean;
@@ -22,7 +24,7 @@ export function kubectlWith(kubeconfig: string, command = 'kubectl', timeoutSeco
       // Without input, kubectl's stdin is closed: nothing can wait on it.
       const stdin: { stdio?: ['ignore', 'pipe', 'pipe']; input?: string } =
         input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input };
-      const output = await $({
+      const output = await (await zx()).$({
         nothrow: true,
         quiet: true,
         ...stdin,

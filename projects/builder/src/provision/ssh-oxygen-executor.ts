@@ -5,7 +5,7 @@
 // again. SSH trusts exactly Oxygen's host key when the vault has it (vars.OXYGEN.ssh_host_public_key),
 // else the operator's own known_hosts; never a key it has not seen.
 import { spawn } from 'node:child_process';
-import { $, type ProcessOutput } from 'zx';
+import type { ProcessOutput } from 'zx';
 import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/layer-kit';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { checkCache, type CacheCheckPacing, type CacheLine, type NixRunner } from './cache-check';
@@ -17,6 +17,9 @@ import { BUILDER_WORKLOAD } from '../render/builder-workload';
 import { OxygenStepError, type OxygenCacheCheck, type OxygenExecutor, type OxygenProbe } from './oxygen-executor';
 import type { OxygenTarget } from './oxygen-executor';
 import { BUILDER, OXYGEN_K3S, PUSH } from '../render/builder-settings';
+
+/** zx on first use: loading it costs about 50 ms of every start, and a run that finds nothing to do never needs it. */
+const zx = () => import('zx');
 
 export interface SshOxygenExecutorOptions {
   /** The operator's private key; null uses the operator's ssh agent and ~/.ssh as they are. */
@@ -113,7 +116,10 @@ export class SshOxygenExecutor implements OxygenExecutor {
         `printf %s '${Buffer.from(file.content).toString('base64')}' | base64 -d | install -D -m ${file.mode.toString(8).padStart(4, '0')} /dev/stdin ${this.path(file.path)}`,
     );
     const nixosRebuild = this.options.nixosRebuild ?? 'nixos-rebuild';
-    if (deployment.switch && (await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${nixosRebuild}`}`).exitCode)
+    if (
+      deployment.switch &&
+      (await (await zx()).$({ nothrow: true, quiet: true })`sh -c ${`command -v ${nixosRebuild}`}`).exitCode
+    )
       throw new OxygenStepError(
         'nixos-rebuild',
         'failed',
@@ -216,7 +222,7 @@ export class SshOxygenExecutor implements OxygenExecutor {
     const sshOptions = (await this.connectionArgs(target.sshAddress)).join(' ');
     const [destination] = this.destination(target.sshAddress);
     const argv = [...args, '--target-host', destination!];
-    const output = await $({
+    const output = await (await zx()).$({
       nothrow: true,
       quiet: true,
       env: { ...process.env, NIX_SSHOPTS: sshOptions },
@@ -260,7 +266,7 @@ export class SshOxygenExecutor implements OxygenExecutor {
     }
     await master;
     const args = [...base, '-o', 'ControlMaster=no', ...this.destination(target.sshAddress), '--', script];
-    const output = await $({ nothrow: true, quiet: true, input: input ?? '' })`ssh ${args}`;
+    const output = await (await zx()).$({ nothrow: true, quiet: true, input: input ?? '' })`ssh ${args}`;
     if (output.exitCode === 0) return output.stdout;
     throw sshFailure(target, step, output);
   }
@@ -287,7 +293,10 @@ const SIX_ASKS: CacheCheckPacing = { attempts: 6, pause: () => new Promise((done
 
 /** This machine's nix, with nix-command, as the hosts would ask the cache. */
 const localNix: NixRunner = async (args) => {
-  const output = await $({ nothrow: true, quiet: true })`nix --extra-experimental-features nix-command ${args}`;
+  const output = await (await zx()).$({
+    nothrow: true,
+    quiet: true,
+  })`nix --extra-experimental-features nix-command ${args}`;
   return { status: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr };
 };
 

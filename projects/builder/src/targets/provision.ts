@@ -1,7 +1,7 @@
 // builder:provision — puts what render made on Oxygen (the builder container, the k3s agent) when
 // Oxygen runs another generation; says so in one line and changes nothing when Oxygen does not
 // answer. Runs after check, and before hosts: the hosts' first builds may use Oxygen.
-import { chalk } from 'zx';
+import pc from 'picocolors';
 import { CloudError } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
     const builds = oxygen.roles.includes('builder');
     // The way back first when a deploy would restart the unit under a running workload.
     if (builds && (await handOverIfPlanned(executor, target, { ...handover, when: 'before-deploy' })) === 'failed') {
-      console.log(chalk.red(`builder: ✗ ${oxygen.hostname} was not deployed: its workload still runs on the store.`));
+      console.log(pc.red(`builder: ✗ ${oxygen.hostname} was not deployed: its workload still runs on the store.`));
       return;
     }
     const outcome = await provisionOxygen(executor, target, deployment, (line) => console.log(line));
@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
     if (outcome === 'deployed' && oxygen.roles.includes('builder')) {
       const keyName = builderKeys(config.name).cacheSigningKey.name;
       const lines = await executor.checkCache(target, { cacheUrl, keyName, generation: deployment.generation });
-      for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : chalk.red(`builder: ✗ ${line.text}`));
+      for (const line of lines) console.log(line.ok ? `builder: ✓ ${line.text}` : pc.red(`builder: ✗ ${line.text}`));
     }
     if (outcome !== 'unreachable' && builds)
       await handOverIfPlanned(executor, target, { ...handover, when: 'after-deploy' });

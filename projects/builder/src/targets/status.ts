@@ -1,7 +1,7 @@
 // builder:status — whether Oxygen's builder answers and with which Nix, the free space on its
 // /nix, whether the cache answers and when Oxygen last pushed, whether its node is Ready. A red
 // line for each thing that is wrong. Changes nothing.
-import { chalk } from 'zx';
+import pc from 'picocolors';
 import { loadBuilderInputs } from '../builder-inputs';
 import { builderStatus, type StatusInput } from '../status/builder-status';
 import { readOxygen } from './read-oxygen';
@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
     lastPushAgeSeconds: 'unreachable' in probe ? null : probe.lastPushAgeSeconds,
     wantedGeneration,
   });
-  for (const line of lines) console.log(line.ok ? `✓ ${line.text}` : chalk.red(`✗ ${line.text}`));
+  for (const line of lines) console.log(line.ok ? `✓ ${line.text}` : pc.red(`✗ ${line.text}`));
 }
 
 async function cacheAnswers(url: string): Promise<StatusInput['cache']> {

@@ -2,7 +2,8 @@
 // (config-slices.ts), written for the layers to read.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { SLICE_LAYERS, SLICES_DIR, sliceFile, sliceJson } from '../config-slices';
-import { loadClusterConfig } from '../load-config';
+import { configFilesRead, configPath, loadClusterConfig } from '../load-config';
+import { SLICE_SOURCES_FILE, sliceSourcesJson } from '../slice-sources';
 import { nodesInPhase } from '../nodes';
 import { hostFirewallRules } from '../firewall';
 
@@ -11,6 +12,8 @@ export async function run(): Promise<void> {
   const nodes = nodesInPhase(config);
   await mkdir(SLICES_DIR, { recursive: true });
   for (const layer of SLICE_LAYERS) await writeFile(sliceFile(layer), sliceJson(config, layer));
+  // Last: a provision trusts the slices only once this record says what they were made from.
+  await writeFile(SLICE_SOURCES_FILE, sliceSourcesJson(configPath(), configFilesRead()));
   await writeFile(
     'dist/cluster/render/model.json',
     `${JSON.stringify({ cluster: config.name, phase: config.phase, nodes, hostFirewall: hostFirewallRules(config) }, null, 2)}\n`,

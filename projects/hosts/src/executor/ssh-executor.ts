@@ -2,7 +2,7 @@
 // kubeconfig, `nixos-anywhere` for installs and `nixos-rebuild switch --target-host` for changes.
 // SSH trusts exactly the node's host key from the vault (StrictHostKeyChecking, a known_hosts
 // file of its own) and the operator's key; both files live in the vault's secure temp folder.
-import { $, type ProcessOutput } from 'zx';
+import type { ProcessOutput } from 'zx';
 import { knownHostsLine, lastStderrLine, splitSshAddress, sshFailureKind, sshOptions } from '@personal-cloud/layer-kit';
 import { createSecureTempDir, toOpenSshPrivateKey, type SecureTempDir } from '@personal-cloud/vault';
 import { nixosAnywhereArgs } from '../install/nixos-anywhere-args';
@@ -15,6 +15,9 @@ import {
   type MachineTarget,
   type NodeProbe,
 } from './machine-executor';
+
+/** zx on first use: loading it costs about 50 ms of every start, and a run that finds nothing to do never needs it. */
+const zx = () => import('zx');
 
 export interface DeploySource {
   /** The locked flake copy (with the render input overridden). */
@@ -72,7 +75,7 @@ export class SshExecutor implements MachineExecutor {
     ];
     const missing: string[] = [];
     for (const need of needs)
-      if ((await $({ nothrow: true, quiet: true })`sh -c ${`command -v ${need.command}`}`).exitCode !== 0)
+      if ((await (await zx()).$({ nothrow: true, quiet: true })`sh -c ${`command -v ${need.command}`}`).exitCode !== 0)
         missing.push(`${need.command} (${need.how})`);
     if (missing.length)
       throw new MachineStepError(
@@ -266,7 +269,7 @@ export class SshExecutor implements MachineExecutor {
   private async remote(target: MachineTarget, step: string, script: string): Promise<string> {
     const [host] = splitSshAddress(target.sshAddress);
     const args = [...(await this.sshOptionsFor(target)), `root@${host}`, '--', script];
-    const output = await $({ nothrow: true, quiet: true })`${this.options.commands?.ssh ?? 'ssh'} ${args}`;
+    const output = await (await zx()).$({ nothrow: true, quiet: true })`${this.options.commands?.ssh ?? 'ssh'} ${args}`;
     if (output.exitCode === 0) return output.stdout;
     throw sshFailure(target, step, output);
   }
@@ -278,7 +281,11 @@ export class SshExecutor implements MachineExecutor {
     args: string[],
     env: Record<string, string>,
   ): Promise<void> {
-    const output = await $({ nothrow: true, quiet: true, env: { ...process.env, ...env } })`${command} ${args}`;
+    const output = await (await zx()).$({
+      nothrow: true,
+      quiet: true,
+      env: { ...process.env, ...env },
+    })`${command} ${args}`;
     if (output.exitCode !== 0) throw sshFailure(target, step, output);
   }
 }

@@ -4,7 +4,6 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { $ } from 'zx';
 import { CloudError } from '@personal-cloud/cluster';
 import { createSecureTempDir, type SecureTempDir, type Tokens } from '@personal-cloud/vault';
 import { NIX_DIR } from '../check/check-rendered-hosts';
@@ -12,6 +11,9 @@ import type { DeploySource } from '../executor/ssh-executor';
 import type { MachineTarget } from '../executor/machine-executor';
 import type { HostsDocument } from '../render/hosts-document';
 import { writeExtraFiles } from './extra-files';
+
+/** zx on first use: loading it costs about 50 ms of every start, and a run that finds nothing to do never needs it. */
+const zx = () => import('zx');
 
 export interface DeploySources {
   source(target: MachineTarget): Promise<DeploySource>;
@@ -45,7 +47,7 @@ export function deploySources(document: HostsDocument, tokens: Tokens, renderDir
 async function lockedFlake(renderDir: string): Promise<string> {
   const copy = await mkdtemp(join(tmpdir(), 'personal-cloud-flake-'));
   await cp(NIX_DIR, copy, { recursive: true });
-  const locked = await $({
+  const locked = await (await zx()).$({
     nothrow: true,
     quiet: true,
   })`nix --extra-experimental-features ${'nix-command flakes'} flake lock ${`path:${copy}`} --override-input render ${`path:${resolve(renderDir)}`}`;

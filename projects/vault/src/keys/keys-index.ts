@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FINGERPRINTS_FILE } from '../slice-fingerprints';
+import { FINGERPRINTS_FILE } from '../secrets-repo-layout';
 
 export const KEYS_INDEX_FILE = 'cluster/keys-index.json';
 
