@@ -9,7 +9,6 @@ export const options = { yes: { type: 'boolean' } } as const;
 
 export async function run({ values }: TargetArgs): Promise<void> {
   const config = await loadConfig();
-  if (!destroyConfirmed(config.name, values.yes, process.env))
-    await askToConfirmDestroy(config.name, 'every app');
+  if (!destroyConfirmed(config.name, values.yes, process.env)) await askToConfirmDestroy(config.name, 'every app');
   for (const line of destroyK8sAppsLines(config, renderTree(config))) console.log(line);
 }
