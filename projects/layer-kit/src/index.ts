@@ -12,3 +12,4 @@ export {
   sshOptions,
   type SshOptionsInput,
 } from './ssh-options';
+export { KUBECONFIG_TOKEN } from './shared-tokens';

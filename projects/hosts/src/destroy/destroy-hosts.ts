@@ -7,7 +7,7 @@ import { hetznerName } from '@personal-cloud/cluster';
 import { openLayerVault, openWorld } from '@personal-cloud/infra';
 import { chooseExecutor } from '../executor/choose-executor';
 import { loadHostsInputs, type HostsInputs } from '../hosts-inputs';
-import { KUBECONFIG_TOKEN } from '../provision/provision-hosts';
+import { KUBECONFIG_TOKEN } from '@personal-cloud/layer-kit';
 import { recordedTarget } from '../provision/machine-targets';
 import type { RunClock } from '../provision/wait-ready';
 import { HOSTS_LAYER } from '../state/hosts-state';

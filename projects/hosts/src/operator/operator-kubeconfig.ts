@@ -7,7 +7,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { CloudError } from '@personal-cloud/cluster';
 import { replaceFileAtomically } from '@personal-cloud/vault';
 import { loadHostsInputs } from '../hosts-inputs';
-import { KUBECONFIG_TOKEN } from '../provision/provision-hosts';
+import { KUBECONFIG_TOKEN } from '@personal-cloud/layer-kit';
 import { clusterKubeconfig, kubeconfigText, mergeKubeconfig, serverOf } from './kubeconfig-merge';
 
 export interface OperatorKubeconfigRun {

@@ -4,7 +4,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CloudError, hetznerName, type ConfigSource } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
-import { createProgress, runDag, RunInterrupted, StateRecorder, type Progress } from '@personal-cloud/layer-kit';
+import {
+  createProgress,
+  KUBECONFIG_TOKEN,
+  runDag,
+  RunInterrupted,
+  StateRecorder,
+  type Progress,
+} from '@personal-cloud/layer-kit';
 import type { VaultSession } from '@personal-cloud/vault';
 import { chooseExecutor } from '../executor/choose-executor';
 import { MachineStepError, type MachineExecutor, type MachineTarget } from '../executor/machine-executor';
@@ -24,9 +31,6 @@ import { deploySources } from './deploy-source';
 import { decommissionWorker } from './decommission';
 import { deployStep, recordedTarget, machineTarget } from './machine-targets';
 import { waitReady, type RunClock } from './wait-ready';
-
-/** The kubeconfig later layers use, in the vault's tokens. */
-export const KUBECONFIG_TOKEN = 'KUBECONFIG';
 
 export interface HostsRun {
   env?: NodeJS.ProcessEnv;

@@ -9,9 +9,7 @@ import type { ClusterApi } from './cluster-api';
 import { FLUX_VERSION } from './flux-version';
 import { fluxPreflight } from './flux-cli';
 import { SandboxClusterApi } from './sandbox-cluster-api';
-
-/** The token hosts:provision records the cluster's kubeconfig in. */
-export const KUBECONFIG_TOKEN = 'KUBECONFIG';
+import { KUBECONFIG_TOKEN } from '@personal-cloud/layer-kit';
 
 export interface ClusterApiInputs {
   /** The config's GitOps repository URL: what the Hetzner world pushes to and Flux follows. */
