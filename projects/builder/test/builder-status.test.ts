@@ -53,6 +53,14 @@ describe('builder:status', () => {
     ]);
   });
 
+  it('in the sandbox world the cache is its model: a green line, never a DNS lookup of the made-up host', () => {
+    const lines = builderStatus(input({ cache: { url: 'https://cache.example.org/pc', reachable: 'modelled' } }));
+    expect(red(lines)).toEqual([]);
+    expect(lines.map((l) => l.text)).toContain(
+      "the cache https://cache.example.org/pc is the sandbox's model: not asked over the network (provision's cache check goes through the model)",
+    );
+  });
+
   it('a desktop that does not answer is red, and the cache is still asked', () => {
     expect(
       red(builderStatus(input({ probe: { unreachable: 'oxygen does not answer at oxygen (timed out).' } }))),

@@ -15,8 +15,15 @@ export interface StatusInput {
   name: string;
   /** What Oxygen answered, or why it did not. */
   probe: OxygenProbe | { unreachable: string };
-  /** GET <cache>/nix-cache-info: reachable, or why not. */
-  cache: { url: string; reachable: true } | { url: string; reachable: false; reason: string } | null;
+  /**
+   * GET <cache>/nix-cache-info: reachable, or why not; `modelled` in the sandbox world, whose cache
+   * host exists only in its model (no DNS name to ask; provision's cache check goes through the model).
+   */
+  cache:
+    | { url: string; reachable: true }
+    | { url: string; reachable: false; reason: string }
+    | { url: string; reachable: 'modelled' }
+    | null;
   /** When Oxygen last pushed to the cache; null when nothing records it. */
   lastPushAgeSeconds: number | null;
   /** The generation render made, to say whether Oxygen runs it. */
@@ -60,6 +67,11 @@ export function builderStatus(input: StatusInput): StatusLine[] {
     );
   }
   if (input.cache === null) lines.push({ ok: true, text: 'no binary cache is configured (no nix-cache app)' });
+  else if (input.cache.reachable === 'modelled')
+    lines.push({
+      ok: true,
+      text: `the cache ${input.cache.url} is the sandbox's model: not asked over the network (provision's cache check goes through the model)`,
+    });
   else if (input.cache.reachable) lines.push({ ok: true, text: `the cache ${input.cache.url} answers` });
   else lines.push({ ok: false, text: `the cache ${input.cache.url} does not answer: ${input.cache.reason}` });
   if (input.cache)

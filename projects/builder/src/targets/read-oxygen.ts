@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayerConfig, VarsDocument } from '@personal-cloud/cluster';
-import { openWorld } from '@personal-cloud/infra';
+import { openWorld, type World } from '@personal-cloud/infra';
 import { ATTIC_TOKEN_SECRET, builderKeys } from '../keys/builder-keys';
 import { chooseOxygenExecutor, chooseOxygenSystem } from '../provision/choose-oxygen-executor';
 import { oxygenDeployment, type OxygenDeploymentInput } from '../provision/oxygen-deployment';
@@ -23,6 +23,8 @@ export interface OxygenReading {
   nixos: OxygenNixos | null;
   /** The cache's URL, when the config has a nix-cache app with a host. */
   cacheUrl: string | null;
+  /** Which world answered: in the sandbox, the cache host exists only in the model. */
+  world: World['kind'];
 }
 
 export async function readOxygen(
@@ -58,7 +60,7 @@ export async function readOxygen(
     hostname: oxygen.hostname,
     nixos,
   });
-  return { probe, wantedGeneration, nixos, cacheUrl };
+  return { probe, wantedGeneration, nixos, cacheUrl, world: world.kind };
 }
 
 /** The generation provision would deploy from what render made; null when render is not complete. */

@@ -13,7 +13,7 @@ export async function run(): Promise<void> {
     console.log('builder: oxygen is not enabled in the config; nothing to show.');
     return;
   }
-  const { probe, wantedGeneration, cacheUrl } = await readOxygen(
+  const { probe, wantedGeneration, cacheUrl, world } = await readOxygen(
     { ...config, oxygen },
     vars,
     await vault.read('tokens'),
@@ -21,7 +21,11 @@ export async function run(): Promise<void> {
   const lines = builderStatus({
     name: oxygen.hostname,
     probe,
-    cache: cacheUrl ? await cacheAnswers(cacheUrl) : null,
+    cache: !cacheUrl
+      ? null
+      : world === 'sandbox'
+        ? { url: cacheUrl, reachable: 'modelled' }
+        : await cacheAnswers(cacheUrl),
     lastPushAgeSeconds: 'unreachable' in probe ? null : probe.lastPushAgeSeconds,
     wantedGeneration,
   });
