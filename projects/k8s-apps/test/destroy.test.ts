@@ -9,11 +9,17 @@ describe('k8s-apps destroy', () => {
   const config = shippedConfig();
 
   it('names the GitOps repository that keeps its history, and no volume when no claim is movable', () => {
-    const lines = destroyK8sAppsLines(config, renderTree(config));
+    const lines = destroyK8sAppsLines(config, renderTree(config), 'hetzner');
     expect(lines).toEqual([
       "k8s-apps: destroy: the cluster's objects go with its servers (hosts, then infra); k8s-apps keeps nothing in the vault.",
       'k8s-apps: destroy: the GitOps repository ssh://git@github.com/personal-cloud/gitops.git (main) keeps its history; the next provision pushes to it again.',
     ]);
+  });
+
+  it("in the sandbox world names the sandbox's repository, which stood in for the configured one", () => {
+    expect(destroyK8sAppsLines(config, renderTree(config), 'sandbox')[1]).toBe(
+      "k8s-apps: destroy: the sandbox's GitOps repository (gitops.git in its directory, standing in for ssh://git@github.com/personal-cloud/gitops.git) keeps its history; the next provision pushes to it again.",
+    );
   });
 
   it('names each claim on the movable tier, whose retained Hetzner volume no sweep finds', () => {
@@ -28,7 +34,7 @@ describe('k8s-apps destroy', () => {
         '',
       ].join('\n'),
     );
-    expect(destroyK8sAppsLines(config, tree).at(-1)).toBe(
+    expect(destroyK8sAppsLines(config, tree, 'hetzner').at(-1)).toBe(
       "k8s-apps: destroy: the claims website/uploads on the movable tier (hcloud-volumes, reclaimPolicy Retain) keep their Hetzner volumes, which infra's sweep does not find: delete them with `hcloud volume list` and `hcloud volume delete` once their data is safe.",
     );
   });
