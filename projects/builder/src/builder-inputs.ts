@@ -4,13 +4,12 @@ import { readFile } from 'node:fs/promises';
 import {
   CloudError,
   nodesInPhase,
-  readLayerConfig,
   type ConfigSource,
   type LayerConfig,
   type NodeModel,
   type VarsDocument,
 } from '@personal-cloud/cluster';
-import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
+import { openLayerInputs } from '@personal-cloud/infra';
 import type { Vault } from '@personal-cloud/vault';
 
 /** The hosts' flake: its pinned nixpkgs is the one the builder image takes OpenSSH from. */
@@ -28,10 +27,7 @@ export async function loadBuilderInputs(
   env: NodeJS.ProcessEnv = process.env,
   from: ConfigSource = 'config file',
 ): Promise<BuilderInputs> {
-  checkWorldSettings(env);
-  const config = await readLayerConfig('builder', from, env);
-  const vault = await openLayerVault(env);
-  const vars = (await vault.read('vars')) as VarsDocument;
+  const { config, vault, vars } = await openLayerInputs('builder', from, env);
   return {
     config,
     nodes: nodesInPhase(config),

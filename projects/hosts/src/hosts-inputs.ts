@@ -11,7 +11,7 @@ import {
   type VarsDocument,
 } from '@personal-cloud/cluster';
 import { hostNix, readHostNix, type HostNix } from '@personal-cloud/builder';
-import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
+import { openLayerInputs } from '@personal-cloud/infra';
 import type { Vault } from '@personal-cloud/vault';
 import { onCurrentServers, readHostsState, type HostsState } from './state/hosts-state';
 
@@ -33,25 +33,20 @@ export async function loadHostsInputs(
   env: NodeJS.ProcessEnv = process.env,
   from: ConfigSource = 'config file',
 ): Promise<HostsInputs> {
-  checkWorldSettings(env);
-  const config = await readLayerConfig('hosts', from, env);
-  const vault = await openLayerVault(env);
-  const [vars, state] = await Promise.all([vault.read('vars'), vault.read('state')]);
+  const { config, vault, vars } = await openLayerInputs('hosts', from, env);
+  const state = await vault.read('state');
   const nodes = nodesInPhase(config);
   const serverIdOf = (name: string) => {
     const node = nodes.find((n) => n.name === name);
-    const id = node ? lookupVar(vars as VarsDocument, `CLUSTER.${node.varsKey}.hetzner_id`) : undefined;
+    const id = node ? lookupVar(vars, `CLUSTER.${node.varsKey}.hetzner_id`) : undefined;
     return id === undefined ? undefined : Number(id);
   };
   return {
     config,
     nodes,
     vault,
-    vars: vars as VarsDocument,
+    vars,
     hostsState: onCurrentServers(readHostsState(state), serverIdOf),
-    nix:
-      from === 'slice'
-        ? await readHostNix()
-        : hostNix(await readLayerConfig('builder', from, env), nodes, vars as VarsDocument),
+    nix: from === 'slice' ? await readHostNix() : hostNix(await readLayerConfig('builder', from, env), nodes, vars),
   };
 }

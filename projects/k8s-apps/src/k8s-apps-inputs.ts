@@ -1,7 +1,7 @@
 // What the k8s-apps targets start from: its slice of the validated config and, for check, the vault's tokens
 // (read the way infra reads the vault: same options, same world rule). Config errors surface here.
 import { readLayerConfig, type ConfigSource, type LayerConfig, type VarsDocument } from '@personal-cloud/cluster';
-import { checkWorldSettings, openLayerVault } from '@personal-cloud/infra';
+import { openLayerVault } from '@personal-cloud/infra';
 
 /** Where render writes the GitOps tree: the root of what the GitOps repository holds. */
 export const RENDER_DIR = 'dist/k8s-apps/render';
@@ -14,15 +14,10 @@ export async function loadConfig(
   return readLayerConfig('k8s-apps', from, env);
 }
 
-async function openCheckedVault(env: NodeJS.ProcessEnv) {
-  checkWorldSettings(env);
-  return openLayerVault(env);
-}
-
 export async function readTokens(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
-  return (await openCheckedVault(env)).read('tokens');
+  return (await openLayerVault(env)).read('tokens');
 }
 
 export async function readVars(env: NodeJS.ProcessEnv = process.env): Promise<VarsDocument> {
-  return (await (await openCheckedVault(env)).read('vars')) as VarsDocument;
+  return (await (await openLayerVault(env)).read('vars')) as VarsDocument;
 }

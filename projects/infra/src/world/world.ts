@@ -1,7 +1,14 @@
 // The two worlds, one code path. With HCLOUD_TOKEN the API is Hetzner's (or HCLOUD_ENDPOINT);
 // without it, the local sandbox: the one already serving .sandbox/, or one started in-process
 // for this run. Only the endpoint differs; everything above this module is the same.
-import { CloudError } from '@personal-cloud/cluster';
+import {
+  CloudError,
+  readLayerConfig,
+  type ConfigSource,
+  type LayerConfig,
+  type SliceLayer,
+  type VarsDocument,
+} from '@personal-cloud/cluster';
 import { openVault, type Vault, vaultOptionsFromEnv } from '@personal-cloud/vault';
 import { findRunningSandbox, sandboxOptionsFromEnv, startSandbox } from '@personal-cloud/sandbox';
 import { resolveEndpoint, validateToken } from '../hcloud/endpoint';
@@ -28,9 +35,25 @@ export function worldKind(env: NodeJS.ProcessEnv = process.env): World['kind'] {
   return env.HCLOUD_TOKEN?.trim() ? 'hetzner' : 'sandbox';
 }
 
-/** The vault as every layer opens it (after checkWorldSettings): made on first use only in the sandbox. */
+/** The vault as every layer opens it, the world's settings checked first: made on first use only in the sandbox. */
 export async function openLayerVault(env: NodeJS.ProcessEnv = process.env): Promise<Vault> {
+  checkWorldSettings(env);
   return openVault(vaultOptionsFromEnv(env, { sandbox: worldKind(env) === 'sandbox' }));
+}
+
+/**
+ * What a layer's targets start from: the world's settings checked (a bad one is named before a
+ * config error), the layer's slice of the config, the vault and its vars, read in memory.
+ */
+export async function openLayerInputs<L extends SliceLayer>(
+  layer: L,
+  from: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ config: LayerConfig<L>; vault: Vault; vars: VarsDocument }> {
+  checkWorldSettings(env);
+  const config = await readLayerConfig(layer, from, env);
+  const vault = await openLayerVault(env);
+  return { config, vault, vars: (await vault.read('vars')) as VarsDocument };
 }
 
 export async function openWorld(env: NodeJS.ProcessEnv = process.env): Promise<World> {
