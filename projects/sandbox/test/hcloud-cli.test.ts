@@ -1,12 +1,12 @@
 // Hetzner's own CLI against the sandbox, unchanged: it must not be able to tell the difference.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithTool, onPath } from '../../../tools/test-support/external-tools';
 import { describeContract } from './contract';
-import { TOKEN, sshPublicKey, useSandbox } from './sandbox-fixture';
+import { runHcloud } from './hcloud-cli-runner';
+import { sshPublicKey, useSandbox } from './sandbox-fixture';
 
 const fixture = useSandbox({ actionMs: 20 });
 
@@ -33,32 +33,12 @@ const stillFixture = useSandbox({
 const home = mkdtempSync(join(tmpdir(), 'sandbox-hcloud-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-/** Runs hcloud asynchronously: a synchronous run would block the sandbox serving it in this process. */
 function hcloud(...args: string[]): Promise<string> {
   return hcloudOn(fixture, ...args);
 }
 
 function hcloudOn(on: { sandbox: { url: string } }, ...args: string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(
-      'hcloud',
-      ['--poll-interval', '20ms', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          HCLOUD_CONFIG: join(home, 'cli.toml'),
-          HCLOUD_ENDPOINT: on.sandbox.url,
-          HCLOUD_TOKEN: TOKEN,
-        },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) =>
-        error
-          ? reject(new Error(`hcloud ${args.join(' ')} failed: ${stderr || error.message}`))
-          : resolvePromise(stdout),
-    );
-  });
+  return runHcloud(home, on.sandbox.url, args);
 }
 
 // hcloud prints `null` for an empty list.

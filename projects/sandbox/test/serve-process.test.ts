@@ -1,6 +1,6 @@
 // The service as `npx nx run sandbox:serve` runs it (`tsx projects/sandbox/src/serve.ts`), driven by
 // Hetzner's own CLI, across a restart on the same directory.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithTool } from '../../../tools/test-support/external-tools';
 import { findRunningSandbox } from '../src/index';
-import { TOKEN } from './sandbox-fixture';
+import { runHcloud } from './hcloud-cli-runner';
 
 const workspace = fileURLToPath(new URL('../../..', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'sandbox-serve-'));
@@ -38,26 +38,7 @@ function serve(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-function hcloud(url: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      'hcloud',
-      ['--poll-interval', '20ms', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          HCLOUD_CONFIG: join(home, 'cli.toml'),
-          HCLOUD_ENDPOINT: url,
-          HCLOUD_TOKEN: TOKEN,
-        },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`hcloud ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
-    ),
-  );
-}
+const hcloud = (url: string, ...args: string[]) => runHcloud(home, url, args);
 
 const stopped = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
 
