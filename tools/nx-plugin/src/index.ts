@@ -58,17 +58,21 @@ function setTaskFingerprints(workspaceRoot: string): void {
       .map((name) => `${parent}/${name}/project.json`)
       .filter((file) => existsSync(join(workspaceRoot, file)));
   });
-  const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+  const secrets = secretsDir(workspaceRoot);
   const order = layersOf(files.map((file) => readProject(workspaceRoot, file)));
   Object.assign(process.env, vaultFingerprints(order, secrets), {
     [CONFIG_FINGERPRINT_ENV]: configFingerprint(workspaceRoot),
   });
 }
 
+/** The secrets repo, as the vault finds it (CLOUD_SECRETS_DIR, else ./.secrets), without loading the vault. */
+function secretsDir(workspaceRoot: string): string {
+  return resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+}
+
 /**
- * In the sandbox world the vault makes its identity and operator vars on first use. Doing that
- * before Nx hashes anything means the first render is cached under the vars it actually read,
- * so the second run is a cache hit. It costs one file check once the vault exists.
+ * Before Nx hashes anything: the destroy question, the sandbox's vault and the key step when the
+ * run may reach a layer's targets, then the fingerprints every cacheable layer target hashes.
  */
 export const preTasksExecution: PreTasksExecution = (_options, context) => {
   watchRunOutcome();
@@ -99,7 +103,7 @@ const KEYED_TARGETS: readonly string[] = ['render', 'check', 'plan', 'provision'
  * few file reads, no tsx, no decryption, no write.
  */
 function ensureKeys(workspaceRoot: string): void {
-  const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+  const secrets = secretsDir(workspaceRoot);
   if (keysIndexIsCurrent(workspaceRoot, secrets, process.env)) return;
   const step = spawnSync(process.execPath, ['tools/nx-plugin/src/run-target.mjs', 'projects/vault', 'keys'], {
     cwd: workspaceRoot,
@@ -115,7 +119,7 @@ function ensureKeys(workspaceRoot: string): void {
  */
 function prepareSandboxVault(workspaceRoot: string): void {
   if (process.env.HCLOUD_TOKEN?.trim()) return;
-  const secrets = resolve(workspaceRoot, process.env.CLOUD_SECRETS_DIR || '.secrets');
+  const secrets = secretsDir(workspaceRoot);
   if (existsSync(join(secrets, 'cluster', 'vars.json.age'))) return;
   spawnSync(process.execPath, ['tools/nx-plugin/src/run-target.mjs', 'projects/infra', 'prepare-sandbox'], {
     cwd: workspaceRoot,
