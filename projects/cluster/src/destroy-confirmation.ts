@@ -24,3 +24,13 @@ export async function askToConfirmDestroy(cluster: string, what: string): Promis
   rl.close();
   if (answer.trim() !== cluster) throw new CloudError(`"${answer.trim()}" is not "${cluster}"; nothing was destroyed.`);
 }
+
+/** What every layer's destroy does first: go on when the run is confirmed, else ask on the terminal. */
+export async function confirmDestroy(
+  cluster: string,
+  what: string,
+  yes: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  if (!destroyConfirmed(cluster, yes, env)) await askToConfirmDestroy(cluster, what);
+}

@@ -2,7 +2,7 @@
 // infra's. Confirmed once for the run (--yes or CLOUD_CONFIRM_DESTROY), like every layer's
 // destroy. Tears down on Oxygen what provision set up, keeps /nix's volume unless --purge-store,
 // and deletes Oxygen's Node object through a k3s server; what does not answer is skipped with a line.
-import { askToConfirmDestroy, destroyConfirmed, lookupVar, type TargetArgs } from '@personal-cloud/cluster';
+import { confirmDestroy, lookupVar, type TargetArgs } from '@personal-cloud/cluster';
 import { openWorld } from '@personal-cloud/infra';
 import { loadBuilderInputs } from '../builder-inputs';
 import { destroyOxygen } from '../destroy/destroy-oxygen';
@@ -19,8 +19,7 @@ export async function run({ values }: TargetArgs): Promise<void> {
     console.log('builder: oxygen is not enabled in the config; nothing to destroy.');
     return;
   }
-  if (!destroyConfirmed(config.name, values.yes, process.env))
-    await askToConfirmDestroy(config.name, `what the builder set up on ${oxygen.hostname}`);
+  await confirmDestroy(config.name, `what the builder set up on ${oxygen.hostname}`, values.yes);
   const tokens = await vault.read('tokens');
   const facts = readBuilderFacts(builderKeys(config.name), vars).facts;
   const world = await openWorld();

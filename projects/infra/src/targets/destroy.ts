@@ -1,6 +1,6 @@
 // infra:destroy — every resource labelled with the cluster's name, deleted in reverse
 // dependency order, then a sweep that proves nothing is left.
-import { askToConfirmDestroy, destroyConfirmed, loadClusterConfig, type TargetArgs } from '@personal-cloud/cluster';
+import { confirmDestroy, loadClusterConfig, type TargetArgs } from '@personal-cloud/cluster';
 import { destroyInfra } from '../provision';
 import { formatPlan } from '../ui/format-plan';
 
@@ -8,7 +8,7 @@ export const options = { yes: { type: 'boolean' } } as const;
 
 export async function run({ values, stop }: TargetArgs): Promise<void> {
   const { name } = await loadClusterConfig();
-  if (!destroyConfirmed(name, values.yes, process.env)) await askToConfirmDestroy(name, 'every Hetzner resource');
+  await confirmDestroy(name, 'every Hetzner resource', values.yes);
   const result = await destroyInfra({ env: process.env, stop, onPlan: (plan) => console.log(formatPlan(plan)) });
   // The last round listed every type by the cluster's labels and found nothing: that is the sweep.
   console.log(
