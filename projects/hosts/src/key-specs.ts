@@ -2,9 +2,8 @@
 // cluster token (never changes after bootstrap) and each node's SSH host key, so a reinstalled
 // node keeps its identity and known_hosts stays true.
 import { nodesInPhase, type LayerConfig } from '@personal-cloud/cluster';
+import { K3S_TOKEN } from '@personal-cloud/layer-kit';
 import { openSshPrivateKey, randomSecret, type KeySpec } from '@personal-cloud/vault';
-
-export const K3S_TOKEN = 'K3S_TOKEN';
 
 /** `SSH_HOST_KEY_MASTER_1` for `master-1` (the node's vars key): its ed25519 host key, OpenSSH form. */
 export const hostKeyToken = (node: string) => `SSH_HOST_KEY_${node.toUpperCase().replace(/-/g, '_')}`;

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodesInPhase } from '@personal-cloud/cluster';
 import { openSshPublicKeyOf, openVault, vaultOptionsFromEnv } from '@personal-cloud/vault';
-import { hostKeyToken, K3S_TOKEN, keySpecs } from '../src/key-specs';
+import { K3S_TOKEN } from '@personal-cloud/layer-kit';
+import { hostKeyToken, keySpecs } from '../src/key-specs';
 import { configAt } from './fixtures';
 
 const WORKSPACE = resolve(import.meta.dirname, '../../..');

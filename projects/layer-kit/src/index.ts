@@ -12,4 +12,4 @@ export {
   sshOptions,
   type SshOptionsInput,
 } from './ssh-options';
-export { KUBECONFIG_TOKEN } from './shared-tokens';
+export { K3S_TOKEN, KUBECONFIG_TOKEN, OPERATOR_KEY_TOKEN } from './shared-tokens';

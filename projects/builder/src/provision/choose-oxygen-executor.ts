@@ -11,12 +11,10 @@ import { OXYGEN_SYSTEM_FLAKE_VAR, readOxygenFlakeSources, type OxygenNixos } fro
 import { probingOncePerChange } from './probe-once';
 import { SandboxOxygenExecutor } from './sandbox-oxygen-executor';
 import { SshOxygenExecutor } from './ssh-oxygen-executor';
-import { KUBECONFIG_TOKEN } from '@personal-cloud/layer-kit';
+import { KUBECONFIG_TOKEN, OPERATOR_KEY_TOKEN } from '@personal-cloud/layer-kit';
 
 /** Oxygen's own sshd host key, when the operator has recorded it; otherwise their known_hosts decides. */
 export const OXYGEN_HOST_KEY_VAR = 'OXYGEN.ssh_host_public_key';
-/** The operator's key in the vault (the sandbox world makes one; against Hetzner it is optional). */
-export const OPERATOR_KEY_TOKEN = 'OPERATOR_SSH_PRIVATE_KEY';
 
 /**
  * How Oxygen's units get there. Against Hetzner, an Oxygen whose system flake the operator has

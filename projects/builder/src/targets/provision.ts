@@ -13,9 +13,7 @@ import { provisionOxygen } from '../provision/provision-oxygen';
 import { handOverIfPlanned } from '../provision/hand-over';
 import { cacheUrlOf } from '../render/render-builder';
 import { readRendered, RENDER_DIR } from './render';
-
-/** The hosts layer's k3s cluster token in the vault (hosts' key-specs.ts makes it). */
-export const K3S_TOKEN = 'K3S_TOKEN';
+import { K3S_TOKEN } from '@personal-cloud/layer-kit';
 
 export async function run(): Promise<void> {
   const { config, vault, vars } = await loadBuilderInputs();

@@ -12,8 +12,8 @@ import { OxygenStepError, type OxygenProbe } from '../provision/oxygen-executor'
 import { readBuilderFacts } from '../render/builder-facts';
 import { CACHE_APP } from '../render/builder-settings';
 import { cacheUrlOf } from '../render/render-builder';
-import { K3S_TOKEN } from './provision';
 import { MANIFEST, readRendered, RENDER_DIR } from './render';
+import { K3S_TOKEN } from '@personal-cloud/layer-kit';
 
 export interface OxygenReading {
   probe: OxygenProbe | { unreachable: string };

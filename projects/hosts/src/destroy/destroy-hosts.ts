@@ -7,7 +7,7 @@ import { hetznerName } from '@personal-cloud/cluster';
 import { openLayerVault, openWorld } from '@personal-cloud/infra';
 import { chooseExecutor } from '../executor/choose-executor';
 import { loadHostsInputs, type HostsInputs } from '../hosts-inputs';
-import { KUBECONFIG_TOKEN } from '@personal-cloud/layer-kit';
+import { KUBECONFIG_TOKEN, OPERATOR_KEY_TOKEN } from '@personal-cloud/layer-kit';
 import { recordedTarget } from '../provision/machine-targets';
 import type { RunClock } from '../provision/wait-ready';
 import { HOSTS_LAYER } from '../state/hosts-state';
@@ -67,7 +67,7 @@ async function leaveTailnet(inputs: HostsInputs, run: DestroyHostsRun, result: D
       endpoint: world.endpoint,
       clock: run.clock,
       ssh: () => ({
-        operatorPrivateKey: tokens.OPERATOR_SSH_PRIVATE_KEY ?? '',
+        operatorPrivateKey: tokens[OPERATOR_KEY_TOKEN] ?? '',
         hostNames: Object.fromEntries(nodes.map((node) => [node, hetznerName(config.name, node)])),
         connectTimeoutSeconds: 5,
       }),

@@ -9,6 +9,7 @@ import { loadHostsInputs } from '../hosts-inputs';
 import { renderHosts } from '../render/render-hosts';
 import { machineTarget } from '../provision/machine-targets';
 import { waitReady, type RunClock } from '../provision/wait-ready';
+import { OPERATOR_KEY_TOKEN } from '@personal-cloud/layer-kit';
 
 export interface DrillOptions {
   env?: NodeJS.ProcessEnv;
@@ -50,7 +51,7 @@ export async function failoverDrill(options: DrillOptions = {}): Promise<void> {
       endpoint: world.endpoint,
       clock,
       ssh: () => ({
-        operatorPrivateKey: tokens.OPERATOR_SSH_PRIVATE_KEY ?? '',
+        operatorPrivateKey: tokens[OPERATOR_KEY_TOKEN] ?? '',
         hostNames: Object.fromEntries(servers.map((s) => [s.name, s.hostName])),
       }),
     });

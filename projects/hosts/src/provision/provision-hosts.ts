@@ -7,6 +7,7 @@ import { openWorld } from '@personal-cloud/infra';
 import {
   createProgress,
   KUBECONFIG_TOKEN,
+  OPERATOR_KEY_TOKEN,
   runDag,
   RunInterrupted,
   StateRecorder,
@@ -115,7 +116,7 @@ export async function provisionHosts(run: HostsRun = {}): Promise<ProvisionResul
     endpoint: world.endpoint,
     clock,
     ssh: () => ({
-      operatorPrivateKey: requireToken(tokens, 'OPERATOR_SSH_PRIVATE_KEY', 'the operator SSH private key'),
+      operatorPrivateKey: requireToken(tokens, OPERATOR_KEY_TOKEN, 'the operator SSH private key'),
       hostNames: Object.fromEntries([
         ...Object.values(document.nodes).map((n) => [n.name, n.hostName]),
         ...leaving.map((name) => [name, hetznerName(document.cluster, name)]),

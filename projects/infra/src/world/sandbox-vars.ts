@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { lookupVar, setVar, type VarsDocument } from '@personal-cloud/cluster';
 import { generateOpenSshKeyPair, type Vault } from '@personal-cloud/vault';
+import { OPERATOR_KEY_TOKEN } from '@personal-cloud/layer-kit';
 
 /** TEST-NET-2 (RFC 5737): never routed, so a sandbox rule can never open a real port to anyone. */
 export const SANDBOX_OPERATOR_ADDRESS = '198.51.100.7/32';
@@ -56,7 +57,7 @@ export async function ensureSandboxVars(vault: Vault): Promise<VarsDocument> {
     if (lookupVar(current, 'OPERATOR.ssh_public_key') === undefined) {
       const key = generateOperatorKey();
       current = setVar(current, 'OPERATOR.ssh_public_key', key.publicKey);
-      tokens = { ...tokens, OPERATOR_SSH_PRIVATE_KEY: key.privateKey };
+      tokens = { ...tokens, [OPERATOR_KEY_TOKEN]: key.privateKey };
     }
     if (lookupVar(current, 'OPERATOR.address') === undefined)
       current = setVar(current, 'OPERATOR.address', SANDBOX_OPERATOR_ADDRESS);
